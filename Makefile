@@ -1,0 +1,62 @@
+# briefgen — the two commands: `make demo` and `make test`. Each does all the set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Debian/Ubuntu packages: WeasyPrint's libraries (Pango; HarfBuzz's subset library, without
+# which font subsetting is 3x slower and not byte-reproducible) ...
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+# ... and what the tests read documents with.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui
+
+.PHONY: demo test lint bench messages clean system-runtime system-test
+
+demo: system-runtime $(VENV)/.installed
+	$(BIN)/briefgen build --project .
+	@echo "The demo pack is in build/."
+
+test: system-test $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: system-test $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+# Re-extract every translatable label into templates/locale/messages.pot and update the
+# fr, en and ar catalogs (new labels appear empty: translate them, then `make test`).
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg \
+	    -o templates/locale/messages.pot --project briefgen --copyright-holder briefgen .
+	for lang in fr en ar; do \
+	    if [ -f templates/locale/$$lang/LC_MESSAGES/messages.po ]; then \
+	        $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang \
+	            -i templates/locale/messages.pot -d templates/locale; \
+	    else \
+	        $(BIN)/pybabel init -l $$lang -i templates/locale/messages.pot -d templates/locale; \
+	    fi; \
+	done
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "briefgen needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+system-runtime:
+	@./scripts/system-packages.sh $(RUNTIME_PACKAGES)
+
+system-test:
+	@./scripts/system-packages.sh $(TEST_PACKAGES)
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

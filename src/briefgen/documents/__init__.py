@@ -1,0 +1,64 @@
+"""Document kinds: one module each, registered here by name.
+
+A document kind is a function from a localized :class:`~briefgen.context.PackView` and
+the process's :class:`Engines` to :class:`Rendered` bytes. Adding a kind is one module
+plus one entry in :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from briefgen.templating import Templates
+
+if TYPE_CHECKING:
+    from briefgen.context import PackView
+    from briefgen.pdf import PdfEngine
+
+
+@dataclass
+class Rendered:
+    """A rendered document and what went into it."""
+
+    data: bytes
+    pages: int | None
+    facts: tuple[str, ...]
+    sources: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
+
+
+class Engines:
+    """The rendering engines of one process, created on first use (imports are heavy)."""
+
+    def __init__(self, templates: Templates) -> None:
+        self.templates = templates
+
+    @cached_property
+    def pdf(self) -> PdfEngine:
+        from briefgen.pdf import PdfEngine
+
+        return PdfEngine(self.templates.roots)
+
+
+Renderer = Callable[["PackView", Engines], Rendered]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    filename: str
+    render: Renderer
+
+
+def _briefing_note(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import briefing_note
+
+    return briefing_note.render(view, engines)
+
+
+REGISTRY: dict[str, DocumentKind] = {
+    "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
+}

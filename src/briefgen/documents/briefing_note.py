@@ -1,0 +1,23 @@
+"""The PDF briefing note: HTML from ``briefing-note.html`` laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefgen.context import PackView
+    from briefgen.documents import Engines, Rendered
+
+TEMPLATE = "briefing-note.html"
+STYLESHEETS = ("css/fonts.css", "css/briefing-note.css")
+
+
+def render(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import Rendered
+
+    name = f"{view.id}/{view.lang}/briefing-note.pdf"
+    templates = engines.templates
+    html = templates.render(TEMPLATE, view.lang, pack=view)
+    document = engines.pdf.layout(html, templates.roots[0], [templates.find(sheet) for sheet in STYLESHEETS], name)
+    result = engines.pdf.write(document, name, html)
+    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)

@@ -1,0 +1,109 @@
+"""Errors a user can act on: each one says where (file, line, fact id) and what to do.
+
+Every error briefgen raises on purpose derives from :class:`BriefgenError`.  Errors in a
+fact base or pack are :class:`LocatedError`; the loader and the build collect them and
+raise one :class:`ValidationFailed` holding all of them, so a user sees every problem
+at once.  All of them pickle, so they cross process pools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BriefgenError(Exception):
+    """Base class of every error briefgen reports to a user (never a bug)."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in the user's files a problem is: file, 1-based line, fact id when known."""
+
+    file: str
+    line: int | None = None
+    fact_id: str | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line:
+            text += f":{self.line}"
+        if self.fact_id:
+            text += f" (fact {self.fact_id})"
+        return text
+
+
+class LocatedError(BriefgenError):
+    """One problem at one place in a user's file, with an optional hint on what to do."""
+
+    def __init__(self, message: str, location: Location, hint: str | None = None) -> None:
+        super().__init__(message, location, hint)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class ValidationFailed(BriefgenError):
+    """Every problem found in a project, reported together."""
+
+    def __init__(self, errors: Iterable[LocatedError]) -> None:
+        self.errors = sorted(errors, key=_sort_key)
+        super().__init__(self.errors)
+
+    def __str__(self) -> str:
+        count = len(self.errors)
+        lines = [f"{count} error{'s' if count != 1 else ''} found:"]
+        lines += [f"  {error}" for error in self.errors]
+        return "\n".join(lines)
+
+
+class RenderError(BriefgenError):
+    """A document could not be rendered (template error, engine failure, does not fit)."""
+
+    def __init__(self, message: str, document: str, hint: str | None = None) -> None:
+        super().__init__(message, document, hint)
+        self.message = message
+        self.document = document
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.document}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class BuildFailed(BriefgenError):
+    """Some documents failed to render; nothing of the failed packs was written."""
+
+    def __init__(self, errors: Iterable[BriefgenError]) -> None:
+        self.errors = list(errors)
+        super().__init__(self.errors)
+
+    def __str__(self) -> str:
+        count = len(self.errors)
+        lines = [f"{count} document{'s' if count != 1 else ''} failed:"]
+        lines += [f"  {error}" for error in self.errors]
+        return "\n".join(lines)
+
+
+def _sort_key(error: LocatedError) -> tuple[str, int, str]:
+    where = error.location
+    return (where.file, where.line or 0, error.message)
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as the user should read it: relative to the project when inside it."""
+    if root is not None:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            pass
+    return str(path)

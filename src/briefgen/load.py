@@ -1,0 +1,182 @@
+"""YAML files -> validated models, with line numbers; every error collected.
+
+``load_project`` reads ``facts/*.yaml`` and ``packs/*.yaml`` under a project folder,
+validates each file against :mod:`briefgen.model`, then checks what spans files
+(:mod:`briefgen.validate`), and raises one :class:`ValidationFailed` with every
+problem found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from briefgen.errors import LocatedError, Location, ValidationFailed, display_path
+from briefgen.model import FactBase, Pack
+from briefgen.yamlfile import PathKey, YamlDocument, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """A validated model and where it came from (for located errors and findings)."""
+
+    model: M
+    path: Path
+    display: str
+    lines: dict[PathKey, int]
+
+    def location(self, path: PathKey = (), fact_id: str | None = None) -> Location:
+        line = YamlDocument(None, self.lines).line_of(path)
+        return Location(self.display, line, fact_id)
+
+    def fact_location(self, index: int, *rest: str | int) -> Location:
+        assert isinstance(self.model, FactBase)
+        return self.location(("facts", index, *rest), self.model.facts[index].id)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project folder: its fact bases and packs, validated, and its template overrides."""
+
+    root: Path
+    bases: dict[str, Loaded[FactBase]]
+    packs: dict[str, Loaded[Pack]]
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+
+def load_project(root: str | Path) -> Project:
+    """Load and validate every fact base and pack under ``root``.
+
+    Raises :class:`ValidationFailed` listing every problem (file, line, fact id).
+    """
+    from briefgen.validate import validate_project
+
+    root = Path(root).resolve()
+    errors: list[LocatedError] = []
+    if not root.is_dir():
+        raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
+    bases = _load_all(root, "facts", FactBase, errors)
+    packs = _load_all(root, "packs", Pack, errors)
+    project = Project(root, bases, packs)
+    errors += validate_project(project)
+    if errors:
+        raise ValidationFailed(errors)
+    return project
+
+
+def _load_all(
+    root: Path, folder: str, model: type[M], errors: list[LocatedError]
+) -> dict[str, Loaded[M]]:
+    found: dict[str, Loaded[M]] = {}
+    directory = root / folder
+    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    if not paths:
+        what = "fact base" if folder == "facts" else "pack"
+        errors.append(
+            LocatedError(
+                f"no {what} files (*.yaml) found",
+                Location(display_path(directory, root)),
+                f"add a {what} file to {folder}/ (see the README's reference)",
+            )
+        )
+    for path in paths:
+        display = display_path(path, root)
+        try:
+            loaded = load_file(path, display, model)
+        except LocatedError as error:
+            errors.append(error)
+            continue
+        except ValidationFailed as failed:
+            errors += failed.errors
+            continue
+        key = loaded.model.id  # type: ignore[attr-defined]
+        if key in found:
+            errors.append(
+                LocatedError(
+                    f"id '{key}' is already used by {found[key].display}",
+                    loaded.location(("id",)),
+                    "give each file its own id",
+                )
+            )
+            continue
+        found[key] = loaded
+    return found
+
+
+def load_file(path: Path, display: str, model: type[M]) -> Loaded[M]:
+    """Read and validate one file; raises :class:`ValidationFailed` or :class:`LocatedError`."""
+    document = read_yaml(path, display)
+    if not isinstance(document.data, dict):
+        raise LocatedError(
+            "expected a mapping of fields (id:, title:, …) at the top of the file",
+            Location(display, 1),
+        )
+    try:
+        validated = model.model_validate(document.data)
+    except PydanticError as error:
+        raise ValidationFailed(_located(error, document, display)) from None
+    return Loaded(validated, path, display, document.lines)
+
+
+def _located(error: PydanticError, document: YamlDocument, display: str) -> list[LocatedError]:
+    errors: dict[tuple[int | None, str], LocatedError] = {}
+    for detail in error.errors(include_url=False):
+        path = _data_path(document.data, detail["loc"])
+        fact_id = _fact_id(document.data, path)
+        message = _message(detail, path)
+        line = document.line_of(path)
+        errors.setdefault((line, message), LocatedError(message, Location(display, line, fact_id)))
+    return list(errors.values())
+
+
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
+    """Pydantic's error location as a path into the YAML data (union tags dropped)."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(
+            ("function-", "str", "dict", "int", "float", "tuple", "list", "bool", "none")
+        ):
+            path.append(part)  # a missing or unknown key: name it
+            break
+    return tuple(path)
+
+
+def _fact_id(data: Any, path: PathKey) -> str | None:
+    if len(path) >= 2 and path[0] == "facts" and isinstance(path[1], int):
+        facts = data.get("facts")
+        if isinstance(facts, list) and path[1] < len(facts) and isinstance(facts[path[1]], dict):
+            fact_id = facts[path[1]].get("id")
+            return str(fact_id) if fact_id is not None else None
+    return None
+
+
+def _message(detail: Any, path: PathKey) -> str:
+    field = ".".join(str(p) for p in path) or "file"
+    kind = detail["type"]
+    if kind == "missing":
+        return f"'{field}' is required"
+    if kind == "extra_forbidden":
+        return f"unknown field '{path[-1]}'; check its spelling against the reference"
+    if kind == "literal_error":
+        expected = detail.get("ctx", {}).get("expected", "")
+        return f"'{field}': '{detail.get('input')}' is not allowed; expected {expected}"
+    if kind == "string_pattern_mismatch":
+        return f"'{field}': '{detail.get('input')}' is not a valid id or language tag"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    return f"'{field}': {message}"

@@ -1,0 +1,228 @@
+"""The fact base and pack contract: validated, frozen types, no I/O.
+
+Pydantic checks the shape of each file (fields, types, dates, codes, text safety);
+:mod:`briefgen.validate` checks what spans fields and files (translations,
+references, placeholders).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+)
+
+Precision = Literal["year", "month", "day"]
+KINDS = ("position", "principle", "membership", "event", "role", "figure")
+Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
+DOCUMENT_NAMES = ("briefing-note", "talking-points", "fact-sheet")
+DocumentName = Literal["briefing-note", "talking-points", "fact-sheet"]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day; it keeps its precision."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        if self.day is not None:
+            return self.first_day
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def isoformat(self) -> str:
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
+        return "-".join(parts)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+    @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_partial_date(value: Any) -> PartialDate:
+    """Read ``2021``, ``2022-05`` or ``2022-05-10`` (YAML may give int, str or date)."""
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.datetime):
+        raise ValueError("give a date (YYYY, YYYY-MM or YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return PartialDate.of(value)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    match = _DATE_RE.match(str(value).strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+    return PartialDate(year, month, day)
+
+
+def parse_full_date(value: Any) -> dt.date:
+    """A meeting date must be a whole day."""
+    partial = parse_partial_date(value)
+    if partial.precision != "day":
+        raise ValueError(f"'{value}' must be a full date, YYYY-MM-DD")
+    return partial.first_day
+
+
+_DATE_SCHEMA = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+PDate = Annotated[
+    PartialDate,
+    BeforeValidator(parse_partial_date),
+    PlainSerializer(PartialDate.isoformat, return_type=str),
+    WithJsonSchema(_DATE_SCHEMA),
+]
+Day = Annotated[
+    dt.date,
+    BeforeValidator(parse_full_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+# Characters that cannot go into a PDF or DOCX, or that reorder text behind the reader's
+# back: C0/C1 controls (tab and newline are fine), lone surrogates, bidi embeddings,
+# overrides and isolates (U+202A-U+202E, U+2066-U+2069).
+_BIDI_CONTROLS = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+
+
+def forbidden_character(text: str) -> str | None:
+    """Describe the first character of ``text`` that may not appear in a document."""
+    for char in text:
+        code = ord(char)
+        if char in "\n\t":
+            continue
+        if char in _BIDI_CONTROLS:
+            name = unicodedata.name(char, "bidi control")
+            return f"bidi control character U+{code:04X} ({name}), which reorders text"
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            return f"control character U+{code:04X}"
+        if 0xD800 <= code < 0xE000:
+            return f"lone surrogate U+{code:04X}"
+        if code in (0xFFFE, 0xFFFF):
+            return f"non-character U+{code:04X}"
+    return None
+
+
+def check_text(text: str) -> str:
+    problem = forbidden_character(text)
+    if problem:
+        raise ValueError(f"text contains a {problem}; remove it (it was probably pasted)")
+    return text
+
+
+def check_url(text: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", text, re.IGNORECASE):
+        raise ValueError(f"'{text}' is not an http(s) URL")
+    return text
+
+
+def check_country(code: str) -> str:
+    from babel import Locale
+
+    if not re.fullmatch(r"[A-Z]{2}", code) or code not in Locale("en").territories:
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. MA, FR, US)")
+    return code
+
+
+Text = Annotated[str, AfterValidator(check_text)]
+Slug = Annotated[
+    str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="lower-case letters, digits, '-'")
+]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
+Localized = dict[Language, Text]
+Country = Annotated[str, AfterValidator(check_country)]
+Url = Annotated[str, AfterValidator(check_url)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    id: Slug
+    title: Text | Localized
+    publisher: Text | None = None
+    date: PDate | None = None
+    url: Url | None = None
+
+
+class Fact(Strict):
+    id: Slug
+    kind: Kind
+    text: Localized
+    date: PDate | None = None
+    countries: tuple[Country, ...] = ()
+    value: int | float | None = None
+    tags: tuple[Text, ...] = ()
+    talking_point: Localized | None = None
+    sources: tuple[Slug, ...] = ()
+    verified: PDate | None = None
+    fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
+
+
+class FactBase(Strict):
+    id: Slug
+    title: Localized
+    subject: Country
+    as_of: PDate
+    languages: tuple[Language, ...] = Field(min_length=1)
+    place: Localized | None = None
+    sources: tuple[Source, ...] = ()
+    facts: tuple[Fact, ...] = Field(min_length=1)
+
+
+class Meeting(Strict):
+    title: Localized
+    date: Day
+    end: Day | None = None
+    place: Localized | None = None
+    counterpart: Country | None = None
+    previous: Day | None = None
+
+
+class Pack(Strict):
+    id: Slug
+    meeting: Meeting
+    languages: tuple[Language, ...] = Field(min_length=1)
+    classification: Localized
+    facts: tuple[Slug, ...] = Field(min_length=1, description="ids of the fact bases to draw from")
+    purpose: Localized | None = None
+    tags: tuple[Text, ...] = ()
+    documents: tuple[DocumentName, ...] = DOCUMENT_NAMES
+    issued: Day | None = Field(None, description="date of issue printed on the documents")
+    max_age_days: int = Field(365, ge=1)

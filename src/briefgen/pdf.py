@@ -1,0 +1,174 @@
+"""The PDF engine: WeasyPrint behind one object, with a sandboxed URL fetcher.
+
+One :class:`PdfEngine` per process keeps one ``FontConfiguration`` and the parsed
+stylesheets (a fresh ``FontConfiguration`` per document leaks native memory and costs
+10-15 ms). Documents may only load files from the template folders and ``data:`` URIs:
+no network, no other file, no redirect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from briefgen.errors import RenderError
+
+WEASYPRINT_LOGGER = "weasyprint"
+
+
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (fast, byte-reproducible)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
+
+
+class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
+    """Serves files under the template folders and ``data:`` URIs; refuses everything else.
+
+    A relative path that a project's ``templates/`` lacks is served from the next folder
+    (the defaults), so a project may override ``css/briefing-note.css`` and keep the
+    shipped fonts.
+    """
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False,
+                         fail_on_errors=True, timeout=5)
+        self.roots = tuple(Path(os.path.realpath(root)) for root in roots)
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file":
+            return self._refuse(url, "only files of the templates and data: URIs may be loaded")
+        path = self._resolve(Path(unquote(urlsplit(url).path)))
+        if path is None:
+            return self._refuse(url, "the file is outside the template folders")
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {}, 200)
+
+    def _resolve(self, requested: Path) -> Path | None:
+        real = Path(os.path.realpath(requested))
+        for root in self.roots:
+            if _inside(real, root):
+                relative = real.relative_to(root)
+                for candidate_root in self.roots:
+                    candidate = Path(os.path.realpath(candidate_root / relative))
+                    if _inside(candidate, candidate_root) and candidate.is_file():
+                        return candidate
+        return None
+
+    def _refuse(self, url: str, reason: str) -> URLFetcherResponse:
+        self.refused.append(f"{url[:200]} ({reason})")
+        raise ValueError(f"refused to load {url[:200]}: {reason}")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return os.path.commonpath([path, root]) == str(root)
+
+
+@dataclass
+class PdfResult:
+    data: bytes
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _weasyprint_log() -> Iterator[_Collector]:
+    logger = logging.getLogger(WEASYPRINT_LOGGER)
+    collector = _Collector()
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+
+
+_NOTDEF = re.compile(r"\.notdef glyph rendered .*\"(.+)\" \(U\+([0-9A-F]+)\)", re.DOTALL)
+
+
+class PdfEngine:
+    """Renders HTML to PDF with shared fonts and stylesheets; one per process."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.roots = tuple(roots)
+        self.font_config = FontConfiguration()
+        self._stylesheets: dict[tuple[Path, int], weasyprint.CSS] = {}
+
+    def stylesheet(self, path: Path) -> weasyprint.CSS:
+        key = (path, path.stat().st_mtime_ns)
+        if key not in self._stylesheets:
+            self._stylesheets[key] = weasyprint.CSS(
+                filename=str(path), font_config=self.font_config,
+                url_fetcher=SandboxedFetcher(self.roots),
+            )
+        return self._stylesheets[key]
+
+    def layout(self, html: str, base_url: Path, stylesheets: Sequence[Path],
+               name: str, extra_css: str = "") -> weasyprint.Document:
+        """Lay ``html`` out (no PDF yet); resource and glyph problems are errors."""
+        fetcher = SandboxedFetcher(self.roots)
+        sheets = [self.stylesheet(path) for path in stylesheets]
+        if extra_css:
+            sheets.append(weasyprint.CSS(string=extra_css, font_config=self.font_config,
+                                         url_fetcher=fetcher))
+        with _weasyprint_log() as log:
+            try:
+                document = weasyprint.HTML(
+                    string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher
+                ).render(font_config=self.font_config, stylesheets=sheets, pdf_tags=True)
+            except weasyprint.urls.FatalURLFetchingError as error:
+                raise RenderError(
+                    f"a resource could not be loaded: {error.__cause__ or error}", name
+                ) from None
+        _raise_for(log.records, fetcher, name)
+        return document
+
+    def write(self, document: weasyprint.Document, name: str, html: str) -> PdfResult:
+        """The PDF bytes; its identifier is derived from the HTML, so it is reproducible."""
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+        with _weasyprint_log() as log:
+            pages = len(document.pages)
+            data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier)
+        _raise_for(log.records, None, name)
+        return PdfResult(data, pages, [r.getMessage() for r in log.records])
+
+
+def _raise_for(records: list[logging.LogRecord], fetcher: SandboxedFetcher | None,
+               name: str) -> None:
+    for record in records:
+        message = record.getMessage()
+        if match := _NOTDEF.search(message):
+            char, code = match.groups()
+            raise RenderError(
+                f"no font has a glyph for {char!r} (U+{code})", name,
+                "remove or replace the character in the fact text, or add a font that has it "
+                "to the templates",
+            )
+        if record.levelno >= logging.ERROR:
+            raise RenderError(f"WeasyPrint: {message}", name)
+    if fetcher and fetcher.refused:
+        raise RenderError(f"refused to load {fetcher.refused[0]}", name)

@@ -1,0 +1,102 @@
+"""Templates: the project's own ``templates/`` over the packaged defaults, file by file.
+
+Jinja environments are made with autoescape forced on (not guessed from file
+extensions), ``StrictUndefined`` and the i18n extension with the language's catalog.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from babel.support import NullTranslations
+
+from briefgen import i18n
+from briefgen.errors import RenderError
+
+
+def default_templates() -> Path:
+    """The templates shipped with briefgen (in the wheel, or the repository's own)."""
+    packaged = Path(str(resources.files("briefgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+class Templates:
+    """Where template files are looked up: a project folder first, then the defaults."""
+
+    def __init__(self, project_templates: Path | None) -> None:
+        self.default = default_templates()
+        self.project = project_templates
+        self._environments: dict[str, jinja2.Environment] = {}
+
+    @cached_property
+    def roots(self) -> tuple[Path, ...]:
+        """Every folder a template or asset may come from, most specific first."""
+        roots = [self.project] if self.project and self.project.is_dir() else []
+        return (*[root.resolve() for root in roots], self.default.resolve())
+
+    def find(self, name: str) -> Path:
+        """The file that ``name`` (e.g. ``css/base.css``) resolves to."""
+        for root in self.roots:
+            candidate = root / name
+            if candidate.is_file():
+                return candidate
+        raise RenderError(f"template file '{name}' not found", name)
+
+    def translations(self, lang: str) -> NullTranslations:
+        return i18n.translations(self.find_dir("locale"), lang)
+
+    def find_dir(self, name: str) -> Path:
+        for root in self.roots:
+            if (root / name).is_dir():
+                return root / name
+        return self.default / name
+
+    def environment(self, lang: str) -> jinja2.Environment:
+        """A Jinja environment for ``lang``: escaping on, undefined is an error."""
+        if lang not in self._environments:
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader([str(root) for root in self.roots]),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+            env.install_gettext_translations(self.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+            self._environments[lang] = env
+        return self._environments[lang]
+
+    def render(self, name: str, lang: str, **context: object) -> str:
+        """Render template ``name``; template mistakes become a located :class:`RenderError`."""
+        try:
+            return self.environment(lang).get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{error.filename or name}:{error.lineno}"
+            raise RenderError(f"template syntax error: {error.message}", where) from None
+        except jinja2.UndefinedError as error:
+            raise RenderError(
+                f"template error: {error.message}", _template_location(error, name)
+            ) from None
+        except jinja2.TemplateNotFound as error:
+            raise RenderError(f"template '{error.name}' not found", name) from None
+
+
+def _template_location(error: BaseException, name: str) -> str:
+    """The template file and line where ``error`` happened, from Jinja's rewritten traceback."""
+    traceback = error.__traceback__
+    where = name
+    while traceback is not None:
+        frame = traceback.tb_frame
+        filename = frame.f_code.co_filename
+        if frame.f_globals.get("__jinja_template__") is not None or filename.endswith(
+            (".html", ".j2", ".xml")
+        ):
+            where = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return where

@@ -1,0 +1,185 @@
+"""Checks that span fields and files: translations, references, placeholders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+from briefgen import i18n, placeholders
+from briefgen.errors import LocatedError
+from briefgen.model import FactBase, Pack
+from briefgen.yamlfile import PathKey
+
+if TYPE_CHECKING:
+    from briefgen.load import Loaded, Project
+
+
+def validate_project(project: Project) -> list[LocatedError]:
+    errors: list[LocatedError] = []
+    for base in project.bases.values():
+        errors += validate_base(base)
+    for pack in project.packs.values():
+        errors += validate_pack(pack, project)
+    return errors
+
+
+def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
+    base = loaded.model
+    errors = _check_languages(loaded, base.languages)
+    for path, text in _localized_texts(base):
+        errors += _check_translations(loaded, path, text, base.languages, exact=True)
+    errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
+    errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
+    known_sources = {source.id for source in base.sources}
+    for index, fact in enumerate(base.facts):
+        for ref_index, ref in enumerate(fact.sources):
+            if ref not in known_sources:
+                listed = ", ".join(sorted(known_sources)) or "none are declared"
+                errors.append(
+                    LocatedError(
+                        f"unknown source '{ref}'",
+                        loaded.fact_location(index, "sources", ref_index),
+                        f"declare it under 'sources:' at the top of the file ({listed})",
+                    )
+                )
+        for field in ("text", "talking_point"):
+            for lang, text in (getattr(fact, field) or {}).items():
+                try:
+                    placeholders.parse(text)
+                except ValueError as error:
+                    errors.append(
+                        LocatedError(str(error), loaded.fact_location(index, field, lang))
+                    )
+    return errors
+
+
+def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
+    pack = loaded.model
+    errors = _check_languages(loaded, pack.languages)
+    for path, text in _pack_texts(pack):
+        errors += _check_translations(loaded, path, text, pack.languages, exact=False)
+    meeting = pack.meeting
+    if meeting.end and meeting.end < meeting.date:
+        errors.append(
+            LocatedError("the meeting ends before it starts", loaded.location(("meeting", "end")))
+        )
+    if meeting.previous and meeting.previous >= meeting.date:
+        errors.append(
+            LocatedError(
+                "the previous meeting is not before this one",
+                loaded.location(("meeting", "previous")),
+            )
+        )
+    for index, base_id in enumerate(pack.facts):
+        base = project.bases.get(base_id)
+        if base is None:
+            known = ", ".join(sorted(project.bases)) or "none loaded"
+            errors.append(
+                LocatedError(
+                    f"unknown fact base '{base_id}'",
+                    loaded.location(("facts", index)),
+                    f"use the id: of a file in facts/ ({known})",
+                )
+            )
+            continue
+        for lang in pack.languages:
+            if not any(c in base.model.languages for c in i18n.fallbacks(lang)):
+                errors.append(
+                    LocatedError(
+                        f"language '{lang}' is not among the languages of fact base "
+                        f"'{base_id}' ({', '.join(base.model.languages)})",
+                        loaded.location(("languages",)),
+                        f"add '{lang}' to {base.display} with its translations, "
+                        "or remove it from the pack",
+                    )
+                )
+    if len(set(pack.documents)) != len(pack.documents):
+        errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
+    return errors
+
+
+def _check_languages(loaded: Loaded[FactBase] | Loaded[Pack], langs: tuple[str, ...]) -> list[
+    LocatedError
+]:
+    errors = []
+    for index, lang in enumerate(langs):
+        problem = i18n.check_locale(lang)
+        if problem:
+            errors.append(LocatedError(problem, loaded.location(("languages", index))))
+    if len(set(langs)) != len(langs):
+        errors.append(LocatedError("a language is listed twice", loaded.location(("languages",))))
+    return errors
+
+
+def _check_translations(
+    loaded: Loaded[FactBase] | Loaded[Pack],
+    path: PathKey,
+    text: str | Mapping[str, str],
+    langs: tuple[str, ...],
+    *,
+    exact: bool,
+) -> list[LocatedError]:
+    if isinstance(text, str):
+        return []
+    missing = [
+        lang
+        for lang in langs
+        if (lang not in text if exact else i18n.pick(text, lang) is None)
+    ]
+    if not missing:
+        return []
+    fact_id = None
+    model = loaded.model
+    if isinstance(model, FactBase) and len(path) > 1 and path[0] == "facts":
+        assert isinstance(path[1], int)
+        fact_id = model.facts[path[1]].id
+    field = ".".join(str(p) for p in path if not isinstance(p, int))
+    plural = "s" if len(missing) > 1 else ""
+    return [
+        LocatedError(
+            f"'{field}' has no translation for language{plural} {', '.join(missing)}",
+            loaded.location(path, fact_id),
+            f"add {', '.join(m + ': ...' for m in missing)} (every text needs each language "
+            "in 'languages:')",
+        )
+    ]
+
+
+def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
+    yield ("title",), base.title
+    if base.place:
+        yield ("place",), base.place
+    for index, source in enumerate(base.sources):
+        yield ("sources", index, "title"), source.title
+    for index, fact in enumerate(base.facts):
+        yield ("facts", index, "text"), fact.text
+        if fact.talking_point:
+            yield ("facts", index, "talking_point"), fact.talking_point
+
+
+def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
+    yield ("meeting", "title"), pack.meeting.title
+    if pack.meeting.place:
+        yield ("meeting", "place"), pack.meeting.place
+    yield ("classification",), pack.classification
+    if pack.purpose:
+        yield ("purpose",), pack.purpose
+
+
+def _check_unique(loaded: Loaded[FactBase], field: str, ids: list[str]) -> list[LocatedError]:
+    errors = []
+    seen: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            fact_id = item_id if field == "facts" else None
+            first_line = loaded.location((field, seen[item_id])).line
+            errors.append(
+                LocatedError(
+                    f"duplicate {field[:-1]} id '{item_id}' (first used on line {first_line})",
+                    loaded.location((field, index), fact_id),
+                    "give each one its own id",
+                )
+            )
+        else:
+            seen[item_id] = index
+    return errors

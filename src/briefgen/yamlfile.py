@@ -1,0 +1,179 @@
+"""Read one YAML file safely, keeping the line of every value.
+
+YAML 1.2 semantics (``NO`` stays a string, ``0755`` stays a number as written), an
+error on duplicate keys, no tags (nothing is constructed but maps, lists and
+scalars), and a cap on how far aliases may expand (anchor bombs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
+
+from briefgen.errors import LocatedError, Location
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 100_000  # after alias expansion
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """Plain data (dicts, lists, scalars) and the 1-based line of every path in it."""
+
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of the deepest existing part of ``path``."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def read_yaml(path: Path, display: str) -> YamlDocument:
+    """Parse ``path``; every problem is a :class:`LocatedError` naming ``display``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LocatedError(f"cannot read the file: {error.strerror}", Location(display)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise LocatedError(
+            f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Location(display)
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise LocatedError(
+            "the file is not UTF-8 text", Location(display, line), "save it as UTF-8"
+        ) from None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)
+    try:
+        _check_events(yaml, text, display)
+        data = yaml.load(text)
+    except MarkedYAMLError as error:
+        raise _yaml_error(error, display) from None
+    except YAMLError as error:
+        raise LocatedError(f"YAML error: {error}", Location(display)) from None
+    lines: dict[PathKey, int] = {}
+    plain = _plain(data, (), lines)
+    return YamlDocument(plain, lines)
+
+
+def _yaml_error(error: MarkedYAMLError, display: str) -> LocatedError:
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else None
+    problem = " ".join(p for p in (error.context, error.problem) if p) or "invalid YAML"
+    problem = problem.replace("\n", " ")
+    hint = "check the indentation and quoting around this line"
+    if "duplicate key" in problem:
+        problem = problem.replace("found duplicate key", "duplicate key")
+        hint = "each key may appear once in a mapping: remove or rename one of them"
+    return LocatedError(problem, Location(display, line), hint)
+
+
+def _check_events(yaml: YAML, text: str, display: str) -> None:
+    """Refuse explicit tags and alias expansion beyond :data:`MAX_NODES` nodes."""
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = []
+    total = 0
+    for event in yaml.parse(text):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, NodeEvent) and getattr(event, "tag", None) and not (
+            isinstance(event, ScalarEvent) and event.tag == "!"
+        ):
+            raise LocatedError(
+                f"YAML tag '{event.tag}' is not allowed",
+                Location(display, line),
+                "remove the tag: facts are plain text, numbers, dates, lists and mappings",
+            )
+        count = 0
+        if isinstance(event, AliasEvent):
+            count = sizes.get(event.anchor or "", 1)
+        elif isinstance(event, ScalarEvent):
+            count = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            stack.append((event.anchor, 1))
+            continue
+        elif isinstance(event, CollectionEndEvent):
+            anchor, count = stack.pop()
+            if anchor:
+                sizes[anchor] = count
+        else:
+            continue
+        total += count
+        if total > MAX_NODES:
+            raise LocatedError(
+                f"aliases expand to more than {MAX_NODES} values",
+                Location(display, line),
+                "write the values out instead of repeating anchors",
+            )
+        if stack:
+            anchor, inner = stack[-1]
+            stack[-1] = (anchor, inner + count)
+
+
+def _plain(node: Any, path: PathKey, lines: dict[PathKey, int]) -> Any:
+    """Turn ruamel's round-trip objects into dicts and lists, recording lines."""
+    if isinstance(node, CommentedMap):
+        lines.setdefault(path, node.lc.line + 1)
+        result = {}
+        for key, value in node.items():
+            key_text = str(key) if not isinstance(key, str) else key
+            line = node.lc.value(key)[0] if key in node.lc.data else node.lc.line
+            lines[(*path, key_text)] = line + 1
+            result[key_text] = _plain(value, (*path, key_text), lines)
+        return result
+    if isinstance(node, CommentedSeq):
+        lines.setdefault(path, node.lc.line + 1)
+        items = []
+        for index, value in enumerate(node):
+            if index in node.lc.data:
+                lines[(*path, index)] = node.lc.item(index)[0] + 1
+            items.append(_plain(value, (*path, index), lines))
+        return items
+    if isinstance(node, dt.datetime | dt.date):
+        return node if isinstance(node, dt.datetime) else dt.date(node.year, node.month, node.day)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def walk_strings(data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """Every string in plain data, with its path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk_strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from walk_strings(value, (*path, index))
+    elif isinstance(data, str):
+        yield path, data
