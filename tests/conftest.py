@@ -1,0 +1,121 @@
+"""Shared fixtures: the demo project, small throwaway projects, and document readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import briefgen
+
+REPO = Path(__file__).resolve().parents[1]
+ISSUED = dt.date(2026, 11, 20)
+
+MINIMAL_BASE = """\
+id: base
+title: {fr: Base de test, en: Test base}
+subject: MA
+as_of: 2022-05
+languages: [fr, en]
+sources:
+  - {id: s1, title: {fr: Source un, en: Source one}, publisher: Ministère, date: 2022-05}
+facts:
+  - id: f1
+    kind: position
+    text: {fr: "Le Maroc soutient la Coalition.", en: "Morocco supports the Coalition."}
+    talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition."}
+    sources: [s1]
+  - id: f2
+    kind: event
+    date: 2018-06-26
+    text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}
+    sources: [s1]
+"""
+
+MINIMAL_PACK = """\
+id: meeting
+meeting:
+  title: {fr: Réunion de test, en: Test meeting}
+  date: 2026-12-03
+  place: {fr: Rabat, en: Rabat}
+languages: [fr, en]
+classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
+facts: [base]
+documents: [briefing-note]
+"""
+
+
+@pytest.fixture
+def demo_project() -> briefgen.Project:
+    """The repository's own demo project (facts/, packs/)."""
+    return briefgen.load_project(REPO)
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectFactory:
+    """Write a small project: ``make_project(facts={"base.yaml": text}, packs={...})``."""
+
+    def make(
+        facts: dict[str, str] | None = None,
+        packs: dict[str, str] | None = None,
+        templates: dict[str, str | bytes] | None = None,
+    ) -> Path:
+        root = tmp_path / "project"
+        for folder, files in (("facts", facts), ("packs", packs)):
+            default = {"base.yaml": MINIMAL_BASE} if folder == "facts" else {
+                "meeting.yaml": MINIMAL_PACK
+            }
+            (root / folder).mkdir(parents=True, exist_ok=True)
+            for name, text in (files if files is not None else default).items():
+                (root / folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        for name, content in (templates or {}).items():
+            path = root / "templates" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def copy_demo(tmp_path: Path) -> Path:
+    """A copy of the demo project (facts/, packs/) to change freely."""
+    root = tmp_path / "demo"
+    for folder in ("facts", "packs"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def pdftotext(path: Path, *, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
+    info = {}
+    for line in out.stdout.splitlines():
+        key, _, value = line.partition(":")
+        info[key.strip()] = value.strip()
+    return info
+
+
+def pdffonts(path: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    return [line.split() for line in out.stdout.splitlines()[2:]]
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace runs made one space (PDF line breaks are not content)."""
+    return " ".join(text.split())
