@@ -129,9 +129,7 @@ def build(
     ]
     result = BuildResult(tuple(written))
     if errors:
-        failure = BuildFailed(errors)
-        failure.written = result  # type: ignore[attr-defined]
-        raise failure
+        raise BuildFailed(errors, result)
     return result
 
 
@@ -181,8 +179,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
+        Path(handle.name).chmod(0o644)
+        Path(handle.name).replace(path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise

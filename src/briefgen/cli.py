@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from briefgen import __version__
-from briefgen.build import UsageError, build
+from briefgen.build import BuildResult, UsageError, build
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
 from briefgen.load import Project, load_project
 
@@ -48,7 +49,8 @@ def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     except BuildFailed as failure:
-        for document in failure.written.written:  # type: ignore[attr-defined]
+        written = failure.written.written if isinstance(failure.written, BuildResult) else ()
+        for document in written:
             click.echo(f"wrote {_shown(document.path)}")
         _fail(failure)
     for document in result.written:
@@ -70,7 +72,7 @@ def _load(project_dir: Path) -> Project:
         _fail(failure)
 
 
-def _fail(error: BriefgenError) -> None:
+def _fail(error: BriefgenError) -> NoReturn:
     click.echo(str(error), err=True)
     sys.exit(1)
 

@@ -81,11 +81,15 @@ class RenderError(BriefgenError):
 
 
 class BuildFailed(BriefgenError):
-    """Some documents failed to render; nothing of the failed packs was written."""
+    """Some documents failed to render; nothing of the failed packs was written.
 
-    def __init__(self, errors: Iterable[BriefgenError]) -> None:
+    ``written`` holds what the packs that did render wrote (a ``BuildResult``).
+    """
+
+    def __init__(self, errors: Iterable[BriefgenError], written: object = None) -> None:
         self.errors = list(errors)
-        super().__init__(self.errors)
+        self.written = written
+        super().__init__(self.errors, written)
 
     def __str__(self) -> str:
         count = len(self.errors)

@@ -47,6 +47,7 @@ class Project:
     root: Path
     bases: dict[str, Loaded[FactBase]]
     packs: dict[str, Loaded[Pack]]
+    unloaded: tuple[str, ...] = ()  # files that failed to load, as displayed
 
     @property
     def templates(self) -> Path:
@@ -66,7 +67,8 @@ def load_project(root: str | Path) -> Project:
         raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
     bases = _load_all(root, "facts", FactBase, errors)
     packs = _load_all(root, "packs", Pack, errors)
-    project = Project(root, bases, packs)
+    unloaded = tuple(sorted({error.location.file for error in errors}))
+    project = Project(root, bases, packs, unloaded)
     errors += validate_project(project)
     if errors:
         raise ValidationFailed(errors)
@@ -129,7 +131,14 @@ def load_file(path: Path, display: str, model: type[M]) -> Loaded[M]:
 
 def _located(error: PydanticError, document: YamlDocument, display: str) -> list[LocatedError]:
     errors: dict[tuple[int | None, str], LocatedError] = {}
-    for detail in error.errors(include_url=False):
+    details = error.errors(include_url=False)
+    failing = [detail["loc"] for detail in details]
+    for detail in details:
+        if detail["type"] == "too_short" and any(
+            len(loc) > len(detail["loc"]) and loc[: len(detail["loc"])] == detail["loc"]
+            for loc in failing
+        ):
+            continue  # "no valid item" only because its items failed: they are reported
         path = _data_path(document.data, detail["loc"])
         fact_id = _fact_id(document.data, path)
         message = _message(detail, path)
@@ -141,12 +150,11 @@ def _located(error: PydanticError, document: YamlDocument, display: str) -> list
 def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     """Pydantic's error location as a path into the YAML data (union tags dropped)."""
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        ):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(
@@ -167,7 +175,8 @@ def _fact_id(data: Any, path: PathKey) -> str | None:
 
 
 def _message(detail: Any, path: PathKey) -> str:
-    field = ".".join(str(p) for p in path) or "file"
+    shown = path[2:] if len(path) > 2 and path[0] == "facts" else path  # the fact id is shown
+    field = ".".join(str(p) for p in shown) or "file"
     kind = detail["type"]
     if kind == "missing":
         return f"'{field}' is required"

@@ -27,8 +27,8 @@ from pydantic import (
 Precision = Literal["year", "month", "day"]
 KINDS = ("position", "principle", "membership", "event", "role", "figure")
 Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
-DOCUMENT_NAMES = ("briefing-note", "talking-points", "fact-sheet")
 DocumentName = Literal["briefing-note", "talking-points", "fact-sheet"]
+DOCUMENT_NAMES: tuple[DocumentName, ...] = ("briefing-note", "talking-points", "fact-sheet")
 
 
 @dataclass(frozen=True, order=True)
@@ -151,12 +151,28 @@ def check_url(text: str) -> str:
     return text
 
 
+# CLDR territories that are not countries: unknown region, outlying Oceania, EU, euro
+# area, United Nations, pseudo-locales.
+_NOT_COUNTRIES = {"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB"}
+
+
 def check_country(code: str) -> str:
     from babel import Locale
 
-    if not re.fullmatch(r"[A-Z]{2}", code) or code not in Locale("en").territories:
+    if (
+        not re.fullmatch(r"[A-Z]{2}", code)
+        or code in _NOT_COUNTRIES
+        or code not in Locale("en").territories
+    ):
         raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (e.g. MA, FR, US)")
     return code
+
+
+def check_placeholders(text: str) -> str:
+    from briefgen import placeholders
+
+    placeholders.parse(text)
+    return text
 
 
 Text = Annotated[str, AfterValidator(check_text)]
@@ -165,6 +181,7 @@ Slug = Annotated[
 ]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})*$")]
 Localized = dict[Language, Text]
+FactText = dict[Language, Annotated[Text, AfterValidator(check_placeholders)]]
 Country = Annotated[str, AfterValidator(check_country)]
 Url = Annotated[str, AfterValidator(check_url)]
 
@@ -184,12 +201,12 @@ class Source(Strict):
 class Fact(Strict):
     id: Slug
     kind: Kind
-    text: Localized
+    text: FactText
     date: PDate | None = None
     countries: tuple[Country, ...] = ()
     value: int | float | None = None
     tags: tuple[Text, ...] = ()
-    talking_point: Localized | None = None
+    talking_point: FactText | None = None
     sources: tuple[Slug, ...] = ()
     verified: PDate | None = None
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, placeholders
+from briefgen import i18n
 from briefgen.errors import LocatedError
 from briefgen.model import FactBase, Pack
 from briefgen.yamlfile import PathKey
@@ -42,14 +42,6 @@ def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
                         f"declare it under 'sources:' at the top of the file ({listed})",
                     )
                 )
-        for field in ("text", "talking_point"):
-            for lang, text in (getattr(fact, field) or {}).items():
-                try:
-                    placeholders.parse(text)
-                except ValueError as error:
-                    errors.append(
-                        LocatedError(str(error), loaded.fact_location(index, field, lang))
-                    )
     return errors
 
 
@@ -74,11 +66,12 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
         base = project.bases.get(base_id)
         if base is None:
             known = ", ".join(sorted(project.bases)) or "none loaded"
+            hint = f"use the id: of a file in facts/ ({known})"
+            if project.unloaded:
+                hint += f", or fix the errors in {', '.join(project.unloaded)}"
             errors.append(
                 LocatedError(
-                    f"unknown fact base '{base_id}'",
-                    loaded.location(("facts", index)),
-                    f"use the id: of a file in facts/ ({known})",
+                    f"unknown fact base '{base_id}'", loaded.location(("facts", index)), hint
                 )
             )
             continue
@@ -124,7 +117,8 @@ def _check_translations(
     missing = [
         lang
         for lang in langs
-        if (lang not in text if exact else i18n.pick(text, lang) is None)
+        if i18n.check_locale(lang) is None
+        and (lang not in text if exact else i18n.pick(text, lang) is None)
     ]
     if not missing:
         return []
@@ -133,7 +127,8 @@ def _check_translations(
     if isinstance(model, FactBase) and len(path) > 1 and path[0] == "facts":
         assert isinstance(path[1], int)
         fact_id = model.facts[path[1]].id
-    field = ".".join(str(p) for p in path if not isinstance(p, int))
+    shown = path[2:] if fact_id else path
+    field = ".".join(str(p) for p in shown if not isinstance(p, int))
     plural = "s" if len(missing) > 1 else ""
     return [
         LocatedError(

@@ -15,6 +15,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -31,6 +32,15 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 100_000  # after alias expansion
 
 PathKey = tuple[str | int, ...]
+
+
+class _Constructor(RoundTripConstructor):
+    """Leaves dates as written: the model parses them, at their precision, with its errors."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
         ) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
+    yaml.Constructor = _Constructor
     try:
         _check_events(yaml, text, display)
         data = yaml.load(text)
@@ -99,11 +110,10 @@ def _check_events(yaml: YAML, text: str, display: str) -> None:
     total = 0
     for event in yaml.parse(text):
         line = event.start_mark.line + 1 if event.start_mark else None
-        if isinstance(event, NodeEvent) and getattr(event, "tag", None) and not (
-            isinstance(event, ScalarEvent) and event.tag == "!"
-        ):
+        tag = getattr(event, "tag", None) if isinstance(event, NodeEvent) else None
+        if tag and not (isinstance(event, ScalarEvent) and tag == "!"):
             raise LocatedError(
-                f"YAML tag '{event.tag}' is not allowed",
+                f"YAML tag '{tag}' is not allowed",
                 Location(display, line),
                 "remove the tag: facts are plain text, numbers, dates, lists and mappings",
             )

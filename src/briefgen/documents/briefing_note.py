@@ -18,6 +18,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, pack=view)
-    document = engines.pdf.layout(html, templates.roots[0], [templates.find(sheet) for sheet in STYLESHEETS], name)
+    stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
+    document = engines.pdf.layout(html, templates.roots[0], stylesheets, name)
     result = engines.pdf.write(document, name, html)
     return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)

@@ -1,0 +1,68 @@
+"""The command line: exit codes, messages a person can act on, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import MINIMAL_BASE, ProjectFactory
+
+
+def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefgen", *args], cwd=cwd, capture_output=True, text=True,
+        env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin"}, check=False,
+    )
+
+
+def test_build_writes_every_language(make_project: ProjectFactory) -> None:
+    root = make_project()
+    result = briefgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "wrote build/meeting/fr/briefing-note.pdf" in result.stdout
+    assert (root / "build/meeting/en/briefing-note.pdf").stat().st_size > 1000
+
+
+def test_build_options(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project()
+    out = tmp_path / "elsewhere"
+    result = briefgen("build", "meeting", "--project", str(root), "--out", str(out),
+                      "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (out / "meeting/en/briefing-note.pdf").exists()
+    assert not (out / "meeting/fr").exists()
+
+
+def test_validation_error_exit_1_no_traceback(make_project: ProjectFactory) -> None:
+    root = make_project(facts={"base.yaml": MINIMAL_BASE.replace("as_of: 2022-05",
+                                                                  "as_of: 2022-13")})
+    for command in ("build", "check"):
+        result = briefgen(command, cwd=root)
+        assert result.returncode == 1
+        assert "facts/base.yaml:4: 'as_of': '2022-13' is not a real date" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (root / "build").exists()
+
+
+def test_unknown_pack_is_a_usage_error(make_project: ProjectFactory) -> None:
+    result = briefgen("build", "nope", cwd=make_project())
+    assert result.returncode == 2
+    assert "no pack with id nope (packs in this project: meeting)" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(make_project: ProjectFactory) -> None:
+    assert briefgen("build", "--frobnicate", cwd=make_project()).returncode == 2
+
+
+def test_check_writes_nothing(make_project: ProjectFactory) -> None:
+    root = make_project()
+    result = briefgen("check", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert not (root / "build").exists()
+
+
+def test_missing_project_folder(tmp_path: Path) -> None:
+    result = briefgen("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no such project folder" in result.stderr

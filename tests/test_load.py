@@ -1,0 +1,175 @@
+"""Bad input gets a clear, located error: file, line, fact id, what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+import briefgen
+from briefgen.model import PartialDate
+from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+
+
+def errors_for(make_project: ProjectFactory, base: str = MINIMAL_BASE,
+               pack: str = MINIMAL_PACK) -> list[str]:
+    root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        briefgen.load_project(root)
+    return [str(error) for error in caught.value.errors]
+
+
+def test_demo_project_loads(demo_project: briefgen.Project) -> None:
+    base = demo_project.bases["ma-coalition-daesh"].model
+    assert base.subject == "MA"
+    assert base.as_of == PartialDate(2022, 5)
+    facts = {fact.id: fact for fact in base.facts}
+    assert facts["skhirat-meeting"].date == PartialDate(2018, 6, 26)
+    assert facts["africa-focus-group"].date == PartialDate(2021)
+    assert facts["africa-focus-group"].countries == ("US", "NE", "IT")
+    assert "rabat-2026-12" in demo_project.packs
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("subject: MA", "subject: XX",
+         "facts/base.yaml:3: 'subject': 'XX' is not an ISO 3166-1 alpha-2 country code"),
+        ("as_of: 2022-05", "as_of: 2022-13", "facts/base.yaml:4: 'as_of': '2022-13' is not a real"),
+        ("as_of: 2022-05", "as_of: May 2022", "'May 2022' is not a date: write YYYY, YYYY-MM"),
+        ("date: 2018-06-26", "date: 2018-02-30",
+         "facts/base.yaml:16 (fact f2): 'date': '2018-02-30' is not a real date"),
+        ("kind: event", "kind: meeting",
+         "facts/base.yaml:15 (fact f2): 'kind': 'meeting' is not allowed; expected 'position'"),
+        ("    sources: [s1]\n  - id: f2", "    sources: [s1]\n    colour: red\n  - id: f2",
+         "facts/base.yaml:14 (fact f1): unknown field 'colour'"),
+        ('en: "Meeting on {date}."', 'en: "Meeting on {datte}."',
+         "(fact f2): 'text.en': unknown placeholder {datte}; use one of {date}"),
+        ('en: "Meeting on {date}."', 'en: "Meeting on {date.__class__}."',
+         "(fact f2): 'text.en': unknown placeholder {date.__class__}"),
+        ('en: "Meeting on {date}."', 'en: "Meeting on {date:%Y}."',
+         "unknown placeholder {date:%Y}"),
+        ('en: "Meeting on {date}."', 'en: "Meeting on {date."', "write {{ and }} for literal"),
+        (', en: "Meeting on {date}."}', "}",
+         "facts/base.yaml:17 (fact f2): 'text' has no translation for language en"),
+    ],
+)
+def test_fact_base_errors(make_project: ProjectFactory, old: str, new: str,
+                          expected: str) -> None:
+    assert old in MINIMAL_BASE
+    errors = errors_for(make_project, base=MINIMAL_BASE.replace(old, new, 1))
+    assert any(expected in error for error in errors), errors
+
+
+def test_duplicate_key_is_an_error_not_last_wins(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("subject: MA\n", "subject: MA\nsubject: FR\n")
+    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
+    assert error.startswith("facts/base.yaml:4:")
+    assert 'duplicate key "subject"' in error
+    assert "each key may appear once" in error
+
+
+def test_a_broken_base_is_named_in_the_packs_error(make_project: ProjectFactory) -> None:
+    errors = errors_for(make_project, base=MINIMAL_BASE.replace("subject: MA", "subject: XX"))
+    assert "packs/meeting.yaml:8: unknown fact base 'base'" in errors[-1]
+    assert "or fix the errors in facts/base.yaml" in errors[-1]
+
+
+def test_yaml_syntax_error_names_file_and_line(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("subject: MA", "subject: [MA")
+    errors = errors_for(make_project, base=base)
+    assert errors[0].startswith("facts/base.yaml:")
+    assert "check the indentation and quoting" in errors[0]
+
+
+def test_unknown_source_and_duplicate_fact_id(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("sources: [s1]\n  - id: f2", "sources: [s9]\n  - id: f1")
+    errors = errors_for(make_project, base=base)
+    assert any("facts/base.yaml:13 (fact f1): unknown source 's9'" in e for e in errors), errors
+    assert any(
+        "facts/base.yaml:14 (fact f1): duplicate fact id 'f1' (first used on line 9)" in e
+        for e in errors
+    ), errors
+
+
+@pytest.mark.parametrize(
+    ("char", "what"),
+    [("\x00", "control character U+0000"), ("\x07", "control character U+0007"),
+     ("\u202e", "bidi control character U+202E"), ("\u2066", "bidi control character U+2066")],
+)
+def test_control_characters_are_refused(make_project: ProjectFactory, char: str,
+                                        what: str) -> None:
+    escaped = char.encode("unicode_escape").decode().replace("\\x", "\\x")
+    base = MINIMAL_BASE.replace('"Morocco supports', f'"Mor{escaped}occo supports')
+    errors = errors_for(make_project, base=base)
+    assert any("facts/base.yaml:11 (fact f1): 'text.en': text contains a " + what in e
+               for e in errors), errors
+
+
+def test_yaml_12_semantics(make_project: ProjectFactory) -> None:
+    """``NO`` stays the text "NO" (YAML 1.1 would make it false)."""
+    base = MINIMAL_BASE.replace("publisher: Ministère", "publisher: NO")
+    project = briefgen.load_project(make_project(facts={"base.yaml": base}))
+    assert project.bases["base"].model.sources[0].publisher == "NO"
+
+
+def test_tags_are_refused(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("publisher: Ministère", "publisher: !!python/object:os.system x")
+    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
+    assert "facts/base.yaml:7: YAML tag" in error and "is not allowed" in error
+
+
+def test_pack_errors(make_project: ProjectFactory) -> None:
+    pack = (MINIMAL_PACK.replace("facts: [base]", "facts: [nope]")
+            .replace("date: 2026-12-03", "date: 2026-12\n  counterpart: ZZ"))
+    errors = errors_for(make_project, pack=pack)
+    joined = "\n".join(errors)
+    assert "packs/meeting.yaml:4: 'meeting.date': '2026-12' must be a full date" in joined
+    assert "packs/meeting.yaml:5: 'meeting.counterpart': 'ZZ' is not an ISO 3166-1" in joined
+
+
+def test_pack_missing_translation(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("en: RESTRICTED", "es: RESTRINGIDO")
+    [error] = errors_for(make_project, pack=pack)
+    assert error.startswith("packs/meeting.yaml:7: 'classification' has no translation for "
+                            "language en — add en: ...")
+
+
+def test_pack_unknown_base_and_language(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("facts: [base]", "facts: [base, nope]").replace(
+        "languages: [fr, en]", "languages: [fr, en, de]"
+    ).replace("en: RESTRICTED}", "en: RESTRICTED, de: VS-NUR FÜR DEN DIENSTGEBRAUCH}").replace(
+        "en: Test meeting}", "en: Test meeting, de: Test}").replace(
+        "en: Rabat}", "en: Rabat, de: Rabat}")
+    errors = errors_for(make_project, pack=pack)
+    assert any("packs/meeting.yaml:8: unknown fact base 'nope'" in e and "(base)" in e
+               for e in errors), errors
+    assert any("language 'de' is not among the languages of fact base 'base' (fr, en)" in e
+               for e in errors), errors
+
+
+def test_full_locale_falls_back_to_language(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("languages: [fr, en]", "languages: [fr_MA, en_GB]")
+    project = briefgen.load_project(make_project(packs={"meeting.yaml": pack}))
+    assert project.packs["meeting"].model.languages == ("fr_MA", "en_GB")
+
+
+def test_unknown_locale(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("languages: [fr, en]", "languages: [fr, xx]")
+    errors = errors_for(make_project, pack=pack)
+    assert any("packs/meeting.yaml:6: 'xx' is not a language or locale known to CLDR" in e
+               for e in errors), errors
+
+
+def test_every_error_of_every_file_is_reported(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("subject: MA", "subject: XX").replace("kind: event", "kind: x")
+    pack = MINIMAL_PACK.replace("date: 2026-12-03", "date: 2026-13-03")
+    errors = errors_for(make_project, base=base, pack=pack)
+    assert len(errors) >= 3
+    assert {e.split(":")[0] for e in errors} == {"facts/base.yaml", "packs/meeting.yaml"}
+
+
+def test_alias_bomb_is_refused(make_project: ProjectFactory) -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 7)]
+    base = MINIMAL_BASE + "\n".join(lines) + "\n"
+    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
+    assert "aliases expand to more than" in error
