@@ -5,6 +5,7 @@ Exit status: 0 success, 1 a validation or build error, 2 a usage error.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ import click
 
 from briefgen import __version__
 from briefgen.build import BuildResult, UsageError, build
+from briefgen.check import as_github, as_json, as_text, check
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
 from briefgen.load import Project, load_project
+from briefgen.scaffold import init_project, new_pack, write_schemas
 
 project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -58,11 +61,95 @@ def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
 
 
 @main.command("check")
+@click.argument("pack_ids", nargs=-1)
 @project_option
-def check_command(project_dir: Path) -> None:
-    """Validate every fact base and pack; write nothing."""
-    project = _load(project_dir)
-    click.echo(f"ok: {len(project.bases)} fact bases, {len(project.packs)} packs")
+@click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check as of this date (default: today).")
+def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, strict: bool,
+                  today: dt.datetime | None) -> None:
+    """Validate everything and report findings; write nothing.
+
+    Errors exit 1; warnings (unsourced or stale facts, unused sources and facts, past
+    meetings, placeholders without data) exit 0, or 1 with --strict.
+    """
+    report = check(project_dir, pack_ids or None, today.date() if today else None)
+    if output == "json":
+        click.echo(as_json(report))
+    elif output == "github":
+        click.echo(as_github(report))
+    else:
+        click.echo(as_text(report, color=sys.stdout.isatty()))
+    sys.exit(1 if report.failed(strict) else 0)
+
+
+@main.command("schema")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("schemas"), show_default=True, help="Folder for the schema files.")
+def schema_command(out: Path) -> None:
+    """Write JSON Schemas for fact bases and packs (for editors' YAML validation)."""
+    for path in write_schemas(out):
+        click.echo(f"wrote {_shown(path)}")
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new project in DIRECTORY with a sample fact base and pack."""
+    try:
+        paths = init_project(directory)
+    except BriefgenError as error:
+        _fail(error)
+    for path in paths:
+        click.echo(f"wrote {_shown(path)}")
+    click.echo(f"next: briefgen build --project {directory}")
+
+
+@main.command("new")
+@click.argument("pack_id")
+@project_option
+def new_command(pack_id: str, project_dir: Path) -> None:
+    """Create packs/PACK_ID.yaml drawing on the project's fact bases."""
+    try:
+        path = new_pack(_load(project_dir), pack_id)
+    except BriefgenError as error:
+        _fail(error)
+    click.echo(f"wrote {_shown(path)}: fill in the meeting, then `briefgen build {pack_id}`")
+
+
+@main.command("watch")
+@click.argument("pack_ids", nargs=-1)
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None)
+def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None) -> None:
+    """Rebuild PACK_IDS on every save of a fact base, pack or template; print findings."""
+    from watchfiles import watch
+
+    _watch_once(project_dir, pack_ids, out)
+    click.echo("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
+    folders = [project_dir / name for name in ("facts", "packs", "templates")]
+    folders = [folder for folder in folders if folder.is_dir()]
+    try:
+        for _changes in watch(*folders):
+            _watch_once(project_dir, pack_ids, out)
+    except KeyboardInterrupt:
+        pass
+
+
+def _watch_once(project_dir: Path, pack_ids: tuple[str, ...], out: Path | None) -> None:
+    report = check(project_dir, pack_ids or None)
+    if report.findings:
+        click.echo(as_text(report, color=sys.stdout.isatty()))
+    if report.errors:
+        return
+    try:
+        result = build(load_project(project_dir), pack_ids or None, out=out)
+    except BriefgenError as error:
+        click.echo(str(error), err=True)
+        return
+    click.echo(f"built {len(result.written)} documents")
 
 
 def _load(project_dir: Path) -> Project:

@@ -1,0 +1,238 @@
+"""Findings for CI: everything the loader rejects, and what a careful editor would flag.
+
+Errors always fail ``briefgen check``; warnings fail it under ``--strict``. Each finding
+names the file, line and fact id and says in one line what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+from briefgen import placeholders
+from briefgen.context import selected_facts
+from briefgen.errors import LocatedError, Location, ValidationFailed
+from briefgen.load import Loaded, Project, load_project
+from briefgen.model import Fact, FactBase, Pack
+
+Severity = Literal["error", "warning"]
+JSON_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: str
+    message: str
+    file: str
+    line: int | None = None
+    fact_id: str | None = None
+    hint: str | None = None
+
+    @classmethod
+    def at(cls, severity: Severity, code: str, message: str, where: Location,
+           hint: str | None = None) -> Finding:
+        return cls(severity, code, message, where.file, where.line, where.fact_id, hint)
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def check(root: str | Path, pack_ids: Sequence[str] | None = None,
+          today: dt.date | None = None) -> Report:
+    """Validate the project at ``root`` and collect findings for ``pack_ids`` (default all)."""
+    try:
+        project = load_project(root)
+    except ValidationFailed as failure:
+        return Report(tuple(_from_error(error) for error in failure.errors))
+    return Report(tuple(_sorted(project_findings(project, pack_ids, today))))
+
+
+def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
+                     today: dt.date | None = None) -> Iterator[Finding]:
+    today = today or dt.datetime.now(dt.UTC).date()
+    packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
+    for pack_id in pack_ids or ():
+        if pack_id not in project.packs:
+            yield Finding("error", "unknown-pack", f"no pack with id '{pack_id}'", "packs/")
+    used_bases = {base_id for pack in packs for base_id in pack.model.facts}
+    bases = [project.bases[base_id] for base_id in sorted(used_bases)]
+    if not pack_ids:
+        bases = list(project.bases.values())
+    for base in bases:
+        yield from _base_findings(base)
+        if not pack_ids:
+            yield from _unused_facts(base, project)
+    for pack in packs:
+        yield from _pack_findings(pack, project, today)
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        yield Finding(
+            "warning", "no-harfbuzz-subset",
+            "HarfBuzz's subset library is missing: PDF fonts are subset with fontTools, "
+            "3x slower and not byte-reproducible", "(system)",
+            hint="install libharfbuzz-subset0 (Debian/Ubuntu); `make demo` does it",
+        )
+
+
+def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
+    base = loaded.model
+    cited = {ref for fact in base.facts for ref in fact.sources}
+    for index, source in enumerate(base.sources):
+        if source.id not in cited:
+            yield Finding.at("warning", "unused-source", f"source '{source.id}' is never cited",
+                             loaded.location(("sources", index)),
+                             "cite it from a fact's sources: or remove it")
+    for index, fact in enumerate(base.facts):
+        where = loaded.fact_location(index)
+        if not fact.sources:
+            yield Finding.at("warning", "unsourced", "the fact cites no source", where,
+                             "add sources: [id] naming where it comes from")
+        yield from _missing_placeholder_data(loaded, index, fact)
+
+
+_PLACEHOLDER_DATA = {"date": "date", "countries": "countries", "value": "value"}
+
+
+def _missing_placeholder_data(loaded: Loaded[FactBase], index: int,
+                              fact: Fact) -> Iterator[Finding]:
+    for field in ("text", "talking_point"):
+        texts = getattr(fact, field) or {}
+        used = set().union(*(placeholders.names(text) for text in texts.values()))
+        for name in sorted(used):
+            attribute = _PLACEHOLDER_DATA.get(name)
+            if attribute and not getattr(fact, attribute):
+                yield Finding.at(
+                    "warning", "placeholder-without-data",
+                    f"'{field}' uses {{{name}}} but the fact has no {attribute}:",
+                    loaded.fact_location(index, field), f"add {attribute}: to the fact",
+                )
+
+
+def _unused_facts(loaded: Loaded[FactBase], project: Project) -> Iterator[Finding]:
+    if not project.packs:
+        return
+    used = {
+        fact.id
+        for pack in project.packs.values()
+        if loaded.model.id in pack.model.facts
+        for fact in selected_facts(pack.model, loaded.model)
+    }
+    for index, fact in enumerate(loaded.model.facts):
+        if fact.id not in used:
+            yield Finding.at("warning", "unused-fact", "no pack uses this fact",
+                             loaded.fact_location(index),
+                             "add its base or one of its tags to a pack, or remove it")
+
+
+def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> Iterator[Finding]:
+    pack = loaded.model
+    if pack.meeting.date < today:
+        yield Finding.at("warning", "past-meeting",
+                         f"the meeting date {pack.meeting.date.isoformat()} is already past",
+                         loaded.location(("meeting", "date")),
+                         "update the date or archive the pack")
+    for base_id in pack.facts:
+        base = project.bases[base_id]
+        for index, fact in enumerate(base.model.facts):
+            if fact in selected_facts(pack, base.model):
+                yield from _stale(fact, index, base, loaded)
+
+
+def _stale(fact: Fact, index: int, base: Loaded[FactBase],
+           pack: Loaded[Pack]) -> Iterator[Finding]:
+    reference = fact.verified or base.model.as_of
+    meeting = pack.model.meeting.date
+    age = (meeting - reference.last_day).days  # a partial date counts from its last day
+    limit = pack.model.max_age_days
+    if age > limit:
+        what = "verified" if fact.verified else "not verified; its base is as of"
+        yield Finding.at(
+            "warning", "stale",
+            f"the fact is {age} days old at the meeting of pack '{pack.model.id}' "
+            f"({what} {reference.isoformat()}; the pack allows {limit} days)",
+            base.fact_location(index),
+            "check it again and set verified: YYYY-MM-DD, or raise max_age_days on the pack",
+        )
+
+
+def _from_error(error: LocatedError) -> Finding:
+    return Finding.at("error", "invalid", error.message, error.location, error.hint)
+
+
+def _sorted(findings: Iterator[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file, f.line or 0, f.severity, f.code))
+
+
+# Output formats -------------------------------------------------------------------------
+
+
+def as_json(report: Report) -> str:
+    """The documented, stable JSON format (see the README, "briefgen check")."""
+    return json.dumps(
+        {
+            "version": JSON_SCHEMA_VERSION,
+            "summary": {"errors": len(report.errors), "warnings": len(report.warnings)},
+            "findings": [asdict(finding) for finding in report.findings],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def as_github(report: Report) -> str:
+    """GitHub Actions workflow commands: one annotation per finding."""
+    lines = []
+    for f in report.findings:
+        props = f"file={_gh(f.file, True)}" + (f",line={f.line}" if f.line else "")
+        props += f",title={_gh(f.code, True)}"
+        text = (f"[{f.fact_id}] " if f.fact_id else "") + f.message
+        text += f" — {f.hint}" if f.hint else ""
+        lines.append(f"::{f.severity} {props}::{_gh(text, False)}")
+    return "\n".join(lines)
+
+
+def _gh(value: str, is_property: bool) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if is_property:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def as_text(report: Report, color: bool = False) -> str:
+    """Findings grouped by file, for a person."""
+    import click
+
+    lines: list[str] = []
+    current = None
+    for f in report.findings:
+        if f.file != current:
+            current = f.file
+            lines.append(click.style(f.file, bold=True) if color else f.file)
+        where = f"  {f.line or '-':>4}"
+        severity: str = f.severity
+        if color:
+            severity = click.style(severity, fg="red" if severity == "error" else "yellow")
+        fact = f" [{f.fact_id}]" if f.fact_id else ""
+        hint = f" — {f.hint}" if f.hint else ""
+        lines.append(f"{where}  {severity}{fact} {f.code}: {f.message}{hint}")
+    count = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    lines.append(count if report.findings else "no findings: " + count)
+    return "\n".join(lines)

@@ -1,0 +1,120 @@
+"""The authoring loop: a new project, a new pack, JSON Schemas for editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+from briefgen.load import Project
+from briefgen.model import FactBase, Pack
+
+SCHEMA_FILES: dict[str, type[FactBase] | type[Pack]] = {
+    "factbase.schema.json": FactBase,
+    "pack.schema.json": Pack,
+}
+
+SAMPLE_BASE = """\
+# yaml-language-server: $schema=../schemas/factbase.schema.json
+id: sample
+title:
+  en: Sample fact base
+  fr: Base d'exemple
+subject: FR
+as_of: {as_of}
+languages: [en, fr]
+sources:
+  - id: sample-source
+    title: {{en: Where these facts come from, fr: Origine de ces faits}}
+    publisher: Ministry of Foreign Affairs
+    date: {as_of}
+facts:
+  - id: first-fact
+    kind: position
+    text:
+      en: "{{subject}} supports multilateral cooperation."
+      fr: "{{subject}} soutient la coopération multilatérale."
+    talking_point:
+      en: We value our cooperation.
+      fr: Nous attachons du prix à notre coopération.
+    sources: [sample-source]
+    verified: {as_of}
+  - id: first-meeting
+    kind: event
+    date: {as_of}
+    text:
+      en: "A first meeting took place in {{date}}."
+      fr: "Une première réunion s'est tenue en {{date}}."
+    sources: [sample-source]
+"""
+
+
+def schemas() -> dict[str, str]:
+    """JSON Schemas for fact bases and packs, by file name."""
+    return {
+        name: json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        for name, model in SCHEMA_FILES.items()
+    }
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schemas().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
+    """A new project that builds at once: facts/, packs/, schemas/, a sample base and pack."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    if (directory / "facts").exists() or (directory / "packs").exists():
+        raise BriefgenError(f"{directory} already holds a project (facts/ or packs/ exists)")
+    (directory / "facts").mkdir(parents=True)
+    (directory / "packs").mkdir()
+    base = directory / "facts" / "sample.yaml"
+    base.write_text(SAMPLE_BASE.format(as_of=f"{today:%Y-%m}"), encoding="utf-8")
+    pack = directory / "packs" / "sample-meeting.yaml"
+    meeting = today + dt.timedelta(days=30)
+    pack.write_text(
+        pack_text("sample-meeting", ["sample"], ["en", "fr"], meeting), encoding="utf-8"
+    )
+    return [base, pack, *write_schemas(directory / "schemas")]
+
+
+def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Path:
+    """A pack file drawing on every fact base of ``project``, meeting in 30 days."""
+    path = project.root / "packs" / f"{pack_id}.yaml"
+    if pack_id in project.packs or path.exists():
+        raise BriefgenError(f"pack '{pack_id}' already exists ({path})")
+    if not project.bases:
+        raise BriefgenError("the project has no fact base to draw from: add one to facts/")
+    languages = list(dict.fromkeys(
+        lang for lang in next(iter(project.bases.values())).model.languages
+        if all(lang in base.model.languages for base in project.bases.values())
+    ))
+    meeting = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=30)
+    path.write_text(pack_text(pack_id, sorted(project.bases), languages, meeting),
+                    encoding="utf-8")
+    return path
+
+
+def pack_text(pack_id: str, bases: list[str], languages: list[str], date: dt.date) -> str:
+    def localized(text: str) -> str:
+        return "{" + ", ".join(f"{lang}: {text}" for lang in languages) + "}"
+
+    return (
+        "# yaml-language-server: $schema=../schemas/pack.schema.json\n"
+        f"id: {pack_id}\n"
+        "meeting:\n"
+        f"  title: {localized('TITLE OF THE MEETING')}\n"
+        f"  date: {date.isoformat()}\n"
+        f"  place: {localized('PLACE')}\n"
+        f"purpose: {localized('WHY THE MINISTER MEETS')}\n"
+        f"languages: [{', '.join(languages)}]\n"
+        f"classification: {localized('RESTRICTED')}\n"
+        f"facts: [{', '.join(bases)}]\n"
+    )

@@ -1,0 +1,134 @@
+"""`briefgen check`: every finding type, every output format, the exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefgen.check import Report, as_github, as_json, as_text, check
+from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def codes(report: Report) -> dict[str, list[tuple[int | None, str | None]]]:
+    found: dict[str, list[tuple[int | None, str | None]]] = {}
+    for f in report.findings:
+        if f.code != "no-harfbuzz-subset":
+            found.setdefault(f.code, []).append((f.line, f.fact_id))
+    return found
+
+
+def test_clean_project_has_no_findings(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-10")
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    assert codes(report) == {}
+    assert not report.failed(strict=True)
+
+
+def test_stale_respects_precision_and_verified(make_project: ProjectFactory) -> None:
+    # as_of 2025-12 counts from 2025-12-31: 337 days before the meeting, within 365.
+    base = MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2025-12").replace(
+        "    sources: [s1]\n  - id: f2", "    verified: 2025-11-01\n    sources: [s1]\n  - id: f2")
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    assert codes(report) == {"stale": [(9, "f1")]}  # verified 397 days before the meeting
+    [finding] = report.findings if len(report.findings) == 1 else [
+        f for f in report.findings if f.code == "stale"]
+    assert "397 days old" in finding.message and "verified 2025-11-01" in finding.message
+
+
+def test_max_age_days_on_the_pack(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK + "max_age_days: 3000\n"
+    report = check(make_project(packs={"meeting.yaml": pack}), today=TODAY)
+    assert "stale" not in codes(report)
+
+
+def test_each_warning_type(make_project: ProjectFactory) -> None:
+    base = (MINIMAL_BASE
+            .replace("as_of: 2022-05", "as_of: 2026-10")
+            .replace("    sources: [s1]\n  - id: f2", "  - id: f2")  # f1 unsourced
+            .replace("sources:\n  - {id: s1", "sources:\n  - {id: s0, title: Unused}\n  - {id: s1")
+            + "  - id: f3\n    kind: figure\n    tags: [other]\n"
+              "    text: {fr: 'En {date}', en: 'In {date}'}\n    sources: [s1]\n")
+    pack = (MINIMAL_PACK.replace("date: 2026-12-03", "date: 2026-11-01")
+            + "tags: []\n")
+    report = check(make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack}),
+                   today=TODAY)
+    found = codes(report)
+    assert found["unsourced"] == [(10, "f1")]
+    assert found["unused-source"] == [(7, None)]
+    assert found["placeholder-without-data"] == [(22, "f3")]
+    assert found["past-meeting"] == [(4, None)]
+    assert report.failed(strict=True) and not report.failed(strict=False)
+
+
+def test_unused_fact(make_project: ProjectFactory) -> None:
+    base = (MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-10")
+            .replace("    kind: event\n", "    kind: event\n    tags: [other]\n"))
+    pack = MINIMAL_PACK + "tags: [main]\n"
+    base = base.replace("    kind: position\n", "    kind: position\n    tags: [main]\n")
+    report = check(make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack}),
+                   today=TODAY)
+    assert codes(report) == {"unused-fact": [(15, "f2")]}
+
+
+def test_loader_errors_are_error_findings(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE.replace("kind: event", "kind: meeting")
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    assert report.errors[0].file == "facts/base.yaml"
+    assert report.errors[0].line == 15 and report.errors[0].fact_id == "f2"
+    assert report.failed()
+
+
+def test_json_is_stable_and_parses(make_project: ProjectFactory) -> None:
+    report = check(make_project(), today=TODAY)
+    data = json.loads(as_json(report))
+    assert data["version"] == 1
+    assert data["summary"]["warnings"] == len(report.warnings)
+    stale = [f for f in data["findings"] if f["code"] == "stale"]
+    assert stale[0] == {
+        "severity": "warning", "code": "stale", "message": stale[0]["message"],
+        "file": "facts/base.yaml", "line": 9, "fact_id": "f1", "hint": stale[0]["hint"],
+    }
+
+
+def test_github_annotations(make_project: ProjectFactory) -> None:
+    report = check(make_project(), today=TODAY)
+    lines = as_github(report).splitlines()
+    assert lines[0].startswith("::warning file=facts/base.yaml,line=9,title=stale::[f1] the fact")
+    assert all(line.startswith(("::warning ", "::error ")) for line in lines)
+
+
+def test_text_groups_by_file(make_project: ProjectFactory) -> None:
+    text = as_text(check(make_project(), today=TODAY))
+    assert text.splitlines()[0] == "facts/base.yaml"
+    assert "warning [f1] stale:" in text
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefgen", "check", "--today", "2026-11-20",
+                           *args], cwd=root, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(("args", "code"), [((), 0), (("--strict",), 1),
+                                            (("--format", "json"), 0),
+                                            (("--format", "github", "--strict"), 1)])
+def test_exit_codes(make_project: ProjectFactory, args: tuple[str, ...], code: int) -> None:
+    result = run(make_project(), *args)
+    assert result.returncode == code, result.stderr
+    if "json" in args:
+        json.loads(result.stdout)
+
+
+def test_demo_names_every_stale_fact(tmp_path: Path) -> None:
+    from tests.conftest import REPO
+
+    data = json.loads(run(REPO, "--format", "json").stdout)
+    stale = {f["fact_id"] for f in data["findings"] if f["code"] == "stale"}
+    assert {"skhirat-meeting", "africa-focus-group"} <= stale
+    assert all(f["line"] for f in data["findings"] if f["code"] == "stale")
