@@ -20,7 +20,8 @@ def test_build_writes_every_language(make_project: ProjectFactory) -> None:
     root = make_project()
     result = briefgen("build", cwd=root)
     assert result.returncode == 0, result.stderr
-    assert "wrote build/meeting/fr/briefing-note.pdf" in result.stdout
+    assert "rendered meeting/fr/briefing-note.pdf" in result.stdout
+    assert "2 documents in build/ (2 rendered, 0 up to date)" in result.stdout
     assert (root / "build/meeting/en/briefing-note.pdf").stat().st_size > 1000
 
 
@@ -40,8 +41,9 @@ def test_validation_error_exit_1_no_traceback(make_project: ProjectFactory) -> N
     for command in ("build", "check"):
         result = briefgen(command, cwd=root)
         assert result.returncode == 1
-        assert "facts/base.yaml:4: 'as_of': '2022-13' is not a real date" in result.stderr
-        assert "Traceback" not in result.stderr
+        output = result.stdout + result.stderr
+        assert "facts/base.yaml" in output and "'2022-13' is not a real date" in output
+        assert "Traceback" not in output
     assert not (root / "build").exists()
 
 
@@ -65,4 +67,4 @@ def test_check_writes_nothing(make_project: ProjectFactory) -> None:
 def test_missing_project_folder(tmp_path: Path) -> None:
     result = briefgen("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
-    assert "no such project folder" in result.stderr
+    assert "no such project folder" in result.stdout

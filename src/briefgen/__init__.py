@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 
-from briefgen.build import BuildResult, UsageError, WrittenDocument, build, plan
+from briefgen.build import BuildResult, Progress, UsageError, WrittenDocument, build, plan
+from briefgen.check import Finding, Report, check
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
@@ -22,22 +23,25 @@ from briefgen.errors import (
     ValidationFailed,
 )
 from briefgen.load import Project, load_project
-
-__version__ = "0.1.0"
+from briefgen.version import __version__
 
 __all__ = [
     "BriefgenError",
     "BuildFailed",
     "BuildResult",
+    "Finding",
     "LocatedError",
     "Location",
+    "Progress",
     "Project",
     "RenderError",
+    "Report",
     "UsageError",
     "ValidationFailed",
     "WrittenDocument",
     "__version__",
     "build",
+    "check",
     "load_project",
     "plan",
 ]

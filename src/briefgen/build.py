@@ -1,8 +1,11 @@
-"""The build: plan -> render every document -> write the packs that rendered, atomically.
+"""The build: plan -> fingerprint -> render what changed -> write atomically -> manifest.
 
-Everything is rendered in memory before anything is written, and each file is written to a
-temporary file in its folder and moved into place, so a failed or interrupted build leaves
-the previous good output as it was.
+Every document's inputs (its localized view, which holds every fact and source it shows;
+the template files; briefgen's version) are hashed; a document whose hash and output are
+unchanged since the last build is not rendered again. Rendering happens in memory, in this
+process or on an executor; then each pack whose documents all rendered is written: every
+file to a temporary file beside it, then moved into place, the manifest last. A failed or
+interrupted build leaves the previous good output as it was.
 """
 
 from __future__ import annotations
@@ -11,16 +14,21 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.context import pack_view
-from briefgen.documents import REGISTRY, Engines, Rendered
+from briefgen.context import PackView, pack_view
+from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import BriefgenError, BuildFailed
+from briefgen.fsutil import file_lock, write_atomic
 from briefgen.load import Project
+from briefgen.manifest import DocumentRecord, Manifest, read_manifest, write_manifest
 from briefgen.templating import Templates
+from briefgen.version import __version__
+from briefgen.workers import render_document
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +62,30 @@ class WrittenDocument:
     sha256: str
     facts: tuple[str, ...]
     sources: tuple[str, ...]
+    rendered: bool  # False: up to date, kept from the previous build
 
 
 @dataclass(frozen=True)
 class BuildResult:
     written: tuple[WrittenDocument, ...]
+
+    @property
+    def rendered(self) -> tuple[WrittenDocument, ...]:
+        return tuple(document for document in self.written if document.rendered)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One step of a build, for a progress display: ``started``, ``done``, ``up-to-date``,
+    ``failed``; ``total`` is the number of documents."""
+
+    job: Job
+    status: str
+    total: int
+    seconds: float = 0.0
+
+
+ProgressCallback = Callable[[Progress], None]
 
 
 def plan(
@@ -103,6 +130,13 @@ def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) ->
     return dt.datetime.now(dt.UTC).date()
 
 
+@dataclass(frozen=True)
+class _Task:
+    job: Job
+    view: PackView
+    fingerprint: str
+
+
 def build(
     project: Project,
     pack_ids: Sequence[str] | None = None,
@@ -110,77 +144,144 @@ def build(
     out: str | Path | None = None,
     languages: Sequence[str] | None = None,
     issued: dt.date | None = None,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
-    Returns what was written. Packs whose documents all rendered are written; if any
-    document failed, :class:`BuildFailed` lists every failure (its ``written`` attribute
-    holds what was written) and the failed packs' previous output is left untouched.
+    ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
+    :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
+    instead when given. Unchanged documents are kept unless ``force``. Returns what is in
+    place; if any document failed, :class:`BuildFailed` lists every failure, its
+    ``written`` holds what the packs that did render wrote, and the failed packs' previous
+    output is left untouched.
     """
     out_dir = Path(out) if out is not None else project.root / "build"
-    jobs = plan(project, pack_ids, languages)
-    engines = Engines(Templates(project.templates))
-    rendered, errors = render_all(project, jobs, engines, issued)
-    failed_packs = {job.pack_id for job in jobs if job not in rendered}
-    written = [
-        _write(out_dir, job, rendered[job])
-        for job in jobs
-        if job.pack_id not in failed_packs
-    ]
+    planned = plan(project, pack_ids, languages)
+    templates = Templates(project.templates)
+    tasks = _tasks(project, planned, templates, issued)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with file_lock(out_dir / ".briefgen.lock"):
+        previous = {pack: read_manifest(out_dir / pack) for pack in {t.job.pack_id for t in tasks}}
+        fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
+        stale = [t for t in tasks if force or fresh[t.job] is None]
+        notify = progress or (lambda _: None)
+        for task in tasks:
+            if not (force or fresh[task.job] is None):
+                notify(Progress(task.job, "up-to-date", len(tasks)))
+        rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks))
+        written = _write_packs(out_dir, tasks, rendered, fresh, previous, errors)
     result = BuildResult(tuple(written))
     if errors:
         raise BuildFailed(errors, result)
     return result
 
 
-def render_all(
-    project: Project, jobs: Iterable[Job], engines: Engines, issued: dt.date | None
-) -> tuple[dict[Job, Rendered], list[BriefgenError]]:
+def _tasks(project: Project, jobs: list[Job], templates: Templates,
+           issued: dt.date | None) -> list[_Task]:
+    views: dict[tuple[str, str], PackView] = {}
+    tree = templates.fingerprint()
+    tasks = []
+    for job in jobs:
+        key = (job.pack_id, job.lang)
+        if key not in views:
+            views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
+        digest = hashlib.sha256(
+            f"{__version__}\0{job.document}\0{tree}\0{views[key]!r}".encode()
+        ).hexdigest()
+        tasks.append(_Task(job, views[key], digest))
+    return tasks
+
+
+def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
+            notify: ProgressCallback, total: int) -> tuple[dict[Job, Rendered],
+                                                            list[BriefgenError]]:
     rendered: dict[Job, Rendered] = {}
     errors: list[BriefgenError] = []
-    for job in jobs:
-        try:
-            rendered[job] = render(project, job, engines, issued)
-        except BriefgenError as error:
-            errors.append(error)
+    if not tasks:
+        return rendered, errors
+    with _executor(executor, jobs, len(tasks)) as pool:
+        futures: dict[Job, Future[tuple[Rendered, float]]] = {}
+        for task in tasks:
+            notify(Progress(task.job, "started", total))
+            futures[task.job] = pool.submit(render_document, task.job.document, task.view,
+                                            templates.project)
+        for job, future in futures.items():
+            try:
+                rendered[job], seconds = future.result()
+            except BriefgenError as error:
+                errors.append(error)
+                notify(Progress(job, "failed", total))
+                continue
+            notify(Progress(job, "done", total, seconds))
     return rendered, errors
 
 
-def render(project: Project, job: Job, engines: Engines, issued: dt.date | None = None) -> Rendered:
-    """Render one document in memory."""
-    view = pack_view(project, job.pack_id, job.lang, issue_date(project, job.pack_id, issued))
-    log.info("rendering %s", job)
-    return REGISTRY[job.document].render(view, engines)
+@contextmanager
+def _executor(executor: Executor | None, jobs: int, count: int) -> Iterator[Executor]:
+    if executor is not None:
+        yield executor
+        return
+    if jobs <= 1 or count <= 1:
+        from briefgen.workers import InlineExecutor
+
+        yield InlineExecutor()
+        return
+    from briefgen.workers import fork_pool
+
+    with fork_pool(min(jobs, count)) as pool:
+        yield pool
 
 
-def _write(out_dir: Path, job: Job, rendered: Rendered) -> WrittenDocument:
-    path = out_dir / job.relative_path()
-    write_atomic(path, rendered.data)
-    return WrittenDocument(
-        pack_id=job.pack_id,
-        language=job.lang,
+def _write_packs(out_dir: Path, tasks: list[_Task], rendered: dict[Job, Rendered],
+                 fresh: dict[Job, DocumentRecord | None], previous: dict[str, Manifest],
+                 errors: list[BriefgenError]) -> list[WrittenDocument]:
+    by_pack: dict[str, list[_Task]] = {}
+    for task in tasks:
+        by_pack.setdefault(task.job.pack_id, []).append(task)
+    written: list[WrittenDocument] = []
+    for pack_id, pack_tasks in by_pack.items():
+        if any(t.job not in rendered and fresh[t.job] is None for t in pack_tasks):
+            continue  # a document of this pack failed: keep the previous pack whole
+        records = [
+            _record(t, rendered.get(t.job), fresh[t.job]) for t in pack_tasks
+        ]
+        changed = {
+            out_dir / t.job.relative_path(): rendered[t.job].data
+            for t in pack_tasks if t.job in rendered
+        }
+        write_atomic(changed)
+        manifest = previous[pack_id].updated(pack_id, records)
+        write_manifest(out_dir / pack_id, manifest)
+        written += [_written(out_dir, t.job, record, t.job in rendered)
+                    for t, record in zip(pack_tasks, records, strict=True)]
+    return written
+
+
+def _record(task: _Task, rendered: Rendered | None,
+            kept: DocumentRecord | None) -> DocumentRecord:
+    if rendered is None:
+        assert kept is not None
+        return kept
+    job = task.job
+    return DocumentRecord(
+        path=str(job.relative_path().relative_to(job.pack_id)),
         document=job.document,
-        path=path,
-        pages=rendered.pages,
+        language=job.lang,
         sha256=hashlib.sha256(rendered.data).hexdigest(),
+        pages=rendered.pages,
+        input_hash=task.fingerprint,
         facts=rendered.facts,
         sources=rendered.sources,
+        warnings=tuple(rendered.warnings),
     )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, flush it, move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+def _written(out_dir: Path, job: Job, record: DocumentRecord, rendered: bool) -> WrittenDocument:
+    return WrittenDocument(
+        pack_id=job.pack_id, language=job.lang, document=job.document,
+        path=out_dir / job.relative_path(), pages=record.pages, sha256=record.sha256,
+        facts=record.facts, sources=record.sources, rendered=rendered,
     )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(handle.name).chmod(0o644)
-        Path(handle.name).replace(path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

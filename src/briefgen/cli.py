@@ -13,12 +13,13 @@ from typing import NoReturn
 
 import click
 
-from briefgen import __version__
 from briefgen.build import BuildResult, UsageError, build
 from briefgen.check import as_github, as_json, as_text, check
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
 from briefgen.load import Project, load_project
+from briefgen.progress import progress_display, summary_json
 from briefgen.scaffold import init_project, new_pack, write_schemas
+from briefgen.version import __version__
 
 project_option = click.option(
     "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -43,21 +44,39 @@ def main(verbose: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/build).")
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Render on this many worker processes.")
+@click.option("--force", is_flag=True, help="Render every document, even unchanged ones.")
+@click.option("--json", "as_json_summary", is_flag=True,
+              help="Print a machine-readable summary of the build on stdout.")
 def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
-                  languages: tuple[str, ...]) -> None:
-    """Build PACK_IDS (default: every pack of the project)."""
+                  languages: tuple[str, ...], jobs: int, force: bool,
+                  as_json_summary: bool) -> None:
+    """Build PACK_IDS (default: every pack of the project).
+
+    Unchanged documents are kept; a pack with a failed document keeps its previous files.
+    """
     project = _load(project_dir)
+    display = progress_display(quiet=as_json_summary)
+    failure: BuildFailed | None = None
     try:
-        result = build(project, pack_ids or None, out=out, languages=languages or None)
+        with display:
+            result = build(project, pack_ids or None, out=out, languages=languages or None,
+                           jobs=jobs, force=force, progress=display.update)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
-    except BuildFailed as failure:
-        written = failure.written.written if isinstance(failure.written, BuildResult) else ()
-        for document in written:
-            click.echo(f"wrote {_shown(document.path)}")
+    except BuildFailed as failed:
+        failure = failed
+        result = failed.written if isinstance(failed.written, BuildResult) else BuildResult(())
+    if as_json_summary:
+        click.echo(summary_json(result, failure))
+    else:
+        rendered = len(result.rendered)
+        folder = _shown(out if out is not None else project.root / "build")
+        click.echo(f"{len(result.written)} documents in {folder}/ ({rendered} rendered, "
+                   f"{len(result.written) - rendered} up to date)")
+    if failure is not None:
         _fail(failure)
-    for document in result.written:
-        click.echo(f"wrote {_shown(document.path)}")
 
 
 @main.command("check")

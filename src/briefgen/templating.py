@@ -6,7 +6,9 @@ extensions), ``StrictUndefined`` and the i18n extension with the language's cata
 
 from __future__ import annotations
 
-from functools import cached_property
+import hashlib
+import os
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +49,15 @@ class Templates:
                 return candidate
         raise RenderError(f"template file '{name}' not found", name)
 
+    def fingerprint(self) -> str:
+        """A hash of every template file, font and catalog that documents may use."""
+        digest = hashlib.sha256()
+        for root in self.roots:
+            for path in sorted(p for p in root.rglob("*") if _is_template_file(p, root)):
+                digest.update(f"{path.relative_to(root)}\0".encode())
+                digest.update(_file_hash(path, path.stat()))
+        return digest.hexdigest()
+
     def translations(self, lang: str) -> NullTranslations:
         return i18n.translations(self.find_dir("locale"), lang)
 
@@ -85,6 +96,20 @@ class Templates:
             ) from None
         except jinja2.TemplateNotFound as error:
             raise RenderError(f"template '{error.name}' not found", name) from None
+
+
+def _is_template_file(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    return path.is_file() and not any(p.startswith((".", "__pycache__")) for p in parts)
+
+
+def _file_hash(path: Path, stat: os.stat_result) -> bytes:
+    return _hash_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _hash_file(path: str, mtime_ns: int, size: int) -> bytes:
+    return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
 def _template_location(error: BaseException, name: str) -> str:

@@ -1,0 +1,99 @@
+"""``build/<pack>/manifest.json``: what each document is, and what went into it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from briefgen.fsutil import write_atomic
+from briefgen.version import __version__
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    path: str  # relative to the pack folder
+    document: str
+    language: str
+    sha256: str
+    pages: int | None
+    input_hash: str
+    facts: tuple[str, ...]
+    sources: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+
+class _Task(Protocol):
+    @property
+    def fingerprint(self) -> str: ...
+
+    @property
+    def job(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Manifest:
+    pack: str | None = None
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
+
+    def up_to_date(self, task: _Task, out_dir: Path) -> DocumentRecord | None:
+        """The previous record if the document's inputs and file are unchanged."""
+        job = task.job
+        record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
+        if record is None or record.input_hash != task.fingerprint:
+            return None
+        path = out_dir / job.relative_path()
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != record.sha256:
+                return None
+        except OSError:
+            return None
+        return record
+
+    def updated(self, pack_id: str, records: Iterable[DocumentRecord]) -> Manifest:
+        documents = dict(self.documents)
+        documents.update({record.path: record for record in records})
+        return Manifest(pack_id, documents)
+
+    def to_json(self) -> str:
+        documents = [asdict(self.documents[path]) for path in sorted(self.documents)]
+        combined = hashlib.sha256(
+            "".join(d["input_hash"] for d in documents).encode()
+        ).hexdigest()
+        data = {
+            "format": FORMAT,
+            "briefgen": __version__,
+            "pack": self.pack,
+            "input_hash": combined,
+            "documents": documents,
+            "warnings": sorted({w for d in documents for w in d["warnings"]}),
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_manifest(pack_dir: Path) -> Manifest:
+    """The previous build's manifest, or an empty one (missing, unreadable, other version)."""
+    try:
+        data = json.loads((pack_dir / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("briefgen") != __version__:
+            return Manifest()
+        records = {
+            d["path"]: DocumentRecord(**{**d, "facts": tuple(d["facts"]),
+                                         "sources": tuple(d["sources"]),
+                                         "warnings": tuple(d["warnings"])})
+            for d in data["documents"]
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return Manifest()
+    existing = {path: r for path, r in records.items() if (pack_dir / path).is_file()}
+    return Manifest(data.get("pack"), existing)
+
+
+def write_manifest(pack_dir: Path, manifest: Manifest) -> None:
+    write_atomic({pack_dir / MANIFEST: manifest.to_json().encode()})
