@@ -23,7 +23,7 @@ from pathlib import Path
 from briefgen.context import PackView, pack_view
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import BriefgenError, BuildFailed
-from briefgen.fsutil import file_lock, write_atomic
+from briefgen.fsutil import file_lock, remove_stale_temporaries, write_atomic
 from briefgen.load import Project
 from briefgen.manifest import DocumentRecord, Manifest, read_manifest, write_manifest
 from briefgen.templating import Templates
@@ -164,6 +164,7 @@ def build(
     tasks = _tasks(project, planned, templates, issued)
     out_dir.mkdir(parents=True, exist_ok=True)
     with file_lock(out_dir / ".briefgen.lock"):
+        remove_stale_temporaries(out_dir)
         previous = {pack: read_manifest(out_dir / pack) for pack in {t.job.pack_id for t in tasks}}
         fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
         stale = [t for t in tasks if force or fresh[t.job] is None]

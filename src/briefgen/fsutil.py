@@ -47,6 +47,12 @@ def _stage(path: Path, data: bytes) -> str:
     return temporary
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed build left behind (call while holding the lock)."""
+    for path in folder.rglob(".*.tmp"):
+        path.unlink(missing_ok=True)
+
+
 @contextmanager
 def file_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path``; a second build into the same folder waits."""
