@@ -55,7 +55,7 @@ TEXT_OUTSIDE_TAGS = re.compile(r">([^<>]*)<")
 def test_no_unmarked_label_in_html_templates(name: str) -> None:
     """Text written in a template outside {{ }} / {% %} must be punctuation, not words."""
     source = (default_templates() / name).read_text()
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     raw = "".join(value for _, kind, value in env.lex(source) if kind == "data")
     raw = re.sub(r"<!--.*?-->|<style.*?</style>", "", raw, flags=re.DOTALL)
     words = [

@@ -28,7 +28,7 @@ from briefgen.load import Project
 from briefgen.manifest import DocumentRecord, Manifest, read_manifest, write_manifest
 from briefgen.templating import Templates
 from briefgen.version import __version__
-from briefgen.workers import render_document
+from briefgen.workers import DEFAULT_TIME_LIMIT, render_document
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +148,15 @@ def build(
     executor: Executor | None = None,
     force: bool = False,
     progress: ProgressCallback | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
-    instead when given. Unchanged documents are kept unless ``force``. Returns what is in
+    instead when given. Unchanged documents are kept unless ``force``. A document that takes
+    longer than ``time_limit`` seconds to render fails (workers are also capped at
+    4 GiB of memory each). Returns what is in
     place; if any document failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
     output is left untouched.
@@ -172,7 +175,8 @@ def build(
         for task in tasks:
             if not (force or fresh[task.job] is None):
                 notify(Progress(task.job, "up-to-date", len(tasks)))
-        rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks))
+        rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
+                                   time_limit)
         written = _write_packs(out_dir, tasks, rendered, fresh, previous, errors)
     result = BuildResult(tuple(written))
     if errors:
@@ -197,8 +201,8 @@ def _tasks(project: Project, jobs: list[Job], templates: Templates,
 
 
 def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
-            notify: ProgressCallback, total: int) -> tuple[dict[Job, Rendered],
-                                                            list[BriefgenError]]:
+            notify: ProgressCallback, total: int,
+            time_limit: float | None) -> tuple[dict[Job, Rendered], list[BriefgenError]]:
     rendered: dict[Job, Rendered] = {}
     errors: list[BriefgenError] = []
     if not tasks:
@@ -208,7 +212,7 @@ def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Execu
         for task in tasks:
             notify(Progress(task.job, "started", total))
             futures[task.job] = pool.submit(render_document, task.job.document, task.view,
-                                            templates.project)
+                                            templates.project, time_limit)
         for job, future in futures.items():
             try:
                 rendered[job], seconds = future.result()

@@ -152,7 +152,12 @@ class PdfEngine:
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
         with _weasyprint_log() as log:
             pages = len(document.pages)
-            data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier)
+            try:
+                data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier)
+            except weasyprint.urls.FatalURLFetchingError as error:
+                raise RenderError(
+                    f"a resource could not be loaded: {error.__cause__ or error}", name
+                ) from None
         _raise_for(log.records, None, name)
         return PdfResult(data, pages, [r.getMessage() for r in log.records])
 

@@ -8,7 +8,11 @@ but caches.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import resource
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -18,9 +22,13 @@ from typing import Any, ParamSpec, TypeVar
 
 from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
+from briefgen.errors import RenderError
 from briefgen.templating import Templates
 
 _ENGINES: dict[tuple[str, bool], Engines] = {}
+# Release the engines before interpreter teardown (WeasyPrint's FontConfiguration cleans up
+# in __del__, which fails once modules are being torn down).
+atexit.register(_ENGINES.clear)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -34,12 +42,62 @@ def engines_for(project_templates: Path | None) -> Engines:
     return _ENGINES[key]
 
 
-def render_document(document: str, view: PackView,
-                    project_templates: Path | None) -> tuple[Rendered, float]:
-    """Render one document and time it; the entry point that crosses to worker processes."""
+DEFAULT_TIME_LIMIT = 120.0  # seconds per document
+DEFAULT_MEMORY_LIMIT = 4 * 1024**3  # bytes of address space per worker process
+
+
+class _TimeUp(BaseException):
+    """Raised by the timer inside a runaway render (a BaseException: nothing swallows it)."""
+
+
+def render_document(document: str, view: PackView, project_templates: Path | None,
+                    time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[Rendered, float]:
+    """Render one document and time it; the entry point that crosses to worker processes.
+
+    A render that runs past ``time_limit`` seconds, or out of memory, fails with a
+    :class:`RenderError`. (The time limit needs the process's main thread: executors that
+    run tasks on threads, such as Dask's, rely on their own limits.)
+    """
+    name = f"{view.id}/{view.lang}/{REGISTRY[document].filename}"
     started = time.perf_counter()
-    rendered = REGISTRY[document].render(view, engines_for(project_templates))
+    try:
+        with _time_limit(time_limit):
+            rendered = REGISTRY[document].render(view, engines_for(project_templates))
+    except _TimeUp:
+        raise RenderError(
+            f"rendering took longer than {time_limit:g} s and was stopped", name,
+            "look for a runaway input: thousands of facts or an enormous text",
+        ) from None
+    except MemoryError:
+        raise RenderError("rendering ran out of memory and was stopped", name,
+                          "look for a runaway input: thousands of facts or an enormous text",
+                          ) from None
     return rendered, time.perf_counter() - started
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(signum: int, frame: object) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_memory(limit: int) -> None:
+    """Worker initializer: cap the address space, so a runaway render fails alone."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 class InlineExecutor(Executor):
@@ -62,9 +120,12 @@ def _warm() -> Any:
 
 
 @contextmanager
-def fork_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported)."""
+def fork_pool(workers: int,
+              memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported),
+    each with its address space capped at ``memory_limit`` bytes."""
     _warm()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_limit_memory, initargs=(memory_limit,)) as pool:
         yield pool

@@ -1,0 +1,211 @@
+"""Hostile input: nothing fetched, nothing injected, nothing runs away."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import briefgen
+from briefgen.model import forbidden_character
+from briefgen.pdf import SandboxedFetcher
+from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdftotext, squash
+
+
+@pytest.fixture
+def roots(tmp_path: Path) -> list[Path]:
+    project = tmp_path / "project" / "templates"
+    default = tmp_path / "default"
+    for root in (project, default):
+        (root / "css").mkdir(parents=True)
+    (default / "css" / "base.css").write_text("p {}")
+    (project / "css" / "own.css").write_text("h1 {}")
+    (tmp_path / "secret.txt").write_text("secret")
+    (project / "link.css").symlink_to(tmp_path / "secret.txt")
+    return [project, default]
+
+
+def test_fetcher_serves_template_files_with_fallback(roots: list[Path]) -> None:
+    fetcher = SandboxedFetcher(roots)
+    assert fetcher.fetch((roots[0] / "css/own.css").as_uri()).read() == b"h1 {}"
+    # A file the project lacks comes from the defaults, at the same relative path.
+    assert fetcher.fetch((roots[0] / "css/base.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "file:///dev/zero",
+    "http://127.0.0.1:9/x.png",
+    "https://example.org/x.png",
+    "ftp://example.org/x",
+])
+def test_fetcher_refuses_the_rest(roots: list[Path], url: str,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *a: opened.append(a))
+    fetcher = SandboxedFetcher(roots)
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert not opened
+
+
+def test_fetcher_refuses_symlink_and_traversal_escapes(roots: list[Path]) -> None:
+    fetcher = SandboxedFetcher(roots)
+    with pytest.raises(ValueError, match="outside the template folders"):
+        fetcher.fetch((roots[0] / "link.css").as_uri())
+    with pytest.raises(ValueError, match="outside the template folders"):
+        fetcher.fetch(roots[0].as_uri() + "/../../secret.txt")
+
+
+def build_note(root: Path, out: Path) -> str:
+    briefgen.build(briefgen.load_project(root), out=out, languages=["en"], issued=ISSUED)
+    return squash(pdftotext(out / "meeting" / "en" / "briefing-note.pdf"))
+
+
+HOSTILE_TEXTS = [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/passwd">',
+    '<style>@import url(http://127.0.0.1:9/x.css)</style>',
+    "\" style=\"background: url(file:///etc/passwd)",
+    "{{ config }} {{% raw %}} ${{7*7}} <%= 7*7 %> #{{7*7}}",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_TEXTS)
+def test_hostile_fact_text_is_printed_never_fetched(make_project: ProjectFactory, tmp_path: Path,
+                                                   hostile: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import pikepdf
+
+    opened: list[object] = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *a: opened.append(a))
+    quoted = hostile.replace("\\", "\\\\").replace('"', '\\"')
+    base = MINIMAL_BASE.replace('"Morocco supports the Coalition."', f'"{quoted}"')
+    root = make_project(facts={"base.yaml": base})
+    text = build_note(root, tmp_path)
+    expected = hostile.replace("{{", "{").replace("}}", "}")
+    assert squash(expected) in text
+    assert not opened
+    with pikepdf.open(tmp_path / "meeting/en/briefing-note.pdf") as pdf:
+        assert len(pdf.attachments) == 0
+    assert b"root:x:" not in (tmp_path / "meeting/en/briefing-note.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a",
+                                 "http://", "not a url"])
+def test_source_urls_must_be_http(make_project: ProjectFactory, url: str) -> None:
+    base = MINIMAL_BASE.replace("publisher: Ministère,", f"publisher: Ministère, url: '{url}',")
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        briefgen.load_project(make_project(facts={"base.yaml": base}))
+    assert "is not an http(s) URL" in str(caught.value)
+    assert "facts/base.yaml:7" in str(caught.value)
+
+
+def test_source_url_is_text_not_a_link(make_project: ProjectFactory, tmp_path: Path) -> None:
+    base = MINIMAL_BASE.replace("publisher: Ministère,",
+                                "publisher: Ministère, url: 'https://example.org/a?b=1&c=2',")
+    text = build_note(make_project(facts={"base.yaml": base}), tmp_path)
+    assert "https://example.org/a?b=1&c=2" in text
+
+
+@pytest.mark.parametrize("template_snippet", [
+    '<img src="file:///etc/passwd">',
+    '<link rel="attachment" href="file:///etc/hostname">',
+    '<img src="http://127.0.0.1:9/tracker.png">',
+    '<img src="missing-logo.png">',
+])
+def test_template_resources_outside_the_sandbox_fail_the_build(
+        make_project: ProjectFactory, tmp_path: Path, template_snippet: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[object] = []
+    monkeypatch.setattr(socket.socket, "connect", lambda *a: opened.append(a))
+    template = (REPO / "templates/briefing-note.html").read_text().replace(
+        "<body>", "<body>" + template_snippet)
+    root = make_project(templates={"briefing-note.html": template})
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert "briefing-note.pdf" in str(caught.value)
+    assert not opened
+    assert not (tmp_path / "meeting").exists()
+
+
+def test_runaway_document_is_stopped(make_project: ProjectFactory, tmp_path: Path) -> None:
+    facts = "".join(
+        f"  - id: g{i}\n    kind: position\n    text: {{fr: 'Texte {i} ' , en: '{'Word ' * 60}'}}\n"
+        for i in range(1500)
+    )
+    base = MINIMAL_BASE + facts
+    project = briefgen.load_project(make_project(facts={"base.yaml": base}))
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(project, out=tmp_path, languages=["en"], issued=ISSUED, time_limit=1.0)
+    assert "rendering took longer than 1 s and was stopped" in str(caught.value)
+    assert not (tmp_path / "meeting").exists()
+
+
+def test_yaml_bombs_and_tags(make_project: ProjectFactory) -> None:
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [{','.join(['*' + previous] * 9)}]\n"
+    root = make_project(facts={"base.yaml": MINIMAL_BASE + bomb})
+    with pytest.raises(briefgen.ValidationFailed, match="aliases expand to more than"):
+        briefgen.load_project(root)
+
+
+safe_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"),
+                           blacklist_characters="\u2028\u2029"),
+    min_size=1, max_size=40,
+).filter(lambda t: t.strip() and forbidden_character(t) is None)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=safe_text)
+def test_any_text_comes_out_exactly_or_fails_located(tmp_path_factory: pytest.TempPathFactory,
+                                                      text: str) -> None:
+    """Arbitrary Unicode fact text: the PDF shows it, or the build fails with a located error."""
+    root = tmp_path_factory.mktemp("p")
+    (root / "facts").mkdir()
+    (root / "packs").mkdir()
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    yaml_text = escaped.replace("\\", "\\\\").replace('"', '\\"')
+    (root / "facts/base.yaml").write_text(MINIMAL_BASE.replace(
+        '"Morocco supports the Coalition."', f'"{yaml_text}"'), encoding="utf-8")
+    from tests.conftest import MINIMAL_PACK
+
+    (root / "packs/meeting.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    try:
+        project = briefgen.load_project(root)
+        briefgen.build(project, out=root / "out", languages=["en"], issued=ISSUED)
+    except briefgen.ValidationFailed as failure:
+        assert all(e.location.line for e in failure.errors), failure
+        return
+    except briefgen.BuildFailed as failure:
+        assert "no font has a glyph" in str(failure), failure
+        return
+    extracted = pdftotext(root / "out/meeting/en/briefing-note.pdf")
+    assert _normalized(text) in _normalized(extracted)
+
+
+def _normalized(text: str) -> str:
+    """Text as a reader sees it: NFKC (pdftotext decomposes ligatures and compatibility
+    forms), without whitespace and without invisible format characters (soft hyphen,
+    zero-width joiners), which a PDF shows by not showing them."""
+    import unicodedata
+
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return "".join(unicodedata.normalize("NFKC", visible).split())
+
+
+def test_no_environment_leaks_into_documents(make_project: ProjectFactory, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_TOKEN", "tok-123456")
+    text = build_note(make_project(), tmp_path)
+    assert "tok-123456" not in text
+    assert os.environ["SECRET_TOKEN"]
