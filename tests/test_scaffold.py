@@ -45,3 +45,33 @@ def test_schemas_describe_the_contract() -> None:
     assert base["additionalProperties"] is False
     assert "verified" in json.dumps(base)
     assert "classification" in files["pack.schema.json"]["required"]
+
+
+def test_watch_rebuilds_on_save(tmp_path: Path) -> None:
+    import os
+    import queue
+    import signal
+    import threading
+
+    init_project(tmp_path)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000", "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "--project", str(tmp_path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          env=env) as process:
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []],
+                         daemon=True).start()
+        seen: list[str] = []
+
+        def wait_for(text: str) -> None:
+            while not any(text in line for line in seen):
+                seen.append(lines.get(timeout=60))
+
+        try:
+            wait_for("watching")
+            base = tmp_path / "facts" / "sample.yaml"
+            base.write_text(base.read_text().replace("as_of:", "as_of: 2022-13 #"))
+            wait_for("'2022-13' is not a real date")
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
