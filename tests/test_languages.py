@@ -13,7 +13,15 @@ from babel.messages.pofile import read_po
 
 import briefgen
 from briefgen.templating import default_templates
-from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdftotext, squash
+from tests.conftest import (
+    ISSUED,
+    MINIMAL_BASE,
+    REPO,
+    ProjectFactory,
+    pdffonts,
+    pdftotext,
+    squash,
+)
 
 LOCALE_DIR = default_templates() / "locale"
 CATALOGS = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
@@ -84,6 +92,11 @@ def test_arabic_note_is_arabic_and_right_to_left(arabic_note: Path) -> None:
         assert english not in text, english
     with pikepdf.open(arabic_note) as pdf:
         assert str(pdf.Root.Lang) == "ar"
+    fonts = pdffonts(arabic_note)
+    assert any("Briefgen-Arabic" in row[0] for row in fonts)
+    for row in fonts:
+        assert row[0].split("+")[1].startswith("Briefgen-"), row
+        assert (row[-5], row[-4]) == ("yes", "yes"), row  # embedded, subset
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
