@@ -17,14 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (
-    AliasEvent,
-    CollectionEndEvent,
-    MappingStartEvent,
-    NodeEvent,
-    ScalarEvent,
-    SequenceStartEvent,
-)
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from briefgen.errors import LocatedError, Location
 
@@ -80,8 +73,12 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
     yaml.version = (1, 2)
     yaml.Constructor = _Constructor
     try:
-        _check_events(yaml, text, display)
-        data = yaml.load(text)
+        node = yaml.compose(text)
+        if node is None:
+            data = None
+        else:
+            _check_nodes(node, display)
+            data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as error:
         raise _yaml_error(error, display) from None
     except YAMLError as error:
@@ -103,46 +100,48 @@ def _yaml_error(error: MarkedYAMLError, display: str) -> LocatedError:
     return LocatedError(problem, Location(display, line), hint)
 
 
-def _check_events(yaml: YAML, text: str, display: str) -> None:
-    """Refuse explicit tags and alias expansion beyond :data:`MAX_NODES` nodes."""
-    sizes: dict[str, int] = {}
-    stack: list[tuple[str | None, int]] = []
-    total = 0
-    for event in yaml.parse(text):
-        line = event.start_mark.line + 1 if event.start_mark else None
-        tag = getattr(event, "tag", None) if isinstance(event, NodeEvent) else None
-        if tag and not (isinstance(event, ScalarEvent) and tag == "!"):
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+def _check_nodes(root: Node, display: str) -> None:
+    """Refuse explicit tags, and aliases that expand beyond :data:`MAX_NODES` values.
+
+    Aliases are shared nodes in the composed graph: sizes are counted once per node.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Node, depth: int = 0) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        line = node.start_mark.line + 1 if node.start_mark else None
+        tag = str(getattr(node.tag, "value", node.tag) or "")
+        if tag not in _PLAIN_TAGS or depth > 100:
             raise LocatedError(
-                f"YAML tag '{tag}' is not allowed",
+                f"YAML tag '{tag}' is not allowed" if tag not in _PLAIN_TAGS
+                else "the YAML is nested too deeply",
                 Location(display, line),
                 "remove the tag: facts are plain text, numbers, dates, lists and mappings",
             )
-        count = 0
-        if isinstance(event, AliasEvent):
-            count = sizes.get(event.anchor or "", 1)
-        elif isinstance(event, ScalarEvent):
-            count = 1
-            if event.anchor:
-                sizes[event.anchor] = 1
-        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
-            stack.append((event.anchor, 1))
-            continue
-        elif isinstance(event, CollectionEndEvent):
-            anchor, count = stack.pop()
-            if anchor:
-                sizes[anchor] = count
-        else:
-            continue
-        total += count
+        sizes[key] = MAX_NODES + 1  # a node that contains itself expands without end
+        total = 1
+        if isinstance(node, MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            total += sum(size(item, depth + 1) for item in node.value)
         if total > MAX_NODES:
             raise LocatedError(
                 f"aliases expand to more than {MAX_NODES} values",
                 Location(display, line),
                 "write the values out instead of repeating anchors",
             )
-        if stack:
-            anchor, inner = stack[-1]
-            stack[-1] = (anchor, inner + count)
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def _plain(node: Any, path: PathKey, lines: dict[PathKey, int]) -> Any:
