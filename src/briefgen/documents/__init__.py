@@ -59,6 +59,13 @@ def _briefing_note(view: PackView, engines: Engines) -> Rendered:
     return briefing_note.render(view, engines)
 
 
+def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import fact_sheet
+
+    return fact_sheet.render(view, engines)
+
+
 REGISTRY: dict[str, DocumentKind] = {
     "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
+    "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
 }

@@ -1,0 +1,210 @@
+"""The one-page PDF fact sheet: laid out, measured and tightened until it fits one page.
+
+Fitting: the typography is a list of :data:`STEPS`, from the designed size down to a
+legible floor. Each attempt lays the same HTML out with one small extra stylesheet (the
+parsed stylesheets stay cached); a binary search over the steps finds the largest type
+that fits, so fitting costs one render when the designed size fits, two when even the
+floor overflows, and about six at most. A sheet that does not fit at the floor fails,
+saying by how much and which facts are longest: never a truncated or two-page sheet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from markupsafe import Markup
+
+from briefgen import i18n, timeline
+from briefgen.errors import RenderError
+from briefgen.model import PartialDate
+
+if TYPE_CHECKING:
+    from briefgen.context import FactView, PackView, SourceView
+    from briefgen.documents import Engines, Rendered
+
+TEMPLATE = "fact-sheet.html"
+STYLESHEETS = ("css/fonts.css", "css/fact-sheet.css")
+PX_PER_MM = 96 / 25.4
+TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-sheet.css)
+LONGEST = 3  # how many of the longest facts an overflow error names
+CAPTIONS_UP_TO = 8  # a timeline of more dated facts shows their dates only
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One typographic setting of the sheet: body size (pt, Latin scripts) and leading."""
+
+    size: float
+    leading: float
+
+    def css(self) -> str:
+        """The extra stylesheet of this step; Arabic runs half a point larger, more leading."""
+        return (
+            f"html {{ font-size: {self.size:g}pt; line-height: {self.leading:g}; }}\n"
+            f'html[dir="rtl"] {{ font-size: {self.size + 0.5:g}pt; '
+            f"line-height: {self.leading + 0.1:g}; }}\n"
+        )
+
+
+# 10.5 pt down to an 8 pt floor in quarter points; leading tightens from 1.4 to 1.22.
+STEPS: tuple[Step, ...] = tuple(
+    Step(10.5 - 0.25 * i, round(1.4 - 0.018 * i, 3)) for i in range(11)
+)
+
+
+class _Layout(Protocol):
+    @property
+    def pages(self) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The outcome of fitting: the step used (None: even the floor overflows) and its layout."""
+
+    step: int | None
+    document: Any
+    renders: int
+
+
+def fit_one_page(lay_out: Callable[[int], _Layout], steps: int) -> Fit:
+    """Binary search for the first (largest) of ``steps`` settings whose layout is one page.
+
+    Assumes smaller type never needs more pages. The designed size is tried first (most
+    sheets fit), then the floor (an overflowing sheet fails after two renders).
+    """
+    first = lay_out(0)
+    if len(first.pages) == 1:
+        return Fit(0, first, 1)
+    floor = lay_out(steps - 1)
+    if len(floor.pages) > 1 or steps == 1:
+        return Fit(None, floor, 2)
+    overflowing, fitting, best, renders = 0, steps - 1, floor, 2
+    while fitting - overflowing > 1:
+        middle = (overflowing + fitting) // 2
+        document = lay_out(middle)
+        renders += 1
+        if len(document.pages) == 1:
+            fitting, best = middle, document
+        else:
+            overflowing = middle
+    return Fit(fitting, best, renders)
+
+
+def overflow_mm(document: _Layout) -> float:
+    """How much content lies beyond the first page, in millimetres of page height."""
+    total = 0.0
+    for page in document.pages[1:]:
+        box = page._page_box
+        root = box.children[0]
+        total += root.position_y + root.margin_height() - box.content_box_y()
+    return total / PX_PER_MM
+
+
+def page_height_mm(document: _Layout) -> float:
+    """The height of the first page's content area."""
+    return float(document.pages[0]._page_box.height) / PX_PER_MM
+
+
+@dataclass(frozen=True)
+class FactSheet:
+    """What the sheet shows, by block, in the pack's language."""
+
+    facts: tuple[FactView, ...]
+    figures: tuple[FactView, ...]
+    positions: tuple[FactView, ...]
+    principles: tuple[FactView, ...]
+    memberships: tuple[FactView, ...]
+    events: tuple[FactView, ...]
+    dated: tuple[FactView, ...]
+    timeline: Markup | None
+    sources: tuple[SourceView, ...]
+
+
+def fact_sheet(view: PackView, timeline_title: str = "") -> FactSheet:
+    """Select the facts that go on the sheet (``fact_sheet: false`` opts out) and group them."""
+    facts = tuple(fact for fact in view.facts if fact.on_fact_sheet)
+
+    def of(*kinds: str) -> tuple[FactView, ...]:
+        return tuple(fact for fact in facts if fact.kind in kinds)
+
+    dated = tuple(sorted((f for f in facts if f.date), key=lambda f: _date(f)))
+    cited = {(s.base_id, s.id) for fact in facts for s in fact.sources}
+    return FactSheet(
+        facts=facts,
+        figures=of("figure"),
+        positions=of("position"),
+        principles=of("principle"),
+        memberships=of("membership", "role"),
+        events=tuple(fact for fact in dated if fact.kind == "event"),
+        dated=dated,
+        timeline=_timeline(dated, view, timeline_title) if dated else None,
+        sources=tuple(s for s in view.sources if (s.base_id, s.id) in cited),
+    )
+
+
+def _date(fact: FactView) -> PartialDate:
+    assert fact.date is not None
+    return fact.date
+
+
+def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup:
+    captions = len(dated) <= CAPTIONS_UP_TO
+    events = [
+        timeline.TimelineEvent(
+            _date(fact), fact.date_label or "", timeline.short_caption(fact.text) * captions
+        )
+        for fact in dated
+    ]
+    markup = timeline.timeline_html(
+        events,
+        lambda year: i18n.format_partial_date(PartialDate(year), view.lang),
+        width=TIMELINE_WIDTH,
+        rtl=view.dir == "rtl",
+        title=title,
+    )
+    return Markup(markup)  # noqa: S704 - built by ElementTree, which escapes every text
+
+
+def render(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import Rendered
+
+    name = f"{view.id}/{view.lang}/fact-sheet.pdf"
+    templates = engines.templates
+    content = fact_sheet(view, templates.translations(view.lang).gettext("Timeline"))
+    html = templates.render(TEMPLATE, view.lang, pack=view, sheet=content)
+    stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
+
+    def lay_out(step: int) -> Any:
+        return engines.pdf.layout(html, templates.roots[0], stylesheets, name, STEPS[step].css())
+
+    fit = fit_one_page(lay_out, len(STEPS))
+    log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)
+    if fit.step is None:
+        raise _does_not_fit(name, fit.document, content.facts)
+    result = engines.pdf.write(fit.document, name, html)
+    sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
+    facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
+    return Rendered(result.data, result.pages, facts, sources, result.warnings)
+
+
+def _does_not_fit(name: str, document: _Layout, facts: Sequence[FactView]) -> RenderError:
+    over = overflow_mm(document)
+    share = 100 * over / page_height_mm(document)
+    longest = sorted(facts, key=lambda fact: (-len(fact.text), fact.base_id, fact.id))[:LONGEST]
+    named = ", ".join(
+        f"'{fact.id}' in fact base '{fact.base_id}' ({len(fact.text)} characters)"
+        for fact in longest
+    )
+    return RenderError(
+        f"the fact sheet does not fit one page: even at the smallest type "
+        f"({STEPS[-1].size:g} pt) it runs {over:.0f} mm ({share:.0f}% of a page) onto a "
+        f"second page; the longest facts are {named}",
+        name,
+        "set `fact_sheet: false` on some of these facts (or shorten them) to keep them off "
+        "the fact sheet",
+    )

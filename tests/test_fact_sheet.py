@@ -1,0 +1,336 @@
+"""The one-page fact sheet, read as a reader would: one page, the timeline, the fit, overflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import briefgen
+from briefgen.context import pack_view
+from briefgen.documents import Engines, Rendered, fact_sheet
+from briefgen.pdf import PdfEngine
+from briefgen.templating import Templates
+from tests.conftest import ISSUED, REPO, pdfinfo, pdftotext, squash
+
+FR = ("Le Maroc {verb} la coopération régionale contre le terrorisme, notamment par "
+      "l'échange d'informations, la formation des forces de sécurité et le soutien aux pays "
+      "partenaires du Sahel face aux groupes armés.")
+EN = ("Morocco {verb} regional cooperation against terrorism, notably through the exchange "
+      "of information, the training of security forces and support to partner countries of "
+      "the Sahel facing armed groups.")
+AR = ("يدعم المغرب التعاون الإقليمي في مكافحة الإرهاب، لا سيما من خلال تبادل المعلومات "
+      "وتكوين قوات الأمن ودعم البلدان الشريكة في منطقة الساحل في مواجهة الجماعات المسلحة.")
+VERBS = [("soutient", "supports"), ("encourage", "encourages"), ("renforce", "strengthens"),
+         ("promeut", "promotes"), ("appuie", "backs")]
+# Twelve dated facts over twenty years, at every precision.
+DATES = ["2004-03-11", "2006", "2008-09", "2010-05-20", "2012", "2014-09-24", "2016-02",
+         "2017-11-05", "2019", "2021-06", "2022-05-11", "2024-01-15"]
+
+
+def fact(number: int, kind: str, langs: tuple[str, ...], repeat: int = 1, **extra: object
+         ) -> dict[str, Any]:
+    fr_verb, en_verb = VERBS[number % len(VERBS)]
+    texts = {"fr": FR.format(verb=fr_verb), "en": EN.format(verb=en_verb), "ar": AR}
+    if kind == "figure":  # a figure says what the number counts
+        texts = {"fr": "agents de sécurité formés par le Maroc depuis 2015, dans le Sahel",
+                 "en": "security officers trained by Morocco since 2015, in the Sahel",
+                 "ar": "عنصر أمن كونهم المغرب منذ 2015 في منطقة الساحل"}
+    text = {lang: " ".join([texts[lang]] * repeat) for lang in langs}
+    return {"id": f"fact-{number:02d}", "kind": kind, "text": text, "sources": ["s1"], **extra}
+
+
+def base(langs: tuple[str, ...], repeat: int = 1, facts: list[dict[str, Any]] | None = None
+         ) -> str:
+    """A fact base of 25 facts of normal length (``repeat`` times that length)."""
+    kinds = ["figure"] * 3 + ["position"] * 3 + ["principle"] * 4 + ["membership"] * 3
+    items = [
+        fact(i, kind, langs, repeat, **({"value": 1250 * (i + 1)} if kind == "figure" else {}),
+             **({"countries": ["US", "NE", "IT"]} if kind == "membership" else {}))
+        for i, kind in enumerate(kinds)
+    ]
+    items += [fact(13 + i, "event", langs, repeat, date=date) for i, date in enumerate(DATES)]
+    document = {
+        "id": "base", "title": {"fr": "Fiche de test", "en": "Test sheet", "ar": "بطاقة اختبار"},
+        "subject": "MA", "as_of": "2024-02", "languages": list(langs),
+        "sources": [{"id": "s1", "title": {lang: "Source" for lang in langs}, "date": "2024-02"}],
+        "facts": facts if facts is not None else items,
+    }
+    document["title"] = {lang: document["title"][lang] for lang in langs}  # type: ignore[index]
+    return json.dumps(document, ensure_ascii=False, indent=1)  # JSON is YAML
+
+
+def pack(langs: tuple[str, ...]) -> str:
+    names = {"fr": "Réunion", "en": "Meeting", "ar": "اجتماع"}
+    marks = {"fr": "DIFFUSION RESTREINTE", "en": "RESTRICTED", "ar": "نشر محدود"}
+    return textwrap.dedent(f"""\
+        id: meeting
+        meeting:
+          title: {json.dumps({lang: names[lang] for lang in langs}, ensure_ascii=False)}
+          date: 2026-12-03
+          counterpart: US
+        languages: {json.dumps(list(langs))}
+        classification: {json.dumps({lang: marks[lang] for lang in langs}, ensure_ascii=False)}
+        facts: [base]
+        documents: [fact-sheet]
+        """)
+
+
+def write_project(root: Path, base_text: str, pack_text: str) -> Path:
+    for folder, name, text in (("facts", "base.yaml", base_text),
+                               ("packs", "meeting.yaml", pack_text)):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def render(project: briefgen.Project, lang: str) -> Rendered:
+    engines = Engines(Templates(project.templates))
+    return fact_sheet.render(pack_view(project, "meeting", lang, ISSUED), engines)
+
+
+@pytest.fixture
+def count_renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    calls: list[str] = []
+    original = PdfEngine.layout
+
+    def layout(self: PdfEngine, *args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("extra_css", args[4] if len(args) > 4 else ""))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfEngine, "layout", layout)
+    yield calls
+
+
+# --- the demo -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("demo")
+    briefgen.build(briefgen.load_project(REPO), out=out, issued=ISSUED)
+    return {lang: out / "rabat-2026-12" / lang / "fact-sheet.pdf" for lang in ("fr", "en", "ar")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_demo_sheet_is_one_a4_page(demo_sheets: dict[str, Path], lang: str) -> None:
+    info = pdfinfo(demo_sheets[lang])
+    assert info["Pages"] == "1"
+    assert info["Page size"].endswith("(A4)")
+    assert info["Tagged"] == "yes"
+
+
+def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path]) -> None:
+    text = squash(pdftotext(demo_sheets["fr"]))
+    for expected in [
+        "FICHE D'INFORMATION",
+        "Maroc",  # subject, localized
+        "Le Maroc et la Coalition mondiale contre Daech",  # fact base title
+        "ÉLÉMENTS À JOUR",
+        "mai 2022",
+        "PRINCIPES DIRECTEURS",
+        "PARTICIPATION ET RÔLES",
+        "États-Unis, Niger et Italie",  # Babel names and list pattern (in the text: no tag)
+        "CHRONOLOGIE",
+        "26 juin 2018",  # timeline label at day precision
+        "Note sur le rôle du Maroc au sein de la Coalition mondiale contre Daech, mai 2022.",
+        "Établie le 20 novembre 2026",
+    ]:
+        assert expected in text, expected
+    assert text.count("DIFFUSION RESTREINTE") == 2  # top and bottom of the page
+    assert "Timeline" not in text and "Fact sheet" not in text
+    assert pdfinfo(demo_sheets["fr"])["Title"] == "Fiche d’information : Maroc"
+
+
+def test_english_and_arabic_demo_sheets(demo_sheets: dict[str, Path]) -> None:
+    english = squash(pdftotext(demo_sheets["en"]))
+    for expected in ("FACT SHEET", "Morocco", "June 26, 2018", "2021", "TIMELINE",
+                     "United States, Niger, and Italy", "Issued on November 20, 2026"):
+        assert expected in english, expected
+    arabic = squash(pdftotext(demo_sheets["ar"]))
+    for expected in ("بطاقة معلومات", "المغرب", "التسلسل الزمني", "نشر محدود"):
+        assert expected in arabic, expected
+    assert "Timeline" not in arabic and "Partners" not in arabic
+
+
+def test_demo_fits_at_the_designed_size_in_one_render(
+    demo_project: briefgen.Project, count_renders: list[str]
+) -> None:
+    rendered = render_demo(demo_project, "fr")
+    assert rendered.pages == 1
+    assert count_renders == [fact_sheet.STEPS[0].css()]
+    assert rendered.warnings == []  # no "Ignored ..." CSS, nothing else either
+    assert "ma-coalition-daesh/skhirat-meeting" in rendered.facts
+    assert rendered.sources == ("ma-coalition-daesh/note-2022-05",)
+
+
+def render_demo(project: briefgen.Project, lang: str) -> Rendered:
+    engines = Engines(Templates(project.templates))
+    return fact_sheet.render(pack_view(project, "rabat-2026-12", lang, ISSUED), engines)
+
+
+def test_same_input_same_bytes(demo_project: briefgen.Project) -> None:
+    assert render_demo(demo_project, "en").data == render_demo(demo_project, "en").data
+
+
+# --- a full fact base: 25 facts, 12 dated over 20 years -------------------------------------
+
+@pytest.fixture(scope="module")
+def full_sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    langs = ("fr", "en", "ar")
+    root = write_project(tmp_path_factory.mktemp("full"), base(langs), pack(langs))
+    out = root / "build"
+    briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    return {lang: out / "meeting" / lang / "fact-sheet.pdf" for lang in langs}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_25_facts_fit_one_page(full_sheets: dict[str, Path], lang: str) -> None:
+    assert pdfinfo(full_sheets[lang])["Pages"] == "1"
+
+
+def test_timeline_shows_every_dated_fact(full_sheets: dict[str, Path]) -> None:
+    text = squash(pdftotext(full_sheets["fr"]))
+    for label in ["11 mars 2004", "2006", "septembre 2008", "20 mai 2010", "2012",
+                  "24 septembre 2014", "février 2016", "5 novembre 2017", "2019", "juin 2021",
+                  "11 mai 2022", "15 janvier 2024"]:
+        assert label in text, label
+    assert "CHIFFRES CLÉS" in text and "1 250" in text.replace("\u202f", " ")  # Babel numbers
+    assert "PARTENAIRES États-Unis, Niger et Italie" in text  # countries not named in the text
+
+
+def test_timeline_in_english(full_sheets: dict[str, Path]) -> None:
+    text = squash(pdftotext(full_sheets["en"]))
+    for label in ["March 11, 2004", "September 2008", "November 5, 2017", "June 2021"]:
+        assert label in text, label
+    assert "1,250" in text
+
+
+def test_full_sheet_needs_few_renders(tmp_path: Path, count_renders: list[str]) -> None:
+    root = write_project(tmp_path, base(("fr",)), pack(("fr",)))
+    rendered = render(briefgen.load_project(root), "fr")
+    assert rendered.pages == 1
+    assert 1 <= len(count_renders) <= 6  # a binary search over the steps, not a scan
+
+
+# --- right to left ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def arabic_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ar")
+    write_project(root, base(("fr", "ar")), pack(("ar",)))
+    briefgen.build(briefgen.load_project(root), out=root / "build", issued=ISSUED)
+    return root / "build" / "meeting" / "ar" / "fact-sheet.pdf"
+
+
+def test_arabic_sheet_is_one_page_and_arabic(arabic_sheet: Path) -> None:
+    assert pdfinfo(arabic_sheet)["Pages"] == "1"
+    text = squash(pdftotext(arabic_sheet))
+    for label in ("بطاقة معلومات", "المواقف", "الشركاء", "التسلسل الزمني", "آخر تحيين",
+                  "المغرب", "الولايات المتحدة والنيجر وإيطاليا", "2004", "2024"):
+        assert label in text, label
+    for english in ("Fact sheet", "Timeline", "Positions", "Partners", "As of", "Issued"):
+        assert english not in text, english
+
+
+def test_arabic_timeline_runs_right_to_left(arabic_sheet: Path) -> None:
+    words = bbox_words(arabic_sheet)
+    assert words["2004"] > words["2024"]  # the earliest year at the right
+
+
+def bbox_words(path: Path) -> dict[str, float]:
+    """The x of each word (first occurrence) on the page."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    words: dict[str, float] = {}
+    for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out):
+        words.setdefault(word, float(x))
+    return words
+
+
+# --- opting out and overflowing ---------------------------------------------------------------
+
+def test_facts_opt_out(tmp_path: Path) -> None:
+    items = [fact(1, "position", ("fr",)), fact(2, "event", ("fr",), date="2019-11-05"),
+             {**fact(3, "event", ("fr",), date="2023-06"), "fact_sheet": False,
+              "text": {"fr": "Un fait gardé hors de la fiche."}}]
+    root = write_project(tmp_path, base(("fr",), facts=items), pack(("fr",)))
+    briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    text = squash(pdftotext(tmp_path / "out" / "meeting" / "fr" / "fact-sheet.pdf"))
+    assert "5 novembre 2019" in text
+    assert "juin 2023" not in text and "gardé hors de la fiche" not in text
+
+
+def overflowing(root: Path) -> briefgen.Project:
+    return briefgen.load_project(write_project(root, base(("fr",), repeat=5), pack(("fr",))))
+
+
+def test_an_overflowing_base_fails_with_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(overflowing(tmp_path), out=tmp_path / "out", issued=ISSUED)
+    message = str(caught.value)
+    assert "meeting/fr/fact-sheet.pdf: the fact sheet does not fit one page" in message
+    assert "at the smallest type (8 pt)" in message
+    assert " mm (" in message and "% of a page) onto a second page" in message
+    assert "the longest facts are 'fact-" in message and "in fact base 'base'" in message
+    assert message.count("characters)") == fact_sheet.LONGEST
+    assert "set `fact_sheet: false`" in message
+    assert not (tmp_path / "out" / "meeting").exists()  # nothing written for the pack
+
+
+def test_overflow_fails_after_two_renders(tmp_path: Path, count_renders: list[str]) -> None:
+    with pytest.raises(briefgen.RenderError, match="does not fit one page"):
+        render(overflowing(tmp_path), "fr")
+    assert count_renders == [fact_sheet.STEPS[0].css(), fact_sheet.STEPS[-1].css()]
+
+
+# --- the fit itself ----------------------------------------------------------------------------
+
+class Laid:
+    def __init__(self, pages: int) -> None:
+        self.pages = [object()] * pages
+
+
+def fake(first_fitting: int | None, tried: list[int]) -> Callable[[int], Laid]:
+    def lay_out(step: int) -> Laid:
+        tried.append(step)
+        fits = first_fitting is not None and step >= first_fitting
+        return Laid(1 if fits else 2)
+
+    return lay_out
+
+
+@pytest.mark.parametrize("first_fitting", range(11))
+def test_binary_search_finds_the_largest_type_that_fits(first_fitting: int) -> None:
+    tried: list[int] = []
+    fit = fact_sheet.fit_one_page(fake(first_fitting, tried), 11)
+    assert fit.step == first_fitting
+    assert len(fit.document.pages) == 1
+    assert fit.renders == len(tried) <= 6
+
+
+def test_binary_search_gives_up_at_the_floor() -> None:
+    tried: list[int] = []
+    fit = fact_sheet.fit_one_page(fake(None, tried), 11)
+    assert fit.step is None and tried == [0, 10]
+
+
+def test_steps_tighten_down_to_a_legible_floor() -> None:
+    sizes = [step.size for step in fact_sheet.STEPS]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 10.5 and sizes[-1] == 8
+    assert all("var(" not in step.css() for step in fact_sheet.STEPS)
+
+
+def test_issued_date_is_the_builds(demo_project: briefgen.Project) -> None:
+    view = pack_view(demo_project, "rabat-2026-12", "fr", dt.date(2027, 1, 2))
+    sheet = fact_sheet.fact_sheet(view)
+    assert sheet.timeline is not None and "26 juin 2018" in sheet.timeline
+    assert [f.id for f in sheet.dated] == ["skhirat-meeting", "africa-focus-group"]
