@@ -16,6 +16,7 @@ from briefgen.templating import Templates
 
 if TYPE_CHECKING:
     from briefgen.context import PackView
+    from briefgen.docx import DocxEngine
     from briefgen.pdf import PdfEngine
 
 
@@ -42,6 +43,12 @@ class Engines:
 
         return PdfEngine(self.templates.roots)
 
+    @cached_property
+    def docx(self) -> DocxEngine:
+        from briefgen.docx import DocxEngine
+
+        return DocxEngine(self.templates)
+
 
 Renderer = Callable[["PackView", Engines], Rendered]
 
@@ -59,6 +66,12 @@ def _briefing_note(view: PackView, engines: Engines) -> Rendered:
     return briefing_note.render(view, engines)
 
 
+def _talking_points(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import talking_points
+
+    return talking_points.render(view, engines)
+
+
 def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import fact_sheet
 
@@ -67,5 +80,6 @@ def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
 
 REGISTRY: dict[str, DocumentKind] = {
     "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
+    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points),
     "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
 }

@@ -1,0 +1,313 @@
+"""Regenerate ``templates/talking-points.docx``, the default Word template of the talking points.
+
+    .venv/bin/python templates/make_talking_points_template.py
+
+The template is made from python-docx calls so that it can be reviewed as code; the output is
+byte-reproducible, and ``tests/test_talking_points.py`` checks that the committed file is what
+this script makes. Everything a reader sees is set through named styles (Title, Heading 1,
+List Number, Supporting Fact, ...), so restyling a style in Word carries through every build.
+
+The text holds docxtpl tags: ``{{ pack.title }}`` fills a value, ``{{ _("Purpose") }}`` a
+translated label, and a paragraph or table row holding only ``{%p ... %}`` or ``{%tr ... %}``
+is a loop or condition that disappears from the output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from briefgen.docx import to_bytes
+
+HERE = Path(__file__).resolve().parent
+OUTPUT = HERE / "talking-points.docx"
+FONT = "Arial"  # Latin and complex-script (Arabic) text alike; restyle in Word freely
+NAVY = RGBColor(0x1F, 0x38, 0x64)
+GREY = RGBColor(0x59, 0x59, 0x59)
+RED = RGBColor(0xA5, 0x00, 0x21)
+LIST_INDENT = Cm(0.75)
+THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+PPR = qn("w:pPr")
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+
+
+def build() -> Any:
+    """The template as a python-docx ``Document``."""
+    document = Document()
+    _clean_package(document)
+    _page(document)
+    _styles(document)
+    _header_and_footer(document)
+    _body(document)
+    return document
+
+
+def main() -> None:
+    OUTPUT.write_bytes(to_bytes(build()))
+    sys.stdout.write(f"wrote {OUTPUT}\n")
+
+
+# -- Package and page ----------------------------------------------------------------------
+
+
+def _clean_package(document: Any) -> None:
+    """No preview image of python-docx's sample; neutral core properties."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == THUMBNAIL:
+            del package.rels[rel_id]
+    core = document.core_properties
+    core.author = ""
+    core.comments = ""
+    core.last_modified_by = ""
+
+
+def _page(document: Any) -> None:
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.header_distance = section.footer_distance = Cm(1.1)
+
+
+# -- Styles --------------------------------------------------------------------------------
+
+
+def _styles(document: Any) -> None:
+    _default_fonts(document)
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(11)
+    _spacing(normal, after=6, line=1.15)
+    title = styles["Title"]
+    _font(title, size=18, bold=True, color=NAVY)
+    _spacing(title, after=10, line=1.0)
+    _remove(title.element, "w:pPr/w:pBdr", "w:rPr/w:spacing", "w:rPr/w:kern")
+    kind = _paragraph_style(document, "Document Type", "Normal")
+    _font(kind, size=10, bold=True, color=GREY, caps=True)
+    _spacing(kind, after=2)
+    heading = styles["Heading 1"]
+    _font(heading, size=12, bold=True, color=NAVY)
+    _spacing(heading, before=14, after=4)
+    points = styles["List Number"]
+    _spacing(points, before=6, after=2)
+    points.paragraph_format.keep_with_next = True  # a point stays with its supporting fact
+    _remove(points.element, "w:pPr/w:contextualSpacing")
+    _list_indent(document)
+    support = _paragraph_style(document, "Supporting Fact", "Normal")
+    _font(support, size=9, color=GREY)
+    _spacing(support, after=4, line=1.0)
+    support.paragraph_format.left_indent = LIST_INDENT
+    reference = _character_style(document, "Source Reference")
+    _font(reference, color=NAVY)
+    source = _paragraph_style(document, "Source", "Normal")
+    _font(source, size=9)
+    _spacing(source, after=2, line=1.0)
+    colophon = _paragraph_style(document, "Colophon", "Normal")
+    _font(colophon, size=8.5, italic=True, color=GREY)
+    _spacing(colophon, before=18)
+    label = _paragraph_style(document, "Meeting Label", "Normal")
+    _font(label, size=10, bold=True, color=GREY)
+    _spacing(label, after=2)
+    detail = _paragraph_style(document, "Meeting Detail", "Normal")
+    _spacing(detail, after=2)
+    for name in ("Header", "Footer"):
+        _font(styles[name], size=8.5, color=GREY)
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    marking = _character_style(document, "Classification")
+    _font(marking, size=9, bold=True, color=RED, caps=True)
+    details = styles.add_style("Meeting Details", WD_STYLE_TYPE.TABLE)
+    details.base_style = styles["Normal Table"]
+
+
+def _default_fonts(document: Any) -> None:
+    """One explicit font for every script, instead of python-docx's theme fonts."""
+    styles = document.styles.element
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attribute in THEME_FONTS:
+            fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = defaults.find(qn("w:rFonts"))
+    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{slot}"), FONT)
+
+
+def _paragraph_style(document: Any, name: str, base: str) -> Any:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles[base]
+    style.quick_style = True
+    return style
+
+
+def _character_style(document: Any, name: str) -> Any:
+    style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    style.base_style = document.styles["Default Paragraph Font"]
+    style.quick_style = True
+    return style
+
+
+def _font(style: Any, *, size: float | None = None, bold: bool | None = None,
+          italic: bool | None = None, color: RGBColor | None = None,
+          caps: bool | None = None) -> None:
+    """Set a style's font, Latin and complex-script (Arabic) slots alike."""
+    font = style.font
+    if size is not None:
+        font.size = Pt(size)
+        _property(style, "w:szCs", str(int(size * 2)))
+    if bold is not None:
+        font.bold = bold
+        _property(style, "w:bCs", None)
+    if italic is not None:
+        font.italic = italic
+        _property(style, "w:iCs", None)
+    if color is not None:
+        font.color.rgb = color
+    if caps is not None:
+        font.all_caps = caps
+
+
+def _property(style: Any, tag: str, value: str | None) -> None:
+    rpr = style.element.get_or_add_rPr()
+    _remove(rpr, tag)
+    element = OxmlElement(tag, {qn("w:val"): value} if value else None)
+    twin = rpr.find(qn(tag[:-2]))  # w:szCs follows w:sz, w:bCs w:b, w:iCs w:i
+    twin.addnext(element)
+
+
+def _spacing(style: Any, *, before: float | None = None, after: float | None = None,
+             line: float | None = None) -> None:
+    paragraph = style.paragraph_format
+    if before is not None:
+        paragraph.space_before = Pt(before)
+    if after is not None:
+        paragraph.space_after = Pt(after)
+    if line is not None:
+        paragraph.line_spacing = line
+
+
+def _remove(element: Any, *paths: str) -> None:
+    for path in paths:
+        for found in element.xpath(path):
+            found.getparent().remove(found)
+
+
+def _list_indent(document: Any) -> None:
+    """List Number's numbering level: number at the margin, text at LIST_INDENT."""
+    numbering = document.part.numbering_part.element
+    style_id = document.styles["List Number"].style_id
+    for level in numbering.xpath(f'.//w:lvl[w:pStyle[@w:val="{style_id}"]]'):
+        level.find(f"{PPR}/{qn('w:tabs')}/{qn('w:tab')}").set(qn("w:pos"), str(LIST_INDENT.twips))
+        indent = level.find(f"{PPR}/{qn('w:ind')}")
+        indent.set(qn("w:left"), str(LIST_INDENT.twips))
+        indent.set(qn("w:hanging"), str(LIST_INDENT.twips))
+
+
+# -- Header and footer ---------------------------------------------------------------------
+
+
+def _header_and_footer(document: Any) -> None:
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.style = document.styles["Header"]
+    header.add_run("{{ pack.classification }}", style="Classification")
+    footer = section.footer
+    marking = footer.paragraphs[0]
+    marking.style = document.styles["Footer"]
+    marking.add_run("{{ pack.classification }}", style="Classification")
+    pages = footer.add_paragraph(style="Footer")
+    pages.add_run('{{ pack.id }} · {{ _("Page") }} ')
+    _field(pages, "PAGE")
+    pages.add_run(" / ")
+    _field(pages, "NUMPAGES")
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / result / end runs."""
+    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None),
+                       (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            run._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+        elif text == "1":
+            run.text = text
+        else:
+            code = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+            code.text = text
+            run._r.append(code)
+
+
+# -- Body ----------------------------------------------------------------------------------
+
+
+def _body(document: Any) -> None:
+    add = document.add_paragraph
+    add('{{ _("Talking points") }}', style="Document Type")
+    add("{{ pack.title }}", style="Title")
+    _meeting_table(document)
+    add("{%p if pack.purpose %}")
+    add('{{ _("Purpose") }}', style="Heading 1")
+    add("{{ pack.purpose }}")
+    add("{%p endif %}")
+    add("{%p for group in groups %}")
+    add("{{ group.title }}", style="Heading 1")
+    add("{%p for point in group.points %}")
+    add("{{ point.text }}", style="List Number")
+    add("{%p if point.support or point.refs %}")
+    support = add("{{ point.support }}", style="Supporting Fact")
+    support.add_run("{{ point.refs }}", style="Source Reference")
+    add("{%p endif %}")
+    add("{%p endfor %}")
+    add("{%p endfor %}")
+    add("{%p if not groups %}")
+    add('{{ _("No fact in this pack has a talking point.") }}')
+    add("{%p endif %}")
+    add("{%p if sources %}")
+    add('{{ _("Sources") }}', style="Heading 1")
+    add("{%p for source in sources %}")
+    add("[{{ source.number }}] {{ source.title }}"
+        "{% if source.publisher %}, {{ source.publisher }}{% endif %}"
+        "{% if source.date_label %}, {{ source.date_label }}{% endif %}.", style="Source")
+    add("{%p endfor %}")
+    add("{%p endif %}")
+    add('{{ _("Prepared on %(issued)s. Facts as of: %(as_of)s.", '
+        "issued=pack.issued_label, as_of=pack.as_of_label) }}", style="Colophon")
+
+
+def _meeting_table(document: Any) -> None:
+    rows = [
+        ('{{ _("Date") }}', "{{ pack.date_label }}"),
+        ("{%tr if pack.place %}", ""),
+        ('{{ _("Place") }}', "{{ pack.place }}"),
+        ("{%tr endif %}", ""),
+        ("{%tr if pack.counterpart_name %}", ""),
+        ('{{ _("Counterpart") }}', "{{ pack.counterpart_name }}"),
+        ("{%tr endif %}", ""),
+    ]
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = document.styles["Meeting Details"]
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for row, (label, value) in zip(table.rows, rows, strict=True):
+        cells = row.cells
+        cells[0].width, cells[1].width = Cm(3.5), Cm(12.5)
+        cells[0].paragraphs[0].text = label
+        cells[0].paragraphs[0].style = document.styles["Meeting Label"]
+        cells[1].paragraphs[0].text = value
+        cells[1].paragraphs[0].style = document.styles["Meeting Detail"]
+    for column, width in zip(table.columns, (Cm(3.5), Cm(12.5)), strict=True):
+        column.width = width
+
+
+if __name__ == "__main__":
+    main()
