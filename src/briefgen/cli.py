@@ -147,12 +147,17 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     from watchfiles import watch
 
     _watch_once(project_dir, pack_ids, out)
-    click.echo("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
     folders = [project_dir / name for name in ("facts", "packs", "templates")]
     folders = [folder for folder in folders if folder.is_dir()]
+    ready = False
     try:
-        for _changes in watch(*folders):
-            _watch_once(project_dir, pack_ids, out)
+        # The first (empty) timeout tick means the watcher runs: only then say so.
+        for changes in watch(*folders, yield_on_timeout=True, rust_timeout=300):
+            if not ready:
+                ready = True
+                click.echo("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
+            if changes:
+                _watch_once(project_dir, pack_ids, out)
     except KeyboardInterrupt:
         pass
 
