@@ -132,3 +132,16 @@ def test_demo_names_every_stale_fact(tmp_path: Path) -> None:
     stale = {f["fact_id"] for f in data["findings"] if f["code"] == "stale"}
     assert {"skhirat-meeting", "africa-focus-group"} <= stale
     assert all(f["line"] for f in data["findings"] if f["code"] == "stale")
+
+
+def test_ci_example_workflow_gates_and_uploads() -> None:
+    from ruamel.yaml import YAML
+
+    from tests.conftest import REPO
+
+    workflow = YAML(typ="safe").load((REPO / "docs/ci-example.yml").read_text())
+    steps = workflow["jobs"]["packs"]["steps"]
+    commands = " ; ".join(step.get("run", "") for step in steps)
+    assert "briefgen check --strict --format github" in commands
+    assert "briefgen build" in commands
+    assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
