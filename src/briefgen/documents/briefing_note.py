@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from briefgen.documents import Engines, Rendered
 
 TEMPLATE = "briefing-note.html"
-STYLESHEETS = ("css/fonts.css", "css/briefing-note.css")
+STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css")
 
 
 def render(view: PackView, engines: Engines) -> Rendered:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from briefgen.documents import Engines, Rendered
 
 TEMPLATE = "fact-sheet.html"
-STYLESHEETS = ("css/fonts.css", "css/fact-sheet.css")
+STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
 PX_PER_MM = 96 / 25.4
 TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-sheet.css)
 LONGEST = 3  # how many of the longest facts an overflow error names
