@@ -80,3 +80,23 @@ def test_catalogs_translate_labels() -> None:
     assert i18n.translations(locale_dir, "fr").gettext("Sources") == "Sources"
     assert i18n.translations(locale_dir, "fr").gettext("Key messages") == "Messages clés"
     assert i18n.translations(locale_dir, "ar_MA").gettext("Key messages") == "الرسائل الرئيسية"
+
+
+def test_latin_inserts_are_isolated_in_right_to_left_text() -> None:
+    text = "المغرب عضو في (Small Group)، ويترأس «Africa Focus Group.» منذ 2021"
+    assert i18n.isolate_latin(text) == (
+        "المغرب عضو في (\u2068Small Group\u2069)، ويترأس «\u2068Africa Focus Group\u2069.» "
+        "منذ 2021"
+    )
+    assert i18n.isolate_latin("Africa Focus Group.") == "Africa Focus Group."  # no RTL text
+
+
+def test_right_to_left_templates_isolate_printed_values() -> None:
+    from briefgen.templating import Templates
+
+    env = Templates(None).environment("ar")
+    rendered = env.from_string("{{ text }} {{ _('Sources') }}").render(
+        text="عضو في Small Group.")
+    assert rendered == "عضو في \u2068Small Group\u2069. المصادر"
+    assert Templates(None).environment("fr").from_string("{{ t }}").render(
+        t="عضو في Small Group") == "عضو في Small Group"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from briefgen.context import PackView, pack_view
@@ -194,10 +195,20 @@ def _tasks(project: Project, jobs: list[Job], templates: Templates,
         if key not in views:
             views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
         digest = hashlib.sha256(
-            f"{__version__}\0{job.document}\0{tree}\0{views[key]!r}".encode()
+            f"{code_fingerprint()}\0{job.document}\0{tree}\0{views[key]!r}".encode()
         ).hexdigest()
         tasks.append(_Task(job, views[key], digest))
     return tasks
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
+    in a development checkout, renders everything again."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,

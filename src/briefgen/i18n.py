@@ -62,6 +62,23 @@ def direction(tag: str) -> str:
     return "rtl" if locale(tag).character_order == "right-to-left" else "ltr"
 
 
+# A run of Latin-script words (letters, then letters, digits, spaces, '-', '.', '&', "'"),
+# ending on a letter or digit: trailing punctuation stays in the surrounding direction.
+_LATIN = r"A-Za-z\u00C0-\u024F"
+_LATIN_RUN = re.compile(rf"[{_LATIN}][{_LATIN}0-9 .&'\-]*[{_LATIN}0-9]")
+_RTL_CHAR = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate_latin(text: str) -> str:
+    """In right-to-left text, wrap each Latin insert ("Africa Focus Group") in Unicode
+    isolates (FSI ... PDI), so the punctuation around it does not jump. Text without a
+    right-to-left character is returned as it is."""
+    if not _RTL_CHAR.search(text):
+        return text
+    return _LATIN_RUN.sub(lambda match: FSI + match.group(0) + PDI, text)
+
+
 def format_partial_date(value: PartialDate, tag: str) -> str:
     """A date at its own precision: ``26 juin 2018``, ``mai 2022``, ``2021``."""
     loc = locale(tag)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 from babel.support import NullTranslations
+from markupsafe import Markup
 
 from briefgen import i18n
 from briefgen.errors import RenderError
@@ -78,6 +79,7 @@ class Templates:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
+                finalize=_isolate_inserts if i18n.direction(lang) == "rtl" else None,
             )
             env.install_gettext_translations(self.translations(lang), newstyle=True)  # type: ignore[attr-defined]
             self._environments[lang] = env
@@ -96,6 +98,14 @@ class Templates:
             ) from None
         except jinja2.TemplateNotFound as error:
             raise RenderError(f"template '{error.name}' not found", name) from None
+
+
+def _isolate_inserts(value: object) -> object:
+    """Every value printed in a right-to-left document: Latin inserts isolated. Labels
+    (gettext's Markup) and other markup are left alone."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return i18n.isolate_latin(value)
+    return value
 
 
 def _is_template_file(path: Path, root: Path) -> bool:
