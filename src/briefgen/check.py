@@ -151,8 +151,9 @@ def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> It
                          "update the date or archive the pack")
     for base_id in pack.facts:
         base = project.bases[base_id]
+        selected = {fact.id for fact in selected_facts(pack, base.model)}
         for index, fact in enumerate(base.model.facts):
-            if fact in selected_facts(pack, base.model):
+            if fact.id in selected:
                 yield from _stale(fact, index, base, loaded)
 
 

@@ -357,31 +357,28 @@ def _insert_ordered(parent: Any, element: Any, order: tuple[str, ...]) -> None:
 
 
 def _ppr_default(styles: Any) -> Any:
-    defaults = styles.find(_w("docDefaults"))
-    if defaults is None:
-        defaults = _make("docDefaults")
-        styles.insert(0, defaults)
-    ppr_default = defaults.find(_w("pPrDefault"))
-    if ppr_default is None:
-        ppr_default = _make("pPrDefault")
-        defaults.append(ppr_default)
-    return ppr_default
+    return _find_or_make(_doc_defaults(styles), "pPrDefault", at_start=False)
 
 
 def _rpr_default(styles: Any) -> Any:
-    defaults = styles.find(_w("docDefaults"))
-    if defaults is None:
-        defaults = _make("docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(_w("rPrDefault"))
-    if rpr_default is None:
-        rpr_default = _make("rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(_w("rPr"))
-    if rpr is None:
-        rpr = _make("rPr")
-        rpr_default.append(rpr)
-    return rpr
+    rpr_default = _find_or_make(_doc_defaults(styles), "rPrDefault", at_start=True)
+    return _find_or_make(rpr_default, "rPr", at_start=False)
+
+
+def _doc_defaults(styles: Any) -> Any:
+    return _find_or_make(styles, "docDefaults", at_start=True)
+
+
+def _find_or_make(parent: Any, tag: str, *, at_start: bool) -> Any:
+    """``parent``'s ``w:tag`` child, created first or last when it is missing."""
+    element = parent.find(_w(tag))
+    if element is None:
+        element = _make(tag)
+        if at_start:
+            parent.insert(0, element)
+        else:
+            parent.append(element)
+    return element
 
 
 def _w(tag: str) -> str:
