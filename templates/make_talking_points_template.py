@@ -14,6 +14,7 @@ is a loop or condition that disappears from the output.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,22 @@ def _styles(document: Any) -> None:
     _spacing(points, before=6, after=2)
     points.paragraph_format.keep_with_next = True  # a point stays with its supporting fact
     _remove(points.element, "w:pPr/w:contextualSpacing")
-    _list_indent(document)
+    _list_indent(document, "List Number")
+    raised = _paragraph_style(document, "If Raised", "List Number 2")
+    _spacing(raised, before=6, after=2)
+    numbering = document.styles["List Number 2"].element.find(f"{PPR}/{qn('w:numPr')}")
+    raised.element.get_or_add_pPr().append(copy.deepcopy(numbering))  # its own series
+    _remove(document.styles["List Number 2"].element, "w:pPr/w:contextualSpacing")
+    _list_indent(document, "List Number 2")
+    objective = document.styles["List Bullet"]
+    _spacing(objective, after=3)
+    _remove(objective.element, "w:pPr/w:contextualSpacing")
+    _list_indent(document, "List Bullet")
+    status = _character_style(document, "Status")
+    _font(status, bold=True, color=RED)
+    notice = _paragraph_style(document, "Apparatus", "Normal")
+    _font(notice, size=8.5, color=GREY)
+    _spacing(notice, after=2, line=1.0)
     support = _paragraph_style(document, "Supporting Fact", "Normal")
     _font(support, size=9, color=GREY)
     _spacing(support, after=4, line=1.0)
@@ -202,10 +218,10 @@ def _remove(element: Any, *paths: str) -> None:
             found.getparent().remove(found)
 
 
-def _list_indent(document: Any) -> None:
-    """List Number's numbering level: number at the margin, text at LIST_INDENT."""
+def _list_indent(document: Any, style: str) -> None:
+    """A list style's numbering level: number at the margin, text at LIST_INDENT."""
     numbering = document.part.numbering_part.element
-    style_id = document.styles["List Number"].style_id
+    style_id = document.styles[style].style_id
     for level in numbering.xpath(f'.//w:lvl[w:pStyle[@w:val="{style_id}"]]'):
         level.find(f"{PPR}/{qn('w:tabs')}/{qn('w:tab')}").set(qn("w:pos"), str(LIST_INDENT.twips))
         indent = level.find(f"{PPR}/{qn('w:ind')}")
@@ -226,7 +242,7 @@ def _header_and_footer(document: Any) -> None:
     marking.style = document.styles["Footer"]
     marking.add_run("{{ pack.classification }}", style="Classification")
     pages = footer.add_paragraph(style="Footer")
-    pages.add_run('{{ pack.id }} · {{ _("Page") }} ')
+    pages.add_run('{% if pack.reference %}{{ pack.reference }} · {% endif %}{{ _("Page") }} ')
     _field(pages, "PAGE")
     pages.add_run(" / ")
     _field(pages, "NUMPAGES")
@@ -252,12 +268,22 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _body(document: Any) -> None:
     add = document.add_paragraph
-    add('{{ _("Talking points") }}', style="Document Type")
+    kind = add('{{ _("Talking points") }}', style="Document Type")
+    kind.add_run('{% if pack.is_draft %} · {{ _("Draft") }}{% endif %}', style="Status")
+    add("{%p if pack.reference %}")
+    add('{{ _("Ref.") }} {{ pack.reference }}', style="Apparatus")
+    add("{%p endif %}")
     add("{{ pack.title }}", style="Title")
     _meeting_table(document)
     add("{%p if pack.purpose %}")
     add('{{ _("Purpose") }}', style="Heading 1")
     add("{{ pack.purpose }}")
+    add("{%p endif %}")
+    add("{%p if pack.objectives %}")
+    add('{{ _("Objectives") }}', style="Heading 1")
+    add("{%p for objective in pack.objectives %}")
+    add("{{ objective }}", style="List Bullet")
+    add("{%p endfor %}")
     add("{%p endif %}")
     add("{%p for group in groups %}")
     add("{{ group.title }}", style="Heading 1")
@@ -272,16 +298,32 @@ def _body(document: Any) -> None:
     add("{%p if not groups %}")
     add('{{ _("No fact in this pack has a talking point.") }}')
     add("{%p endif %}")
+    add("{%p if pack.if_raised %}")
+    add('{{ _("If raised") }}', style="Heading 1")
+    add("{%p for line in pack.if_raised %}")
+    add("{{ line.text }}", style="If Raised")
+    add("{%p endfor %}")
+    add("{%p endif %}")
     add("{%p if sources %}")
     add('{{ _("Sources") }}', style="Heading 1")
     add("{%p for source in sources %}")
     add("[{{ source.number }}] {{ source.title }}"
-        "{% if source.publisher %}, {{ source.publisher }}{% endif %}"
-        "{% if source.date_label %}, {{ source.date_label }}{% endif %}.", style="Source")
+        "{% for part in [source.publisher, source.place, source.date_label] if part %}"
+        '{{ _(", ") }}{{ part }}{% endfor %}{{ _(".") }}', style="Source")
     add("{%p endfor %}")
     add("{%p endif %}")
-    add('{{ _("Prepared on %(issued)s. Facts as of: %(as_of)s.", '
-        "issued=pack.issued_label, as_of=pack.as_of_label) }}", style="Colophon")
+    add('{{ _("Prepared on %(date)s", date=pack.issued_label) }}{{ _(".") }} '
+        '{{ _("Facts as of %(date)s", date=pack.as_of_label) }}{{ _(".") }}', style="Colophon")
+    add("{%p if pack.drafted_by %}")
+    add('{{ _("Drafted by %(person)s", person=pack.drafted_by.label(_(", "))) }}',
+        style="Apparatus")
+    add("{%p endif %}")
+    add("{%p if not pack.is_draft %}")
+    add("{%p for who in pack.clearance %}")
+    add('{{ _("Cleared by %(person)s on %(date)s", person=who.label(_(", ")), '
+        "date=who.date_label) }}", style="Apparatus")
+    add("{%p endfor %}")
+    add("{%p endif %}")
 
 
 def _meeting_table(document: Any) -> None:

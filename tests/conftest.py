@@ -97,9 +97,26 @@ def copy_demo(tmp_path: Path) -> Path:
     return root
 
 
-def pdftotext(path: Path, *, layout: bool = False) -> str:
-    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+WATERMARKS = ("PROJET", "DRAFT", "مسودة")
+
+
+def pdftotext(path: Path, *, layout: bool = False, watermark: bool = False,
+              page: int | None = None) -> str:
+    """The text of ``path``. The diagonal draft watermark comes out of pdftotext as lines of
+    one or two of its letters between the lines of the page; they are left out unless
+    ``watermark`` (``pdftotext -nodiag`` would drop real words after it, a poppler bug)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []),
+            *(["-f", str(page), "-l", str(page)] if page else []), str(path), "-"]
+    text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    if watermark or layout:
+        return text
+    return "\n".join(line for line in text.split("\n") if not _watermark_piece(line))
+
+
+def _watermark_piece(line: str) -> bool:
+    """A line that is one or two letters of a watermark word (``P``, ``RA``)."""
+    letters = "".join(line.split())
+    return 0 < len(letters) <= 2 and any(all(c in word for c in letters) for word in WATERMARKS)
 
 
 def pdfinfo(path: Path) -> dict[str, str]:

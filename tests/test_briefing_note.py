@@ -40,23 +40,29 @@ def test_french_note_reads_like_the_seed(demo_notes: dict[str, Path]) -> None:
         "États-Unis",  # counterpart, localized territory name
         "MESSAGES CLÉS",  # headings are set in capitals
         "ÉLÉMENTS DE CONTEXTE",
-        "Principes directeurs",
+        # The seed's own heading (the base's `sections:`), not the generic one.
+        "Les principes qui ont guidé l'adhésion du Maroc à la Coalition",
         "Le Maroc a organisé, le 26 juin 2018 à Skhirat, la 1re réunion régionale",
-        "aux côtés de trois partenaires : États-Unis, Niger et Italie. Lancé en 2021",
+        "Lancé en 2021",
         "Depuis la précédente réunion (10 juin 2025)",
-        "Note sur le rôle du Maroc au sein de la Coalition mondiale contre Daech, mai 2022.",
+        # An untitled source: a bracketed description, its place and date.
+        "[1] [Note sur le Maroc et la Coalition mondiale contre Daech], Marrakech, mai 2022.",
         "Établi le 20 novembre 2026. Éléments à jour : mai 2022.",
     ]:
         assert expected in text, expected
     assert "Key messages" not in text and "Background" not in text
+    assert "Principes directeurs" not in text
+    # The event says its date: it is not printed again before it.
+    assert "26 juin 2018 — Le Maroc a organisé" not in text
 
 
 def test_english_note(demo_notes: dict[str, Path]) -> None:
     text = squash(pdftotext(demo_notes["en"]))
     assert "RESTRICTED" in text
     assert "December 3 – 4, 2026" in text.replace("\u2009", " ")
-    assert "alongside three partners: United States, Niger, and Italy. Launched in 2021" in text
+    assert "Launched in 2021" in text
     assert "On June 26, 2018, Morocco hosted in Skhirat" in text
+    assert "[Note on Morocco and the Global Coalition against Daesh], Marrakesh, May 2022." in text
     assert "Since the previous meeting (June 10, 2025)" in text
 
 

@@ -124,23 +124,52 @@ def test_demo_sheet_is_one_a4_page(demo_sheets: dict[str, Path], lang: str) -> N
     assert info["Tagged"] == "yes"
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_demo_sheet_uses_its_page(demo_sheets: dict[str, Path], lang: str) -> None:
+    """A short sheet grows its type: its lowest line of text is in the bottom fifth of the
+    page (above the footer), not three quarters of the way down."""
+    height, lines = text_lines(demo_sheets[lang])
+    footer_top = height - 12 / 25.4 * 72  # the page's bottom margin holds the footer
+    body = [bottom for bottom, _ in lines if bottom < footer_top]
+    assert max(body) > 0.8 * height, (max(body), height)
+
+
+def text_lines(path: Path) -> tuple[float, list[tuple[float, str]]]:
+    """The page height and (bottom, word) of every word, from pdftotext -bbox."""
+    import re
+    import subprocess
+
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out)[1])  # type: ignore[index]
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)'
+                       r'</word>', out)
+    return height, [(float(bottom), word) for bottom, word in words]
+
+
 def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path]) -> None:
     text = squash(pdftotext(demo_sheets["fr"]))
     for expected in [
         "FICHE D'INFORMATION",
+        "PROJET",  # the status in the title block
+        "Réf. DAAO/2026/0412",
         "Maroc",  # subject, localized
         "Le Maroc et la Coalition mondiale contre Daech",  # fact base title
-        "ÉLÉMENTS À JOUR",
-        "mai 2022",
-        "PRINCIPES DIRECTEURS",
+        "Éléments à jour : mai 2022",
+        "LES PRINCIPES QUI ONT GUIDÉ L'ADHÉSION DU MAROC À LA COALITION",  # the base's heading
         "PARTICIPATION ET RÔLES",
-        "États-Unis, Niger et Italie",  # Babel names and list pattern (in the text: no tag)
         "CHRONOLOGIE",
         "26 juin 2018",  # timeline label at day precision
-        "Note sur le rôle du Maroc au sein de la Coalition mondiale contre Daech, mai 2022.",
-        "Établie le 20 novembre 2026",
+        "Réunion régionale à Skhirat",  # the fact's own short label, never a cut sentence
+        "Lancement de l'Africa Focus Group",
+        "[1] [Note sur le Maroc et la Coalition mondiale contre Daech], Marrakech, mai 2022.",
+        "Établi le 20 novembre 2026",  # the same label as the note's and the talking points'
+        "9 éléments datent de plus de 365 jours",  # the pack's max_age_days
     ]:
         assert expected in text, expected
+    assert "…" not in text  # no caption cut short
+    # The event that says its date is not prefixed with it again.
+    assert "26 juin 2018 — Le Maroc a organisé" not in text
     assert text.count("DIFFUSION RESTREINTE") == 2  # top and bottom of the page
     assert "Timeline" not in text and "Fact sheet" not in text
     assert pdfinfo(demo_sheets["fr"])["Title"] == "Fiche d’information : Maroc"
@@ -149,7 +178,7 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
 def test_english_and_arabic_demo_sheets(demo_sheets: dict[str, Path]) -> None:
     english = squash(pdftotext(demo_sheets["en"]))
     for expected in ("FACT SHEET", "Morocco", "June 26, 2018", "2021", "TIMELINE",
-                     "United States, Niger, and Italy", "Issued on November 20, 2026"):
+                     "Regional meeting in Skhirat", "Prepared on November 20, 2026"):
         assert expected in english, expected
     arabic = squash(pdftotext(demo_sheets["ar"]))
     for expected in ("بطاقة معلومات", "المغرب", "التسلسل الزمني", "نشر محدود"):
@@ -157,12 +186,16 @@ def test_english_and_arabic_demo_sheets(demo_sheets: dict[str, Path]) -> None:
     assert "Timeline" not in arabic and "Partners" not in arabic
 
 
-def test_demo_fits_at_the_designed_size_in_one_render(
+def test_demo_fits_at_the_largest_size_that_fits(
     demo_project: briefgen.Project, count_renders: list[str]
 ) -> None:
     rendered = render_demo(demo_project, "fr")
     assert rendered.pages == 1
-    assert count_renders == [fact_sheet.STEPS[0].css()]
+    used = count_renders[-1]  # the search ends on the layout it keeps, or its neighbour
+    sizes = [step.css() for step in fact_sheet.STEPS]
+    assert count_renders[0] == sizes[fact_sheet.DESIGNED_STEP]  # the designed size first
+    assert len(count_renders) <= 6
+    assert used in sizes
     assert rendered.warnings == []  # no "Ignored ..." CSS, nothing else either
     assert "ma-coalition-daesh/skhirat-meeting" in rendered.facts
     assert rendered.sources == ("ma-coalition-daesh/note-2022-05",)
@@ -230,7 +263,7 @@ def arabic_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_arabic_sheet_is_one_page_and_arabic(arabic_sheet: Path) -> None:
     assert pdfinfo(arabic_sheet)["Pages"] == "1"
     text = squash(pdftotext(arabic_sheet))
-    for label in ("بطاقة معلومات", "المواقف", "الشركاء", "التسلسل الزمني", "آخر تحيين",
+    for label in ("بطاقة معلومات", "الموقف", "الشركاء", "التسلسل الزمني", "المعطيات محينة إلى",
                   "المغرب", "الولايات المتحدة والنيجر وإيطاليا", "2004", "2024"):
         assert label in text, label
     for english in ("Fact sheet", "Timeline", "Positions", "Partners", "As of", "Issued"):
@@ -288,7 +321,8 @@ def test_an_overflowing_base_fails_with_a_clear_error(tmp_path: Path) -> None:
 def test_overflow_fails_after_two_renders(tmp_path: Path, count_renders: list[str]) -> None:
     with pytest.raises(briefgen.RenderError, match="does not fit one page"):
         render(overflowing(tmp_path), "fr")
-    assert count_renders == [fact_sheet.STEPS[0].css(), fact_sheet.STEPS[-1].css()]
+    assert count_renders == [fact_sheet.STEPS[fact_sheet.DESIGNED_STEP].css(),
+                             fact_sheet.STEPS[-1].css()]
 
 
 # --- the fit itself ----------------------------------------------------------------------------
@@ -307,25 +341,28 @@ def fake(first_fitting: int | None, tried: list[int]) -> Callable[[int], Laid]:
     return lay_out
 
 
-@pytest.mark.parametrize("first_fitting", range(11))
-def test_binary_search_finds_the_largest_type_that_fits(first_fitting: int) -> None:
+@pytest.mark.parametrize("start", [0, 6, 16])
+@pytest.mark.parametrize("first_fitting", range(17))
+def test_binary_search_finds_the_largest_type_that_fits(first_fitting: int, start: int) -> None:
     tried: list[int] = []
-    fit = fact_sheet.fit_one_page(fake(first_fitting, tried), 11)
+    fit = fact_sheet.fit_one_page(fake(first_fitting, tried), 17, start)
     assert fit.step == first_fitting
     assert len(fit.document.pages) == 1
     assert fit.renders == len(tried) <= 6
+    assert tried[0] == start
 
 
-def test_binary_search_gives_up_at_the_floor() -> None:
+@pytest.mark.parametrize("start", [0, 6, 16])
+def test_binary_search_gives_up_at_the_floor(start: int) -> None:
     tried: list[int] = []
-    fit = fact_sheet.fit_one_page(fake(None, tried), 11)
-    assert fit.step is None and tried == [0, 10]
+    fit = fact_sheet.fit_one_page(fake(None, tried), 17, start)
+    assert fit.step is None and tried == sorted({start, 16})
 
 
-def test_steps_tighten_down_to_a_legible_floor() -> None:
+def test_steps_run_from_a_ceiling_down_to_a_legible_floor() -> None:
     sizes = [step.size for step in fact_sheet.STEPS]
     assert sizes == sorted(sizes, reverse=True)
-    assert sizes[0] == 10.5 and sizes[-1] == 8
+    assert sizes[0] == 12 and sizes[fact_sheet.DESIGNED_STEP] == 10.5 and sizes[-1] == 8
     assert all("var(" not in step.css() for step in fact_sheet.STEPS)
 
 

@@ -85,7 +85,8 @@ def test_catalogs_translate_labels() -> None:
 def test_latin_inserts_are_isolated_in_right_to_left_text() -> None:
     text = "المغرب عضو في (Small Group)، ويترأس «Africa Focus Group.» منذ 2021"
     assert i18n.isolate_latin(text) == (
-        "المغرب عضو في (\u2068Small Group\u2069)، ويترأس «\u2068Africa Focus Group\u2069.» "
+        "المغرب عضو في (\u2068Small\u00a0Group\u2069)، ويترأس «\u2068Africa\u00a0Focus\u00a0Group"
+        "\u2069.» "
         "منذ 2021"
     )
     assert i18n.isolate_latin("Africa Focus Group.") == "Africa Focus Group."  # no RTL text
@@ -97,6 +98,6 @@ def test_right_to_left_templates_isolate_printed_values() -> None:
     env = Templates(None).environment("ar")
     rendered = env.from_string("{{ text }} {{ _('Sources') }}").render(
         text="عضو في Small Group.")
-    assert rendered == "عضو في \u2068Small Group\u2069. المصادر"
+    assert rendered == "عضو في \u2068Small\u00a0Group\u2069. المصادر"  # kept on one line
     assert Templates(None).environment("fr").from_string("{{ t }}").render(
         t="عضو في Small Group") == "عضو في Small Group"

@@ -104,7 +104,7 @@ def plan(
     for pack_id in ids:
         pack = project.packs[pack_id].model
         langs = [lang for lang in pack.languages if not languages or lang in languages]
-        if languages and not langs:
+        if languages and not langs and pack_ids:  # all packs: those in the language
             raise UsageError(
                 f"pack '{pack_id}' is not in {', '.join(languages)} "
                 f"(its languages: {', '.join(pack.languages)})"
@@ -115,6 +115,8 @@ def plan(
             for document in pack.documents
             if document in REGISTRY
         ]
+    if languages and not jobs:
+        raise UsageError(f"no pack is in {', '.join(languages)}")
     return jobs
 
 

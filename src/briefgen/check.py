@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Literal
 
 from briefgen import placeholders
-from briefgen.context import selected_facts
+from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.errors import LocatedError, Location, ValidationFailed
 from briefgen.load import Loaded, Project, load_project
 from briefgen.model import Fact, FactBase, Pack
 
 Severity = Literal["error", "warning"]
 JSON_SCHEMA_VERSION = 1
+DEFAULT_MAX_AGE_DAYS = 365  # when a pack sets no max_age_days
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,21 @@ class Report:
 
 
 def check(root: str | Path, pack_ids: Sequence[str] | None = None,
-          today: dt.date | None = None) -> Report:
-    """Validate the project at ``root`` and collect findings for ``pack_ids`` (default all)."""
+          today: dt.date | None = None, *, final: bool = False) -> Report:
+    """Validate the project at ``root`` and collect findings for ``pack_ids`` (default all).
+
+    ``final``: the packs are about to be sent, so a pack still in ``status: draft`` is an
+    error.
+    """
     try:
         project = load_project(root)
     except ValidationFailed as failure:
         return Report(tuple(_from_error(error) for error in failure.errors))
-    return Report(tuple(_sorted(project_findings(project, pack_ids, today))))
+    return Report(tuple(_sorted(project_findings(project, pack_ids, today, final=final))))
 
 
 def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
-                     today: dt.date | None = None) -> Iterator[Finding]:
+                     today: dt.date | None = None, *, final: bool = False) -> Iterator[Finding]:
     today = today or dt.datetime.now(dt.UTC).date()
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
     for pack_id in pack_ids or ():
@@ -83,6 +88,10 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
             yield from _unused_facts(base, project)
     for pack in packs:
         yield from _pack_findings(pack, project, today)
+        if final and pack.model.status == "draft":
+            yield Finding.at("error", "draft", "the pack is still a draft",
+                             pack.location(("status",)),
+                             "have it cleared, then set status: cleared and its clearance:")
     if ctypes.util.find_library("harfbuzz-subset") is None:
         yield Finding(
             "warning", "no-harfbuzz-subset",
@@ -159,10 +168,9 @@ def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> It
 
 def _stale(fact: Fact, index: int, base: Loaded[FactBase],
            pack: Loaded[Pack]) -> Iterator[Finding]:
-    reference = fact.verified or base.model.as_of
-    meeting = pack.model.meeting.date
-    age = (meeting - reference.last_day).days  # a partial date counts from its last day
-    limit = pack.model.max_age_days
+    reference = fact_reference_date(fact, base.model)
+    age = fact_age(fact, base.model, pack.model.meeting.date)  # from the date's last day
+    limit = pack.model.max_age_days or DEFAULT_MAX_AGE_DAYS
     if age > limit:
         what = "verified" if fact.verified else "not verified; its base is as of"
         yield Finding.at(

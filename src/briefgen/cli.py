@@ -87,14 +87,17 @@ def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check as of this date (default: today).")
+@click.option("--final", is_flag=True,
+              help="The packs are about to be sent: a pack still in status: draft is an error.")
 def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, strict: bool,
-                  today: dt.datetime | None) -> None:
+                  today: dt.datetime | None, final: bool) -> None:
     """Validate everything and report findings; write nothing.
 
     Errors exit 1; warnings (unsourced or stale facts, unused sources and facts, past
-    meetings, placeholders without data) exit 0, or 1 with --strict.
+    meetings, placeholders without data) exit 0, or 1 with --strict. With --final, a pack
+    still in draft is an error.
     """
-    report = check(project_dir, pack_ids or None, today.date() if today else None)
+    report = check(project_dir, pack_ids or None, today.date() if today else None, final=final)
     if output == "json":
         click.echo(as_json(report))
     elif output == "github":

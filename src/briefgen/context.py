@@ -11,12 +11,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from briefgen import i18n, placeholders
-from briefgen.model import Fact, FactBase, Pack, PartialDate, Source
+from briefgen.model import Clearance, Drafter, Fact, FactBase, Pack, PartialDate, Source
 
 if TYPE_CHECKING:
     from briefgen.load import Project
 
-# Background sections of the briefing note, in reading order.
+# Background sections of the briefing note, in reading order: each kind's group. A fact
+# base may name its own sections (`sections:`); each takes the place of its first fact's kind.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("position", ("position",)),
     ("principle", ("principle",)),
@@ -24,6 +25,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("event", ("event",)),
     ("figure", ("figure",)),
 )
+KIND_RANK = {kind: rank for rank, (_, kinds) in enumerate(SECTIONS) for kind in kinds}
+KIND_GROUP = {kind: name for name, kinds in SECTIONS for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,12 @@ class SourceView:
     publisher: str | None
     date_label: str | None
     url: str | None
+    place: str | None = None
+
+    @property
+    def is_description(self) -> bool:
+        """A bracketed description of an untitled document: printed upright, not as a title."""
+        return self.title.startswith("[") and self.title.endswith("]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class FactView:
     kind: str
     text: str
     talking_point: str | None
+    if_raised: str | None
+    label: str | None
+    section: str | None
     date: PartialDate | None
     date_label: str | None
     countries: tuple[str, ...]
@@ -60,11 +72,52 @@ class FactView:
     def source_numbers(self) -> tuple[int, ...]:
         return tuple(source.number for source in self.sources)
 
+    @property
+    def text_shows_date(self) -> bool:
+        """Whether the text already says the fact's date (then nothing prints it again)."""
+        return self.date_label is not None and self.date_label in self.text
+
 
 @dataclass(frozen=True)
 class Section:
+    """A group of the background: a kind's group (``title`` None: the template labels it)
+    or a section the fact base names (``title`` its localized heading)."""
+
     kind: str
     facts: tuple[FactView, ...]
+    title: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A numbered line of one series (key messages, lines to take if raised)."""
+
+    number: int
+    fact: FactView
+    text: str
+
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    unit: str | None
+    contact: str | None = None
+    date_label: str | None = None
+
+    def label(self, separator: str = ", ") -> str:
+        """``Name (unit, contact)``, joined with the language's ``separator``."""
+        details = separator.join(part for part in (self.unit, self.contact) if part)
+        return f"{self.name} ({details})" if details else self.name
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest."""
+
+    count: int
+    max_age_days: int
+    oldest_label: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +140,10 @@ class PackView:
     html_lang: str
     dir: str
     classification: str
+    reference: str | None
+    status: str
+    drafted_by: PersonView | None
+    clearance: tuple[PersonView, ...]
     title: str
     date: dt.date
     end: dt.date | None
@@ -95,6 +152,7 @@ class PackView:
     counterpart: str | None
     counterpart_name: str | None
     purpose: str | None
+    objectives: tuple[str, ...]
     previous: dt.date | None
     previous_label: str | None
     issued: dt.date
@@ -106,11 +164,14 @@ class PackView:
     since_previous: tuple[FactView, ...]
     sources: tuple[SourceView, ...]
     subject_names: str
+    key_messages: tuple[Line, ...] = ()
+    if_raised: tuple[Line, ...] = ()
+    staleness: Staleness | None = None
     fact_ids: tuple[str, ...] = field(default=())
 
     @property
-    def key_messages(self) -> tuple[FactView, ...]:
-        return tuple(fact for fact in self.facts if fact.talking_point)
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -135,7 +196,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for base in bases
         for fact in selected_facts(pack, base)
     ]
-    sections = _sections(facts)
+    sections = _sections(facts, bases, lang)
     facts, sections, sources = _number_sources(facts, sections, bases, lang)
     since = sorted(
         (fact for fact in facts if fact.is_new),
@@ -149,6 +210,10 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         html_lang=lang.replace("_", "-"),
         dir=i18n.direction(lang),
         classification=_text(pack.classification, lang),
+        reference=pack.reference,
+        status=pack.status,
+        drafted_by=_person(pack.drafted_by, lang) if pack.drafted_by else None,
+        clearance=tuple(_person(person, lang) for person in pack.clearance),
         title=_text(meeting.title, lang),
         date=meeting.date,
         end=meeting.end,
@@ -159,6 +224,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
             i18n.country_name(meeting.counterpart, lang) if meeting.counterpart else None
         ),
         purpose=_text(pack.purpose, lang) if pack.purpose else None,
+        objectives=tuple(_text(objective, lang) for objective in pack.objectives),
         previous=meeting.previous,
         previous_label=i18n.format_day(meeting.previous, lang) if meeting.previous else None,
         issued=issued,
@@ -170,8 +236,58 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         since_previous=tuple(since),
         sources=tuple(sources),
         subject_names=i18n.format_countries(dict.fromkeys(b.subject for b in bases), lang),
+        key_messages=_series(sections, "talking_point"),
+        if_raised=_series(sections, "if_raised"),
+        staleness=_staleness(pack, bases, lang),
         fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts),
     )
+
+
+def _series(sections: tuple[Section, ...], field: str) -> tuple[Line, ...]:
+    """The facts' ``field`` lines in background order, numbered once for every document."""
+    texts = [(fact, getattr(fact, field)) for s in sections for fact in s.facts]
+    return tuple(
+        Line(number, fact, text)
+        for number, (fact, text) in enumerate(((f, t) for f, t in texts if t), start=1)
+    )
+
+
+def _person(person: Drafter | Clearance, lang: str) -> PersonView:
+    contact = getattr(person, "contact", None)
+    if contact and i18n.direction(lang) == "rtl":
+        contact = i18n.isolate_ltr(contact)
+    return PersonView(
+        name=person.name,
+        unit=_text(person.unit, lang) if person.unit else None,
+        contact=contact,
+        date_label=i18n.format_day(person.date, lang) if isinstance(person, Clearance) else None,
+    )
+
+
+def fact_reference_date(fact: Fact, base: FactBase) -> PartialDate:
+    """The date a fact was last known true: when verified, else its base's ``as_of``."""
+    return fact.verified or base.as_of
+
+
+def fact_age(fact: Fact, base: FactBase, meeting: dt.date) -> int:
+    """Days from the fact's reference date (its last possible day) to the meeting."""
+    return (meeting - fact_reference_date(fact, base).last_day).days
+
+
+def _staleness(pack: Pack, bases: list[FactBase], lang: str) -> Staleness | None:
+    """Only when the pack sets ``max_age_days``: the facts older than that at the meeting."""
+    limit = pack.max_age_days
+    if limit is None:
+        return None
+    old = [
+        fact_reference_date(fact, base)
+        for base in bases
+        for fact in selected_facts(pack, base)
+        if fact_age(fact, base, pack.meeting.date) > limit
+    ]
+    if not old:
+        return None
+    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang))
 
 
 def _text(text: str | dict[str, str], lang: str) -> str:
@@ -199,13 +315,18 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) 
         "subject": i18n.country_name(base.subject, lang),
         "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
     }
-    talking_point = _text(fact.talking_point, lang) if fact.talking_point else None
+    def filled(text: dict[str, str] | None) -> str | None:
+        return placeholders.fill(_text(text, lang), values) if text else None
+
     return FactView(
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
         text=placeholders.fill(_text(fact.text, lang), values),
-        talking_point=placeholders.fill(talking_point, values) if talking_point else None,
+        talking_point=filled(fact.talking_point),
+        if_raised=filled(fact.if_raised),
+        label=_text(fact.label, lang) if fact.label else None,
+        section=fact.section,
         date=fact.date,
         date_label=values["date"],
         countries=fact.countries,
@@ -232,6 +353,7 @@ def _source_view(source: Source, base: FactBase, lang: str, number: int = 0) -> 
         publisher=source.publisher,
         date_label=i18n.format_partial_date(source.date, lang) if source.date else None,
         url=source.url,
+        place=_text(source.place, lang) if source.place else None,
     )
 
 
@@ -244,14 +366,34 @@ def _newest(fact: FactView) -> dt.date:
     return max(d.first_day for d in (fact.date, fact.verified) if d is not None)
 
 
-def _sections(facts: list[FactView]) -> tuple[Section, ...]:
+def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[Section, ...]:
+    """Group the facts: by the section the base names, else by kind; each group sits where
+    its first fact's kind does, named sections in the base's order; events by date."""
+    named = {
+        (base.id, section_id): (_text(title, lang), order)
+        for base in bases
+        for order, (section_id, title) in enumerate(base.sections.items())
+    }
+    groups: dict[tuple[str, str], list[FactView]] = {}
+    for fact in facts:
+        key = (fact.base_id, fact.section) if fact.section else ("", KIND_GROUP[fact.kind])
+        groups.setdefault(key, []).append(fact)
+
+    def rank(item: tuple[tuple[str, str], list[FactView]]) -> tuple[int, int, int]:
+        key, members = item
+        kind_rank = min(KIND_RANK[fact.kind] for fact in members)
+        return (kind_rank, 0 if key[0] == "" else 1, named.get(key, ("", 0))[1])
+
     sections = []
-    for name, kinds in SECTIONS:
-        members = [fact for fact in facts if fact.kind in kinds]
-        if name == "event":
-            members.sort(key=lambda fact: fact.date or PartialDate(9999))
-        if members:
-            sections.append(Section(name, tuple(members)))
+    for key, members in sorted(groups.items(), key=rank):
+        if all(fact.kind == "event" for fact in members):
+            members = sorted(members, key=lambda fact: fact.date or PartialDate(9999))
+        kind = KIND_GROUP[members[0].kind]
+        if key[0]:
+            title = named[key][0]
+            sections.append(Section(kind, tuple(members), title, key[1]))
+        else:
+            sections.append(Section(kind, tuple(members)))
     return tuple(sections)
 
 
@@ -273,7 +415,7 @@ def _number_sources(
 
     by_id = {(fact.base_id, fact.id): renumbered(fact) for fact in facts}
     new_sections = tuple(
-        Section(s.kind, tuple(by_id[(f.base_id, f.id)] for f in s.facts)) for s in sections
+        replace(s, facts=tuple(by_id[(f.base_id, f.id)] for f in s.facts)) for s in sections
     )
     sources = sorted(
         {s.number: s for fact in by_id.values() for s in fact.sources}.values(),

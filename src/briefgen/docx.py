@@ -391,6 +391,68 @@ def _make(tag: str) -> Any:
     return etree.Element(_w(tag))
 
 
+# -- The draft watermark -------------------------------------------------------------------
+
+# Word's own watermark (Design > Watermark): a VML text path in the page header, which Word
+# and LibreOffice both show on every page, diagonally, behind the text.
+_WATERMARK = """\
+<w:r xmlns:w="{w}" xmlns:v="urn:schemas-microsoft-com:vml"
+     xmlns:o="urn:schemas-microsoft-com:office:office"
+     xmlns:w10="urn:schemas-microsoft-com:office:word"><w:rPr><w:noProof/></w:rPr><w:pict>\
+<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" \
+path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>\
+<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>\
+<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>\
+<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>\
+<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/>\
+</v:formulas><v:path textpathok="t" o:connecttype="custom" \
+o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>\
+<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" \
+xrange="6629,14971"/></v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>\
+<v:shape id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{spid}" type="#_x0000_t136" \
+style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;\
+rotation:315;z-index:-251654144;mso-position-horizontal:center;\
+mso-position-horizontal-relative:margin;mso-position-vertical:center;\
+mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#c0504d" stroked="f">\
+<v:fill opacity=".2"/><v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" \
+string="{text}"/><w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>"""
+
+
+def add_watermark(document: Any, text: str) -> None:
+    """Put Word's diagonal text watermark (``DRAFT``) in every header of every section."""
+    from xml.sax.saxutils import quoteattr
+
+    from lxml import etree
+
+    font = _default_font(document)
+    headers: dict[int, Any] = {}
+    for section in document.sections:
+        for item in _used_headers(document, section):
+            headers.setdefault(id(item.part), item)
+    for number, header in enumerate(headers.values(), start=1):
+        paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        xml = _WATERMARK.format(
+            w=W, number=number, spid=2048 + number, width=f"{9.5 * 72 / 2.54 * 2:.0f}",
+            height=f"{3.4 * 72 / 2.54 * 2:.0f}", font=font, text=quoteattr(text)[1:-1],
+        )
+        paragraph._p.append(etree.fromstring(xml))
+
+
+def _used_headers(document: Any, section: Any) -> list[Any]:
+    headers = [section.header]
+    if section.different_first_page_header_footer:
+        headers.append(section.first_page_header)
+    if document.settings.odd_and_even_pages_header_footer:
+        headers.append(section.even_page_header)
+    return headers
+
+
+def _default_font(document: Any) -> str:
+    fonts = _rpr_default(document.styles.element).find(_w("rFonts"))
+    name = fonts.get(_w("ascii")) if fonts is not None else None
+    return str(name or "Arial")
+
+
 # -- Properties and the package ------------------------------------------------------------
 
 

@@ -67,16 +67,28 @@ def direction(tag: str) -> str:
 _LATIN = r"A-Za-z\u00C0-\u024F"
 _LATIN_RUN = re.compile(rf"[{_LATIN}][{_LATIN}0-9 .&'\-]*[{_LATIN}0-9]")
 _RTL_CHAR = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
-FSI, PDI = "\u2068", "\u2069"
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
+KEEP_TOGETHER = 40  # a Latin insert up to this long is never broken across lines
 
 
 def isolate_latin(text: str) -> str:
     """In right-to-left text, wrap each Latin insert ("Africa Focus Group") in Unicode
-    isolates (FSI ... PDI), so the punctuation around it does not jump. Text without a
-    right-to-left character is returned as it is."""
+    isolates (FSI ... PDI), so the punctuation around it does not jump, and keep a short
+    one on one line (no-break spaces). Text without a right-to-left character is returned
+    as it is."""
     if not _RTL_CHAR.search(text):
         return text
-    return _LATIN_RUN.sub(lambda match: FSI + match.group(0) + PDI, text)
+    return _LATIN_RUN.sub(lambda match: FSI + _unbroken(match.group(0)) + PDI, text)
+
+
+def _unbroken(insert: str) -> str:
+    return insert.replace(" ", "\u00a0") if len(insert) <= KEEP_TOGETHER else insert
+
+
+def isolate_ltr(text: str) -> str:
+    """A left-to-right value (a phone number, an e-mail address) kept in its order inside
+    right-to-left text."""
+    return LRI + text + PDI
 
 
 def format_partial_date(value: PartialDate, tag: str) -> str:

@@ -192,9 +192,13 @@ class Strict(BaseModel):
 
 class Source(Strict):
     id: Slug
-    title: Text | Localized
+    title: Text | Localized = Field(
+        description="the title; an untitled document gets a description in square brackets, "
+        "'[Note on ...]', printed upright"
+    )
     publisher: Text | None = None
     date: PDate | None = None
+    place: Text | Localized | None = Field(None, description="where the source was issued")
     url: Url | None = None
 
 
@@ -207,6 +211,14 @@ class Fact(Strict):
     value: int | float | None = None
     tags: tuple[Text, ...] = ()
     talking_point: FactText | None = None
+    if_raised: FactText | None = Field(
+        None, description="a defensive line, said only if the counterpart raises the subject"
+    )
+    label: Localized | None = Field(
+        None, description="a short caption (a few words) for the fact sheet's timeline and key "
+        "figures"
+    )
+    section: Slug | None = Field(None, description="the id of one of the base's `sections:`")
     sources: tuple[Slug, ...] = ()
     verified: PDate | None = None
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
@@ -219,6 +231,10 @@ class FactBase(Strict):
     as_of: PDate
     languages: tuple[Language, ...] = Field(min_length=1)
     place: Localized | None = None
+    sections: dict[Slug, Localized] = Field(
+        default_factory=dict,
+        description="headings of the background, id -> localized heading, in reading order",
+    )
     sources: tuple[Source, ...] = ()
     facts: tuple[Fact, ...] = Field(min_length=1)
 
@@ -232,14 +248,44 @@ class Meeting(Strict):
     previous: Day | None = None
 
 
+class Person(Strict):
+    """Who drafted a brief, or cleared it."""
+
+    name: Text
+    unit: Text | Localized | None = None
+
+
+class Drafter(Person):
+    contact: Text | None = Field(None, description="a phone number or e-mail address, as text")
+
+
+class Clearance(Person):
+    date: Day
+
+
+Status = Literal["draft", "cleared"]
+
+
 class Pack(Strict):
     id: Slug
     meeting: Meeting
     languages: tuple[Language, ...] = Field(min_length=1)
     classification: Localized
     facts: tuple[Slug, ...] = Field(min_length=1, description="ids of the fact bases to draw from")
+    reference: Text | None = Field(
+        None, description="the document reference printed on every page, e.g. DAAO/2026/0412"
+    )
+    status: Status = Field("draft", description="draft: watermarked; cleared: clearance line")
+    drafted_by: Drafter | None = None
+    clearance: tuple[Clearance, ...] = ()
     purpose: Localized | None = None
+    objectives: tuple[Localized, ...] = Field(
+        (), description="what we want from this meeting, one localized text each"
+    )
     tags: tuple[Text, ...] = ()
     documents: tuple[DocumentName, ...] = DOCUMENT_NAMES
     issued: Day | None = Field(None, description="date of issue printed on the documents")
-    max_age_days: int = Field(365, ge=1)
+    max_age_days: int | None = Field(
+        None, ge=1, description="facts older than this at the meeting are flagged by `check` "
+        "(365 when not set) and counted in a notice on the documents (only when set)"
+    )

@@ -21,14 +21,14 @@ ACCENT, RULE, BAR = "#1f3a5f", "#9aa8bb", "#c9d6e8"
 
 # Geometry, in millimetres (the SVG's user unit).
 PAD_X = 9.0  # keeps end-of-axis labels inside the drawing
-LINE_HEIGHT = 3.0  # one line of label (7.2 pt at line-height 1.2)
+LINE_HEIGHT = 3.4  # one line of label (8 pt at line-height 1.2)
 ROW_GAP = 1.5  # between two rows of labels
 AXIS_GAP = 4.2  # from the axis to the nearest label row
 TICK_LABEL_HEIGHT = 3.6
 TICK_WIDTH = 12.0
-# Label type (fact-sheet.css sets the same sizes in pt: 7.2 pt and 6.5 pt).
-DATE_SIZE = 2.55
-CAPTION_SIZE = 2.3
+# Label type (fact-sheet.css sets the same sizes in pt: 8 pt bold dates, 8 pt captions).
+DATE_SIZE = 2.82
+CAPTION_SIZE = 2.82
 CHAR_WIDTH = 0.56  # a conservative average advance, in ems, of the shipped sans fonts
 LABEL_GAP = 2.0  # minimum space between two labels of one row
 MIN_YEARS = 4  # the axis spans at least this many years

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from briefgen import i18n
 from briefgen.errors import LocatedError
-from briefgen.model import FactBase, Pack
+from briefgen.model import FactBase, Pack, Person
 from briefgen.yamlfile import PathKey
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
         errors += _check_translations(loaded, path, text, base.languages, exact=True)
     errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
     errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
+    errors += _check_sections(loaded)
     known_sources = {source.id for source in base.sources}
     for index, fact in enumerate(base.facts):
         for ref_index, ref in enumerate(fact.sources):
@@ -88,6 +89,60 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                 )
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
+    errors += _check_apparatus(loaded)
+    return errors
+
+
+def _check_sections(loaded: Loaded[FactBase]) -> list[LocatedError]:
+    """Every fact's ``section:`` is one the base declares."""
+    declared = loaded.model.sections
+    errors = []
+    for index, fact in enumerate(loaded.model.facts):
+        if fact.section is not None and fact.section not in declared:
+            listed = ", ".join(declared) or "none are declared"
+            errors.append(
+                LocatedError(
+                    f"unknown section '{fact.section}'",
+                    loaded.fact_location(index, "section"),
+                    f"declare it under 'sections:' at the top of the file ({listed})",
+                )
+            )
+    return errors
+
+
+def _check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
+    """Status, clearance and dates of issue make sense for the meeting."""
+    pack = loaded.model
+    last_day = pack.meeting.end or pack.meeting.date
+    errors = []
+    if pack.status == "cleared" and not pack.clearance:
+        errors.append(
+            LocatedError(
+                "the pack is 'cleared' but names no clearance",
+                loaded.location(("status",)),
+                "add clearance: [{name: ..., unit: ..., date: YYYY-MM-DD}], "
+                "or set status: draft",
+            )
+        )
+    for index, entry in enumerate(pack.clearance):
+        if entry.date > last_day:
+            errors.append(
+                LocatedError(
+                    f"cleared on {entry.date.isoformat()}, after the meeting "
+                    f"({last_day.isoformat()})",
+                    loaded.location(("clearance", index, "date")),
+                    "a brief is cleared before the meeting: check the date",
+                )
+            )
+    if pack.issued and pack.issued > last_day:
+        errors.append(
+            LocatedError(
+                f"issued on {pack.issued.isoformat()}, after the meeting "
+                f"({last_day.isoformat()})",
+                loaded.location(("issued",)),
+                "a brief is issued before the meeting: check the date",
+            )
+        )
     return errors
 
 
@@ -144,12 +199,18 @@ def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[st
     yield ("title",), base.title
     if base.place:
         yield ("place",), base.place
+    for section_id, heading in base.sections.items():
+        yield ("sections", section_id), heading
     for index, source in enumerate(base.sources):
         yield ("sources", index, "title"), source.title
+        if source.place:
+            yield ("sources", index, "place"), source.place
     for index, fact in enumerate(base.facts):
         yield ("facts", index, "text"), fact.text
-        if fact.talking_point:
-            yield ("facts", index, "talking_point"), fact.talking_point
+        for field in ("talking_point", "if_raised", "label"):
+            text = getattr(fact, field)
+            if text:
+                yield ("facts", index, field), text
 
 
 def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
@@ -159,6 +220,14 @@ def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
     yield ("classification",), pack.classification
     if pack.purpose:
         yield ("purpose",), pack.purpose
+    for index, objective in enumerate(pack.objectives):
+        yield ("objectives", index), objective
+    people: list[tuple[PathKey, Person]] = [(("drafted_by",), pack.drafted_by)] if (
+        pack.drafted_by) else []
+    people += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]
+    for path, person in people:
+        if isinstance(person.unit, dict):
+            yield (*path, "unit"), person.unit
 
 
 def _check_unique(loaded: Loaded[FactBase], field: str, ids: list[str]) -> list[LocatedError]:

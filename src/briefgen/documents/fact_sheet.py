@@ -1,10 +1,10 @@
 """The one-page PDF fact sheet: laid out, measured and tightened until it fits one page.
 
-Fitting: the typography is a list of :data:`STEPS`, from the designed size down to a
-legible floor. Each attempt lays the same HTML out with one small extra stylesheet (the
-parsed stylesheets stay cached); a binary search over the steps finds the largest type
-that fits, so fitting costs one render when the designed size fits, two when even the
-floor overflows, and about six at most. A sheet that does not fit at the floor fails,
+Fitting: the typography is a list of :data:`STEPS`, from a ceiling (a short sheet grows
+its type to fill the page) down to a legible floor. Each attempt lays the same HTML out
+with one small extra stylesheet (the parsed stylesheets stay cached); a binary search over
+the steps finds the largest type that fits, so fitting costs two renders when even the
+floor overflows and about six at most. A sheet that does not fit at the floor fails,
 saying by how much and which facts are longest: never a truncated or two-page sheet.
 """
 
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup
 
 from briefgen import i18n, timeline
+from briefgen.context import Section
 from briefgen.errors import RenderError
 from briefgen.model import PartialDate
 
@@ -31,6 +32,7 @@ PX_PER_MM = 96 / 25.4
 TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-sheet.css)
 LONGEST = 3  # how many of the longest facts an overflow error names
 CAPTIONS_UP_TO = 8  # a timeline of more dated facts shows their dates only
+CAPTION_CHARACTERS = 40  # a fact's text this short is its own timeline caption
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,14 @@ class Step:
         )
 
 
-# 10.5 pt down to an 8 pt floor in quarter points; leading tightens from 1.4 to 1.22.
+# From a 12 pt ceiling (a short sheet fills its page; larger would no longer read as a fact
+# sheet) down to an 8 pt floor in quarter points; the leading tightens from 1.45 to 1.22.
+CEILING, DESIGNED, FLOOR = 12.0, 10.5, 8.0
 STEPS: tuple[Step, ...] = tuple(
-    Step(10.5 - 0.25 * i, round(1.4 - 0.018 * i, 3)) for i in range(11)
+    Step(CEILING - 0.25 * i, round(1.45 - 0.23 * i / 16, 3))
+    for i in range(int((CEILING - FLOOR) / 0.25) + 1)
 )
+DESIGNED_STEP = next(i for i, step in enumerate(STEPS) if step.size == DESIGNED)
 
 
 class _Layout(Protocol):
@@ -71,19 +77,33 @@ class Fit:
     renders: int
 
 
-def fit_one_page(lay_out: Callable[[int], _Layout], steps: int) -> Fit:
+def fit_one_page(lay_out: Callable[[int], _Layout], steps: int, start: int = 0) -> Fit:
     """Binary search for the first (largest) of ``steps`` settings whose layout is one page.
 
-    Assumes smaller type never needs more pages. The designed size is tried first (most
-    sheets fit), then the floor (an overflowing sheet fails after two renders).
+    Assumes smaller type never needs more pages. The ``start`` setting (the designed size)
+    is tried first; if it fits, the search goes up towards the ceiling (step 0), which ends
+    at once when the ceiling fits; if it does not, the floor is tried next (an overflowing
+    sheet fails after two renders) and the search goes down.
     """
-    first = lay_out(0)
+    first = lay_out(start)
     if len(first.pages) == 1:
-        return Fit(0, first, 1)
+        if start == 0:
+            return Fit(0, first, 1)
+        ceiling = lay_out(0)
+        if len(ceiling.pages) == 1:
+            return Fit(0, ceiling, 2)
+        return _search(lay_out, 0, start, first, 2)
+    if start == steps - 1:
+        return Fit(None, first, 1)
     floor = lay_out(steps - 1)
-    if len(floor.pages) > 1 or steps == 1:
+    if len(floor.pages) > 1:
         return Fit(None, floor, 2)
-    overflowing, fitting, best, renders = 0, steps - 1, floor, 2
+    return _search(lay_out, start, steps - 1, floor, 2)
+
+
+def _search(lay_out: Callable[[int], _Layout], overflowing: int, fitting: int, best: Any,
+            renders: int) -> Fit:
+    """Narrow down between a setting that overflows and one that fits."""
     while fitting - overflowing > 1:
         middle = (overflowing + fitting) // 2
         document = lay_out(middle)
@@ -111,40 +131,68 @@ def page_height_mm(document: _Layout) -> float:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A key figure: the number, large, and what it counts (never the number twice)."""
+
+    fact: FactView
+    value: str | None
+    caption: str
+
+
+@dataclass(frozen=True)
 class FactSheet:
-    """What the sheet shows, by block, in the pack's language."""
+    """What the sheet shows, in the pack's language: key figures, then the background's
+    groups (the same sections as the note), the timeline and the sources cited."""
 
     facts: tuple[FactView, ...]
-    figures: tuple[FactView, ...]
-    positions: tuple[FactView, ...]
-    principles: tuple[FactView, ...]
-    memberships: tuple[FactView, ...]
-    events: tuple[FactView, ...]
+    figures: tuple[Figure, ...]
+    blocks: tuple[Section, ...]
     dated: tuple[FactView, ...]
     timeline: Markup | None
     sources: tuple[SourceView, ...]
 
 
 def fact_sheet(view: PackView, timeline_title: str = "") -> FactSheet:
-    """Select the facts that go on the sheet (``fact_sheet: false`` opts out) and group them."""
+    """Select the facts that go on the sheet (``fact_sheet: false`` opts out) and group them
+    as the note does; figures go to the key figures."""
     facts = tuple(fact for fact in view.facts if fact.on_fact_sheet)
-
-    def of(*kinds: str) -> tuple[FactView, ...]:
-        return tuple(fact for fact in facts if fact.kind in kinds)
-
+    on_sheet = {(fact.base_id, fact.id) for fact in facts}
+    blocks = tuple(
+        replace(section, facts=members)
+        for section in view.sections
+        if section.kind != "figure"
+        and (members := tuple(f for f in section.facts if (f.base_id, f.id) in on_sheet))
+    )
+    figures = tuple(_figure(fact) for fact in facts if fact.kind == "figure")
     dated = tuple(sorted((f for f in facts if f.date), key=lambda f: _date(f)))
     cited = {(s.base_id, s.id) for fact in facts for s in fact.sources}
     return FactSheet(
         facts=facts,
-        figures=of("figure"),
-        positions=of("position"),
-        principles=of("principle"),
-        memberships=of("membership", "role"),
-        events=tuple(fact for fact in dated if fact.kind == "event"),
+        figures=figures,
+        blocks=blocks,
         dated=dated,
         timeline=_timeline(dated, view, timeline_title) if dated else None,
         sources=tuple(s for s in view.sources if (s.base_id, s.id) in cited),
     )
+
+
+def _figure(fact: FactView) -> Figure:
+    """The number above its caption: the fact's ``label``, else its text less the number
+    it opens with; a text that says its number elsewhere is shown whole, without it."""
+    value = fact.value_label
+    if fact.label or not value or value not in fact.text:
+        return Figure(fact, value, fact.label or fact.text)
+    if fact.text.startswith(value):
+        return Figure(fact, value, fact.text[len(value):].strip())
+    return Figure(fact, None, fact.text)
+
+
+def caption(fact: FactView) -> str:
+    """A fact's timeline caption: its ``label``, else its text when that is short, else
+    nothing (the date alone): never a phrase cut short."""
+    if fact.label:
+        return fact.label
+    return fact.text if len(fact.text) <= CAPTION_CHARACTERS else ""
 
 
 def _date(fact: FactView) -> PartialDate:
@@ -155,9 +203,7 @@ def _date(fact: FactView) -> PartialDate:
 def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup:
     captions = len(dated) <= CAPTIONS_UP_TO
     events = [
-        timeline.TimelineEvent(
-            _date(fact), fact.date_label or "", timeline.short_caption(fact.text) * captions
-        )
+        timeline.TimelineEvent(_date(fact), fact.date_label or "", caption(fact) * captions)
         for fact in dated
     ]
     markup = timeline.timeline_html(
@@ -182,7 +228,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
     def lay_out(step: int) -> Any:
         return engines.pdf.layout(html, templates.roots[0], stylesheets, name, STEPS[step].css())
 
-    fit = fit_one_page(lay_out, len(STEPS))
+    fit = fit_one_page(lay_out, len(STEPS), DESIGNED_STEP)
     log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)

@@ -1,9 +1,10 @@
 """The DOCX talking points: the page a minister holds, from the Word template staff can edit.
 
 One numbered point per fact that has a ``talking_point``, grouped like the note's
-background (position, principles, memberships, events, figures), each with its supporting
-fact and source numbers (those of the note) in a smaller style. The Word template
-``talking-points.docx`` lays it out; :mod:`briefgen.docx` renders it.
+background (its sections), numbered like the note's key messages, each with its supporting
+fact and source numbers (those of the note) in a smaller style; the lines to take if a
+subject is raised, in their own series. The Word template ``talking-points.docx`` lays it
+out; :mod:`briefgen.docx` renders it, and a draft gets Word's own watermark.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def N_(message: str) -> str:
     return message
 
 
+# The same labels as the HTML documents' (templates/_blocks.html, section_title).
 GROUP_TITLES = {
     "position": N_("Position"),
     "principle": N_("Guiding principles"),
@@ -38,8 +40,10 @@ GROUP_TITLES = {
 
 @dataclass(frozen=True)
 class Point:
-    """One talking point: what to say, and what backs it (empty when it adds nothing)."""
+    """One talking point: its number (the note's), what to say, and what backs it (empty
+    when it adds nothing)."""
 
+    number: int
     fact: str
     text: str
     support: str
@@ -62,6 +66,8 @@ def render(view: PackView, engines: Engines) -> Rendered:
     sources = cited_sources(points)
     document = engines.docx.render(TEMPLATE, view.lang,
                                    {"pack": view, "groups": groups, "sources": sources})
+    if view.is_draft:
+        docx.add_watermark(document, gettext("DRAFT"))
     _finish(document, view, gettext)
     return Rendered(
         docx.to_bytes(document), None,
@@ -72,21 +78,27 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
 
 def talking_points(view: PackView, gettext: Callable[[str], str]) -> tuple[Group, ...]:
-    """The facts with a talking point, in the note's background order and groups."""
+    """The key messages, in the note's background groups, with the note's numbers."""
+    numbers = {(line.fact.base_id, line.fact.id): line.number for line in view.key_messages}
     groups = []
     for section in view.sections:
-        points = tuple(_point(fact) for fact in section.facts if fact.talking_point)
+        points = tuple(
+            _point(fact, numbers[(fact.base_id, fact.id)])
+            for fact in section.facts if fact.talking_point
+        )
         if points:
-            groups.append(Group(gettext(GROUP_TITLES[section.kind]), points))
+            title = section.title or gettext(GROUP_TITLES[section.kind])
+            groups.append(Group(title, points))
     return tuple(groups)
 
 
-def _point(fact: FactView) -> Point:
+def _point(fact: FactView, number: int) -> Point:
     assert fact.talking_point is not None
     support = "" if _same(fact.text, fact.talking_point) else fact.text
     numbers = ", ".join(str(number) for number in fact.source_numbers)
     refs = f"{NBSP if support else ''}[{numbers}]" if numbers else ""
-    return Point(f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs, fact.sources)
+    return Point(number, f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs,
+                 fact.sources)
 
 
 def _same(first: str, second: str) -> bool:
