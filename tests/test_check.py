@@ -145,3 +145,18 @@ def test_ci_example_workflow_gates_and_uploads() -> None:
     assert "briefgen check --strict --format github" in commands
     assert "briefgen build" in commands
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
+
+
+def test_timeline_caption_needs_a_short_label(make_project: ProjectFactory) -> None:
+    long_text = "Réunion tenue le {date} à Rabat entre les délégations des deux pays."
+    base = (MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-10")
+            .replace('text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}',
+                     f'text: {{fr: "{long_text}", en: "Meeting on {{date}}."}}'))
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    assert codes(report) == {"timeline-caption": [(16, "f2")]}
+    labelled = base.replace("    date: 2018-06-26\n",
+                            "    date: 2018-06-26\n    label: {fr: Réunion de Rabat, en: "
+                            "A meeting whose label runs on far too long for the timeline}\n")
+    report = check(make_project(facts={"base.yaml": labelled}), today=TODAY)
+    [finding] = [f for f in report.findings if f.code == "timeline-caption"]
+    assert finding.message == "'label' is longer than 40 characters in en"

@@ -16,6 +16,7 @@ from typing import Literal
 
 from briefgen import placeholders
 from briefgen.context import fact_age, fact_reference_date, selected_facts
+from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import LocatedError, Location, ValidationFailed
 from briefgen.load import Loaded, Project, load_project
 from briefgen.model import Fact, FactBase, Pack
@@ -115,6 +116,7 @@ def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
             yield Finding.at("warning", "unsourced", "the fact cites no source", where,
                              "add sources: [id] naming where it comes from")
         yield from _missing_placeholder_data(loaded, index, fact)
+        yield from _timeline_caption(loaded, index, fact)
 
 
 _PLACEHOLDER_DATA = {"date": "date", "countries": "countries", "value": "value"}
@@ -133,6 +135,29 @@ def _missing_placeholder_data(loaded: Loaded[FactBase], index: int,
                     f"'{field}' uses {{{name}}} but the fact has no {attribute}:",
                     loaded.fact_location(index, field), f"add {attribute}: to the fact",
                 )
+
+
+def _timeline_caption(loaded: Loaded[FactBase], index: int, fact: Fact) -> Iterator[Finding]:
+    """A dated fact on the fact sheet's timeline needs a short label to be captioned."""
+    if not fact.date or not fact.fact_sheet:
+        return
+    if fact.label is None:
+        if any(len(text) > CAPTION_CHARACTERS for text in fact.text.values()):
+            yield Finding.at(
+                "warning", "timeline-caption",
+                "the fact sheet's timeline shows this fact by its date only: its text is too "
+                "long for a caption", loaded.fact_location(index, "date"),
+                f"add label: with a few words per language (at most {CAPTION_CHARACTERS} "
+                "characters)",
+            )
+        return
+    long = sorted(lang for lang, text in fact.label.items() if len(text) > CAPTION_CHARACTERS)
+    if long:
+        yield Finding.at(
+            "warning", "timeline-caption",
+            f"'label' is longer than {CAPTION_CHARACTERS} characters in {', '.join(long)}",
+            loaded.fact_location(index, "label"), "shorten it to a few words",
+        )
 
 
 def _unused_facts(loaded: Loaded[FactBase], project: Project) -> Iterator[Finding]:

@@ -1,0 +1,135 @@
+"""Layout as a typographer checks it, on rendered pages: right-to-left mirroring, no text
+outside its box, no hyphenated short words, the rule between the fact sheet's columns."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import briefgen
+from tests.conftest import ISSUED, REPO
+from tests.test_fact_sheet import base, pack, write_project
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+def words(pdf: Path) -> tuple[float, list[Word]]:
+    """The page width and every word of every page, from ``pdftotext -bbox``."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out)[1])  # type: ignore[index]
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        for x0, y0, x1, y1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+            page,
+        ):
+            found.append(Word(number, float(x0), float(y0), float(x1), float(y1), text))
+    return width, found
+
+
+def first(found: list[Word], text: str) -> Word:
+    return next(word for word in found if word.text == text)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    briefgen.build(briefgen.load_project(REPO), ["rabat-2026-12"], out=out, issued=ISSUED)
+    return out / "rabat-2026-12"
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second project: 25 facts with key figures, in French, English and Arabic."""
+    langs = ("fr", "en", "ar")
+    root = write_project(tmp_path_factory.mktemp("full"), base(langs), pack(langs))
+    briefgen.build(briefgen.load_project(root), out=root / "build", issued=ISSUED)
+    return root / "build" / "meeting"
+
+
+def test_arabic_meeting_labels_sit_right_of_their_values(demo: Path) -> None:
+    _, found = words(demo / "ar" / "briefing-note.pdf")
+    label, value = first(found, "خيراتلا"), first(found, "ربمسيد")  # التاريخ, ديسمبر
+    assert abs(label.y0 - value.y0) < 3  # one row
+    assert label.x0 > value.x1
+    _, french = words(demo / "fr" / "briefing-note.pdf")
+    assert first(french, "DATE").x1 < first(french, "décembre").x0  # and the other way
+
+
+def test_arabic_key_figures_start_at_the_right(full: Path) -> None:
+    _, found = words(full / "ar" / "fact-sheet.pdf")
+    first_figure, last_figure = first(found, "1,250"), first(found, "3,750")
+    assert abs(first_figure.y0 - last_figure.y0) < 3  # three to a row
+    assert first_figure.x0 > last_figure.x1
+    _, english = words(full / "en" / "fact-sheet.pdf")
+    assert first(english, "1,250").x1 < first(english, "3,750").x0
+
+
+@pytest.mark.parametrize("name", ["briefing-note.pdf", "fact-sheet.pdf"])
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_no_text_outside_the_page_margins(demo: Path, full: Path, lang: str,
+                                          name: str) -> None:
+    margins = {"briefing-note.pdf": 22, "fact-sheet.pdf": 13}[name]  # mm, left and right
+    pdfs = [demo / lang / name] + ([full / lang / name] if name == "fact-sheet.pdf" else [])
+    for pdf in pdfs:
+        width, found = words(pdf)
+        left, right = margins * PT_PER_MM - 0.5, width - margins * PT_PER_MM + 0.5
+        outside = [w for w in found if w.x0 < left or w.x1 > right]
+        assert not outside, (pdf, outside[:3])
+
+
+def test_short_words_are_not_hyphenated(demo: Path, full: Path) -> None:
+    for pdf in (demo / "en" / "fact-sheet.pdf", full / "en" / "fact-sheet.pdf",
+                demo / "fr" / "fact-sheet.pdf", demo / "en" / "briefing-note.pdf"):
+        lines = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], check=True,
+                               capture_output=True, text=True).stdout.splitlines()
+        for line, following in itertools.pairwise(lines):
+            if re.search(r"[a-zé]-$", line) and following[:1].islower():
+                word = line.split()[-1][:-1] + following.split()[0]
+                assert len(re.sub(r"\W", "", word)) >= 12, (pdf.name, word)
+
+
+def column_rule(pdf: Path, tmp_path: Path) -> tuple[float, list[float]]:
+    """Where the fact sheet draws long vertical rules, as fractions of the page width."""
+    png = tmp_path / pdf.parent.name
+    subprocess.run(["pdftoppm", "-r", "100", "-singlefile", "-png", str(pdf), str(png)],
+                   check=True)
+    image = Image.open(f"{png}.png").convert("RGB")
+    width, height = image.size
+    data = image.tobytes()
+    band = range(int(height * 0.3), int(height * 0.6))
+    found = []
+    for x in range(width):
+        ruled = sum(1 for y in band if _is_rule(data[3 * (y * width + x):3 * (y * width + x) + 3]))
+        if ruled > 0.9 * len(band):
+            found.append(x / width)
+    return width, found
+
+
+def _is_rule(pixel: bytes) -> bool:
+    red, green, blue = pixel
+    return 190 < red < 240 and 195 < green < 245 and 205 < blue < 250 and blue > red
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_rule_is_drawn_between_the_columns(full: Path, tmp_path: Path, lang: str) -> None:
+    _, rules = column_rule(full / lang / "fact-sheet.pdf", tmp_path)
+    assert rules, "no rule between the columns"
+    assert all(0.45 < x < 0.55 for x in rules), rules
