@@ -332,8 +332,13 @@ def _meeting_table(document: Any) -> None:
         ("{%tr if pack.place %}", ""),
         ('{{ _("Place") }}', "{{ pack.place }}"),
         ("{%tr endif %}", ""),
-        ("{%tr if pack.counterpart_name %}", ""),
-        ('{{ _("Counterpart") }}', "{{ pack.counterpart_name }}"),
+        ("{%tr if pack.counterpart_name or pack.counterpart_person %}", ""),
+        ('{{ _("Counterpart") }}',
+         "{% if pack.counterpart_person %}{{ pack.counterpart_person.name }}"
+         "{% if pack.counterpart_person.post() %}{{ _(\", \") }}"
+         "{{ pack.counterpart_person.post(_(\", \")) }}{% endif %}"
+         "{% if pack.counterpart_name %} ({{ pack.counterpart_name }}){% endif %}"
+         "{% else %}{{ pack.counterpart_name }}{% endif %}"),
         ("{%tr endif %}", ""),
     ]
     table = document.add_table(rows=len(rows), cols=2)

@@ -49,7 +49,9 @@ def document(out: Path, pack: str, lang: str, name: str) -> Path:
 
 def note_messages(note: Path, heading: str, next_heading: str) -> list[tuple[int, str]]:
     """(number, text) of each numbered line between two headings of the note."""
-    text = squash(pdftotext(note))
+    running = re.compile(r"^(DIFFUSION RESTREINTE|RESTRICTED|DAAO/2026/0412|Page \d+ / \d+)$")
+    lines = pdftotext(note).replace("\f", "\n").replace("\u00a0", " ").split("\n")
+    text = squash(" ".join(line for line in lines if not running.match(line.strip())))
     section = text.split(heading, 1)[1].split(next_heading, 1)[0]
     items = re.split(r"(?:^| )(\d+)\. ", " " + section)
     return [(int(number), body.strip()) for number, body in zip(items[1::2], items[2::2],

@@ -41,7 +41,8 @@ def test_new_pack_draws_on_every_base(tmp_path: Path) -> None:
 def test_schemas_describe_the_contract() -> None:
     files = {name: json.loads(text) for name, text in schemas().items()}
     base = files["factbase.schema.json"]
-    assert set(base["required"]) >= {"id", "title", "subject", "as_of", "languages", "facts"}
+    assert set(base["required"]) >= {"id", "title", "subject", "as_of", "languages"}
+    assert {"facts", "people"} <= set(base["properties"])
     assert base["additionalProperties"] is False
     assert "verified" in json.dumps(base)
     assert "classification" in files["pack.schema.json"]["required"]

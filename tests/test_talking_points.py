@@ -98,7 +98,9 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
     ]
     table = docx.Document(str(demo["fr"])).tables[0]
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
-        ["Date", "3–4 décembre 2026"], ["Lieu", "Rabat"], ["Interlocuteur", "États-Unis"],
+        ["Date", "3–4 décembre 2026"], ["Lieu", "Rabat"],
+        ["Interlocuteur", "Jane R. Holloway, Coordinatrice adjointe pour la lutte contre le "
+                          "terrorisme, Département d'État (États-Unis)"],
     ]
     assert ("Heading 1", "Objet de l'entretien") in paragraphs
     assert styled(demo["fr"], "Heading 1") == [

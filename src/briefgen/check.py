@@ -105,6 +105,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
 def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
     base = loaded.model
     cited = {ref for fact in base.facts for ref in fact.sources}
+    cited |= {ref for person in base.people for fact in person.bio for ref in fact.sources}
     for index, source in enumerate(base.sources):
         if source.id not in cited:
             yield Finding.at("warning", "unused-source", f"source '{source.id}' is never cited",
@@ -189,6 +190,28 @@ def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> It
         for index, fact in enumerate(base.model.facts):
             if fact.id in selected:
                 yield from _stale(fact, index, base, loaded)
+        yield from _stale_biographies(base, loaded)
+
+
+def _stale_biographies(base: Loaded[FactBase], pack: Loaded[Pack]) -> Iterator[Finding]:
+    """A participant's biography last checked longer ago than the pack allows."""
+    participants = pack.model.participants
+    named = {*participants.theirs, *participants.ours, pack.model.counterpart_person}
+    limit = pack.model.max_age_days or DEFAULT_MAX_AGE_DAYS
+    for index, person in enumerate(base.model.people):
+        if person.id not in named or not person.bio:
+            continue
+        reference = person.verified or base.model.as_of
+        age = (pack.model.meeting.date - reference.last_day).days
+        if age > limit:
+            what = "verified" if person.verified else "not verified; its base is as of"
+            yield Finding.at(
+                "warning", "stale-biography",
+                f"the biography of '{person.id}' is {age} days old at the meeting of pack "
+                f"'{pack.model.id}' ({what} {reference.isoformat()}; the pack allows {limit} "
+                "days)", base.location(("people", index), person.id),
+                "check it again and set verified: YYYY-MM-DD on the person",
+            )
 
 
 def _stale(fact: Fact, index: int, base: Loaded[FactBase],

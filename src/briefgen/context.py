@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, placeholders
-from briefgen.model import Clearance, Drafter, Fact, FactBase, Pack, PartialDate, Source
+from briefgen import i18n, photos, placeholders
+from briefgen.model import (
+    Clearance,
+    Drafter,
+    Fact,
+    FactBase,
+    Pack,
+    PartialDate,
+    Person,
+    Source,
+)
 
 if TYPE_CHECKING:
-    from briefgen.load import Project
+    from briefgen.load import Loaded, Project
 
 # Background sections of the briefing note, in reading order: each kind's group. A fact
 # base may name its own sections (`sections:`); each takes the place of its first fact's kind.
@@ -112,6 +122,30 @@ class PersonView:
 
 
 @dataclass(frozen=True)
+class PersonEntry:
+    """Someone of a delegation, localized: name, post, photo, and a short dated biography
+    (posts held, then previous meetings with us, newest first), sourced like any fact."""
+
+    id: str
+    base_id: str
+    name: str
+    title: str | None
+    organization: str | None
+    country_name: str | None
+    photo: str | None  # a data: URI of the re-encoded photo
+    career: tuple[FactView, ...]
+    meetings: tuple[FactView, ...]
+
+    @property
+    def has_biography(self) -> bool:
+        return bool(self.career or self.meetings or self.photo)
+
+    def post(self, separator: str = ", ") -> str:
+        """``title, organization``, as far as known."""
+        return separator.join(part for part in (self.title, self.organization) if part)
+
+
+@dataclass(frozen=True)
 class Staleness:
     """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest."""
 
@@ -166,12 +200,20 @@ class PackView:
     subject_names: str
     key_messages: tuple[Line, ...] = ()
     if_raised: tuple[Line, ...] = ()
+    counterpart_person: PersonEntry | None = None
+    theirs: tuple[PersonEntry, ...] = ()
+    ours: tuple[PersonEntry, ...] = ()
     staleness: Staleness | None = None
     fact_ids: tuple[str, ...] = field(default=())
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    @property
+    def biographies(self) -> tuple[PersonEntry, ...]:
+        """Their delegation's biographies, the counterpart first."""
+        return tuple(person for person in self.theirs if person.has_biography)
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -189,7 +231,8 @@ def selected_facts(pack: Pack, base: FactBase) -> list[Fact]:
 def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> PackView:
     """Localize pack ``pack_id`` in ``lang``; the project is already validated."""
     pack = project.packs[pack_id].model
-    bases = [project.bases[base_id].model for base_id in pack.facts]
+    every_base = [project.bases[base_id].model for base_id in pack.facts]
+    bases = [base for base in every_base if base.facts] or every_base  # the subject's
     meeting = pack.meeting
     facts = [
         _fact_view(fact, base, lang, meeting.previous)
@@ -197,7 +240,8 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for fact in selected_facts(pack, base)
     ]
     sections = _sections(facts, bases, lang)
-    facts, sections, sources = _number_sources(facts, sections, bases, lang)
+    theirs, ours = _delegations(project, pack, lang)
+    facts, sections, (theirs, ours), sources = _number_sources(facts, sections, (theirs, ours))
     since = sorted(
         (fact for fact in facts if fact.is_new),
         key=lambda fact: _newest(fact),
@@ -239,8 +283,61 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         key_messages=_series(sections, "talking_point"),
         if_raised=_series(sections, "if_raised"),
         staleness=_staleness(pack, bases, lang),
-        fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts),
+        counterpart_person=theirs[0] if theirs and pack.counterpart_person else None,
+        theirs=theirs,
+        ours=ours,
+        fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts) + tuple(
+            f"{person.base_id}/{person.id}/{fact.id}"
+            for person in (*theirs, *ours) for fact in (*person.career, *person.meetings)
+        ),
     )
+
+
+Delegations = tuple[tuple["PersonEntry", ...], tuple["PersonEntry", ...]]
+
+
+def _delegations(project: Project, pack: Pack, lang: str) -> Delegations:
+    """Their delegation (the counterpart first) and ours, localized."""
+    people = {
+        person.id: (person, loaded)
+        for base_id in pack.facts
+        for loaded in [project.bases[base_id]]
+        for person in loaded.model.people
+    }
+    theirs = list(pack.participants.theirs)
+    if pack.counterpart_person:
+        theirs = [pack.counterpart_person] + [p for p in theirs if p != pack.counterpart_person]
+
+    def entries(ids: list[str] | tuple[str, ...]) -> tuple[PersonEntry, ...]:
+        return tuple(_person_entry(*people[person_id], project.root, lang) for person_id in ids)
+
+    return entries(theirs), entries(pack.participants.ours)
+
+
+def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: str
+                  ) -> PersonEntry:
+    base = loaded.model
+    bio = [_fact_view(fact, base, lang, None) for fact in person.bio]
+    newest_first = sorted(bio, key=lambda fact: fact.date or PartialDate(1), reverse=True)
+    photo = photos.embed(photos.resolve(person.photo, loaded.path, root)) if person.photo else None
+    return PersonEntry(
+        id=person.id,
+        base_id=base.id,
+        name=_name(_text(person.name, lang), lang),
+        title=_text(person.title, lang) if person.title else None,
+        organization=_text(person.organization, lang) if person.organization else None,
+        country_name=i18n.country_name(person.country, lang) if person.country else None,
+        photo=photo,
+        career=tuple(fact for fact in newest_first if fact.kind != "event"),
+        meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
+    )
+
+
+def _name(name: str, lang: str) -> str:
+    """A name in a script of the other direction keeps its own (Unicode isolates)."""
+    if i18n.direction(lang) == "ltr" and i18n.has_rtl(name):
+        return i18n.FSI + name + i18n.PDI
+    return name
 
 
 def _series(sections: tuple[Section, ...], field: str) -> tuple[Line, ...]:
@@ -398,14 +495,17 @@ def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[
 
 
 def _number_sources(
-    facts: list[FactView], sections: tuple[Section, ...], bases: list[FactBase], lang: str
-) -> tuple[list[FactView], tuple[Section, ...], list[SourceView]]:
-    """Number sources in order of first citation in the background, renumber the facts."""
+    facts: list[FactView], sections: tuple[Section, ...], delegations: Delegations
+) -> tuple[list[FactView], tuple[Section, ...], Delegations, list[SourceView]]:
+    """Number sources in order of first citation in the background, then the biographies;
+    renumber the facts."""
     numbers: dict[tuple[str, str], int] = {}
-    for section in sections:
-        for fact in section.facts:
-            for source in fact.sources:
-                numbers.setdefault((source.base_id, source.id), len(numbers) + 1)
+    people = [person for side in delegations for person in side]
+    cited = [fact for section in sections for fact in section.facts]
+    cited += [fact for person in people for fact in (*person.career, *person.meetings)]
+    for fact in cited:
+        for source in fact.sources:
+            numbers.setdefault((source.base_id, source.id), len(numbers) + 1)
 
     def renumbered(fact: FactView) -> FactView:
         refs = tuple(
@@ -417,8 +517,13 @@ def _number_sources(
     new_sections = tuple(
         replace(s, facts=tuple(by_id[(f.base_id, f.id)] for f in s.facts)) for s in sections
     )
-    sources = sorted(
-        {s.number: s for fact in by_id.values() for s in fact.sources}.values(),
-        key=lambda s: s.number,
-    )
-    return [by_id[(f.base_id, f.id)] for f in facts], new_sections, sources
+
+    def with_bio(person: PersonEntry) -> PersonEntry:
+        return replace(person, career=tuple(map(renumbered, person.career)),
+                       meetings=tuple(map(renumbered, person.meetings)))
+
+    theirs, ours = (tuple(map(with_bio, side)) for side in delegations)
+    every = [*by_id.values(), *(f for p in (*theirs, *ours) for f in (*p.career, *p.meetings))]
+    sources = sorted({s.number: s for fact in every for s in fact.sources}.values(),
+                     key=lambda s: s.number)
+    return [by_id[(f.base_id, f.id)] for f in facts], new_sections, (theirs, ours), sources

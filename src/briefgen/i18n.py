@@ -81,6 +81,11 @@ def isolate_latin(text: str) -> str:
     return _LATIN_RUN.sub(lambda match: FSI + _unbroken(match.group(0)) + PDI, text)
 
 
+def has_rtl(text: str) -> bool:
+    """Whether ``text`` holds a right-to-left character (Arabic, Hebrew, ...)."""
+    return _RTL_CHAR.search(text) is not None
+
+
 def _unbroken(insert: str) -> str:
     return insert.replace(" ", "\u00a0") if len(insert) <= KEEP_TOGETHER else insert
 

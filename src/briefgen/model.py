@@ -22,6 +22,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     WithJsonSchema,
+    model_validator,
 )
 
 Precision = Literal["year", "month", "day"]
@@ -224,6 +225,25 @@ class Fact(Strict):
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
 
 
+class Person(Strict):
+    """Someone the minister meets, or who goes with the minister: a biography's facts."""
+
+    id: Slug
+    name: Text | Localized = Field(description="localized where the script differs")
+    title: Text | Localized | None = Field(None, description="the post held, e.g. a minister")
+    organization: Text | Localized | None = None
+    country: Country | None = None
+    photo: Text | None = Field(
+        None, description="a PNG or JPEG inside the project, relative to the fact base's "
+        "folder (at most 5 MB and 6000 pixels a side; never fetched)"
+    )
+    bio: tuple[Fact, ...] = Field(
+        (), description="dated, sourced facts: posts held (kind role), previous meetings with "
+        "us (kind event)"
+    )
+    verified: PDate | None = None
+
+
 class FactBase(Strict):
     id: Slug
     title: Localized
@@ -236,7 +256,14 @@ class FactBase(Strict):
         description="headings of the background, id -> localized heading, in reading order",
     )
     sources: tuple[Source, ...] = ()
-    facts: tuple[Fact, ...] = Field(min_length=1)
+    facts: tuple[Fact, ...] = ()
+    people: tuple[Person, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_content(self) -> FactBase:
+        if not self.facts and not self.people:
+            raise ValueError("a fact base needs facts: (or people:)")
+        return self
 
 
 class Meeting(Strict):
@@ -248,19 +275,26 @@ class Meeting(Strict):
     previous: Day | None = None
 
 
-class Person(Strict):
+class Staff(Strict):
     """Who drafted a brief, or cleared it."""
 
     name: Text
     unit: Text | Localized | None = None
 
 
-class Drafter(Person):
+class Drafter(Staff):
     contact: Text | None = Field(None, description="a phone number or e-mail address, as text")
 
 
-class Clearance(Person):
+class Clearance(Staff):
     date: Day
+
+
+class Participants(Strict):
+    """The two delegations: ids of people of the pack's fact bases."""
+
+    theirs: tuple[Slug, ...] = ()
+    ours: tuple[Slug, ...] = ()
 
 
 Status = Literal["draft", "cleared"]
@@ -278,6 +312,10 @@ class Pack(Strict):
     status: Status = Field("draft", description="draft: watermarked; cleared: clearance line")
     drafted_by: Drafter | None = None
     clearance: tuple[Clearance, ...] = ()
+    participants: Participants = Participants()
+    counterpart_person: Slug | None = Field(
+        None, description="the id of the person the minister meets (first of 'theirs')"
+    )
     purpose: Localized | None = None
     objectives: tuple[Localized, ...] = Field(
         (), description="what we want from this meeting, one localized text each"

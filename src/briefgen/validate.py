@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import i18n
+from briefgen import i18n, photos
 from briefgen.errors import LocatedError
-from briefgen.model import FactBase, Pack, Person
+from briefgen.model import Fact, FactBase, Pack, Staff
 from briefgen.yamlfile import PathKey
 
 if TYPE_CHECKING:
@@ -17,13 +18,13 @@ if TYPE_CHECKING:
 def validate_project(project: Project) -> list[LocatedError]:
     errors: list[LocatedError] = []
     for base in project.bases.values():
-        errors += validate_base(base)
+        errors += validate_base(base, project.root)
     for pack in project.packs.values():
         errors += validate_pack(pack, project)
     return errors
 
 
-def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
+def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
     base = loaded.model
     errors = _check_languages(loaded, base.languages)
     for path, text in _localized_texts(base):
@@ -31,6 +32,7 @@ def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
     errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
     errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
     errors += _check_sections(loaded)
+    errors += _check_people(loaded, root)
     known_sources = {source.id for source in base.sources}
     for index, fact in enumerate(base.facts):
         for ref_index, ref in enumerate(fact.sources):
@@ -90,6 +92,68 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)
+    errors += _check_participants(loaded, project)
+    return errors
+
+
+def _check_participants(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
+    """Participants and the counterpart are people of the pack's fact bases."""
+    pack = loaded.model
+    known = {
+        person.id
+        for base_id in pack.facts if base_id in project.bases
+        for person in project.bases[base_id].model.people
+    }
+    named: list[tuple[PathKey, str]] = [
+        (("participants", side, index), person_id)
+        for side in ("theirs", "ours")
+        for index, person_id in enumerate(getattr(pack.participants, side))
+    ]
+    if pack.counterpart_person:
+        named.append((("counterpart_person",), pack.counterpart_person))
+    errors = []
+    for path, person_id in named:
+        if person_id not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            errors.append(LocatedError(
+                f"unknown person '{person_id}'", loaded.location(path),
+                f"use the id of a person under 'people:' in the pack's fact bases ({listed})"))
+    return errors
+
+
+def _check_people(loaded: Loaded[FactBase], root: Path | None) -> list[LocatedError]:
+    """People's ids are unique, their biographies cite known sources, their photos are
+    images inside the project."""
+    base = loaded.model
+    errors = _check_unique(loaded, "people", [person.id for person in base.people])
+    known_sources = {source.id for source in base.sources}
+    for index, person in enumerate(base.people):
+        where: PathKey = ("people", index)
+        bio_ids = [fact.id for fact in person.bio]
+        for bio_index, fact_id in enumerate(bio_ids):
+            if fact_id in bio_ids[:bio_index]:
+                errors.append(LocatedError(
+                    f"duplicate id '{fact_id}' in the biography of '{person.id}'",
+                    loaded.location((*where, "bio", bio_index), fact_id),
+                    "give each one its own id"))
+        for bio_index, fact in enumerate(person.bio):
+            for ref_index, ref in enumerate(fact.sources):
+                if ref not in known_sources:
+                    listed = ", ".join(sorted(known_sources)) or "none are declared"
+                    errors.append(LocatedError(
+                        f"unknown source '{ref}'",
+                        loaded.location((*where, "bio", bio_index, "sources", ref_index),
+                                        fact.id),
+                        f"declare it under 'sources:' at the top of the file ({listed})"))
+        if person.photo is not None and root is not None:
+            try:
+                photos.check(photos.resolve(person.photo, loaded.path, root))
+            except photos.PhotoError as problem:
+                errors.append(LocatedError(
+                    f"photo '{person.photo}' of '{person.id}': {problem}",
+                    loaded.location((*where, "photo")),
+                    "use a PNG or JPEG file inside the project, named relative to this "
+                    "file's folder"))
     return errors
 
 
@@ -177,11 +241,7 @@ def _check_translations(
     ]
     if not missing:
         return []
-    fact_id = None
-    model = loaded.model
-    if isinstance(model, FactBase) and len(path) > 1 and path[0] == "facts":
-        assert isinstance(path[1], int)
-        fact_id = model.facts[path[1]].id
+    fact_id = _item_id(loaded.model, path)
     shown = path[2:] if fact_id else path
     field = ".".join(str(p) for p in shown if not isinstance(p, int))
     plural = "s" if len(missing) > 1 else ""
@@ -195,6 +255,20 @@ def _check_translations(
     ]
 
 
+def _item_id(model: FactBase | Pack, path: PathKey) -> str | None:
+    """The fact (or person, person/fact) a path into a fact base is about."""
+    if not isinstance(model, FactBase) or len(path) < 2 or not isinstance(path[1], int):
+        return None
+    if path[0] == "facts":
+        return model.facts[path[1]].id
+    if path[0] == "people":
+        person = model.people[path[1]]
+        if len(path) > 3 and path[2] == "bio" and isinstance(path[3], int):
+            return f"{person.id}/{person.bio[path[3]].id}"
+        return person.id
+    return None
+
+
 def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
     yield ("title",), base.title
     if base.place:
@@ -206,11 +280,22 @@ def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[st
         if source.place:
             yield ("sources", index, "place"), source.place
     for index, fact in enumerate(base.facts):
-        yield ("facts", index, "text"), fact.text
-        for field in ("talking_point", "if_raised", "label"):
-            text = getattr(fact, field)
+        yield from _fact_texts(("facts", index), fact)
+    for index, person in enumerate(base.people):
+        for field in ("name", "title", "organization"):
+            text = getattr(person, field)
             if text:
-                yield ("facts", index, field), text
+                yield ("people", index, field), text
+        for bio_index, fact in enumerate(person.bio):
+            yield from _fact_texts(("people", index, "bio", bio_index), fact)
+
+
+def _fact_texts(path: PathKey, fact: Fact) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
+    yield (*path, "text"), fact.text
+    for field in ("talking_point", "if_raised", "label"):
+        text = getattr(fact, field)
+        if text:
+            yield (*path, field), text
 
 
 def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
@@ -222,7 +307,7 @@ def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
         yield ("purpose",), pack.purpose
     for index, objective in enumerate(pack.objectives):
         yield ("objectives", index), objective
-    people: list[tuple[PathKey, Person]] = [(("drafted_by",), pack.drafted_by)] if (
+    people: list[tuple[PathKey, Staff]] = [(("drafted_by",), pack.drafted_by)] if (
         pack.drafted_by) else []
     people += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]
     for path, person in people:

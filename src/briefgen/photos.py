@@ -1,0 +1,92 @@
+"""People's photos: checked at load time, re-encoded before they go into a document.
+
+A photo is a PNG or JPEG file inside the project, named relative to its fact base's folder.
+It is never fetched: only such a file is read, at most :data:`MAX_BYTES`, and only if it is
+a real image of at most :data:`MAX_SIDE` pixels a side. What a document embeds is a fresh
+PNG that Pillow draws from the decoded pixels (no metadata, no original bytes), scaled to
+:data:`EMBED_SIDE` pixels at most.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 6000
+EMBED_SIDE = 480  # pixels: 40 mm at 300 dpi
+FORMATS = {"PNG", "JPEG"}
+
+
+class PhotoError(ValueError):
+    """Why a photo cannot be used, in words a user can act on."""
+
+
+def resolve(name: str, base_file: Path, project: Path) -> Path:
+    """The file ``name`` names, relative to the fact base's folder, inside the project."""
+    candidate = Path(name)
+    if candidate.is_absolute():
+        raise PhotoError("give the photo's path relative to the fact base's folder")
+    path = Path(os.path.realpath(base_file.parent / candidate))
+    root = Path(os.path.realpath(project))
+    if os.path.commonpath([path, root]) != str(root):
+        raise PhotoError("the photo is outside the project folder")
+    return path
+
+
+def check(path: Path) -> None:
+    """Raise :class:`PhotoError` unless ``path`` is a PNG or JPEG within the limits."""
+    _read(path)
+
+
+def embed(path: Path) -> str:
+    """A ``data:`` URI of the photo, re-encoded as PNG and scaled down."""
+    from PIL import ImageOps
+
+    image = _read(path)
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((EMBED_SIDE, EMBED_SIDE))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _read(path: Path) -> Image:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise PhotoError("the photo file does not exist") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PhotoError("the photo is not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise PhotoError(
+            f"the photo is {info.st_size / 1024**2:.1f} MB; the limit is "
+            f"{MAX_BYTES // 1024**2} MB"
+        )
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError):
+        raise PhotoError("the photo is not a PNG or JPEG image") from None
+    if image.format not in FORMATS:
+        raise PhotoError(f"the photo is a {image.format} image; use PNG or JPEG")
+    if max(image.size) > MAX_SIDE:
+        raise PhotoError(
+            f"the photo is {image.size[0]}×{image.size[1]} pixels; the limit is {MAX_SIDE} "
+            "a side"
+        )
+    try:
+        image.load()
+    except (OSError, ValueError) as error:
+        raise PhotoError(f"the photo cannot be decoded ({error})") from None
+    return image
