@@ -12,20 +12,28 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+with warnings.catch_warnings():
+    # WeasyPrint warns on import when the machine has no fonts: briefgen brings its own.
+    warnings.filterwarnings("ignore", "(No fonts configured|FontConfig cannot load)", UserWarning)
+    import weasyprint
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from briefgen.errors import RenderError
+from briefgen import pagecheck
+from briefgen.errors import RenderError, display_path
 
 WEASYPRINT_LOGGER = "weasyprint"
+FONTS_FOLDER = "fonts"
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +42,52 @@ def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz_subset
 
     return harfbuzz_subset is not None
+
+
+def font_files(roots: Sequence[Path]) -> list[Path]:
+    """Every font file in the ``fonts/`` folder of each template folder, the project's first."""
+    return [
+        path
+        for root in roots
+        for path in sorted((root / FONTS_FOLDER).glob("*"))
+        if path.suffix.lower() in FONT_SUFFIXES and path.is_file()
+    ]
+
+
+class OwnFonts(FontConfiguration):  # type: ignore[misc]
+    """WeasyPrint's font configuration with no font but ``fonts``: never the machine's.
+
+    WeasyPrint's own starts from the machine's fontconfig set-up, so a character the
+    templates' fonts lack came from whatever the machine had (DejaVu here, another font
+    there, nothing in a bare container). This one swaps in an empty fontconfig
+    configuration holding only ``fonts``: ``@font-face`` fonts are added to it as usual,
+    and every font file given serves, under its own family name, for the characters the
+    families a stylesheet names lack. Creating one costs a few milliseconds: keep one per
+    process.
+    """
+
+    def __init__(self, fonts: Sequence[Path], display: Callable[[Path], str] = str) -> None:
+        super().__init__()
+        config = _empty_fontconfig()
+        try:
+            for path in fonts:
+                if not fontconfig.FcConfigAppFontAddFile(config, os.fsencode(path)):
+                    raise RenderError(
+                        "not a font file that can be read", display(path),
+                        "remove it from the fonts folder or replace it with a .ttf or .otf file",
+                    )
+            pangoft2.pango_fc_font_map_set_config(
+                ffi.cast("PangoFcFontMap *", self.font_map), config)
+        finally:
+            fontconfig.FcConfigDestroy(config)  # the font map holds its own reference
+        self._config = config  # where WeasyPrint adds the fonts of @font-face rules
+
+
+def _empty_fontconfig() -> Any:
+    """A fontconfig configuration without any font, rule or folder of the machine."""
+    # WeasyPrint does not declare FcConfigCreate; declaring it again is harmless.
+    ffi.cdef("FcConfig * FcConfigCreate (void);", override=True)
+    return fontconfig.FcConfigCreate()
 
 
 class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
@@ -121,8 +175,13 @@ class PdfEngine:
                 "HarfBuzz's subset library (libharfbuzz-subset0) is missing: fonts are subset "
                 "with fontTools, 3x slower, and PDFs are not byte-reproducible. Install it."
             )
-        self.font_config = FontConfiguration()
+        self.font_config = OwnFonts(font_files(self.roots), self._display)
         self._stylesheets: dict[tuple[Path, int], weasyprint.CSS] = {}
+
+    def _display(self, path: Path) -> str:
+        """A template file as a user finds it: ``templates/fonts/x.ttf`` in a project."""
+        root = next(root for root in self.roots if path.is_relative_to(root))
+        return display_path(path, root.parent)
 
     def stylesheet(self, path: Path) -> weasyprint.CSS:
         key = (path, path.stat().st_mtime_ns)
@@ -135,7 +194,7 @@ class PdfEngine:
 
     def layout(self, html: str, base_url: Path, stylesheets: Sequence[Path],
                name: str, extra_css: str = "") -> weasyprint.Document:
-        """Lay ``html`` out (no PDF yet); resource and glyph problems are errors."""
+        """Lay ``html`` out (no PDF yet); a resource that cannot be loaded is an error."""
         fetcher = SandboxedFetcher(self.roots)
         sheets = [self.stylesheet(path) for path in stylesheets]
         if extra_css:
@@ -154,7 +213,13 @@ class PdfEngine:
         return document
 
     def write(self, document: weasyprint.Document, name: str, html: str) -> PdfResult:
-        """The PDF bytes; its identifier is derived from the HTML, so it is reproducible."""
+        """The PDF bytes; its identifier is derived from the HTML, so it is reproducible.
+
+        A page with text wider than its line, or a character no font has, is an error
+        naming the fact: never a document with cut or missing text.
+        """
+        if found := pagecheck.overflows(document):
+            raise pagecheck.overflow_error(found[0], name)
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
         with _weasyprint_log() as log:
             pages = len(document.pages)
@@ -164,22 +229,22 @@ class PdfEngine:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name
                 ) from None
+        if missing := _missing_glyphs(log.records):
+            raise pagecheck.missing_glyph_error(missing, document, name)
         _raise_for(log.records, None, name)
         return PdfResult(data, pages, [r.getMessage() for r in log.records])
+
+
+def _missing_glyphs(records: list[logging.LogRecord]) -> list[str]:
+    """The characters WeasyPrint drew as .notdef (no font has them), once each, in order."""
+    found = (_NOTDEF.search(record.getMessage()) for record in records)
+    return list(dict.fromkeys(chr(int(match.group(2), 16)) for match in found if match))
 
 
 def _raise_for(records: list[logging.LogRecord], fetcher: SandboxedFetcher | None,
                name: str) -> None:
     for record in records:
-        message = record.getMessage()
-        if match := _NOTDEF.search(message):
-            char, code = match.groups()
-            raise RenderError(
-                f"no font has a glyph for {char!r} (U+{code})", name,
-                "remove or replace the character in the fact text, or add a font that has it "
-                "to the templates",
-            )
         if record.levelno >= logging.ERROR:
-            raise RenderError(f"WeasyPrint: {message}", name)
+            raise RenderError(f"WeasyPrint: {record.getMessage()}", name)
     if fetcher and fetcher.refused:
         raise RenderError(f"refused to load {fetcher.refused[0]}", name)
