@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, placeholders
+from briefgen import i18n, placeholders, typography
 from briefgen.model import Fact, FactBase, Pack, PartialDate, Source
 
 if TYPE_CHECKING:
@@ -174,10 +174,14 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     )
 
 
-def _text(text: str | dict[str, str], lang: str) -> str:
+def _text(text: str | dict[str, str], lang: str,
+          values: dict[str, str | None] | None = None) -> str:
+    """A text of the pack or a fact base in ``lang``: picked, placeholders filled, typeset."""
     value = i18n.pick(text, lang)
     assert value is not None, "validation guarantees every language"
-    return value
+    if values is not None:
+        value = placeholders.fill(value, values)
+    return typography.typeset(value, lang)
 
 
 def _base_view(base: FactBase, lang: str) -> BaseView:
@@ -199,13 +203,12 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) 
         "subject": i18n.country_name(base.subject, lang),
         "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
     }
-    talking_point = _text(fact.talking_point, lang) if fact.talking_point else None
     return FactView(
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=placeholders.fill(_text(fact.text, lang), values),
-        talking_point=placeholders.fill(talking_point, values) if talking_point else None,
+        text=_text(fact.text, lang, values),
+        talking_point=_text(fact.talking_point, lang, values) if fact.talking_point else None,
         date=fact.date,
         date_label=values["date"],
         countries=fact.countries,
