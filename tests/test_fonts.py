@@ -13,7 +13,8 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import briefgen
-from briefgen.pdf import font_files
+from briefgen import fonts
+from briefgen.fonts import font_files
 from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdffonts, pdftotext, squash
 
 FONTS = REPO / "templates" / "fonts"
@@ -95,8 +96,8 @@ def test_no_machine_font_in_any_document(tmp_path: Path) -> None:
     pdfs = [doc.path for doc in result.written if doc.path.suffix == ".pdf"]
     assert len(pdfs) == 6
     for pdf in pdfs:
-        faces = face_names(pdf)
-        assert faces and all(is_briefgens(face) for face in faces), (pdf, faces)
+        names = face_names(pdf)
+        assert names and all(is_briefgens(face) for face in names), (pdf, names)
 
 
 def test_a_machine_without_fonts_builds_the_same_documents(tmp_path: Path) -> None:
@@ -133,9 +134,9 @@ def test_hebrew_is_set_in_the_shipped_hebrew_face(make_project: ProjectFactory,
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     for name in ("briefing-note.pdf", "fact-sheet.pdf"):
         pdf = tmp_path / "meeting" / "he" / name
-        faces = face_names(pdf)
-        assert "Noto-Sans-Hebrew" in faces or "Briefgen-Hebrew" in faces, faces
-        assert all(is_briefgens(face) for face in faces), faces
+        names = face_names(pdf)
+        assert "Noto-Sans-Hebrew" in names or "Briefgen-Hebrew" in names, names
+        assert all(is_briefgens(face) for face in names), names
         assert "ישראל תומכת בקואליציה" in squash(pdftotext(pdf))
 
 
@@ -180,6 +181,25 @@ def test_project_fonts_come_first(tmp_path: Path) -> None:
     files = font_files([tmp_path, REPO / "templates"])
     assert files[0] == tmp_path / "fonts" / "B.otf"
     assert all(path.suffix == ".ttf" for path in files[1:])
+
+
+def test_faces_know_their_family_and_style(tmp_path: Path) -> None:
+    (tmp_path / "Broken.ttf").write_bytes(b"not a font")
+    found = fonts.faces([*font_files([REPO / "templates"]), tmp_path / "Broken.ttf"])
+    styles = {(face.path.name, face.family, face.bold, face.italic) for face in found}
+    assert ("NotoSerif-BoldItalic.ttf", "Noto Serif", True, True) in styles
+    assert ("NotoSansHebrew-Regular.ttf", "Noto Sans Hebrew", False, False) in styles
+    assert ("NotoNaskhArabic-Bold.ttf", "Noto Naskh Arabic", True, False) in styles
+    assert len(found) == 10 and all(face.truetype for face in found)  # the broken one left out
+
+
+def test_a_subset_keeps_what_shaping_needs_and_is_reproducible() -> None:
+    naskh = FONTS / "NotoNaskhArabic-Regular.ttf"
+    data = fonts.subset(naskh, "المغرب")
+    assert data == fonts.subset(naskh, "المغرب")
+    face = TTFont(io.BytesIO(data))
+    assert "GSUB" in face and len(face.getGlyphOrder()) > len("المغرب")  # joining forms
+    assert len(data) < naskh.stat().st_size / 5
 
 
 def one_glyph_font() -> bytes:

@@ -309,7 +309,7 @@ def test_arabic_is_right_to_left(make_project: ProjectFactory, tmp_path: Path) -
     assert document.element.body.find(f".//{qn('w:bidiVisual')}") is not None
     assert document.element.body.find(f"{qn('w:sectPr')}/{qn('w:bidi')}") is not None
     fonts = document.styles.element.find(f".//{qn('w:rPrDefault')}//{qn('w:rFonts')}")
-    assert fonts.get(qn("w:cs")) == "Arial"
+    assert fonts.get(qn("w:cs")) == "Noto Naskh Arabic"  # shipped, embedded
 
 
 def test_pack_without_talking_points(make_project: ProjectFactory, tmp_path: Path) -> None:

@@ -30,10 +30,9 @@ with warnings.catch_warnings():
 
 from briefgen import pagecheck
 from briefgen.errors import RenderError, display_path
+from briefgen.fonts import font_files
 
 WEASYPRINT_LOGGER = "weasyprint"
-FONTS_FOLDER = "fonts"
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 log = logging.getLogger(__name__)
 
 
@@ -42,16 +41,6 @@ def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz_subset
 
     return harfbuzz_subset is not None
-
-
-def font_files(roots: Sequence[Path]) -> list[Path]:
-    """Every font file in the ``fonts/`` folder of each template folder, the project's first."""
-    return [
-        path
-        for root in roots
-        for path in sorted((root / FONTS_FOLDER).glob("*"))
-        if path.suffix.lower() in FONT_SUFFIXES and path.is_file()
-    ]
 
 
 class OwnFonts(FontConfiguration):  # type: ignore[misc]

@@ -64,7 +64,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
                                    {"pack": view, "groups": groups, "sources": sources})
     _finish(document, view, gettext)
     return Rendered(
-        docx.to_bytes(document), None,
+        docx.to_bytes(document, engines.docx.fonts), None,
         tuple(point.fact for point in points),
         tuple(f"{source.base_id}/{source.id}" for source in sources),
         missing_markings(document, view.classification),
