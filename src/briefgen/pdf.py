@@ -1,9 +1,12 @@
-"""The PDF engine: WeasyPrint behind one object, with a sandboxed URL fetcher.
+"""The PDF engine: WeasyPrint behind one object, with its own fonts and a sandboxed fetcher.
 
-One :class:`PdfEngine` per process keeps one ``FontConfiguration`` and the parsed
+One :class:`PdfEngine` per process keeps one font configuration and the parsed
 stylesheets (a fresh ``FontConfiguration`` per document leaks native memory and costs
-10-15 ms). Documents may only load files from the template folders and ``data:`` URIs:
-no network, no other file, no redirect.
+10-15 ms). The font configuration holds the template folders' fonts and nothing of the
+machine's (:class:`OwnFonts`). Documents may only load files from the template folders and
+``data:`` URIs: no network, no other file, no redirect. Before a PDF is written, its pages
+are checked (:mod:`briefgen.pagecheck`): text wider than its line and a character no font
+has are errors naming the fact.
 """
 
 from __future__ import annotations
