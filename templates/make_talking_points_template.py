@@ -32,7 +32,12 @@ from briefgen.docx import to_bytes
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "talking-points.docx"
-FONT = "Arial"  # Latin and complex-script (Arabic) text alike; restyle in Word freely
+# The faces of the PDFs, shipped in templates/fonts/ and embedded in every rendered document,
+# so Word and LibreOffice show the talking points in them on any machine. Restyle freely: a
+# family of the project's templates/fonts/ is embedded too, any other is left to the reader's.
+SERIF = "Noto Serif"  # text, as in the PDFs
+SANS = "Noto Sans"  # headings, labels, header and footer, as in the PDFs
+ARABIC = "Noto Naskh Arabic"  # the complex-script slot: Arabic text in any style
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x59, 0x59, 0x59)
 RED = RGBColor(0xA5, 0x00, 0x21)
@@ -96,10 +101,10 @@ def _styles(document: Any) -> None:
     _spacing(title, after=10, line=1.0)
     _remove(title.element, "w:pPr/w:pBdr", "w:rPr/w:spacing", "w:rPr/w:kern")
     kind = _paragraph_style(document, "Document Type", "Normal")
-    _font(kind, size=10, bold=True, color=GREY, caps=True)
+    _font(kind, size=10, bold=True, color=GREY, caps=True, family=SANS)
     _spacing(kind, after=2)
     heading = styles["Heading 1"]
-    _font(heading, size=12, bold=True, color=NAVY)
+    _font(heading, size=12, bold=True, color=NAVY, family=SANS)
     _spacing(heading, before=14, after=4)
     points = styles["List Number"]
     _spacing(points, before=6, after=2)
@@ -126,37 +131,38 @@ def _styles(document: Any) -> None:
     _spacing(support, after=4, line=1.0)
     support.paragraph_format.left_indent = LIST_INDENT
     reference = _character_style(document, "Source Reference")
-    _font(reference, color=NAVY)
+    _font(reference, color=NAVY, family=SANS)
     source = _paragraph_style(document, "Source", "Normal")
     _font(source, size=9)
     _spacing(source, after=2, line=1.0)
     colophon = _paragraph_style(document, "Colophon", "Normal")
-    _font(colophon, size=8.5, italic=True, color=GREY)
+    _font(colophon, size=8.5, italic=True, color=GREY, family=SANS)
     _spacing(colophon, before=18)
     label = _paragraph_style(document, "Meeting Label", "Normal")
-    _font(label, size=10, bold=True, color=GREY)
+    _font(label, size=10, bold=True, color=GREY, family=SANS)
     _spacing(label, after=2)
     detail = _paragraph_style(document, "Meeting Detail", "Normal")
     _spacing(detail, after=2)
     for name in ("Header", "Footer"):
-        _font(styles[name], size=8.5, color=GREY)
+        _font(styles[name], size=8.5, color=GREY, family=SANS)
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     marking = _character_style(document, "Classification")
-    _font(marking, size=9, bold=True, color=RED, caps=True)
+    _font(marking, size=9, bold=True, color=RED, caps=True, family=SANS)
     details = styles.add_style("Meeting Details", WD_STYLE_TYPE.TABLE)
     details.base_style = styles["Normal Table"]
 
 
 def _default_fonts(document: Any) -> None:
-    """One explicit font for every script, instead of python-docx's theme fonts."""
+    """Explicit fonts for every script, instead of python-docx's theme fonts."""
     styles = document.styles.element
     for fonts in styles.iter(qn("w:rFonts")):
         for attribute in THEME_FONTS:
             fonts.attrib.pop(qn(f"w:{attribute}"), None)
     defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts = defaults.find(qn("w:rFonts"))
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
+    for slot in ("ascii", "hAnsi", "eastAsia"):
+        fonts.set(qn(f"w:{slot}"), SERIF)
+    fonts.set(qn("w:cs"), ARABIC)
 
 
 def _paragraph_style(document: Any, name: str, base: str) -> Any:
@@ -175,9 +181,12 @@ def _character_style(document: Any, name: str) -> Any:
 
 def _font(style: Any, *, size: float | None = None, bold: bool | None = None,
           italic: bool | None = None, color: RGBColor | None = None,
-          caps: bool | None = None) -> None:
-    """Set a style's font, Latin and complex-script (Arabic) slots alike."""
+          caps: bool | None = None, family: str | None = None) -> None:
+    """Set a style's font, Latin and complex-script (Arabic) slots alike; ``family`` is the
+    Latin one (the complex-script slot keeps the document default's)."""
     font = style.font
+    if family is not None:
+        font.name = family
     if size is not None:
         font.size = Pt(size)
         _property(style, "w:szCs", str(int(size * 2)))

@@ -129,5 +129,6 @@ def test_a_glyph_no_font_has_fails_the_build(make_project: ProjectFactory,
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(project, out=tmp_path, issued=ISSUED)
     message = str(caught.value)
-    assert "meeting/en/briefing-note.pdf: no font has a glyph for '\\ue000' (U+E000)" in message
+    assert ("meeting/en/briefing-note.pdf: no font has a glyph for '\\ue000' (U+E000, "
+            "a private-use character, which no standard font has), in text in fact 'f1'") in message
     assert not (tmp_path / "meeting").exists()

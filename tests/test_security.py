@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import briefgen
 from briefgen.model import forbidden_character
 from briefgen.pdf import SandboxedFetcher
+from briefgen.typography import typeset
 from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdftotext, squash
 
 
@@ -89,7 +90,7 @@ def test_hostile_fact_text_is_printed_never_fetched(make_project: ProjectFactory
     base = MINIMAL_BASE.replace('"Morocco supports the Coalition."', f'"{quoted}"')
     root = make_project(facts={"base.yaml": base})
     text = build_note(root, tmp_path)
-    expected = hostile.replace("{{", "{").replace("}}", "}")
+    expected = typeset(hostile.replace("{{", "{").replace("}}", "}"), "en")  # curly quotes
     assert squash(expected) in text
     assert not opened
     with pikepdf.open(tmp_path / "meeting/en/briefing-note.pdf") as pdf:
@@ -194,8 +195,9 @@ def test_any_text_comes_out_exactly_or_fails_located(tmp_path_factory: pytest.Te
     # Every character comes out (as many times as it went in). Order is not compared: a
     # PDF's text layer holds mixed-direction text (Latin digits beside Arabic punctuation)
     # in visual order, which pdftotext does not always put back; order is asserted on
-    # ordinary text elsewhere.
-    assert not Counter(_normalized(text)) - Counter(_normalized(extracted))
+    # ordinary text elsewhere. Quotes and apostrophes come out typographic (typography.py).
+    shown = typeset(text, "en")
+    assert not Counter(_normalized(shown)) - Counter(_normalized(extracted))
 
 
 def _normalized(text: str) -> str:

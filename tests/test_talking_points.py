@@ -23,6 +23,7 @@ import briefgen
 from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Engines
 from briefgen.templating import Templates
+from briefgen.typography import typeset
 from tests.conftest import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, pdftotext, squash
 from tests.test_docx import HOSTILE
 
@@ -289,10 +290,11 @@ def test_hostile_text_comes_back_exactly(make_project: ProjectFactory, tmp_path:
     briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
     for lang in ("fr", "en"):
         path = out / "meeting" / lang / "talking-points.docx"
-        assert styled(path, "List Number") == HOSTILE
+        # Every character back, quotes and spaces typeset for the language (typography.py).
+        assert styled(path, "List Number") == [typeset(text, lang) for text in HOSTILE]
         supports = styled(path, "Supporting Fact")
         prefix = "Fait : " if lang == "fr" else "Fact: "
-        assert supports == [f"{prefix}{text}\u00a0[1]" for text in HOSTILE]
+        assert supports == [typeset(f"{prefix}{text}", lang) + "\u00a0[1]" for text in HOSTILE]
         assert styled(path, "Title") == [title[lang]]
         assert styled(path, "Source")[0].startswith("[1] Source <1> & co")
         # Exactly the intended paragraphs: nothing swallowed, nothing injected.
@@ -322,7 +324,7 @@ def test_arabic_is_right_to_left(make_project: ProjectFactory, tmp_path: Path) -
     assert document.element.body.find(f".//{qn('w:bidiVisual')}") is not None
     assert document.element.body.find(f"{qn('w:sectPr')}/{qn('w:bidi')}") is not None
     fonts = document.styles.element.find(f".//{qn('w:rPrDefault')}//{qn('w:rFonts')}")
-    assert fonts.get(qn("w:cs")) == "Arial"
+    assert fonts.get(qn("w:cs")) == "Noto Naskh Arabic"  # shipped, embedded
 
 
 def test_pack_without_talking_points(make_project: ProjectFactory, tmp_path: Path) -> None:

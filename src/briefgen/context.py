@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, photos, placeholders
+from briefgen import i18n, photos, placeholders, typography
 from briefgen.model import (
     Clearance,
     Drafter,
@@ -387,10 +387,14 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str) -> Staleness | None
     return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang))
 
 
-def _text(text: str | dict[str, str], lang: str) -> str:
+def _text(text: str | dict[str, str], lang: str,
+          values: dict[str, str | None] | None = None) -> str:
+    """A text of the pack or a fact base in ``lang``: picked, placeholders filled, typeset."""
     value = i18n.pick(text, lang)
     assert value is not None, "validation guarantees every language"
-    return value
+    if values is not None:
+        value = placeholders.fill(value, values)
+    return typography.typeset(value, lang)
 
 
 def _base_view(base: FactBase, lang: str) -> BaseView:
@@ -412,16 +416,13 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) 
         "subject": i18n.country_name(base.subject, lang),
         "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
     }
-    def filled(text: dict[str, str] | None) -> str | None:
-        return placeholders.fill(_text(text, lang), values) if text else None
-
     return FactView(
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=placeholders.fill(_text(fact.text, lang), values),
-        talking_point=filled(fact.talking_point),
-        if_raised=filled(fact.if_raised),
+        text=_text(fact.text, lang, values),
+        talking_point=_text(fact.talking_point, lang, values) if fact.talking_point else None,
+        if_raised=_text(fact.if_raised, lang, values) if fact.if_raised else None,
         label=_text(fact.label, lang) if fact.label else None,
         section=fact.section,
         date=fact.date,

@@ -1,9 +1,12 @@
-"""The PDF engine: WeasyPrint behind one object, with a sandboxed URL fetcher.
+"""The PDF engine: WeasyPrint behind one object, with its own fonts and a sandboxed fetcher.
 
-One :class:`PdfEngine` per process keeps one ``FontConfiguration`` and the parsed
+One :class:`PdfEngine` per process keeps one font configuration and the parsed
 stylesheets (a fresh ``FontConfiguration`` per document leaks native memory and costs
-10-15 ms). Documents may only load files from the template folders and ``data:`` URIs:
-no network, no other file, no redirect.
+10-15 ms). The font configuration holds the template folders' fonts and nothing of the
+machine's (:class:`OwnFonts`). Documents may only load files from the template folders and
+``data:`` URIs: no network, no other file, no redirect. Before a PDF is written, its pages
+are checked (:mod:`briefgen.pagecheck`): text wider than its line and a character no font
+has are errors naming the fact.
 """
 
 from __future__ import annotations
@@ -12,18 +15,25 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+with warnings.catch_warnings():
+    # WeasyPrint warns on import when the machine has no fonts: briefgen brings its own.
+    warnings.filterwarnings("ignore", "(No fonts configured|FontConfig cannot load)", UserWarning)
+    import weasyprint
+    from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from briefgen.errors import RenderError
+from briefgen import pagecheck
+from briefgen.errors import RenderError, display_path
+from briefgen.fonts import font_files
 
 WEASYPRINT_LOGGER = "weasyprint"
 log = logging.getLogger(__name__)
@@ -34,6 +44,42 @@ def harfbuzz_subset_available() -> bool:
     from weasyprint.text.ffi import harfbuzz_subset
 
     return harfbuzz_subset is not None
+
+
+class OwnFonts(FontConfiguration):  # type: ignore[misc]
+    """WeasyPrint's font configuration with no font but ``fonts``: never the machine's.
+
+    WeasyPrint's own starts from the machine's fontconfig set-up, so a character the
+    templates' fonts lack came from whatever the machine had (DejaVu here, another font
+    there, nothing in a bare container). This one swaps in an empty fontconfig
+    configuration holding only ``fonts``: ``@font-face`` fonts are added to it as usual,
+    and every font file given serves, under its own family name, for the characters the
+    families a stylesheet names lack. Creating one costs a few milliseconds: keep one per
+    process.
+    """
+
+    def __init__(self, fonts: Sequence[Path], display: Callable[[Path], str] = str) -> None:
+        super().__init__()
+        config = _empty_fontconfig()
+        try:
+            for path in fonts:
+                if not fontconfig.FcConfigAppFontAddFile(config, os.fsencode(path)):
+                    raise RenderError(
+                        "not a font file that can be read", display(path),
+                        "remove it from the fonts folder or replace it with a .ttf or .otf file",
+                    )
+            pangoft2.pango_fc_font_map_set_config(
+                ffi.cast("PangoFcFontMap *", self.font_map), config)
+        finally:
+            fontconfig.FcConfigDestroy(config)  # the font map holds its own reference
+        self._config = config  # where WeasyPrint adds the fonts of @font-face rules
+
+
+def _empty_fontconfig() -> Any:
+    """A fontconfig configuration without any font, rule or folder of the machine."""
+    # WeasyPrint does not declare FcConfigCreate; declaring it again is harmless.
+    ffi.cdef("FcConfig * FcConfigCreate (void);", override=True)
+    return fontconfig.FcConfigCreate()
 
 
 class SandboxedFetcher(URLFetcher):  # type: ignore[misc]
@@ -121,8 +167,13 @@ class PdfEngine:
                 "HarfBuzz's subset library (libharfbuzz-subset0) is missing: fonts are subset "
                 "with fontTools, 3x slower, and PDFs are not byte-reproducible. Install it."
             )
-        self.font_config = FontConfiguration()
+        self.font_config = OwnFonts(font_files(self.roots), self._display)
         self._stylesheets: dict[tuple[Path, int], weasyprint.CSS] = {}
+
+    def _display(self, path: Path) -> str:
+        """A template file as a user finds it: ``templates/fonts/x.ttf`` in a project."""
+        root = next(root for root in self.roots if path.is_relative_to(root))
+        return display_path(path, root.parent)
 
     def stylesheet(self, path: Path) -> weasyprint.CSS:
         key = (path, path.stat().st_mtime_ns)
@@ -135,7 +186,7 @@ class PdfEngine:
 
     def layout(self, html: str, base_url: Path, stylesheets: Sequence[Path],
                name: str, extra_css: str = "") -> weasyprint.Document:
-        """Lay ``html`` out (no PDF yet); resource and glyph problems are errors."""
+        """Lay ``html`` out (no PDF yet); a resource that cannot be loaded is an error."""
         fetcher = SandboxedFetcher(self.roots)
         sheets = [self.stylesheet(path) for path in stylesheets]
         if extra_css:
@@ -154,7 +205,13 @@ class PdfEngine:
         return document
 
     def write(self, document: weasyprint.Document, name: str, html: str) -> PdfResult:
-        """The PDF bytes; its identifier is derived from the HTML, so it is reproducible."""
+        """The PDF bytes; its identifier is derived from the HTML, so it is reproducible.
+
+        A page with text wider than its line, or a character no font has, is an error
+        naming the fact: never a document with cut or missing text.
+        """
+        if found := pagecheck.overflows(document):
+            raise pagecheck.overflow_error(found[0], name)
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
         with _weasyprint_log() as log:
             pages = len(document.pages)
@@ -164,22 +221,22 @@ class PdfEngine:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name
                 ) from None
+        if missing := _missing_glyphs(log.records):
+            raise pagecheck.missing_glyph_error(missing, document, name)
         _raise_for(log.records, None, name)
         return PdfResult(data, pages, [r.getMessage() for r in log.records])
+
+
+def _missing_glyphs(records: list[logging.LogRecord]) -> list[str]:
+    """The characters WeasyPrint drew as .notdef (no font has them), once each, in order."""
+    found = (_NOTDEF.search(record.getMessage()) for record in records)
+    return list(dict.fromkeys(chr(int(match.group(2), 16)) for match in found if match))
 
 
 def _raise_for(records: list[logging.LogRecord], fetcher: SandboxedFetcher | None,
                name: str) -> None:
     for record in records:
-        message = record.getMessage()
-        if match := _NOTDEF.search(message):
-            char, code = match.groups()
-            raise RenderError(
-                f"no font has a glyph for {char!r} (U+{code})", name,
-                "remove or replace the character in the fact text, or add a font that has it "
-                "to the templates",
-            )
         if record.levelno >= logging.ERROR:
-            raise RenderError(f"WeasyPrint: {message}", name)
+            raise RenderError(f"WeasyPrint: {record.getMessage()}", name)
     if fetcher and fetcher.refused:
         raise RenderError(f"refused to load {fetcher.refused[0]}", name)

@@ -114,9 +114,9 @@ class InlineExecutor(Executor):
 
 def _warm() -> Any:
     """Import the engines once in the parent, so forked workers start with them loaded."""
-    import weasyprint
+    from briefgen import pdf
 
-    return weasyprint
+    return pdf
 
 
 @contextmanager

@@ -70,7 +70,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
         docx.add_watermark(document, gettext("DRAFT"))
     _finish(document, view, gettext)
     return Rendered(
-        docx.to_bytes(document), None,
+        docx.to_bytes(document, engines.docx.fonts), None,
         tuple(point.fact for point in points),
         tuple(f"{source.base_id}/{source.id}" for source in sources),
         missing_markings(document, view.classification),

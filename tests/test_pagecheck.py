@@ -1,0 +1,119 @@
+"""Long words and numbers: broken to fit, or a build error naming the fact; never cut."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import briefgen
+from tests.conftest import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    ProjectFactory,
+    pdftotext,
+)
+
+LONG_WORD = "x" * 10_000
+NUMBER = "1234567890" * 8  # 80 digits
+A4_WIDTH = 595.28  # pt
+NOTE_MARGIN = 22 / 25.4 * 72  # briefing-note.css: 22 mm on each side
+SHEET_MARGIN = 13 / 25.4 * 72  # fact-sheet.css: 13 mm on each side
+NO_WRAP = "\nbody { overflow-wrap: normal; }\n"  # a project stylesheet that breaks nothing
+
+
+@dataclass(frozen=True)
+class Word:
+    x_min: float
+    x_max: float
+    text: str
+
+
+def words(pdf: Path) -> list[Word]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [Word(float(x0), float(x1), text) for x0, x1, text in re.findall(
+        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
+
+
+def with_fact_text(text: str) -> str:
+    return MINIMAL_BASE.replace("Morocco supports the Coalition.", text)
+
+
+def test_a_10000_character_word_is_broken_within_the_page(make_project: ProjectFactory,
+                                                          tmp_path: Path) -> None:
+    root = make_project(facts={"base.yaml": with_fact_text(f"Morocco {LONG_WORD} supports.")})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    pdf = tmp_path / "meeting" / "en" / "briefing-note.pdf"
+    placed = words(pdf)
+    assert sum(word.text.count("x") for word in placed) == len(LONG_WORD)  # all of it, once
+    assert all(word.x_min >= NOTE_MARGIN - 1 and word.x_max <= A4_WIDTH - NOTE_MARGIN + 1
+               for word in placed), [w for w in placed if w.x_max > A4_WIDTH - NOTE_MARGIN + 1]
+    assert pdftotext(pdf).count("x") == len(LONG_WORD)
+
+
+def test_an_80_digit_number_stays_in_its_column(make_project: ProjectFactory,
+                                                tmp_path: Path) -> None:
+    pack = MINIMAL_PACK.replace("documents: [briefing-note]", "documents: [fact-sheet]")
+    root = make_project(facts={"base.yaml": with_fact_text(f"Morocco trained {NUMBER} agents.")},
+                        packs={"meeting.yaml": pack})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    placed = words(tmp_path / "meeting" / "en" / "fact-sheet.pdf")
+    digits = [word for word in placed if re.fullmatch(r"\d{5,}", word.text)]
+    assert "".join(word.text for word in digits) == NUMBER
+    # Positions come first, in the left column: no digit reaches the middle of the page.
+    assert all(word.x_min >= SHEET_MARGIN - 1 and word.x_max < A4_WIDTH / 2
+               for word in digits), digits
+
+
+def no_wrap_project(make_project: ProjectFactory, text: str, document: str) -> Path:
+    sheet = f"css/{document}.css"
+    css = (REPO / "templates" / sheet).read_text(encoding="utf-8") + NO_WRAP
+    pack = MINIMAL_PACK.replace("documents: [briefing-note]", f"documents: [{document}]")
+    return make_project(facts={"base.yaml": with_fact_text(text)},
+                        packs={"meeting.yaml": pack}, templates={sheet: css})
+
+
+def test_text_past_the_page_edge_is_an_error_naming_the_fact(make_project: ProjectFactory,
+                                                             tmp_path: Path) -> None:
+    root = no_wrap_project(make_project, f"Morocco {LONG_WORD} supports.", "briefing-note")
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    message = str(caught.value)
+    assert ("meeting/en/briefing-note.pdf: text in fact 'f1' of fact base 'base' does not "
+            "fit its line on page 1: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' runs ") in message
+    assert " mm past the edge of the page" in message
+    assert "break the long word or number with spaces, or shorten it" in message
+    assert not (tmp_path / "meeting").exists()
+
+
+def test_text_past_its_column_is_an_error(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = no_wrap_project(make_project, f"Morocco trained {NUMBER} agents.", "fact-sheet")
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    message = str(caught.value)
+    assert "meeting/en/fact-sheet.pdf: text in fact 'f1' of fact base 'base'" in message
+    assert f"'{NUMBER[:30]}…' runs " in message and "past the edge of its column" in message
+
+
+def test_long_text_outside_facts_is_named_as_such(make_project: ProjectFactory,
+                                                  tmp_path: Path) -> None:
+    pack = MINIMAL_PACK.replace("title: {fr: Réunion de test, en: Test meeting}",
+                                f"title: {{fr: Réunion, en: Meeting {LONG_WORD}}}")
+    root = no_wrap_project(make_project, "Morocco supports.", "briefing-note")
+    (root / "packs" / "meeting.yaml").write_text(pack, encoding="utf-8")
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert ("meeting/en/briefing-note.pdf: text outside the facts (the pack's title, purpose "
+            "or sources, or a template) does not fit its line") in str(caught.value)
+
+
+def test_the_demo_has_no_overflow(demo_project: briefgen.Project, tmp_path: Path) -> None:
+    """The check passes on ordinary documents in every language (no false alarm)."""
+    result = briefgen.build(demo_project, out=tmp_path, issued=ISSUED)
+    assert len([doc for doc in result.written if doc.path.suffix == ".pdf"]) == 6
