@@ -236,6 +236,12 @@ def _list_indent(document: Any, style: str) -> None:
         indent = level.find(f"{PPR}/{qn('w:ind')}")
         indent.set(qn("w:left"), str(LIST_INDENT.twips))
         indent.set(qn("w:hanging"), str(LIST_INDENT.twips))
+        if level.find(qn("w:numFmt")).get(qn("w:val")) == "bullet":
+            # A bullet in a shipped face ("•"), not Symbol's private-use one.
+            level.find(qn("w:lvlText")).set(qn("w:val"), "\u2022")
+            fonts = level.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+            for slot in ("ascii", "hAnsi", "cs"):
+                fonts.set(qn(f"w:{slot}"), SANS)
 
 
 # -- Header and footer ---------------------------------------------------------------------

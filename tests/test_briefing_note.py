@@ -41,7 +41,7 @@ def test_french_note_reads_like_the_seed(demo_notes: dict[str, Path]) -> None:
         "MESSAGES CLÉS",  # headings are set in capitals
         "ÉLÉMENTS DE CONTEXTE",
         # The seed's own heading (the base's `sections:`), not the generic one.
-        "Les principes qui ont guidé l'adhésion du Maroc à la Coalition",
+        "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
         "Le Maroc a organisé, le 26 juin 2018 à Skhirat, la 1re réunion régionale",
         "Lancé en 2021",
         "Depuis la précédente réunion (10 juin 2025)",

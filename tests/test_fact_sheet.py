@@ -156,12 +156,12 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
         "Maroc",  # subject, localized
         "Le Maroc et la Coalition mondiale contre Daech",  # fact base title
         "Éléments à jour : mai 2022",
-        "LES PRINCIPES QUI ONT GUIDÉ L'ADHÉSION DU MAROC À LA COALITION",  # the base's heading
+        "LES PRINCIPES QUI ONT GUIDÉ L’ADHÉSION DU MAROC À LA COALITION",  # the base's heading
         "PARTICIPATION ET RÔLES",
         "CHRONOLOGIE",
         "26 juin 2018",  # timeline label at day precision
         "Réunion régionale à Skhirat",  # the fact's own short label, never a cut sentence
-        "Lancement de l'Africa Focus Group",
+        "Lancement de l’Africa Focus Group",
         "[1] [Note sur le Maroc et la Coalition mondiale contre Daech], Marrakech, mai 2022.",
         "Établi le 20 novembre 2026",  # the same label as the note's and the talking points'
         "9 éléments datent de plus de 365 jours",  # the pack's max_age_days

@@ -37,24 +37,24 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_note_lists_both_delegations(demo: Path) -> None:
     text = squash(pdftotext(demo / "fr" / "briefing-note.pdf"))
     assert ("PARTICIPANTS Leur délégation Notre délégation Jane R. Holloway, Coordinatrice "
-            "adjointe pour la lutte contre le terrorisme, Département d'État") in text
+            "adjointe pour la lutte contre le terrorisme, Département d’État") in text
     for expected in ("Youssef El Amrani, Directeur des Affaires africaines",
-                     "Mark T. Ellison, Conseiller pour l'Afrique du Nord",
+                     "Mark T. Ellison, Conseiller pour l’Afrique du Nord",
                      "Salma Bennani, Chargée de mission"):
         assert expected in text, expected
     # The counterpart in the meeting block: name and post, then the country.
     assert ("INTERLOCUTEUR Jane R. Holloway, Coordinatrice adjointe pour la lutte contre le "
-            "terrorisme, Département d'État (États-Unis)") in text
+            "terrorisme, Département d’État (États-Unis)") in text
 
 
 def test_the_counterparts_biography(demo: Path) -> None:
     text = squash(pdftotext(demo / "fr" / "briefing-note.pdf"))
     biography = text.split("BIOGRAPHIES", 1)[1].split("SOURCES", 1)[0]
     assert biography.startswith(" Jane R. Holloway Coordinatrice adjointe pour la lutte contre "
-                                "le terrorisme, Département d'État (États-Unis)")
+                                "le terrorisme, Département d’État (États-Unis)")
     # Posts held, newest first, dated at their precision; then meetings with us; sourced.
     assert ("PARCOURS Coordinatrice adjointe pour la lutte contre le terrorisme depuis "
-            "septembre 2024. [2] Directrice pour l'Afrique au Bureau de la lutte contre le "
+            "septembre 2024. [2] Directrice pour l’Afrique au Bureau de la lutte contre le "
             "terrorisme (2019–2024). [2]") in biography
     assert ("ENTRETIENS PRÉCÉDENTS AVEC NOUS A conduit la délégation américaine aux "
             "consultations de Washington, le 10 juin 2025. [2]") in biography

@@ -101,12 +101,12 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         ["Date", "3–4 décembre 2026"], ["Lieu", "Rabat"],
         ["Interlocuteur", "Jane R. Holloway, Coordinatrice adjointe pour la lutte contre le "
-                          "terrorisme, Département d'État (États-Unis)"],
+                          "terrorisme, Département d’État (États-Unis)"],
     ]
     assert ("Heading 1", "Objet de l'entretien") in paragraphs
     assert styled(demo["fr"], "Heading 1") == [
         "Objet de l'entretien", "Objectifs", "Position",
-        "Les principes qui ont guidé l'adhésion du Maroc à la Coalition",
+        "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
         "Participation et rôles", "Événements", "Si le sujet est évoqué", "Sources",
     ]
     assert styled(demo["fr"], "List Bullet")[0].startswith("Faire le point avec la délégation")
@@ -157,7 +157,7 @@ def test_numbering_is_real_word_numbering(demo: dict[str, Path]) -> None:
 def test_english_labels(demo: dict[str, Path]) -> None:
     paragraphs = body(demo["en"])
     assert paragraphs[0] == ("Document Type", "Talking points · Draft")
-    assert ("Heading 1", "The principles that guided Morocco's accession to the Coalition"
+    assert ("Heading 1", "The principles that guided Morocco’s accession to the Coalition"
             ) in paragraphs
     table = docx.Document(str(demo["en"])).tables[0]
     assert table.rows[0].cells[1].text.replace("\u2009", " ") == "December 3 – 4, 2026"

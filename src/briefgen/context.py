@@ -85,7 +85,8 @@ class FactView:
     @property
     def text_shows_date(self) -> bool:
         """Whether the text already says the fact's date (then nothing prints it again)."""
-        return self.date_label is not None and self.date_label in self.text
+        return self.date_label is not None and " ".join(self.date_label.split()) in " ".join(
+            self.text.split())
 
 
 @dataclass(frozen=True)
