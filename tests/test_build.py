@@ -559,3 +559,24 @@ def test_source_date_epoch_out_of_range(make_project: ProjectFactory, tmp_path: 
     project = briefgen.load_project(make_project(packs={"meeting.yaml": MINIMAL_PACK}))
     with pytest.raises(briefgen.UsageError, match=r"SOURCE_DATE_EPOCH=9999.* is not a time"):
         briefgen.build(project, out=tmp_path)
+
+
+def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cap so low that Pango's allocations fail: GLib aborts the worker (or Python raises
+    MemoryError); either way a located error per document, and the previous pack kept."""
+    from briefgen import workers
+
+    root = make_project()
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    before = snapshot(tmp_path)
+    real = workers.fork_pool
+    monkeypatch.setattr(workers, "fork_pool",
+                        lambda count: real(count, memory_limit=200 * 1024**2))
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True,
+                       jobs=2)
+    assert len(caught.value.errors) == 2
+    assert all("ran out of memory" in str(error) for error in caught.value.errors)
+    assert snapshot(tmp_path) == before
