@@ -170,11 +170,13 @@ def build(
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
     instead when given. Unchanged documents are kept unless ``force``. A document that takes
-    longer than ``time_limit`` seconds to render fails (workers are also capped at
-    4 GiB of memory each). Returns what is in
-    place; if any document failed, :class:`BuildFailed` lists every failure, its
+    longer than ``time_limit`` seconds to render fails (forked workers are also capped at
+    4 GiB of memory each; see the README's security model). Returns what is in place; if
+    any document or pack folder failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
-    output is left untouched.
+    output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
+    an ``out`` that holds the project's folders, and :class:`OutputError` for an output
+    folder that cannot be made, locked or written.
     """
     out_dir = Path(out) if out is not None else project.root / "build"
     planned = plan(project, pack_ids, languages)
@@ -182,28 +184,31 @@ def build(
     templates = Templates(project.templates)
     tasks = _tasks(project, planned, templates, issued)
     _make_out(out_dir)
+    notify = progress or (lambda _: None)
     with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
-        packs = sorted({t.job.pack_id for t in tasks})
-        for pack in packs:
-            recover(out_dir / pack)
-        previous = {pack: read_manifest(out_dir / pack) for pack in packs}
+        previous = _previous(out_dir, tasks)
         fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
         blocked = _check_folders(out_dir, tasks)
-        stale = [t for t in tasks if (force or fresh[t.job] is None)
-                 and t.job.pack_id not in blocked]
-        notify = progress or (lambda _: None)
-        for task in tasks:
-            if not (force or fresh[task.job] is None):
+        writable = [t for t in tasks if t.job.pack_id not in blocked]
+        stale = [t for t in writable if force or fresh[t.job] is None]
+        for task in writable:
+            if task not in stale:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
         rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
                                    time_limit)
-        errors += blocked.values()
-        writable = [t for t in tasks if t.job.pack_id not in blocked]
         written = _write_packs(out_dir, writable, rendered, fresh, previous, errors)
     result = BuildResult(tuple(written))
-    if errors:
-        raise BuildFailed(errors, result)
+    if errors or blocked:
+        raise BuildFailed([*blocked.values(), *errors], result)
     return result
+
+
+def _previous(out_dir: Path, tasks: list[_Task]) -> dict[str, Manifest]:
+    """Each pack's manifest from the last build, after undoing what a killed build left."""
+    packs = sorted({t.job.pack_id for t in tasks})
+    for pack in packs:
+        recover(out_dir / pack)
+    return {pack: read_manifest(out_dir / pack) for pack in packs}
 
 
 _PROJECT_FOLDERS = ("facts", "packs", "templates")

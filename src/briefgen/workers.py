@@ -99,10 +99,23 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
             "look for a runaway input: thousands of facts or an enormous text",
         ) from None
     except MemoryError:
-        raise RenderError("rendering ran out of memory and was stopped", name,
-                          "look for a runaway input: thousands of facts or an enormous text",
-                          ) from None
+        raise _out_of_memory(name) from None
+    except SystemError:
+        # C code that fails to allocate under the address-space cap may return an error
+        # without setting MemoryError: in a capped worker that is what it means.
+        if not _memory_capped():
+            raise
+        raise _out_of_memory(name) from None
     return rendered, time.perf_counter() - started
+
+
+def _out_of_memory(name: str) -> RenderError:
+    return RenderError("rendering ran out of memory and was stopped", name,
+                       "look for a runaway input: thousands of facts or an enormous text")
+
+
+def _memory_capped() -> bool:
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
 
 
 @contextmanager
