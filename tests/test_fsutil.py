@@ -179,3 +179,26 @@ def test_lock_refuses_a_link_and_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a folder"), \
             fsutil.file_lock(tmp_path / "dir.lock"):
         pass
+
+
+def test_a_failed_second_rename_puts_the_old_folder_back(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    pack = tmp_path / "pack"
+    fsutil.replace_folder(pack, {Path("a"): b"1"}, "build/pack")
+    monkeypatch.setattr(fsutil, "_exchange", lambda first, second: False)
+    real = Path.rename
+    calls: list[Path] = []
+
+    def failing(self: Path, target: Path) -> Path:
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    with pytest.raises(OutputError, match="cannot write the pack: Input/output error"):
+        fsutil.replace_folder(pack, {Path("a"): b"2"}, "build/pack")
+    assert tree(pack) == {"a": b"1"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]

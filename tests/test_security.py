@@ -261,3 +261,16 @@ def test_css_font_face_outside_the_templates_is_a_render_error(
                               "not be loaded: refused to load file:///")
     assert "outside the template folders" in message
     assert not (tmp_path / "meeting").exists()
+
+
+def test_a_catalog_folder_linked_out_of_templates_is_refused(make_project: ProjectFactory,
+                                                            tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "locale"
+    outside.mkdir(parents=True)
+    root = make_project(templates={"css/.keep": ""})
+    (root / "templates" / "locale").symlink_to(outside)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    assert str(caught.value.errors[0]).startswith(
+        "templates/locale: the template folder is a link to a folder outside the template "
+        "folder")

@@ -263,7 +263,11 @@ def _swap(staging: Path, folder: Path) -> None:
     elif not _exchange(staging, folder):
         aside = staging.with_name(staging.name.removesuffix(".new") + ".old")
         folder.rename(aside)
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:
+            aside.rename(folder)
+            raise
         _remove(aside)
     _fsync_dir(folder.parent)
 

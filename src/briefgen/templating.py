@@ -88,6 +88,10 @@ class Templates:
     def find_dir(self, name: str) -> Path:
         for root in self.roots:
             if (root / name).is_dir():
+                if inside(root / name, root) is None:
+                    raise RenderError("the template folder is a link to a folder outside the "
+                                      "template folder", f"{root.name}/{name}",
+                                      "copy the folder there instead of linking it")
                 return root / name
         return self.default / name
 

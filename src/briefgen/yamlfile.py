@@ -48,11 +48,15 @@ class _Composer(Composer):
     """Counts values and nesting as it composes: a file too big or too deep is refused at
     the first value over the limit, before Python's recursion limit or the memory runs out."""
 
-    display = ""
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader=loader)
+        self.display = ""  # the file, as errors name it
+        self.values = 0
+        self.nesting = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        self.values = getattr(self, "values", 0) + 1
-        self.nesting = getattr(self, "nesting", 0) + 1
+        self.values += 1
+        self.nesting += 1
         if self.values > MAX_NODES or self.nesting > MAX_DEPTH:
             raise self._too_much()
         try:
