@@ -170,7 +170,7 @@ def _yaml_error(error: MarkedYAMLError, display: str) -> LocatedError:
     if "duplicate key" in problem:
         problem = problem.replace("found duplicate key", "duplicate key")
         hint = "each key may appear once in a mapping: remove or rename one of them"
-    return LocatedError(problem, Location(display, line), hint)
+    return LocatedError(excerpt(problem, 200), Location(display, line), hint)
 
 
 _PLAIN_TAGS = {
