@@ -60,15 +60,19 @@ ProjectFactory = Callable[..., Path]
 
 
 @pytest.fixture
-def make_project(tmp_path: Path) -> ProjectFactory:
-    """Write a small project: ``make_project(facts={"base.yaml": text}, packs={...})``."""
+def make_project(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
+    """Write a small project: ``make_project(facts={"base.yaml": text}, packs={...})``.
+
+    The project is not under the test's ``tmp_path``, so tests may build into ``tmp_path``
+    (briefgen refuses an output folder that contains the project's facts/ or packs/).
+    """
+    root = tmp_path_factory.mktemp("project")
 
     def make(
         facts: dict[str, str] | None = None,
         packs: dict[str, str] | None = None,
         templates: dict[str, str | bytes] | None = None,
     ) -> Path:
-        root = tmp_path / "project"
         for folder, files in (("facts", facts), ("packs", packs)):
             default = {"base.yaml": MINIMAL_BASE} if folder == "facts" else {
                 "meeting.yaml": MINIMAL_PACK

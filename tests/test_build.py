@@ -6,18 +6,24 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
 import briefgen
 from briefgen import fsutil
 from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+
+T = TypeVar("T")
 
 TWO_PACKS = {
     "a.yaml": MINIMAL_PACK.replace("id: meeting", "id: pack-a") + "tags: [a]\n",
@@ -117,19 +123,22 @@ def test_failed_write_keeps_the_previous_pack(make_project: ProjectFactory, tmp_
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     before = snapshot(tmp_path)
     calls = {"n": 0}
-    real_stage = fsutil._stage
+    real_write = fsutil._write_new
 
-    def full_disk(path: Path, data: bytes) -> str:
+    def full_disk(folder: Path, relative: Path, data: bytes) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_stage(path, data)
+        real_write(folder, relative, data)
 
-    monkeypatch.setattr(fsutil, "_stage", full_disk)
-    with pytest.raises(OSError, match="No space left"):
-        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True,
-                       languages=None)
-    assert snapshot(tmp_path) == before  # byte-identical, and no temporary file left
+    monkeypatch.setattr(fsutil, "_write_new", full_disk)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{tmp_path / 'meeting'}: cannot write the pack: No space left on device — free some "
+        "space, then build again"]
+    assert snapshot(tmp_path) == before  # byte-identical, and no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".briefgen.lock", "meeting"]
 
 
 def test_interrupted_render_writes_nothing(make_project: ProjectFactory, tmp_path: Path,
@@ -157,13 +166,12 @@ def test_interrupted_render_writes_nothing(make_project: ProjectFactory, tmp_pat
 KILL_SCRIPT = """
 import datetime, sys, time, briefgen
 from briefgen import fsutil
-real = fsutil._stage
-def slow(path, data):
-    name = real(path, data)
+real = fsutil._write_new
+def slow(*args):
+    real(*args)
     print("staged", flush=True)
     time.sleep(30)
-    return name
-fsutil._stage = slow
+fsutil._write_new = slow
 project = briefgen.load_project(sys.argv[1])
 briefgen.build(project, out=sys.argv[2], issued=datetime.date(2026, 11, 20), force=True)
 """
@@ -180,11 +188,152 @@ def test_killed_build_keeps_the_previous_pack(make_project: ProjectFactory,
         assert process.stdout.readline().strip() == "staged"
         process.send_signal(signal.SIGKILL)
         process.wait()
-    leftovers = [p for p in tmp_path.rglob(".*.tmp")]
-    assert leftovers, "the kill should have left a staged temporary file"
-    assert {k: v for k, v in snapshot(tmp_path).items() if not k.endswith(".tmp")} == before
+    [leftover] = [p.name for p in tmp_path.iterdir() if p.name.startswith(".briefgen-")]
+    assert leftover.startswith(".briefgen-meeting.") and leftover.endswith(".new")
+    assert snapshot(tmp_path / "meeting") == {
+        k.removeprefix("meeting/"): v for k, v in before.items()}
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     assert snapshot(tmp_path) == before  # the next build cleans up
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".briefgen.lock", "meeting"]
+
+
+# -- Killed at every rename, with inputs that change every document -------------------------
+
+RENAMES = ("rename", "renameat", "renameat2")
+BUILD_SCRIPT_STRACED = """
+import datetime, os, sys, briefgen
+from briefgen import fsutil
+if os.environ.get("NO_EXCHANGE"):
+    fsutil._exchange = lambda first, second: False
+briefgen.build(briefgen.load_project(sys.argv[1]), out=sys.argv[2],
+               issued=datetime.date(2026, 11, 20))
+"""
+
+
+def build_killed_at(syscall: str, count: int, root: Path, out: Path, exchange: bool) -> bool:
+    """Build with the process killed (SIGKILL) on entering its ``count``-th ``syscall``;
+    True if it was killed, False if the build ended first."""
+    env = {"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1",
+           **({} if exchange else {"NO_EXCHANGE": "1"})}
+    result = subprocess.run(
+        ["strace", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+         "-e", f"inject={syscall}:signal=KILL:when={count}",
+         sys.executable, "-c", BUILD_SCRIPT_STRACED, str(root), str(out)],
+        env=env, capture_output=True, text=True, check=False)
+    assert result.returncode in (0, -signal.SIGKILL, 128 + signal.SIGKILL), result.stderr
+    return result.returncode != 0
+
+
+def pack_states(folder: Path) -> dict[str, dict[str, str]]:
+    return {pack.name: snapshot(pack) for pack in sorted(folder.iterdir())
+            if pack.is_dir() and not pack.name.startswith(".")}
+
+
+def pack_folder(out: Path, name: str) -> Path:
+    """Where a reader finds pack ``name``; a pack set aside between two renames counts as
+    what the next build puts back."""
+    if (out / name).exists():
+        return out / name
+    [aside] = out.glob(f".briefgen-{name}.*.old")
+    return aside
+
+
+def assert_consistent(pack: dict[str, str], folder: Path) -> None:
+    """The manifest describes exactly the documents beside it."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {d["path"]: d["sha256"] for d in manifest["documents"]} == {
+        k: v for k, v in pack.items() if k != "manifest.json"}
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
+def test_no_pack_is_torn_at_any_kill_point(make_project: ProjectFactory, tmp_path: Path,
+                                           exchange: bool) -> None:
+    root = make_project(facts={"base.yaml": TAGGED_BASE}, packs=TWO_PACKS)
+    old_out = tmp_path / "old"
+    briefgen.build(briefgen.load_project(root), out=old_out, issued=ISSUED)
+    base = root / "facts" / "base.yaml"  # change what every document shows
+    base.write_text(base.read_text().replace("Morocco supports", "Morocco backs")
+                    .replace("Le Maroc soutient", "Le Maroc appuie")
+                    .replace("Meeting on", "A meeting on").replace("Réunion le", "Rencontre le"))
+    new_out = tmp_path / "new"
+    briefgen.build(briefgen.load_project(root), out=new_out, issued=ISSUED)
+    old, new = pack_states(old_out), pack_states(new_out)
+    assert all(old[pack][doc] != new[pack][doc] for pack in old for doc in old[pack])
+    kill_points = 0
+    for syscall in RENAMES:
+        for count in range(1, 20):
+            out = tmp_path / f"{syscall}-{count}"
+            shutil.copytree(old_out, out, symlinks=True)
+            if not build_killed_at(syscall, count, root, out, exchange):
+                assert pack_states(out) == new
+                break
+            kill_points += 1
+            for name in old:
+                state = snapshot(pack_folder(out, name))
+                assert state in (old[name], new[name]), f"{name} torn at {syscall} #{count}"
+                assert_consistent(state, pack_folder(out, name))
+            briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+            assert pack_states(out) == new
+            assert sorted(p.name for p in out.iterdir()) == [".briefgen.lock", "pack-a",
+                                                             "pack-b"]
+    assert kill_points >= (2 if exchange else 4)  # one swap per pack, or two renames each
+
+
+def test_full_disk_leaves_the_previous_pack_cli(make_project: ProjectFactory,
+                                                tmp_path: Path) -> None:
+    """ENOSPC from the file system (injected on the first flush of the new pack)."""
+    root = make_project()
+    briefgen.build(briefgen.load_project(root), out=root / "build", issued=ISSUED)
+    before = snapshot(root / "build")
+    base = root / "facts" / "base.yaml"
+    base.write_text(base.read_text().replace("Morocco supports", "Morocco backs"))
+    result = subprocess.run(
+        ["strace", "-qq", "-o", "/dev/null", "-e", "trace=fsync",
+         "-e", "inject=fsync:error=ENOSPC:when=1",
+         sys.executable, "-m", "briefgen", "build"],
+        cwd=root, env={"PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": "1795132800"},
+        capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert ("build/meeting: cannot write the pack: No space left on device — free some "
+            "space, then build again") in [line.strip() for line in result.stderr.splitlines()]
+    assert snapshot(root / "build") == before
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".briefgen.lock", "meeting"]
+
+
+def read_only(folder: Path, command: list[str]) -> list[str]:
+    """``command`` run with ``folder`` read-only: a read-only bind mount in a private mount
+    namespace as root, permissions otherwise."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return command
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    return ["unshare", "-rm", "sh", "-c", script, str(folder), *command]
+
+
+@pytest.mark.parametrize("existing", [True, False], ids=["previous-pack", "empty"])
+def test_read_only_out_is_one_clear_line(make_project: ProjectFactory, tmp_path: Path,
+                                         existing: bool) -> None:
+    root = make_project()
+    out = tmp_path / "out"
+    out.mkdir()
+    if existing:
+        briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+        base = root / "facts" / "base.yaml"
+        base.write_text(base.read_text().replace("Morocco supports", "Morocco backs"))
+    before = snapshot(out)
+    command = [sys.executable, "-m", "briefgen", "build", "--out", str(out)]
+    result = subprocess.run(read_only(out, command), cwd=root, capture_output=True, text=True,
+                            env={"PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": "1795132800"},
+                            check=False)
+    out.chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines()[-1].endswith(
+        "cannot write the output folder: Read-only file system — build with --out into a "
+        "writable folder") or "Permission denied" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "rendered" not in result.stdout  # refused before anything is rendered
+    assert snapshot(out) == before
 
 
 def test_concurrent_builds_serialize(make_project: ProjectFactory, tmp_path: Path) -> None:
@@ -242,3 +391,192 @@ def test_any_executor_dask(make_project: ProjectFactory, tmp_path: Path) -> None
         result = briefgen.build(project, out=tmp_path / "dask", issued=ISSUED,
                                 executor=client.get_executor())
     assert [d.sha256 for d in result.written] == [d.sha256 for d in serial.written]
+
+
+# -- The output folder: nothing outside it touched, nothing of the user's removed -----------
+
+
+def test_users_temporary_files_are_never_removed(make_project: ProjectFactory,
+                                                 tmp_path: Path) -> None:
+    root = make_project()
+    drafts = [tmp_path / ".draft.tmp", tmp_path / "docs" / ".notes.tmp",
+              tmp_path / ".git" / ".index.tmp", tmp_path / "meeting" / "fr" / ".mine.tmp",
+              tmp_path / "meeting" / ".briefing-note.pdf.abc.tmp"]
+    for draft in drafts:
+        draft.parent.mkdir(parents=True, exist_ok=True)
+        draft.write_text("a user's file")
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    base = root / "facts" / "base.yaml"
+    base.write_text(base.read_text().replace("Morocco supports", "Morocco backs"))
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert all(draft.read_text() == "a user's file" for draft in drafts)
+
+
+@pytest.mark.parametrize("out", [".", "..", "facts", "packs/x", "templates"])
+def test_out_must_not_hold_or_be_in_the_project_folders(make_project: ProjectFactory,
+                                                        out: str) -> None:
+    root = make_project(templates={"css/x.css": "p {}"})
+    with pytest.raises(briefgen.UsageError, match=r"the output folder .* the project's") as caught:
+        briefgen.build(briefgen.load_project(root), out=root / out, issued=ISSUED)
+    assert "build into a folder of its own" in str(caught.value)
+    assert sorted(p.name for p in root.iterdir()) == ["facts", "packs", "templates"]
+
+
+def test_symlinked_lock_and_pack_folder_are_refused(make_project: ProjectFactory,
+                                                    tmp_path: Path) -> None:
+    project = briefgen.load_project(make_project())
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".briefgen.lock").symlink_to(victim / "planted")
+    with pytest.raises(briefgen.BriefgenError, match=r"briefgen\.lock: is a symbolic link"):
+        briefgen.build(project, out=out, issued=ISSUED)
+    (out / ".briefgen.lock").unlink()
+    (out / "meeting").symlink_to(victim)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(project, out=out, issued=ISSUED)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{out / 'meeting'}: is a symbolic link; briefgen writes packs only into real folders "
+        "— remove the link (or build into the folder it points to)"]
+    assert list(victim.iterdir()) == []
+    assert (out / "meeting").is_symlink()
+
+
+def test_output_paths_in_the_way_are_one_line_each(make_project: ProjectFactory,
+                                                  tmp_path: Path) -> None:
+    project = briefgen.load_project(make_project())
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(briefgen.BriefgenError) as caught:
+        briefgen.build(project, out=tmp_path / "file" / "out", issued=ISSUED)
+    assert str(caught.value) == (f"{tmp_path}/file/out: cannot make the output folder: Not a "
+                                 "directory — a file is in the way: move it, or build with "
+                                 "--out elsewhere")
+    (tmp_path / "out" / ".briefgen.lock").mkdir(parents=True)
+    with pytest.raises(briefgen.BriefgenError, match=r"briefgen\.lock: is a folder"):
+        briefgen.build(project, out=tmp_path / "out", issued=ISSUED)
+    (tmp_path / "out" / ".briefgen.lock").rmdir()
+    (tmp_path / "out" / "meeting" / "fr" / "briefing-note.pdf").mkdir(parents=True)
+    (tmp_path / "out" / "meeting" / "fr" / "briefing-note.pdf" / "mine").write_text("x")
+    progress: list[briefgen.Progress] = []
+    with pytest.raises(briefgen.BuildFailed) as failed:
+        briefgen.build(project, out=tmp_path / "out", issued=ISSUED, progress=progress.append)
+    assert [str(e) for e in failed.value.errors] == [
+        f"{tmp_path}/out/meeting/fr/briefing-note.pdf: is a folder where briefgen writes a "
+        "file — move the folder away"]
+    assert not [p for p in progress if p.status == "started"]  # found before rendering
+    assert (tmp_path / "out" / "meeting" / "fr" / "briefing-note.pdf" / "mine").exists()
+
+
+CLI_ENV = {"SOURCE_DATE_EPOCH": "1795132800"}
+
+
+@pytest.mark.parametrize("layout", ["parent-is-a-file", "lock-is-a-folder", "doc-is-a-folder"])
+def test_output_paths_in_the_way_cli(make_project: ProjectFactory, layout: str) -> None:
+    root = make_project()
+    if layout == "parent-is-a-file":
+        (root / "build").write_text("x")
+        expected = "build: is a file, or a path through a file"
+    elif layout == "lock-is-a-folder":
+        (root / "build" / ".briefgen.lock").mkdir(parents=True)
+        expected = "build/.briefgen.lock: is a folder"
+    else:
+        (root / "build" / "meeting" / "en" / "briefing-note.pdf").mkdir(parents=True)
+        expected = "build/meeting/en/briefing-note.pdf: is a folder where briefgen writes a file"
+    result = subprocess.run([sys.executable, "-m", "briefgen", "build"], cwd=root,
+                            env={"PATH": os.environ["PATH"], **CLI_ENV}, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert any(line.strip().startswith(expected) for line in result.stderr.splitlines()), \
+        result.stderr
+
+
+def test_a_dead_worker_fails_its_documents_cleanly(make_project: ProjectFactory, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed by the system (the OOM killer, or an abort in a native library
+    over the memory cap) is a located error, not a BrokenProcessPool traceback."""
+    root = make_project(facts={"base.yaml": TAGGED_BASE}, packs=TWO_PACKS)
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    before = snapshot(tmp_path)
+    from briefgen.documents import briefing_note
+
+    real = briefing_note.render
+
+    def killed(view: object, engines: object) -> object:
+        if getattr(view, "id", "") == "pack-a":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(view, engines)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(briefing_note, "render", killed)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True,
+                       jobs=2)
+    messages = [str(error) for error in caught.value.errors]
+    assert messages and all("the worker process stopped abruptly" in m for m in messages)
+    assert any(m.startswith("pack-a/") for m in messages)
+    assert snapshot(tmp_path / "pack-a") == {
+        k.removeprefix("pack-a/"): v for k, v in before.items() if k.startswith("pack-a/")}
+
+
+class HidingExecutor(Executor):
+    """Runs tasks where the project's templates/ cannot be seen, like a Dask worker on
+    another machine."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        hidden = self.templates.with_name("templates-elsewhere")
+        self.templates.rename(hidden)
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        finally:
+            hidden.rename(self.templates)
+        return future
+
+
+def test_workers_that_see_other_templates_fail_loudly(make_project: ProjectFactory,
+                                                     tmp_path: Path) -> None:
+    css = (Path(briefgen.__file__).parents[2] / "templates/css/briefing-note.css").read_text()
+    root = make_project(templates={"css/briefing-note.css": css + "\nh1 { color: red }\n"})
+    project = briefgen.load_project(root)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(project, out=tmp_path, issued=ISSUED,
+                       executor=HidingExecutor(root / "templates"))
+    assert len(caught.value.errors) == 2
+    assert "this worker sees other templates or another briefgen than the build" in str(
+        caught.value)
+    assert not (tmp_path / "meeting").exists()  # no manifest records an input hash falsely
+
+
+def test_source_date_epoch_out_of_range(make_project: ProjectFactory, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "9" * 30)
+    project = briefgen.load_project(make_project(packs={"meeting.yaml": MINIMAL_PACK}))
+    with pytest.raises(briefgen.UsageError, match=r"SOURCE_DATE_EPOCH=9999.* is not a time"):
+        briefgen.build(project, out=tmp_path)
+
+
+def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cap so low that Pango's allocations fail: GLib aborts the worker (or Python raises
+    MemoryError); either way a located error per document, and the previous pack kept."""
+    from briefgen import workers
+
+    root = make_project()
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    before = snapshot(tmp_path)
+    real = workers.fork_pool
+    monkeypatch.setattr(workers, "fork_pool",
+                        lambda count: real(count, memory_limit=200 * 1024**2))
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True,
+                       jobs=2)
+    assert len(caught.value.errors) == 2
+    assert all("ran out of memory" in str(error) for error in caught.value.errors)
+    assert snapshot(tmp_path) == before

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import briefgen
 from briefgen.check import Report, as_github, as_json, as_text, check
 from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
@@ -160,3 +161,37 @@ def test_timeline_caption_needs_a_short_label(make_project: ProjectFactory) -> N
     report = check(make_project(facts={"base.yaml": labelled}), today=TODAY)
     [finding] = [f for f in report.findings if f.code == "timeline-caption"]
     assert finding.message == "'label' is longer than 40 characters in en"
+
+
+def test_a_tag_no_fact_carries_is_an_error(make_project: ProjectFactory, tmp_path: Path) -> None:
+    base = MINIMAL_BASE.replace("    kind: position\n", "    kind: position\n    tags: [africa]\n")
+    root = make_project(facts={"base.yaml": base},
+                        packs={"meeting.yaml": MINIMAL_PACK + "tags: [africa, afrika]\n"})
+    report = briefgen.check(root, today=TODAY)
+    [error] = report.errors
+    assert (error.file, error.line, error.message) == (
+        "packs/meeting.yaml", 10, "no fact carries the tag 'afrika'")
+    assert error.hint == "use one of the tags of fact bases base: africa"
+    with pytest.raises(briefgen.ValidationFailed):  # and the build refuses it too
+        briefgen.load_project(root)
+
+
+def test_scaffold_placeholders_are_reported_until_replaced(tmp_path: Path) -> None:
+    from briefgen.scaffold import init_project, new_pack
+
+    init_project(tmp_path, today=TODAY)
+    path = new_pack(briefgen.load_project(tmp_path), "next", today=TODAY)
+    report = briefgen.check(tmp_path, ["next"], today=TODAY)
+    unfilled = [f for f in report.findings if f.code == "unfilled"]
+    assert [(f.line, f.message.split(" still")[0]) for f in unfilled] == [
+        (4, "'meeting.title.en'"), (4, "'meeting.title.fr'"), (6, "'meeting.place.en'"),
+        (6, "'meeting.place.fr'"), (7, "'purpose.en'"), (7, "'purpose.fr'")]
+    assert report.failed(strict=True)
+    text = path.read_text()
+    for old, new in [("TODO: TITLE OF THE MEETING", "Joint commission"),
+                     ("TODO: PLACE", "Rabat"), ("TODO: WHY THE MINISTER MEETS", "To agree")]:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
+    report = briefgen.check(tmp_path, ["next"], today=TODAY)
+    assert not [f for f in report.findings if f.code == "unfilled"]

@@ -68,3 +68,41 @@ def test_missing_project_folder(tmp_path: Path) -> None:
     result = briefgen("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "no such project folder" in result.stdout
+
+
+CRASHING = """
+import sys
+import briefgen.cli
+
+def crash(*args, **kwargs):
+    raise RuntimeError("unexpected\\x1b[31m state")
+
+briefgen.cli.build = crash
+sys.argv = ["briefgen", *sys.argv[1:]]
+briefgen.cli.main()
+"""
+
+
+def test_unexpected_exception_is_an_internal_error_line(make_project: ProjectFactory) -> None:
+    root = make_project()
+    quiet = subprocess.run([sys.executable, "-c", CRASHING, "build"], cwd=root,
+                           capture_output=True, text=True, check=False)
+    assert quiet.returncode == 1
+    assert quiet.stderr.splitlines() == [
+        "internal error: RuntimeError: unexpected\\u001B[31m state",
+        f"This is a bug in briefgen {version()}: please report it with the command you ran "
+        "and the traceback `briefgen -v ...` shows.",
+    ]
+    verbose = subprocess.run([sys.executable, "-c", CRASHING, "-v", "build"], cwd=root,
+                             capture_output=True, text=True, check=False)
+    assert verbose.returncode == 1
+    assert verbose.stderr.startswith("Traceback (most recent call last):")
+    assert "in crash" in verbose.stderr
+    assert verbose.stderr.splitlines()[-2] == (
+        "internal error: RuntimeError: unexpected\\u001B[31m state")
+
+
+def version() -> str:
+    import briefgen
+
+    return briefgen.__version__

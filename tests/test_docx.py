@@ -161,6 +161,62 @@ def test_doctype_or_entity_is_refused(tmp_path: Path, declaration: bytes) -> Non
     assert "save the template again" in str(caught.value)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8"])
+def test_doctype_in_any_encoding_is_refused(tmp_path: Path, encoding: str) -> None:
+    """A custom XML part in UTF-16 declaring an external entity (copied into every output
+    DOCX before): lxml reads its encoding, so the DOCTYPE cannot hide."""
+    bom = "\ufeff" if encoding == "utf-16-le" else ""
+    part = (f'{bom}<?xml version="1.0" encoding="{encoding.upper()}"?>'
+            '<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>').encode(encoding)
+    data = rezip(template_bytes("x"), {"customXml/item1.xml": part})
+    with pytest.raises(RenderError, match=r"customXml/item1\.xml declares a DOCTYPE or ENTITY"):
+        docx_engine(tmp_path, data).render("t.docx", "en", {})
+
+
+def test_a_part_that_is_not_xml_is_refused(tmp_path: Path) -> None:
+    data = rezip(template_bytes("x"), {"word/footnotes.xml": b"<w:footnotes><w:p>"})
+    with pytest.raises(RenderError, match=r"word/footnotes\.xml is not well-formed XML"):
+        docx_engine(tmp_path, data).render("t.docx", "en", {})
+
+
+EXTERNAL_IMAGE = (
+    b'<Relationship Id="rId99" TargetMode="External" Target="http://127.0.0.1:9/logo.png" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>')
+ATTACHED_TEMPLATE = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+    b'"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'attachedTemplate" Target="http://example.org/t.dotm" TargetMode="External"/>'
+    b'</Relationships>')
+
+
+def test_external_relationships_are_refused(tmp_path: Path) -> None:
+    data = template_bytes("x")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        rels = package.read("word/_rels/document.xml.rels")
+    linked = rezip(data, {"word/_rels/document.xml.rels":
+                          rels.replace(b"</Relationships>", EXTERNAL_IMAGE + b"</Relationships>")})
+    with pytest.raises(RenderError) as caught:
+        docx_engine(tmp_path, linked).render("t.docx", "en", {})
+    assert str(caught.value).startswith(
+        "templates/t.docx: the Word template's part word/_rels/document.xml.rels links to an "
+        "external image (http://127.0.0.1:9/logo.png), which Word would fetch")
+    attached = rezip(data, {"word/_rels/settings.xml.rels": ATTACHED_TEMPLATE})
+    with pytest.raises(RenderError, match="external attachedTemplate"):
+        docx_engine(tmp_path, attached).render("t.docx", "en", {})
+
+
+def test_hyperlinks_are_kept(tmp_path: Path) -> None:
+    data = template_bytes("x")
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        rels = package.read("word/_rels/document.xml.rels")
+    link = EXTERNAL_IMAGE.replace(b"/image", b"/hyperlink").replace(b"logo.png", b"about")
+    data = rezip(data, {"word/_rels/document.xml.rels":
+                        rels.replace(b"</Relationships>", link + b"</Relationships>")})
+    document = docx_engine(tmp_path, data).render("t.docx", "en", {"marking": ""})
+    assert "http://127.0.0.1:9/about" in [r.target_ref for r in document.part.rels.values()]
+
+
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     bomb = rezip(template_bytes("x"), {"word/media/image1.png": bytes(20 * 1024**2)})
     with pytest.raises(RenderError, match="zip bomb"):

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import briefgen
+from briefgen.errors import excerpt
 from briefgen.model import PartialDate
 from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
@@ -173,3 +180,166 @@ def test_alias_bomb_is_refused(make_project: ProjectFactory) -> None:
     base = MINIMAL_BASE + "\n".join(lines) + "\n"
     [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
     assert "aliases expand to more than" in error
+
+
+# -- Files that are not what they should be: refused without being read or echoed ----------
+
+
+def test_a_link_out_of_the_project_is_refused_unread(make_project: ProjectFactory,
+                                                     tmp_path: Path) -> None:
+    secret = tmp_path / "shadow"
+    secret.write_text("root:*:19000:0:99999:7:::\n")
+    root = make_project()
+    (root / "facts" / "x.yaml").symlink_to(secret)
+    errors = errors_for_root(root)
+    assert "facts/x.yaml: the file is a symbolic link to a file outside the project — put the " \
+           "file itself here, not a link" in errors
+    assert not any("root:" in error for error in errors)
+
+
+def test_a_link_inside_the_project_is_read(make_project: ProjectFactory) -> None:
+    root = make_project(facts={})
+    (root / "shared").mkdir()
+    (root / "shared" / "base.yaml").write_text(MINIMAL_BASE)
+    (root / "facts" / "base.yaml").symlink_to(root / "shared" / "base.yaml")
+    assert "base" in briefgen.load_project(root).bases
+
+
+def load_in_subprocess(root: Path) -> subprocess.CompletedProcess[str]:
+    """``briefgen check`` in a process with 1 GiB of memory and 30 s: reading a device or
+    blocking on a FIFO shows as a failure, not as a hung or swapping test run."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+    return subprocess.run([sys.executable, "-m", "briefgen", "check"], cwd=root,
+                          capture_output=True, text=True, timeout=30, preexec_fn=limit,
+                          check=False)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_special_files_are_refused_without_reading(make_project: ProjectFactory,
+                                                   kind: str) -> None:
+    root = make_project()
+    path = root / "facts" / "x.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        path.mkdir()
+    result = load_in_subprocess(root)
+    assert result.returncode == 1
+    expected = ("the file is a symbolic link to a file outside the project" if kind == "dev-zero"
+                else "not a regular file (a folder, FIFO, device or socket)")
+    assert expected in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_deep_nesting_is_a_located_error(make_project: ProjectFactory) -> None:
+    base = MINIMAL_BASE + "x: " + "[" * 1000 + "\n"
+    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
+    assert error.startswith("facts/base.yaml:19: the YAML is nested more than 50 levels deep")
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    (b"\x1b", "U+001B"), (b"\x7f", "U+007F"), ("\u009b".encode(), "U+009B"),
+    ("\uffff".encode(), "U+FFFF"),
+])
+def test_raw_control_bytes_have_a_line(make_project: ProjectFactory, raw: bytes,
+                                       code: str) -> None:
+    root = make_project()
+    path = root / "facts" / "base.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Morocco supports", b"Mor" + raw + b"occo"))
+    errors = errors_for_root(root)
+    assert f"facts/base.yaml:11: the character {code} is not allowed in the file — remove it " \
+           "(it was probably pasted)" in errors
+
+
+def test_a_huge_file_is_stopped_early_with_a_size_message(make_project: ProjectFactory) -> None:
+    facts = "".join(f"  - {{id: g{i}, kind: role, text: {{fr: a, en: b}}}}\n"
+                    for i in range(100_000))
+    [error] = [e for e in errors_for(make_project, base=MINIMAL_BASE + facts)
+               if e.startswith("facts/")]
+    assert "the file holds more than 100000 values; reading stopped here" in error
+    assert "split it into several fact bases" in error
+    assert "aliases" not in error
+    line = int(error.split(":")[1])
+    assert line < 20_000  # stopped a fifth of the way through the file
+
+
+def test_a_file_over_the_size_limit_is_not_read_whole(make_project: ProjectFactory,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import fsutil, yamlfile
+
+    read: list[int] = []
+    real = fsutil.read_regular
+
+    def counted(path: Path, limit: int) -> bytes:
+        data = real(path, limit)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(yamlfile, "read_regular", counted)
+    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 1000)
+    base = MINIMAL_BASE + "# " + "x" * 100_000 + "\n"
+    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
+    assert error.startswith("facts/base.yaml: the file is larger than")
+    assert max(read) == 1001
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("date: 2018-06-26", "date: 9999",
+     "facts/base.yaml:16 (fact f2): 'date': '9999' is out of range: years go from 1000 to 2999"),
+    ("date: 2018-06-26", "date: 0999-01-01", "'0999-01-01' is out of range"),
+    ("    kind: event\n", "    kind: figure\n    value: 1.0e+308\n",
+     "facts/base.yaml:16 (fact f2): 'value': 1e+308 is out of range: figures go from -10^15"),
+    ("    kind: event\n", "    kind: figure\n    value: .inf\n", "'value': inf is out of range"),
+    ("    kind: event\n", "    kind: figure\n    value: 20000000000000000\n",
+     "'value': 2e+16 is out of range"),
+    ("    kind: event\n", "    kind: figure\n    value: " + "7" * 5000 + "\n",
+     "facts/base.yaml:16: the number 77777777777777777777… is longer than 40 characters"),
+])
+def test_years_and_values_are_bounded(make_project: ProjectFactory, old: str, new: str,
+                                      expected: str) -> None:
+    assert old in MINIMAL_BASE
+    errors = errors_for(make_project, base=MINIMAL_BASE.replace(old, new, 1))
+    assert any(expected in error for error in errors), errors
+
+
+def test_meeting_date_is_bounded(make_project: ProjectFactory) -> None:
+    errors = errors_for(make_project, pack=MINIMAL_PACK.replace("2026-12-03", "9999-12-31"))
+    assert any("packs/meeting.yaml:4: 'meeting.date': '9999-12-31' is out of range" in e
+               for e in errors), errors
+
+
+@pytest.mark.parametrize(("field", "line"), [("url", 7), ("publisher", 7), ("key", 7)])
+def test_every_string_field_gets_the_text_hygiene(make_project: ProjectFactory, field: str,
+                                                  line: int) -> None:
+    if field == "url":
+        new = 'publisher: Ministère, url: "https://example.org/\\u202Egnp.exe",'
+    elif field == "publisher":
+        new = 'publisher: "Minist\\u202Eère",'
+    else:
+        new = 'publisher: Ministère, "no\\u0007te": x,'
+    base = MINIMAL_BASE.replace("publisher: Ministère,", new)
+    errors = errors_for(make_project, base=base)
+    code = "U+0007" if field == "key" else "U+202E"
+    assert any(e.startswith(f"facts/base.yaml:{line}: ") and code in e for e in errors), errors
+    assert all("\u202e" not in e and "\x07" not in e for e in errors)
+
+
+def test_quoted_input_is_a_short_escaped_excerpt(make_project: ProjectFactory) -> None:
+    key = "root:*:19000:0:99999:7:::" + "x" * 200
+    base = MINIMAL_BASE.replace("subject: MA\n", f"subject: MA\n'{key}': 1\n")
+    [error] = [e for e in errors_for(make_project, base=base) if "unknown field" in e]
+    assert error == ("facts/base.yaml:4: unknown field 'root:*:19000:0:99999:7:::xxxxxxxxxxxxxxx…'"
+                     "; check its spelling against the reference")
+    assert excerpt("\x1b[31mred" * 50) == "\\u001B[31mred" * 5 + "…"
+    assert excerpt("a\x1bb\u202ec\nd") == "a\\u001Bb\\u202Ec\\u000Ad"
+    assert excerpt("Réunion du 12\u00a0500 ﷲ") == "Réunion du 12\u00a0500 ﷲ"
+
+
+def errors_for_root(root: Path) -> list[str]:
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        briefgen.load_project(root)
+    return [str(error) for error in caught.value.errors]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import briefgen
 from briefgen.scaffold import init_project, new_pack, schemas
 from tests.conftest import ISSUED, pdftotext
@@ -76,3 +78,18 @@ def test_watch_rebuilds_on_save(tmp_path: Path) -> None:
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("pack_id", ["../../x", "Bad ID", "x/y", "_x", ".hidden", "x.yaml"])
+def test_new_validates_the_id_like_a_pack_id(tmp_path: Path, pack_id: str) -> None:
+    root = tmp_path / "a" / "b" / "project"
+    init_project(root)
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    result = subprocess.run([sys.executable, "-m", "briefgen", "new", pack_id], cwd=root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert f"'{pack_id}' is not a valid pack id: use lower-case letters, digits and '-'" in \
+        result.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+    with pytest.raises(briefgen.UsageError):
+        new_pack(briefgen.load_project(root), pack_id)

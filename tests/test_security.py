@@ -95,7 +95,8 @@ def test_hostile_fact_text_is_printed_never_fetched(make_project: ProjectFactory
     assert not opened
     with pikepdf.open(tmp_path / "meeting/en/briefing-note.pdf") as pdf:
         assert len(pdf.attachments) == 0
-    assert b"root:x:" not in (tmp_path / "meeting/en/briefing-note.pdf").read_bytes()
+    # What a reader sees: PDF text is compressed and encoded, so the bytes prove nothing.
+    assert "root:" not in text and "/bin/" not in text
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "ftp://x.org/a",
@@ -223,3 +224,55 @@ def test_no_environment_leaks_into_documents(make_project: ProjectFactory, tmp_p
     text = build_note(make_project(), tmp_path)
     assert "tok-123456" not in text
     assert os.environ["SECRET_TOKEN"]
+
+
+def test_template_links_out_of_templates_are_refused(make_project: ProjectFactory,
+                                                    tmp_path: Path) -> None:
+    """The Jinja loader and the file lookup stay inside templates/, as the fetcher does."""
+    outside = tmp_path / "outside.html"
+    outside.write_text("<html lang=en><body>OUTSIDE-TEMPLATE {{ pack.title }}</body></html>")
+    root = make_project()
+    (root / "templates").mkdir()
+    (root / "templates" / "briefing-note.html").symlink_to(outside)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    assert str(caught.value.errors[0]) == (
+        "templates/briefing-note.html: the template file is a link to a file outside the "
+        "template folder — copy the file there instead of linking it")
+    assert not (tmp_path / "out" / "meeting").exists()
+
+
+def test_template_links_inside_templates_are_followed(make_project: ProjectFactory,
+                                                     tmp_path: Path) -> None:
+    template = (REPO / "templates/briefing-note.html").read_text().replace(
+        "<body>", "<body><p>OWN-TEMPLATE</p>")
+    root = make_project(templates={"mine/note.html": template})
+    (root / "templates" / "briefing-note.html").symlink_to(root / "templates/mine/note.html")
+    assert "OWN-TEMPLATE" in build_note(root, tmp_path)
+
+
+def test_css_font_face_outside_the_templates_is_a_render_error(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    css = (REPO / "templates/css/briefing-note.css").read_text()
+    css += "\n@font-face { font-family: Leak; src: url(../../../etc/passwd) }\n"
+    root = make_project(templates={"css/briefing-note.css": css})
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    message = str(caught.value.errors[0])
+    assert message.startswith(f"{root / 'templates/css/briefing-note.css'}: a resource could "
+                              "not be loaded: refused to load file:///")
+    assert "outside the template folders" in message
+    assert not (tmp_path / "meeting").exists()
+
+
+def test_a_catalog_folder_linked_out_of_templates_is_refused(make_project: ProjectFactory,
+                                                            tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "locale"
+    outside.mkdir(parents=True)
+    root = make_project(templates={"css/.keep": ""})
+    (root / "templates" / "locale").symlink_to(outside)
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    assert str(caught.value.errors[0]).startswith(
+        "templates/locale: the template folder is a link to a folder outside the template "
+        "folder")

@@ -140,3 +140,14 @@ def test_label_width_grows_with_the_text() -> None:
 def test_no_events_is_an_error() -> None:
     with pytest.raises(ValueError, match="at least one"):
         timeline_html([], str)
+
+
+def test_the_model_s_year_bounds_fit_on_an_axis() -> None:
+    """Years are bounded in the model (1000-2999) so that every axis stays in Python's
+    calendar: ``date: 9999`` crashed the fact sheet before."""
+    from briefgen.model import MAX_YEAR, MIN_YEAR
+
+    for dates in ([PartialDate(MIN_YEAR)], [PartialDate(MAX_YEAR)],
+                  [PartialDate(MIN_YEAR, 1, 1), PartialDate(MAX_YEAR, 12, 31)]):
+        root = parse(timeline_html([event(d) for d in dates], str, width=WIDTH))
+        assert len(texts(root, "tl-date")) == len(dates)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from briefgen.build import BuildResult, Progress, UsageError, WrittenDocument, build, plan
+from briefgen.build import BuildResult, Progress, WrittenDocument, build, plan
 from briefgen.check import Finding, Report, check
 from briefgen.errors import (
     BriefgenError,
@@ -20,6 +20,7 @@ from briefgen.errors import (
     LocatedError,
     Location,
     RenderError,
+    UsageError,
     ValidationFailed,
 )
 from briefgen.load import Project, load_project

@@ -3,39 +3,48 @@
 Every document's inputs (its localized view, which holds every fact and source it shows;
 the template files; briefgen's version) are hashed; a document whose hash and output are
 unchanged since the last build is not rendered again. Rendering happens in memory, in this
-process or on an executor; then each pack whose documents all rendered is written: every
-file to a temporary file beside it, then moved into place, the manifest last. A failed or
-interrupted build leaves the previous good output as it was.
+process or on an executor; then each pack whose documents all rendered is swapped in whole
+(:func:`briefgen.fsutil.replace_folder`: staged beside, then one atomic exchange), its
+manifest with it. A failed, interrupted or killed build leaves the previous good output as
+it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from briefgen.context import PackView, pack_view
 from briefgen.documents import REGISTRY, Rendered
-from briefgen.errors import BriefgenError, BuildFailed
-from briefgen.fsutil import file_lock, remove_stale_temporaries, write_atomic
+from briefgen.errors import (
+    BriefgenError,
+    BuildFailed,
+    OutputError,
+    RenderError,
+    UsageError,
+    display_path,
+    excerpt,
+)
+from briefgen.fsutil import check_folder, file_lock, output_error, recover, replace_folder
 from briefgen.load import Project
-from briefgen.manifest import DocumentRecord, Manifest, read_manifest, write_manifest
+from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 from briefgen.templating import Templates
-from briefgen.version import __version__
-from briefgen.workers import DEFAULT_TIME_LIMIT, render_document
+from briefgen.workers import (
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_TIME_LIMIT,
+    environment_fingerprint,
+    render_document,
+)
 
 log = logging.getLogger(__name__)
-
-
-class UsageError(BriefgenError):
-    """The caller asked for something the project does not have (a pack, a language)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -129,7 +138,11 @@ def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) ->
         return pack.issued
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={excerpt(epoch)} is not a time briefgen can "
+                             "use: give seconds since 1970 (e.g. 1780000000)") from None
     return dt.datetime.now(dt.UTC).date()
 
 
@@ -137,7 +150,8 @@ def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) ->
 class _Task:
     job: Job
     view: PackView
-    fingerprint: str
+    fingerprint: str  # of everything the document is made from: the manifest's input_hash
+    environment: str  # of briefgen's code and the template files alone: checked by workers
 
 
 def build(
@@ -158,59 +172,115 @@ def build(
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
     instead when given. Unchanged documents are kept unless ``force``. A document that takes
-    longer than ``time_limit`` seconds to render fails (workers are also capped at
-    4 GiB of memory each). Returns what is in
-    place; if any document failed, :class:`BuildFailed` lists every failure, its
+    longer than ``time_limit`` seconds to render fails (forked workers are also capped at
+    4 GiB of memory each; see the README's security model). Returns what is in place; if
+    any document or pack folder failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
-    output is left untouched.
+    output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
+    an ``out`` that holds the project's folders, and :class:`OutputError` for an output
+    folder that cannot be made, locked or written.
     """
     out_dir = Path(out) if out is not None else project.root / "build"
     planned = plan(project, pack_ids, languages)
+    _check_out(out_dir, project)
     templates = Templates(project.templates)
     tasks = _tasks(project, planned, templates, issued)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with file_lock(out_dir / ".briefgen.lock"):
-        remove_stale_temporaries(out_dir)
-        previous = {pack: read_manifest(out_dir / pack) for pack in {t.job.pack_id for t in tasks}}
+    _make_out(out_dir)
+    notify = progress or (lambda _: None)
+    with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
+        previous = _previous(out_dir, tasks)
         fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
-        stale = [t for t in tasks if force or fresh[t.job] is None]
-        notify = progress or (lambda _: None)
-        for task in tasks:
-            if not (force or fresh[task.job] is None):
+        blocked = _check_folders(out_dir, tasks)
+        writable = [t for t in tasks if t.job.pack_id not in blocked]
+        stale = [t for t in writable if force or fresh[t.job] is None]
+        for task in writable:
+            if task not in stale:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
         rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
                                    time_limit)
-        written = _write_packs(out_dir, tasks, rendered, fresh, previous, errors)
+        written = _write_packs(out_dir, writable, rendered, fresh, previous, errors)
     result = BuildResult(tuple(written))
-    if errors:
-        raise BuildFailed(errors, result)
+    if errors or blocked:
+        raise BuildFailed([*blocked.values(), *errors], result)
     return result
+
+
+def _previous(out_dir: Path, tasks: list[_Task]) -> dict[str, Manifest]:
+    """Each pack's manifest from the last build, after undoing what a killed build left."""
+    packs = sorted({t.job.pack_id for t in tasks})
+    for pack in packs:
+        recover(out_dir / pack)
+    return {pack: read_manifest(out_dir / pack) for pack in packs}
+
+
+_PROJECT_FOLDERS = ("facts", "packs", "templates")
+
+
+def _check_out(out_dir: Path, project: Project) -> None:
+    """Refuse an output folder that holds, or lies in, the project's own folders: a pack
+    folder there could take the place of ``facts/``, and ``templates/`` would change with
+    every build."""
+    out = out_dir.resolve()
+    for name in _PROJECT_FOLDERS:
+        folder = (project.root / name).resolve()
+        if out == folder or out in folder.parents or folder in out.parents:
+            where = "contains" if out in folder.parents else "is inside"
+            raise UsageError(
+                f"the output folder {_shown(out_dir)} {where} the project's {name}/: "
+                f"build into a folder of its own, such as {_shown(project.root / 'build')}"
+            )
+
+
+def _make_out(out_dir: Path) -> None:
+    """The output folder, made if need be; one that cannot be written is refused before
+    anything is rendered."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError("is a file, or a path through a file, where the output folder "
+                          "must be", _shown(out_dir), "choose another --out") from None
+    except OSError as error:
+        raise output_error(error, _shown(out_dir), "cannot make the output folder") from None
+    read_only = bool(os.statvfs(out_dir).f_flag & os.ST_RDONLY)
+    if read_only or not os.access(out_dir, os.W_OK):
+        code = errno.EROFS if read_only else errno.EACCES
+        raise output_error(OSError(code, os.strerror(code)), _shown(out_dir),
+                           "cannot write the output folder")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user typed it or relative to the current folder."""
+    return display_path(path.absolute(), Path.cwd()) if path.is_absolute() else str(path)
+
+
+def _check_folders(out_dir: Path, tasks: list[_Task]) -> dict[str, OutputError]:
+    """Packs whose folder cannot be written (a link, a folder in a file's place): found
+    before anything is rendered."""
+    blocked = {}
+    for pack_id in sorted({t.job.pack_id for t in tasks}):
+        files = [Path(MANIFEST), *(t.job.relative_path().relative_to(pack_id)
+                                   for t in tasks if t.job.pack_id == pack_id)]
+        try:
+            check_folder(out_dir / pack_id, files, _shown(out_dir / pack_id))
+        except OutputError as error:
+            blocked[pack_id] = error
+    return blocked
 
 
 def _tasks(project: Project, jobs: list[Job], templates: Templates,
            issued: dt.date | None) -> list[_Task]:
     views: dict[tuple[str, str], PackView] = {}
-    tree = templates.fingerprint()
+    environment = environment_fingerprint(templates)
     tasks = []
     for job in jobs:
         key = (job.pack_id, job.lang)
         if key not in views:
             views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
         digest = hashlib.sha256(
-            f"{code_fingerprint()}\0{job.document}\0{tree}\0{views[key]!r}".encode()
+            f"{environment}\0{job.document}\0{views[key]!r}".encode()
         ).hexdigest()
-        tasks.append(_Task(job, views[key], digest))
+        tasks.append(_Task(job, views[key], digest, environment))
     return tasks
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
-    in a development checkout, renders everything again."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
@@ -224,8 +294,11 @@ def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Execu
         futures: dict[Job, Future[tuple[Rendered, float]]] = {}
         for task in tasks:
             notify(Progress(task.job, "started", total))
-            futures[task.job] = pool.submit(render_document, task.job.document, task.view,
-                                            templates.project, time_limit)
+            try:
+                futures[task.job] = pool.submit(render_document, task.job.document, task.view,
+                                                templates.project, time_limit, task.environment)
+            except BrokenExecutor:
+                futures[task.job] = _failed(_worker_died(task.job))
         for job, future in futures.items():
             try:
                 rendered[job], seconds = future.result()
@@ -233,8 +306,35 @@ def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Execu
                 errors.append(error)
                 notify(Progress(job, "failed", total))
                 continue
+            except Exception as error:
+                if not _is_dead_worker(error):
+                    raise
+                errors.append(_worker_died(job))
+                notify(Progress(job, "failed", total))
+                continue
             notify(Progress(job, "done", total, seconds))
     return rendered, errors
+
+
+def _is_dead_worker(error: Exception) -> bool:
+    """A pool whose worker process died (out of memory, killed), or Dask's ``KilledWorker``."""
+    return isinstance(error, BrokenExecutor) or type(error).__name__ == "KilledWorker"
+
+
+def _worker_died(job: Job) -> RenderError:
+    return RenderError(
+        "the worker process stopped abruptly while this or another document was rendering: "
+        f"it ran out of memory (each worker may use {DEFAULT_MEMORY_LIMIT // 1024**3} GiB) "
+        "or was killed", str(job),
+        "build again; if it happens again, look for a runaway input (thousands of facts, an "
+        "enormous text or image) or build with --jobs 1",
+    )
+
+
+def _failed(error: BaseException) -> Future[tuple[Rendered, float]]:
+    future: Future[tuple[Rendered, float]] = Future()
+    future.set_exception(error)
+    return future
 
 
 @contextmanager
@@ -266,13 +366,18 @@ def _write_packs(out_dir: Path, tasks: list[_Task], rendered: dict[Job, Rendered
         records = [
             _record(t, rendered.get(t.job), fresh[t.job]) for t in pack_tasks
         ]
-        changed = {
-            out_dir / t.job.relative_path(): rendered[t.job].data
+        manifest = previous[pack_id].updated(pack_id, records)
+        files = {
+            t.job.relative_path().relative_to(pack_id): rendered[t.job].data
             for t in pack_tasks if t.job in rendered
         }
-        write_atomic(changed)
-        manifest = previous[pack_id].updated(pack_id, records)
-        write_manifest(out_dir / pack_id, manifest)
+        if files or manifest != previous[pack_id]:
+            try:
+                replace_folder(out_dir / pack_id, {**files, Path(MANIFEST): manifest.to_bytes()},
+                               _shown(out_dir / pack_id))
+            except OutputError as error:
+                errors.append(error)
+                continue
         written += [_written(out_dir, t.job, record, t.job in rendered)
                     for t, record in zip(pack_tasks, records, strict=True)]
     return written

@@ -17,9 +17,11 @@ from typing import Literal
 from briefgen import placeholders
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
-from briefgen.errors import LocatedError, Location, ValidationFailed
+from briefgen.errors import LocatedError, Location, ValidationFailed, excerpt
 from briefgen.load import Loaded, Project, load_project
 from briefgen.model import Fact, FactBase, Pack
+from briefgen.scaffold import UNFILLED
+from briefgen.yamlfile import walk_strings
 
 Severity = Literal["error", "warning"]
 JSON_SCHEMA_VERSION = 1
@@ -177,8 +179,19 @@ def _unused_facts(loaded: Loaded[FactBase], project: Project) -> Iterator[Findin
                              "add its base or one of its tags to a pack, or remove it")
 
 
+def _unfilled(loaded: Loaded[Pack]) -> Iterator[Finding]:
+    """Texts ``briefgen new`` wrote for a person to replace (``TODO: ...``), still there."""
+    for path, text in walk_strings(loaded.model.model_dump(mode="json")):
+        if UNFILLED.match(text):
+            field = ".".join(str(part) for part in path)
+            yield Finding.at("warning", "unfilled",
+                             f"'{field}' still holds the placeholder '{excerpt(text)}'",
+                             loaded.location(path), "replace it with the real text")
+
+
 def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> Iterator[Finding]:
     pack = loaded.model
+    yield from _unfilled(loaded)
     if pack.meeting.date < today:
         yield Finding.at("warning", "past-meeting",
                          f"the meeting date {pack.meeting.date.isoformat()} is already past",

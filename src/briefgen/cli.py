@@ -1,6 +1,8 @@
 """The ``briefgen`` command: a thin shell over the Python API.
 
-Exit status: 0 success, 1 a validation or build error, 2 a usage error.
+Exit status: 0 success, 1 a validation or build error, 2 a usage error. An exception that
+is not one of briefgen's errors is a bug: it is reported in one line as an internal error,
+with its traceback only under ``-v``.
 """
 
 from __future__ import annotations
@@ -8,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from briefgen.build import BuildResult, UsageError, build
+from briefgen.build import BuildResult, build
 from briefgen.check import as_github, as_json, as_text, check
-from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
+from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed, excerpt
 from briefgen.load import Project, load_project
 from briefgen.progress import progress_display, summary_json
 from briefgen.scaffold import init_project, new_pack, write_schemas
@@ -27,9 +30,40 @@ project_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Group):
+    """The command group, with the one place where any failure becomes one clear line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BriefgenError as error:
+            _fail(error)
+        except OSError as error:  # the system refused something: not a bug in briefgen
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"error: {where}{error.strerror or error}", err=True)
+            sys.exit(1)
+        except Exception as error:
+            _internal_error(error, bool(ctx.params.get("verbose")))
+
+
+def _internal_error(error: Exception, verbose: bool) -> NoReturn:
+    if verbose:
+        click.echo("".join(traceback.format_exception(error)), err=True, nl=False)
+    click.echo(
+        f"internal error: {type(error).__name__}: {excerpt(error, 200)}\n"
+        f"This is a bug in briefgen {__version__}: please report it with the command you ran"
+        + ("." if verbose else " and the traceback `briefgen -v ...` shows."),
+        err=True,
+    )
+    sys.exit(1)
+
+
+@click.group(cls=_Command, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefgen")
-@click.option("-v", "--verbose", is_flag=True, help="Log each step.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Log each step; show the traceback of an internal error.")
 def main(verbose: bool) -> None:
     """Build briefing packs (PDF note, DOCX talking points, fact sheet) from fact bases."""
     logging.basicConfig(
@@ -136,6 +170,8 @@ def new_command(pack_id: str, project_dir: Path) -> None:
     """Create packs/PACK_ID.yaml drawing on the project's fact bases."""
     try:
         path = new_pack(_load(project_dir), pack_id)
+    except UsageError as error:
+        raise click.BadParameter(str(error), param_hint="PACK_ID") from None
     except BriefgenError as error:
         _fail(error)
     click.echo(f"wrote {_shown(path)}: fill in the meeting, then `briefgen build {pack_id}`")

@@ -2,7 +2,8 @@
 
 A Word template is a real ``.docx`` with Jinja tags in its text (docxtpl). Rendering here:
 
-1. checks the template before opening it (size, zip bomb, no DOCTYPE or ENTITY);
+1. checks the template before opening it (size, zip bomb, every XML part parsed with no
+   DOCTYPE or ENTITY in any encoding, no external relationship Word would fetch on open);
 2. renders it with autoescape, ``StrictUndefined`` and the language's gettext catalog, every
    value escaped for XML (braces too: docxtpl rewrites ``{_{`` after rendering), so a fact's
    text is data and comes back exactly;
@@ -20,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import uuid
 import zipfile
@@ -32,9 +34,10 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen.errors import RenderError
+from briefgen.errors import RenderError, excerpt
 from briefgen.fonts import Face, completed, faces, font_files, subset
 from briefgen.fonts import coverage as fonts_coverage
+from briefgen.fsutil import NotAFile, read_regular
 
 if TYPE_CHECKING:
     from briefgen.templating import Templates
@@ -46,7 +49,8 @@ MAX_RATIO = 100  # XML compresses ~10:1; a zip bomb compresses 1000:1
 MAX_ENTRIES = 1000
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 DEFAULT_RTL_FONT = "Noto Naskh Arabic"  # shipped, and embedded in the output
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _XML_TEXT_ESCAPES = {
     ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
     ord("'"): "&#39;", ord("{"): "&#123;", ord("}"): "&#125;",
@@ -189,14 +193,15 @@ def _paragraph_text(template: Any, part: Any, line: int) -> str:
 
 def checked_template(path: Path, where: str) -> bytes:
     """The bytes of a Word template that is safe to open, or a :class:`RenderError`."""
-    size = path.stat().st_size
-    if size > MAX_TEMPLATE_BYTES:
+    try:
+        data = read_regular(Path(os.path.realpath(path)), MAX_TEMPLATE_BYTES)
+    except (NotAFile, OSError) as error:
+        raise RenderError(f"cannot read the Word template: {error.strerror}", where) from None
+    if len(data) > MAX_TEMPLATE_BYTES:
         raise RenderError(
-            f"the Word template is {size / 1024**2:.0f} MB, more than "
-            f"{MAX_TEMPLATE_BYTES // 1024**2} MB", where,
+            f"the Word template is more than {MAX_TEMPLATE_BYTES // 1024**2} MB", where,
             "remove large images or embedded fonts from it",
         )
-    data = path.read_bytes()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             _check_package(package, where)
@@ -218,11 +223,69 @@ def _check_package(package: zipfile.ZipFile, where: str) -> None:
     for entry in entries:
         content = _read_bounded(package, entry, budget, where)
         budget -= len(content)
-        if entry.filename.endswith((".xml", ".rels")) and _DECLARATION.search(content):
-            raise RenderError(
-                f"the Word template's part {entry.filename} declares a DOCTYPE or ENTITY", where,
-                "Word never writes one: save the template again from Word or LibreOffice",
-            )
+        if _is_xml(entry.filename, content):
+            root = _parsed_part(entry.filename, content, where)
+            if entry.filename.endswith(".rels"):
+                _check_relationships(entry.filename, root, where)
+
+
+def _is_xml(name: str, content: bytes) -> bool:
+    """An XML part by its name or its first bytes (whatever its encoding)."""
+    start = content.lstrip()[:4]
+    return (name.endswith((".xml", ".rels", ".svg")) or start.startswith((*_BOMS, b"<"))
+            or start in (b"<\x00?\x00", b"\x00<\x00?"))
+
+
+def _parsed_part(name: str, content: bytes, where: str) -> Any:
+    """The part parsed (lxml reads its encoding, UTF-16 too); a DOCTYPE is refused."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as error:
+        if _declares(content):
+            raise _declaration_error(name, where) from None
+        raise RenderError(f"the Word template's part {name} is not well-formed XML "
+                          f"({excerpt(error, 120)})", where,
+                          "save the template again from Word or LibreOffice") from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise _declaration_error(name, where)
+    return root
+
+
+def _declares(content: bytes) -> bool:
+    """Whether a part that did not parse holds a declaration (an ENTITY outside a DTD)."""
+    for encoding in ("utf-8", "utf-16", "utf-16-le", "utf-16-be"):
+        text = content.decode(encoding, errors="ignore")
+        if re.search(r"<!\s*(DOCTYPE|ENTITY)", text, re.IGNORECASE):
+            return True
+    return False
+
+
+def _declaration_error(name: str, where: str) -> RenderError:
+    return RenderError(
+        f"the Word template's part {name} declares a DOCTYPE or ENTITY", where,
+        "Word never writes one: save the template again from Word or LibreOffice",
+    )
+
+
+def _check_relationships(name: str, root: Any, where: str) -> None:
+    """Refuse links Word follows when it opens a file: linked pictures, an attached
+    template, OLE objects or frames on a server. Hyperlinks are only followed on a click."""
+    for relationship in root.iter(f"{{{RELATIONSHIPS}}}Relationship"):
+        kind = str(relationship.get("Type", "")).rpartition("/")[2]
+        if relationship.get("TargetMode") != "External" or kind == "hyperlink":
+            continue
+        target = excerpt(relationship.get("Target", ""), 80)
+        raise RenderError(
+            f"the Word template's part {name} links to an external {kind} ({target}), which "
+            "Word would fetch when the document is opened", where,
+            "embed it instead: a picture inserted from a file, not linked; no attached "
+            "template (Developer > Document Template)",
+        )
 
 
 def _read_bounded(package: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int,
@@ -396,7 +459,7 @@ def _w(tag: str) -> str:
 
 
 def _make(tag: str) -> Any:
-    from lxml import etree  # type: ignore[import-untyped]
+    from lxml import etree
 
     return etree.Element(_w(tag))
 

@@ -8,13 +8,20 @@ at once.  All of them pickle, so they cross process pools.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+EXCERPT_LENGTH = 40  # characters of a user's input an error message may quote
+
 
 class BriefgenError(Exception):
     """Base class of every error briefgen reports to a user (never a bug)."""
+
+
+class UsageError(BriefgenError):
+    """The caller asked for something the project does not have (a pack, a language, an id)."""
 
 
 @dataclass(frozen=True)
@@ -93,9 +100,49 @@ class BuildFailed(BriefgenError):
 
     def __str__(self) -> str:
         count = len(self.errors)
-        lines = [f"{count} document{'s' if count != 1 else ''} failed:"]
+        plural = "s" if count != 1 else ""
+        if all(isinstance(error, RenderError) for error in self.errors):
+            lines = [f"{count} document{plural} failed:"]
+        else:
+            lines = [f"{count} error{plural} in the build:"]
         lines += [f"  {error}" for error in self.errors]
         return "\n".join(lines)
+
+
+class OutputError(BriefgenError):
+    """The output folder cannot be written as asked: a file or link where a folder must be,
+    no permission, a full disk. The previous output is left as it was."""
+
+    def __init__(self, message: str, path: str, hint: str | None = None) -> None:
+        super().__init__(message, path, hint)
+        self.message = message
+        self.path = path
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+def excerpt(value: object, limit: int = EXCERPT_LENGTH) -> str:
+    """A short excerpt of a user's input, safe to print: at most ``limit`` characters, and
+    every control, format, surrogate or unassigned character written as ``\\uXXXX``.
+
+    An error message quotes no more of a file than this, so a file that is not what it
+    should be (a link to a system file, binary data) is not echoed to the terminal or CI log.
+    """
+    text = str(value)
+    shown = "".join(_escaped(char) for char in text[:limit])
+    return shown + "…" if len(text) > limit else shown
+
+
+def _escaped(char: str) -> str:
+    category = unicodedata.category(char)
+    if not category.startswith("C") and category not in ("Zl", "Zp"):
+        return char
+    return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
 
 
 def _sort_key(error: LocatedError) -> tuple[str, int, str]:

@@ -15,9 +15,9 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
-from briefgen.errors import LocatedError, Location, ValidationFailed, display_path
-from briefgen.model import FactBase, Pack
-from briefgen.yamlfile import PathKey, YamlDocument, read_yaml
+from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
+from briefgen.model import FactBase, Pack, forbidden_character
+from briefgen.yamlfile import PathKey, YamlDocument, read_yaml, walk_strings
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -93,7 +93,7 @@ def _load_all(
     for path in paths:
         display = display_path(path, root)
         try:
-            loaded = load_file(path, display, model)
+            loaded = load_file(path, display, model, root)
         except LocatedError as error:
             errors.append(error)
             continue
@@ -114,23 +114,50 @@ def _load_all(
     return found
 
 
-def load_file(path: Path, display: str, model: type[M]) -> Loaded[M]:
-    """Read and validate one file; raises :class:`ValidationFailed` or :class:`LocatedError`."""
-    document = read_yaml(path, display)
+def load_file(path: Path, display: str, model: type[M],
+              root: Path | None = None) -> Loaded[M]:
+    """Read and validate one file; raises :class:`ValidationFailed` or :class:`LocatedError`.
+
+    ``root`` is the project folder: the file must be a regular file inside it.
+    """
+    document = read_yaml(path, display, root)
     if not isinstance(document.data, dict):
         raise LocatedError(
             "expected a mapping of fields (id:, title:, …) at the top of the file",
             Location(display, 1),
         )
+    hygiene = _text_hygiene(document)
     try:
         validated = model.model_validate(document.data)
     except PydanticError as error:
-        raise ValidationFailed(_located(error, document, display)) from None
+        raise ValidationFailed(_located(error, document, display, hygiene)) from None
+    if hygiene:
+        raise ValidationFailed(_located(None, document, display, hygiene))
     return Loaded(validated, path, display, document.lines)
 
 
-def _located(error: PydanticError, document: YamlDocument, display: str) -> list[LocatedError]:
+def _text_hygiene(document: YamlDocument) -> list[tuple[PathKey, str]]:
+    """Every string of the file, field names included, with a character no document may
+    hold (controls, bidi overrides, lone surrogates): whatever field it is in, a URL too."""
+    problems = []
+    for path, text in walk_strings(document.data, keys=True):
+        problem = forbidden_character(text)
+        if problem:
+            problems.append((path, f"text contains a {problem}; remove it (it was probably "
+                                   "pasted)"))
+    return problems
+
+
+def _located(error: PydanticError | None, document: YamlDocument, display: str,
+             hygiene: list[tuple[PathKey, str]]) -> list[LocatedError]:
     errors: dict[tuple[int | None, str], LocatedError] = {}
+    for path, message in hygiene:
+        line = document.line_of(path)
+        text = f"'{_field(path)}': {message}"
+        fact_id = _fact_id(document.data, path)
+        errors.setdefault((line, text), LocatedError(text, Location(display, line, fact_id)))
+    if error is None:
+        return list(errors.values())
     details = error.errors(include_url=False)
     failing = [detail["loc"] for detail in details]
     for detail in details:
@@ -173,18 +200,23 @@ def _fact_id(data: Any, path: PathKey) -> str | None:
     return None
 
 
-def _message(detail: Any, path: PathKey) -> str:
+def _field(path: PathKey) -> str:
     shown = path[2:] if len(path) > 2 and path[0] == "facts" else path  # the fact id is shown
-    field = ".".join(str(p) for p in shown) or "file"
+    return excerpt(".".join(str(p) for p in shown) or "file", 80)
+
+
+def _message(detail: Any, path: PathKey) -> str:
+    """Pydantic's error in a user's words; the input is quoted only as a short excerpt."""
+    field = _field(path)
     kind = detail["type"]
     if kind == "missing":
         return f"'{field}' is required"
     if kind == "extra_forbidden":
-        return f"unknown field '{path[-1]}'; check its spelling against the reference"
+        return f"unknown field '{excerpt(path[-1])}'; check its spelling against the reference"
     if kind == "literal_error":
         expected = detail.get("ctx", {}).get("expected", "")
-        return f"'{field}': '{detail.get('input')}' is not allowed; expected {expected}"
+        return f"'{field}': '{excerpt(detail.get('input'))}' is not allowed; expected {expected}"
     if kind == "string_pattern_mismatch":
-        return f"'{field}': '{detail.get('input')}' is not a valid id or language tag"
+        return f"'{field}': '{excerpt(detail.get('input'))}' is not a valid id or language tag"
     message = str(detail["msg"]).removeprefix("Value error, ")
-    return f"'{field}': {message}"
+    return f"'{field}': {excerpt(message, 300)}"

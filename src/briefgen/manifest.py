@@ -9,11 +9,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from briefgen.fsutil import write_atomic
+from briefgen.fsutil import NotAFile, file_sha256, read_regular
 from briefgen.version import __version__
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+MAX_MANIFEST_BYTES = 64 * 1024**2
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,7 @@ class Manifest:
         record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
         if record is None or record.input_hash != task.fingerprint:
             return None
-        path = out_dir / job.relative_path()
-        try:
-            if hashlib.sha256(path.read_bytes()).hexdigest() != record.sha256:
-                return None
-        except OSError:
+        if file_sha256(out_dir / job.relative_path()) != record.sha256:
             return None
         return record
 
@@ -76,11 +73,15 @@ class Manifest:
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
+    def to_bytes(self) -> bytes:
+        return self.to_json().encode()
+
 
 def read_manifest(pack_dir: Path) -> Manifest:
     """The previous build's manifest, or an empty one (missing, unreadable, other version)."""
     try:
-        data = json.loads((pack_dir / MANIFEST).read_text(encoding="utf-8"))
+        raw = read_regular(pack_dir / MANIFEST, MAX_MANIFEST_BYTES)
+        data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_MANIFEST_BYTES else {}
         if data.get("format") != FORMAT or data.get("briefgen") != __version__:
             return Manifest()
         records = {
@@ -89,11 +90,7 @@ def read_manifest(pack_dir: Path) -> Manifest:
                                          "warnings": tuple(d["warnings"])})
             for d in data["documents"]
         }
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, NotAFile, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
     existing = {path: r for path, r in records.items() if (pack_dir / path).is_file()}
     return Manifest(data.get("pack"), existing)
-
-
-def write_manifest(pack_dir: Path, manifest: Manifest) -> None:
-    write_atomic({pack_dir / MANIFEST: manifest.to_json().encode()})

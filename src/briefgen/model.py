@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,6 +71,9 @@ class PartialDate:
 
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Years a document can show: every date sits on a timeline, in a CLDR format and in date
+# arithmetic (ages, ranges), all of which must stay inside Python's years 1-9999.
+MIN_YEAR, MAX_YEAR = 1000, 2999
 
 
 def parse_partial_date(value: Any) -> PartialDate:
@@ -91,6 +95,8 @@ def parse_partial_date(value: Any) -> PartialDate:
         dt.date(year, month or 1, day or 1)
     except ValueError:
         raise ValueError(f"'{value}' is not a real date") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"'{value}' is out of range: years go from {MIN_YEAR} to {MAX_YEAR}")
     return PartialDate(year, month, day)
 
 
@@ -144,6 +150,15 @@ def check_text(text: str) -> str:
     if problem:
         raise ValueError(f"text contains a {problem}; remove it (it was probably pasted)")
     return text
+
+
+MAX_VALUE = 10**15  # a figure bigger than this is a typo (world GDP is about 10^14 USD)
+
+
+def check_value(value: float) -> float:
+    if not math.isfinite(value) or abs(value) > MAX_VALUE:
+        raise ValueError(f"{value:g} is out of range: figures go from -10^15 to 10^15")
+    return value
 
 
 def check_url(text: str) -> str:
@@ -209,7 +224,7 @@ class Fact(Strict):
     text: FactText
     date: PDate | None = None
     countries: tuple[Country, ...] = ()
-    value: int | float | None = None
+    value: Annotated[int | float, AfterValidator(check_value)] | None = None
     tags: tuple[Text, ...] = ()
     talking_point: FactText | None = None
     if_raised: FactText | None = Field(

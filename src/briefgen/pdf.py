@@ -178,10 +178,14 @@ class PdfEngine:
     def stylesheet(self, path: Path) -> weasyprint.CSS:
         key = (path, path.stat().st_mtime_ns)
         if key not in self._stylesheets:
-            self._stylesheets[key] = weasyprint.CSS(
-                filename=str(path), font_config=self.font_config,
-                url_fetcher=SandboxedFetcher(self.roots),
-            )
+            try:  # @font-face rules load their fonts here, through the fetcher
+                self._stylesheets[key] = weasyprint.CSS(
+                    filename=str(path), font_config=self.font_config,
+                    url_fetcher=SandboxedFetcher(self.roots),
+                )
+            except weasyprint.urls.FatalURLFetchingError as error:
+                raise RenderError(f"a resource could not be loaded: {error.__cause__ or error}",
+                                  str(path)) from None
         return self._stylesheets[key]
 
     def layout(self, html: str, base_url: Path, stylesheets: Sequence[Path],

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
-from briefgen.errors import BriefgenError
+from pydantic import TypeAdapter, ValidationError
+
+from briefgen.errors import BriefgenError, UsageError, excerpt
+from briefgen.fsutil import write_atomic
 from briefgen.load import Project
-from briefgen.model import FactBase, Pack
+from briefgen.model import FactBase, Pack, Slug
+
+# Texts ``new`` and ``init`` write for a person to replace; ``briefgen check`` reports
+# every text that still starts with the mark.
+UNFILLED_MARK = "TODO:"
+UNFILLED = re.compile(r"^\s*TODO:")
 
 SCHEMA_FILES: dict[str, type[FactBase] | type[Pack]] = {
     "factbase.schema.json": FactBase,
@@ -86,7 +95,11 @@ def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
 
 
 def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Path:
-    """A pack file drawing on every fact base of ``project``, meeting in 30 days."""
+    """A pack file drawing on every fact base of ``project``, meeting in 30 days.
+
+    Raises :class:`UsageError` for an id that is not a pack id (``Bad ID``, ``../x``).
+    """
+    check_pack_id(pack_id)
     path = project.root / "packs" / f"{pack_id}.yaml"
     if pack_id in project.packs or path.exists():
         raise BriefgenError(f"pack '{pack_id}' already exists ({path})")
@@ -97,23 +110,33 @@ def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Pa
         if all(lang in base.model.languages for base in project.bases.values())
     ))
     meeting = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=30)
-    path.write_text(pack_text(pack_id, sorted(project.bases), languages, meeting),
-                    encoding="utf-8")
+    write_atomic({path: pack_text(pack_id, sorted(project.bases), languages, meeting).encode()})
     return path
+
+
+def check_pack_id(pack_id: str) -> None:
+    """A pack id is a slug, as in the pack file: lower-case letters, digits and '-'."""
+    try:
+        TypeAdapter(Slug).validate_python(pack_id)
+    except ValidationError:
+        raise UsageError(
+            f"'{excerpt(pack_id)}' is not a valid pack id: use lower-case letters, digits and "
+            "'-', starting with a letter or digit (e.g. rabat-2026-12)"
+        ) from None
 
 
 def pack_text(pack_id: str, bases: list[str], languages: list[str], date: dt.date) -> str:
     def localized(text: str) -> str:
-        return "{" + ", ".join(f"{lang}: {text}" for lang in languages) + "}"
+        return "{" + ", ".join(f'{lang}: "{text}"' for lang in languages) + "}"
 
     return (
         "# yaml-language-server: $schema=../schemas/pack.schema.json\n"
         f"id: {pack_id}\n"
         "meeting:\n"
-        f"  title: {localized('TITLE OF THE MEETING')}\n"
+        f"  title: {localized(f'{UNFILLED_MARK} TITLE OF THE MEETING')}\n"
         f"  date: {date.isoformat()}\n"
-        f"  place: {localized('PLACE')}\n"
-        f"purpose: {localized('WHY THE MINISTER MEETS')}\n"
+        f"  place: {localized(f'{UNFILLED_MARK} PLACE')}\n"
+        f"purpose: {localized(f'{UNFILLED_MARK} WHY THE MINISTER MEETS')}\n"
         f"languages: [{', '.join(languages)}]\n"
         f"classification: {localized('RESTRICTED')}\n"
         f"facts: [{', '.join(bases)}]\n"

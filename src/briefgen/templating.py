@@ -2,12 +2,15 @@
 
 Jinja environments are made with autoescape forced on (not guessed from file
 extensions), ``StrictUndefined`` and the i18n extension with the language's catalog.
+Every file is looked up inside its folder: a link that leads out of the template folders,
+or anything but a regular file, is an error, never read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -18,6 +21,9 @@ from markupsafe import Markup
 
 from briefgen import i18n
 from briefgen.errors import RenderError
+from briefgen.fsutil import NotAFile, inside, read_regular
+
+MAX_TEMPLATE_BYTES = 5 * 1024**2  # an HTML template or stylesheet
 
 
 def default_templates() -> Path:
@@ -44,11 +50,28 @@ class Templates:
 
     def find(self, name: str) -> Path:
         """The file that ``name`` (e.g. ``css/base.css``) resolves to."""
+        path = self.locate(name)
+        if path is None:
+            raise RenderError(f"template file '{name}' not found", name)
+        return path
+
+    def locate(self, name: str) -> Path | None:
+        """``name`` in the first folder that has it, or None; a link out of that folder or
+        a file that is not a regular file is a :class:`RenderError`."""
         for root in self.roots:
             candidate = root / name
-            if candidate.is_file():
-                return candidate
-        raise RenderError(f"template file '{name}' not found", name)
+            if not os.path.lexists(candidate):
+                continue
+            real = inside(candidate, root)
+            where = f"{root.name}/{name}"
+            if real is None:
+                raise RenderError("the template file is a link to a file outside the template "
+                                  "folder", where, "copy the file there instead of linking it")
+            if not real.is_file():
+                raise RenderError("the template file is not a regular file", where,
+                                  "remove it, or put a file there")
+            return candidate
+        return None
 
     def fingerprint(self) -> str:
         """A hash of every template file, font and catalog that documents may use."""
@@ -65,6 +88,10 @@ class Templates:
     def find_dir(self, name: str) -> Path:
         for root in self.roots:
             if (root / name).is_dir():
+                if inside(root / name, root) is None:
+                    raise RenderError("the template folder is a link to a folder outside the "
+                                      "template folder", f"{root.name}/{name}",
+                                      "copy the folder there instead of linking it")
                 return root / name
         return self.default / name
 
@@ -72,7 +99,7 @@ class Templates:
         """A Jinja environment for ``lang``: escaping on, undefined is an error."""
         if lang not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader([str(root) for root in self.roots]),
+                loader=ContainedLoader(self),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
@@ -100,6 +127,42 @@ class Templates:
             raise RenderError(f"template '{error.name}' not found", name) from None
 
 
+class ContainedLoader(jinja2.BaseLoader):
+    """Jinja's file loader, through :meth:`Templates.locate`: project first, then the
+    defaults, never a file reached by a link out of the template folders."""
+
+    def __init__(self, templates: Templates) -> None:
+        self.templates = templates
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        name = "/".join(jinja2.loaders.split_template_path(template))
+        path = self.templates.locate(name)
+        if path is None:
+            raise jinja2.TemplateNotFound(template)
+        real = Path(os.path.realpath(path))
+        try:
+            data = read_regular(real, MAX_TEMPLATE_BYTES)
+        except (NotAFile, OSError) as error:
+            raise RenderError(f"cannot read the template: {error.strerror}", str(path)) from None
+        if len(data) > MAX_TEMPLATE_BYTES:
+            raise RenderError(f"the template is larger than {MAX_TEMPLATE_BYTES // 1024**2} MB",
+                              str(path))
+        mtime = real.stat().st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return real.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        try:
+            return data.decode("utf-8"), str(path), uptodate
+        except UnicodeDecodeError:
+            raise RenderError("the template is not UTF-8 text", str(path),
+                              "save it as UTF-8") from None
+
+
 def _isolate_inserts(value: object) -> object:
     """Every value printed in a right-to-left document: Latin inserts isolated. Labels
     (gettext's Markup) and other markup are left alone."""
@@ -109,8 +172,13 @@ def _isolate_inserts(value: object) -> object:
 
 
 def _is_template_file(path: Path, root: Path) -> bool:
+    """A file documents may use: a regular file inside ``root`` (links out are refused
+    where they are used, and their targets never read)."""
     parts = path.relative_to(root).parts
-    return path.is_file() and not any(p.startswith((".", "__pycache__")) for p in parts)
+    if any(p.startswith((".", "__pycache__")) for p in parts):
+        return False
+    real = inside(path, root)
+    return real is not None and real.is_file()
 
 
 def _file_hash(path: Path, stat: os.stat_result) -> bytes:

@@ -89,6 +89,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                         "or remove it from the pack",
                     )
                 )
+    errors += _check_tags(loaded, project)
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)
@@ -208,6 +209,21 @@ def _check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
             )
         )
     return errors
+
+
+def _check_tags(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
+    """A pack's tag that no fact of its bases carries is a typo: it would select nothing."""
+    bases = [project.bases[base_id] for base_id in loaded.model.facts if base_id in project.bases]
+    if len(bases) < len(loaded.model.facts):
+        return []  # an unknown base is reported already
+    existing = {tag for base in bases for fact in base.model.facts for tag in fact.tags}
+    listed = ", ".join(sorted(existing)) or "none"
+    return [
+        LocatedError(f"no fact carries the tag '{tag}'", loaded.location(("tags", index)),
+                     f"use one of the tags of fact bases {', '.join(loaded.model.facts)}: "
+                     f"{listed}")
+        for index, tag in enumerate(loaded.model.tags) if tag not in existing
+    ]
 
 
 def _check_languages(loaded: Loaded[FactBase] | Loaded[Pack], langs: tuple[str, ...]) -> list[

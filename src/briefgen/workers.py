@@ -9,6 +9,7 @@ but caches.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import multiprocessing
 import resource
 import signal
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -24,6 +26,7 @@ from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
 from briefgen.templating import Templates
+from briefgen.version import __version__
 
 _ENGINES: dict[tuple[str, bool], Engines] = {}
 # Release the engines before interpreter teardown (WeasyPrint's FontConfiguration cleans up
@@ -50,29 +53,69 @@ class _TimeUp(BaseException):
     """Raised by the timer inside a runaway render (a BaseException: nothing swallows it)."""
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
+    in a development checkout, renders everything again."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def environment_fingerprint(templates: Templates) -> str:
+    """What a document is made from besides its data: briefgen's code and the templates."""
+    return hashlib.sha256(f"{code_fingerprint()}\0{templates.fingerprint()}".encode()).hexdigest()
+
+
 def render_document(document: str, view: PackView, project_templates: Path | None,
-                    time_limit: float | None = DEFAULT_TIME_LIMIT) -> tuple[Rendered, float]:
+                    time_limit: float | None = DEFAULT_TIME_LIMIT,
+                    environment: str | None = None) -> tuple[Rendered, float]:
     """Render one document and time it; the entry point that crosses to worker processes.
 
-    A render that runs past ``time_limit`` seconds, or out of memory, fails with a
-    :class:`RenderError`. (The time limit needs the process's main thread: executors that
-    run tasks on threads, such as Dask's, rely on their own limits.)
+    ``environment`` is the :func:`environment_fingerprint` the build computed: a worker
+    that sees other templates or other code (a Dask worker on another machine, without the
+    project's ``templates/``) fails instead of rendering from other inputs than the
+    manifest records. A render that runs past ``time_limit`` seconds, or out of memory,
+    fails with a :class:`RenderError`. (The time limit needs the process's main thread:
+    executors that run tasks on threads, such as Dask's, rely on their own limits.)
     """
     name = f"{view.id}/{view.lang}/{REGISTRY[document].filename}"
+    engines = engines_for(project_templates)
+    if environment is not None and environment_fingerprint(engines.templates) != environment:
+        raise RenderError(
+            "this worker sees other templates or another briefgen than the build: its output "
+            "would not be what the manifest records", name,
+            f"run workers with the same briefgen and the project's templates/ at "
+            f"{project_templates}, or build without the executor",
+        )
     started = time.perf_counter()
     try:
         with _time_limit(time_limit):
-            rendered = REGISTRY[document].render(view, engines_for(project_templates))
+            rendered = REGISTRY[document].render(view, engines)
     except _TimeUp:
         raise RenderError(
             f"rendering took longer than {time_limit:g} s and was stopped", name,
             "look for a runaway input: thousands of facts or an enormous text",
         ) from None
     except MemoryError:
-        raise RenderError("rendering ran out of memory and was stopped", name,
-                          "look for a runaway input: thousands of facts or an enormous text",
-                          ) from None
+        raise _out_of_memory(name) from None
+    except SystemError:
+        # C code that fails to allocate under the address-space cap may return an error
+        # without setting MemoryError: in a capped worker that is what it means.
+        if not _memory_capped():
+            raise
+        raise _out_of_memory(name) from None
     return rendered, time.perf_counter() - started
+
+
+def _out_of_memory(name: str) -> RenderError:
+    return RenderError("rendering ran out of memory and was stopped", name,
+                       "look for a runaway input: thousands of facts or an enormous text")
+
+
+def _memory_capped() -> bool:
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
 
 
 @contextmanager

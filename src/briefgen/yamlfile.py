@@ -2,7 +2,10 @@
 
 YAML 1.2 semantics (``NO`` stays a string, ``0755`` stays a number as written), an
 error on duplicate keys, no tags (nothing is constructed but maps, lists and
-scalars), and a cap on how far aliases may expand (anchor bombs).
+scalars), and caps checked while the file is composed, before they cost time or memory:
+nesting depth, number of values, length of a number, and how far aliases may expand
+(anchor bombs). The file itself is read only if it is a regular file inside the project,
+and never more than :data:`MAX_FILE_BYTES`.
 """
 
 from __future__ import annotations
@@ -15,14 +18,19 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
-from briefgen.errors import LocatedError, Location
+from briefgen.errors import LocatedError, Location, excerpt
+from briefgen.fsutil import NotAFile, inside, read_regular
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 100_000  # after alias expansion
+MAX_NODES = 100_000  # values in a file, and after alias expansion
+MAX_DEPTH = 50  # nested lists and mappings; a fact base needs 5
+MAX_NUMBER_LENGTH = 40  # characters of a number as written
 
 PathKey = tuple[str | int, ...]
 
@@ -34,6 +42,38 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
 )
+
+
+class _Composer(Composer):
+    """Counts values and nesting as it composes: a file too big or too deep is refused at
+    the first value over the limit, before Python's recursion limit or the memory runs out."""
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader=loader)
+        self.display = ""  # the file, as errors name it
+        self.values = 0
+        self.nesting = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.values += 1
+        self.nesting += 1
+        if self.values > MAX_NODES or self.nesting > MAX_DEPTH:
+            raise self._too_much()
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+    def _too_much(self) -> LocatedError:
+        mark = self.parser.peek_event().start_mark
+        where = Location(self.display, mark.line + 1 if mark else None)
+        if self.nesting > MAX_DEPTH:
+            return LocatedError(f"the YAML is nested more than {MAX_DEPTH} levels deep", where,
+                                "facts are flat: a list of mappings of texts, dates and lists")
+        return LocatedError(
+            f"the file holds more than {MAX_NODES} values; reading stopped here", where,
+            "split it into several fact bases (one file each) and list them in the packs",
+        )
 
 
 @dataclass(frozen=True)
@@ -52,27 +92,19 @@ class YamlDocument:
         return None
 
 
-def read_yaml(path: Path, display: str) -> YamlDocument:
-    """Parse ``path``; every problem is a :class:`LocatedError` naming ``display``."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LocatedError(f"cannot read the file: {error.strerror}", Location(display)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise LocatedError(
-            f"the file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Location(display)
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise LocatedError(
-            "the file is not UTF-8 text", Location(display, line), "save it as UTF-8"
-        ) from None
+def read_yaml(path: Path, display: str, root: Path | None = None) -> YamlDocument:
+    """Parse ``path``; every problem is a :class:`LocatedError` naming ``display``.
+
+    ``path`` must be a regular file whose real path is inside ``root`` (default: its own
+    folder): a link out of the project, a FIFO or a device is refused without being read.
+    """
+    text = _read_text(path, display, root or path.parent)
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
     try:
+        yaml.composer.display = display
         node = yaml.compose(text)
         if node is None:
             data = None
@@ -81,11 +113,52 @@ def read_yaml(path: Path, display: str) -> YamlDocument:
             data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as error:
         raise _yaml_error(error, display) from None
+    except ReaderError as error:
+        raise _reader_error(error, text, display) from None
     except YAMLError as error:
-        raise LocatedError(f"YAML error: {error}", Location(display)) from None
+        raise LocatedError(f"YAML error: {excerpt(error, 200)}", Location(display)) from None
     lines: dict[PathKey, int] = {}
     plain = _plain(data, (), lines)
     return YamlDocument(plain, lines)
+
+
+def _read_text(path: Path, display: str, root: Path) -> str:
+    real = inside(path, root)
+    if real is None:
+        raise LocatedError("the file is a symbolic link to a file outside the project",
+                           Location(display), "put the file itself here, not a link")
+    try:
+        raw = read_regular(real, MAX_FILE_BYTES)
+    except NotAFile:
+        raise LocatedError("not a regular file (a folder, FIFO, device or socket)",
+                           Location(display), "remove it, or make it a YAML file") from None
+    except OSError as error:
+        raise LocatedError(f"cannot read the file: {error.strerror}", Location(display)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise LocatedError(
+            f"the file is larger than {MAX_FILE_BYTES // 1024**2} MB", Location(display),
+            "split it into several fact bases (one file each)",
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise LocatedError(
+            "the file is not UTF-8 text", Location(display, line), "save it as UTF-8"
+        ) from None
+
+
+def _reader_error(error: ReaderError, text: str, display: str) -> LocatedError:
+    """ruamel's reader refuses control characters (ESC, DEL, C1, U+FFFF...): say which, where."""
+    position = error.position if isinstance(error.position, int) else 0
+    line = text[:position].count("\n") + 1
+    character = error.character
+    if isinstance(character, int):
+        what = f"character U+{character:04X}"
+    else:
+        what = f"character {excerpt(character)}"
+    return LocatedError(f"the {what} is not allowed in the file", Location(display, line),
+                        "remove it (it was probably pasted)")
 
 
 def _yaml_error(error: MarkedYAMLError, display: str) -> LocatedError:
@@ -97,7 +170,7 @@ def _yaml_error(error: MarkedYAMLError, display: str) -> LocatedError:
     if "duplicate key" in problem:
         problem = problem.replace("found duplicate key", "duplicate key")
         hint = "each key may appear once in a mapping: remove or rename one of them"
-    return LocatedError(problem, Location(display, line), hint)
+    return LocatedError(excerpt(problem, 200), Location(display, line), hint)
 
 
 _PLAIN_TAGS = {
@@ -127,6 +200,12 @@ def _check_nodes(root: Node, display: str) -> None:
                 "remove the tag: facts are plain text, numbers, dates, lists and mappings",
             )
         sizes[key] = MAX_NODES + 1  # a node that contains itself expands without end
+        if isinstance(node, ScalarNode) and tag.endswith((":int", ":float")) and len(
+                str(node.value)) > MAX_NUMBER_LENGTH:
+            raise LocatedError(
+                f"the number {excerpt(node.value, 20)} is longer than {MAX_NUMBER_LENGTH} "
+                "characters", Location(display, line), "write a number of sensible size",
+            )
         total = 1
         if isinstance(node, MappingNode):
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
@@ -176,13 +255,16 @@ def _plain(node: Any, path: PathKey, lines: dict[PathKey, int]) -> Any:
     return node
 
 
-def walk_strings(data: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
-    """Every string in plain data, with its path."""
+def walk_strings(data: Any, path: PathKey = (), *,
+                 keys: bool = False) -> Iterator[tuple[PathKey, str]]:
+    """Every string in plain data (and every mapping key, with ``keys``), with its path."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from walk_strings(value, (*path, key))
+            if keys:
+                yield (*path, key), str(key)
+            yield from walk_strings(value, (*path, key), keys=keys)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from walk_strings(value, (*path, index))
+            yield from walk_strings(value, (*path, index), keys=keys)
     elif isinstance(data, str):
         yield path, data
