@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, placeholders
+from briefgen import grammar, i18n, placeholders
 from briefgen.model import Fact, FactBase, Pack, PartialDate, Source
 
 if TYPE_CHECKING:
@@ -130,8 +130,9 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     pack = project.packs[pack_id].model
     bases = [project.bases[base_id].model for base_id in pack.facts]
     meeting = pack.meeting
+    names = grammar.grammar_for(project.templates, lang)
     facts = [
-        _fact_view(fact, base, lang, meeting.previous)
+        _fact_view(fact, base, lang, meeting.previous, names)
         for base in bases
         for fact in selected_facts(pack, base)
     ]
@@ -169,7 +170,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         sections=sections,
         since_previous=tuple(since),
         sources=tuple(sources),
-        subject_names=i18n.format_countries(dict.fromkeys(b.subject for b in bases), lang),
+        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
         fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts),
     )
 
@@ -192,19 +193,16 @@ def _base_view(base: FactBase, lang: str) -> BaseView:
     )
 
 
-def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) -> FactView:
-    values = {
-        "date": i18n.format_partial_date(fact.date, lang) if fact.date else None,
-        "countries": i18n.format_countries(fact.countries, lang) if fact.countries else None,
-        "subject": i18n.country_name(base.subject, lang),
-        "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
-    }
+def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
+               names: grammar.Grammar) -> FactView:
+    text = _text(fact.text, lang)
     talking_point = _text(fact.talking_point, lang) if fact.talking_point else None
+    values = _values(fact, base, lang, names, [text, talking_point or ""])
     return FactView(
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=placeholders.fill(_text(fact.text, lang), values),
+        text=placeholders.fill(text, values),
         talking_point=placeholders.fill(talking_point, values) if talking_point else None,
         date=fact.date,
         date_label=values["date"],
@@ -221,6 +219,22 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) 
         is_new=previous is not None and _is_after(fact, previous),
         on_fact_sheet=fact.fact_sheet,
     )
+
+
+def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar,
+            texts: list[str]) -> dict[str, str | None]:
+    """The value of every placeholder the texts use, in its grammatical form."""
+    values: dict[str, str | None] = {
+        "date": i18n.format_partial_date(fact.date, lang) if fact.date else None,
+        "countries": names.countries(fact.countries, None, lang) if fact.countries else None,
+        "subject": names.name(base.subject, "bare", lang),
+        "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
+    }
+    for used in {used for text in texts for used in placeholders.fields(text)}:
+        codes = fact.countries if used.name == "countries" else (base.subject,)
+        if used.form and codes:
+            values[used.key] = names.countries(codes, used.form, lang)
+    return values
 
 
 def _source_view(source: Source, base: FactBase, lang: str, number: int = 0) -> SourceView:
