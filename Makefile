@@ -16,12 +16,12 @@ demo: system-runtime $(VENV)/.installed
 	@echo "The demo pack is in build/."
 
 test: system-test $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 bench: system-test $(VENV)/.installed-test

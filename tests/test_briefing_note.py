@@ -42,7 +42,8 @@ def test_french_note_reads_like_the_seed(demo_notes: dict[str, Path]) -> None:
         "ÉLÉMENTS DE CONTEXTE",
         "Principes directeurs",
         "Le Maroc a organisé, le 26 juin 2018 à Skhirat, la 1re réunion régionale",
-        "aux côtés de trois partenaires : États-Unis, Niger et Italie. Lancé en 2021",
+        "aux côtés des États-Unis, du Niger et de l’Italie, l'« Africa Focus Group ». Lancé en "
+        "2021",
         "Depuis la précédente réunion (10 juin 2025)",
         "Note sur le rôle du Maroc au sein de la Coalition mondiale contre Daech, mai 2022.",
         "Établi le 20 novembre 2026. Éléments à jour : mai 2022.",
@@ -55,7 +56,7 @@ def test_english_note(demo_notes: dict[str, Path]) -> None:
     text = squash(pdftotext(demo_notes["en"]))
     assert "RESTRICTED" in text
     assert "December 3 – 4, 2026" in text.replace("\u2009", " ")
-    assert "alongside three partners: United States, Niger, and Italy. Launched in 2021" in text
+    assert "alongside the United States, Niger, and Italy. Launched in 2021" in text
     assert "On June 26, 2018, Morocco hosted in Skhirat" in text
     assert "Since the previous meeting (June 10, 2025)" in text
 

@@ -55,6 +55,7 @@ class FactView:
     verified: PartialDate | None
     is_new: bool
     on_fact_sheet: bool
+    names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
 
     @property
     def source_numbers(self) -> tuple[int, ...]:
@@ -218,6 +219,7 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         verified=fact.verified,
         is_new=previous is not None and _is_after(fact, previous),
         on_fact_sheet=fact.fact_sheet,
+        names_countries="countries" in placeholders.names(text),
     )
 
 
