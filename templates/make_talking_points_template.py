@@ -273,11 +273,12 @@ def _body(document: Any) -> None:
     add('{{ _("No fact in this pack has a talking point.") }}')
     add("{%p endif %}")
     add("{%p if sources %}")
-    add('{{ _("Sources") }}', style="Heading 1")
+    add('{{ ngettext("Source", "Sources", sources | length) }}', style="Heading 1")
     add("{%p for source in sources %}")
-    add("[{{ source.number }}] {{ source.title }}"
-        "{% if source.publisher %}, {{ source.publisher }}{% endif %}"
-        "{% if source.date_label %}, {{ source.date_label }}{% endif %}.", style="Source")
+    add("[{{ source.label }}] {{ source.title }}"
+        "{% if source.publisher %}{{ punct.comma }}{{ source.publisher }}{% endif %}"
+        "{% if source.date_label %}{{ punct.comma }}{{ source.date_label }}{% endif %}"
+        "{{ punct.end(source.date_label or source.publisher or source.title) }}", style="Source")
     add("{%p endfor %}")
     add("{%p endif %}")
     add('{{ _("Prepared on %(issued)s. Facts as of: %(as_of)s.", '

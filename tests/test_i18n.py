@@ -77,7 +77,7 @@ def test_catalogs_translate_labels() -> None:
     from briefgen.templating import default_templates
 
     locale_dir = default_templates() / "locale"
-    assert i18n.translations(locale_dir, "fr").gettext("Sources") == "Sources"
+    assert i18n.translations(locale_dir, "fr").ngettext("Source", "Sources", 2) == "Sources"
     assert i18n.translations(locale_dir, "fr").gettext("Key messages") == "Messages clés"
     assert i18n.translations(locale_dir, "ar_MA").gettext("Key messages") == "الرسائل الرئيسية"
 
@@ -95,8 +95,8 @@ def test_right_to_left_templates_isolate_printed_values() -> None:
     from briefgen.templating import Templates
 
     env = Templates(None).environment("ar")
-    rendered = env.from_string("{{ text }} {{ _('Sources') }}").render(
+    rendered = env.from_string("{{ text }} {{ _('Key messages') }}").render(
         text="عضو في Small Group.")
-    assert rendered == "عضو في \u2068Small Group\u2069. المصادر"
+    assert rendered == "عضو في \u2068Small Group\u2069. الرسائل الرئيسية"
     assert Templates(None).environment("fr").from_string("{{ t }}").render(
         t="عضو في Small Group") == "عضو في Small Group"

@@ -85,7 +85,7 @@ def test_arabic_note_is_arabic_and_right_to_left(arabic_note: Path) -> None:
     import pikepdf
 
     text = squash(pdftotext(arabic_note))
-    for label in ("مذكرة إحاطة", "الرسائل الرئيسية", "المصادر", "نشر محدود", "المبادئ الموجهة"):
+    for label in ("مذكرة إحاطة", "الرسائل الرئيسية", "المصدر", "نشر محدود", "المبادئ الموجهة"):
         assert label in text, label
     assert "الولايات المتحدة والنيجر وإيطاليا" in text  # Babel's Arabic list and names
     for english in ("Key messages", "Background", "Sources", "Prepared on", "Page"):

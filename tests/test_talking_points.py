@@ -101,7 +101,7 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
     assert ("Heading 1", "Objet de l'entretien") in paragraphs
     assert styled(demo["fr"], "Heading 1") == [
         "Objet de l'entretien", "Position", "Principes directeurs", "Participation et rôles",
-        "Événements", "Sources",
+        "Événements", "Source",  # the demo cites one source: singular (ngettext)
     ]
     assert paragraphs[-1] == ("Colophon", "Établi le 20 novembre 2026. Éléments à jour : mai 2022.")
     assert styled(demo["fr"], "Source") == [

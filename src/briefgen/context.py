@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from briefgen import grammar, i18n, placeholders
 from briefgen.model import Fact, FactBase, Pack, PartialDate, Source
+from briefgen.templating import Templates
 
 if TYPE_CHECKING:
     from briefgen.load import Project
@@ -35,6 +36,7 @@ class SourceView:
     publisher: str | None
     date_label: str | None
     url: str | None
+    label: str = ""  # the number as printed, in the document's digits
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,11 @@ class FactView:
     @property
     def source_numbers(self) -> tuple[int, ...]:
         return tuple(source.number for source in self.sources)
+
+    @property
+    def source_labels(self) -> tuple[str, ...]:
+        """The source numbers as printed, in the document's digits."""
+        return tuple(source.label or str(source.number) for source in self.sources)
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ class PackView:
     sources: tuple[SourceView, ...]
     subject_names: str
     fact_ids: tuple[str, ...] = field(default=())
+    labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
+
+    @property
+    def labels_lang(self) -> str:
+        return self.labels or self.lang
 
     @property
     def key_messages(self) -> tuple[FactView, ...]:
@@ -173,7 +185,16 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         sources=tuple(sources),
         subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
         fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts),
+        labels=labels_language(project, pack, lang),
     )
+
+
+def labels_language(project: Project, pack: Pack, lang: str) -> str:
+    """The language whose catalog gives the labels: ``lang``, or the pack's
+    ``labels_fallback`` when no catalog has ``lang`` (validation allows nothing else)."""
+    if pack.labels_fallback and not Templates(project.templates).has_catalog(lang):
+        return pack.labels_fallback
+    return lang
 
 
 def _text(text: str | dict[str, str], lang: str) -> str:
@@ -283,7 +304,9 @@ def _number_sources(
 
     def renumbered(fact: FactView) -> FactView:
         refs = tuple(
-            replace(source, number=numbers[(source.base_id, source.id)]) for source in fact.sources
+            replace(source, number=number, label=str(number))
+            for source in fact.sources
+            if (number := numbers[(source.base_id, source.id)])
         )
         return replace(fact, sources=tuple(sorted(refs, key=lambda s: s.number)))
 

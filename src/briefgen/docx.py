@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
+from briefgen import i18n
 from briefgen.errors import RenderError
+from briefgen.templating import install_labels
 
 if TYPE_CHECKING:
     from briefgen.templating import Templates
@@ -67,23 +69,25 @@ class DocxEngine:
 
     def __init__(self, templates: Templates) -> None:
         self.templates = templates
-        self._environments: dict[str, jinja2.Environment] = {}
+        self._environments: dict[tuple[str, str], tuple[object, jinja2.Environment]] = {}
         self._checked: dict[tuple[Path, int, int], bytes] = {}
 
-    def environment(self, lang: str) -> jinja2.Environment:
-        """Escaping on, undefined is an error, labels through ``lang``'s catalog."""
-        if lang not in self._environments:
+    def environment(self, lang: str, labels: str | None = None) -> jinja2.Environment:
+        """Escaping on, undefined is an error, labels through the catalog of ``labels``
+        (default ``lang``); a catalog edited since gives a new environment."""
+        labels = labels or lang
+        catalogs = i18n.catalog_key(self.templates.locale_dirs, labels)
+        cached = self._environments.get((lang, labels))
+        if cached is None or cached[0] != catalogs:
             env = jinja2.Environment(
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
                 finalize=xml_text,
             )
-            env.install_gettext_translations(  # type: ignore[attr-defined]
-                self.templates.translations(lang), newstyle=True
-            )
-            self._environments[lang] = env
-        return self._environments[lang]
+            install_labels(env, self.templates.translations(labels))
+            cached = self._environments[(lang, labels)] = (catalogs, env)
+        return cached[1]
 
     def template_bytes(self, name: str) -> tuple[Path, bytes]:
         """The checked bytes of template ``name`` (the project's own, or the default)."""
@@ -103,7 +107,8 @@ class DocxEngine:
                 return str(path.relative_to(root.parent))
         return str(path)
 
-    def render(self, name: str, lang: str, context: Mapping[str, object]) -> Any:
+    def render(self, name: str, lang: str, context: Mapping[str, object],
+               labels: str | None = None) -> Any:
         """Template ``name`` filled with ``context``: a python-docx ``Document``."""
         from docxtpl import DocxTemplate
 
@@ -116,7 +121,7 @@ class DocxEngine:
             raise RenderError(f"cannot open the Word template: {error}", where,
                               "open it in Word or LibreOffice and save it as .docx") from None
         try:
-            template.render(dict(context), self.environment(lang))
+            template.render(dict(context), self.environment(lang, labels))
         except jinja2.TemplateError as error:
             raise _located(error, template, where) from None
         except Exception as error:  # docxtpl's regex surgery can fail on unusual XML

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimeFormat, format_date, format_skeleton, match_skeleton
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.lists import format_list
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -130,31 +132,109 @@ def catalog_dir(templates: Path) -> Path:
     return templates / "locale"
 
 
-def translations(locale_dir: Path, tag: str) -> NullTranslations:
-    """Gettext translations for ``tag`` from ``<locale_dir>/<lang>/LC_MESSAGES/messages.po``.
+LocaleDirs = Path | Sequence[Path]
+
+
+def catalog_paths(locale_dirs: LocaleDirs, tag: str) -> list[Path]:
+    """The catalogs that give ``tag`` its labels, the one that wins first: for each
+    fallback (``ar_MA``, then ``ar``), the project's catalog, then briefgen's."""
+    dirs = [locale_dirs] if isinstance(locale_dirs, Path) else list(locale_dirs)
+    return [
+        path
+        for candidate in fallbacks(tag)
+        for directory in dirs
+        if (path := directory / candidate / "LC_MESSAGES" / "messages.po").is_file()
+    ]
+
+
+def has_catalog(locale_dirs: LocaleDirs, tag: str) -> bool:
+    return bool(catalog_paths(locale_dirs, tag))
+
+
+CatalogKey = tuple[tuple[str, int, int], ...]
+
+
+def catalog_key(locale_dirs: LocaleDirs, tag: str) -> CatalogKey:
+    """What the labels of ``tag`` are made of: each catalog's path, mtime and size. A
+    catalog edited (say while ``watch`` runs) gives a new key, so new labels."""
+    key = []
+    for path in catalog_paths(locale_dirs, tag):
+        stat = path.stat()
+        key.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(key)
+
+
+def translations(locale_dirs: LocaleDirs, tag: str) -> NullTranslations:
+    """Gettext translations for ``tag``, merged from every catalog of
+    :func:`catalog_paths`: a project's catalog adds to briefgen's, entry by entry.
 
     Catalogs are compiled in memory from the ``.po`` files, so no compiled ``.mo`` can be
-    stale; the closest fallback (``ar_MA`` -> ``ar``) is used.
+    stale; the result is cached by :func:`catalog_key`.
     """
-    return _translations(str(locale_dir), tag)
+    key = catalog_key(locale_dirs, tag)
+    return _merged(key) if key else NullTranslations()
 
 
 @lru_cache(maxsize=32)
-def _translations(locale_dir: str, tag: str) -> NullTranslations:
-    for candidate in fallbacks(tag):
-        po_path = Path(locale_dir) / candidate / "LC_MESSAGES" / "messages.po"
-        if po_path.is_file():
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=candidate)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            return Translations(buffer)
-    return NullTranslations()
+def _merged(key: CatalogKey) -> Translations:
+    catalogs = [_read_po(Path(path)) for path, _, _ in key]
+    merged = Catalog(locale=catalogs[0].locale, domain="messages")
+    for catalog in reversed(catalogs):  # the least specific first: later ones win
+        for message in catalog:
+            if message.id and is_translated(message):
+                merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
 
 
-def has_catalog(locale_dir: Path, tag: str) -> bool:
-    return any(
-        (locale_dir / candidate / "LC_MESSAGES" / "messages.po").is_file()
-        for candidate in fallbacks(tag)
-    )
+def _read_po(path: Path) -> Catalog:
+    language = path.parents[1].name
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def is_translated(message: Message) -> bool:
+    """Whether a catalog entry has a translation to use (every plural form, not fuzzy)."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not message.fuzzy and bool(strings) and all(strings)
+
+
+# -- Punctuation the templates join with ---------------------------------------------------
+
+_TERMINAL = (".", "!", "?", "…", "。", "！", "？", "؟", "।", "։", "።")
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The separators and full stop of a language's labels (Arabic "، " and "؛ "), from its
+    catalog: they are labels like any other."""
+
+    comma: str = ", "
+    semicolon: str = "; "
+    stop: str = "."
+
+    @classmethod
+    def of(cls, translations: NullTranslations) -> Punctuation:
+        # TRANSLATORS: the separator between the parts of a citation or a list of numbers
+        comma = translations.pgettext("punctuation", ", ")
+        # TRANSLATORS: the separator between items that may hold commas (titles)
+        semicolon = translations.pgettext("punctuation", "; ")
+        # TRANSLATORS: the full stop that ends a citation
+        stop = translations.pgettext("punctuation", ".")
+        return cls(str(comma), str(semicolon), str(stop))
+
+    def end(self, text: str | None) -> str:
+        """The full stop after ``text``, or nothing when it already ends a sentence
+        ("май 2022 г." takes no second period)."""
+        return "" if (text or "").rstrip().endswith(_TERMINAL) else self.stop
+
+    def join(self, items: Iterable[object], separator: str | None = None) -> str:
+        return (self.comma if separator is None else separator).join(map(str, items))
+
+
+def one_full_stop(text: str) -> str:
+    """``text`` with a doubled full stop made single (an ellipsis stays)."""
+    return _DOUBLED_STOP.sub(".", text)

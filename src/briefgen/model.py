@@ -243,3 +243,11 @@ class Pack(Strict):
     documents: tuple[DocumentName, ...] = DOCUMENT_NAMES
     issued: Day | None = Field(None, description="date of issue printed on the documents")
     max_age_days: int = Field(365, ge=1)
+    labels_fallback: Language | None = Field(
+        None, description="print the labels (headings...) of a language that has no catalog "
+        "in this language instead, e.g. en",
+    )
+    numbering: str | None = Field(
+        None, description="the digits of every number: a CLDR numbering system such as latn, "
+        "arab or arabext (default: the locale's own)",
+    )

@@ -17,7 +17,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
-    html = templates.render(TEMPLATE, view.lang, pack=view)
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
     document = engines.pdf.layout(html, templates.roots[0], stylesheets, name)
     result = engines.pdf.write(document, name, html)

@@ -175,8 +175,8 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     templates = engines.templates
-    content = fact_sheet(view, templates.translations(view.lang).gettext("Timeline"))
-    html = templates.render(TEMPLATE, view.lang, pack=view, sheet=content)
+    content = fact_sheet(view, templates.translations(view.labels_lang).gettext("Timeline"))
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
 
     def lay_out(step: int) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from briefgen import docx
+from briefgen import docx, i18n
 
 if TYPE_CHECKING:
     from briefgen.context import FactView, PackView, SourceView
@@ -56,12 +56,14 @@ class Group:
 def render(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import Rendered
 
-    gettext = engines.templates.translations(view.lang).gettext
-    groups = talking_points(view, gettext)
+    translations = engines.templates.translations(view.labels_lang)
+    gettext = translations.gettext
+    groups = talking_points(view, gettext, i18n.Punctuation.of(translations).comma)
     points = [point for group in groups for point in group.points]
     sources = cited_sources(points)
     document = engines.docx.render(TEMPLATE, view.lang,
-                                   {"pack": view, "groups": groups, "sources": sources})
+                                   {"pack": view, "groups": groups, "sources": sources},
+                                   view.labels_lang)
     _finish(document, view, gettext)
     return Rendered(
         docx.to_bytes(document), None,
@@ -71,20 +73,21 @@ def render(view: PackView, engines: Engines) -> Rendered:
     )
 
 
-def talking_points(view: PackView, gettext: Callable[[str], str]) -> tuple[Group, ...]:
+def talking_points(view: PackView, gettext: Callable[[str], str],
+                   comma: str = ", ") -> tuple[Group, ...]:
     """The facts with a talking point, in the note's background order and groups."""
     groups = []
     for section in view.sections:
-        points = tuple(_point(fact) for fact in section.facts if fact.talking_point)
+        points = tuple(_point(fact, comma) for fact in section.facts if fact.talking_point)
         if points:
             groups.append(Group(gettext(GROUP_TITLES[section.kind]), points))
     return tuple(groups)
 
 
-def _point(fact: FactView) -> Point:
+def _point(fact: FactView, comma: str) -> Point:
     assert fact.talking_point is not None
     support = "" if _same(fact.text, fact.talking_point) else fact.text
-    numbers = ", ".join(str(number) for number in fact.source_numbers)
+    numbers = comma.join(fact.source_labels)
     refs = f"{NBSP if support else ''}[{numbers}]" if numbers else ""
     return Point(f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs, fact.sources)
 
