@@ -178,11 +178,14 @@ def translations(locale_dirs: LocaleDirs, tag: str) -> NullTranslations:
 @lru_cache(maxsize=32)
 def _merged(key: CatalogKey) -> Translations:
     catalogs = [_read_po(Path(path)) for path, _, _ in key]
-    merged = Catalog(locale=catalogs[0].locale, domain="messages")
+    winners: dict[object, Message] = {}
     for catalog in reversed(catalogs):  # the least specific first: later ones win
         for message in catalog:
             if message.id and is_translated(message):
-                merged[message.id] = message
+                winners[(message.id, message.context)] = message
+    merged = Catalog(locale=catalogs[0].locale, domain="messages")
+    for message in winners.values():
+        merged[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)

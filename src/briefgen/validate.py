@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from briefgen import grammar, i18n, placeholders
 from briefgen.errors import LocatedError, Location, ValidationFailed
 from briefgen.model import FactBase, Pack
+from briefgen.templating import Templates
 from briefgen.yamlfile import PathKey
 
 if TYPE_CHECKING:
@@ -98,7 +99,46 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                 )
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
+    errors += _check_labels(loaded, Templates(project.templates))
     return errors
+
+
+def _check_labels(loaded: Loaded[Pack], templates: Templates) -> list[LocatedError]:
+    """Every pack language has labels: a catalog (briefgen's or the project's), or the
+    pack's ``labels_fallback``; never English headings beside a German date, silently."""
+    pack = loaded.model
+    errors = []
+    fallback = pack.labels_fallback
+    if fallback and i18n.check_locale(fallback) is None and not templates.has_catalog(fallback):
+        errors.append(LocatedError(
+            f"'labels_fallback': there are no labels in {language_name(fallback)} either",
+            loaded.location(("labels_fallback",)),
+            f"use a language with a catalog ({', '.join(catalog_languages(templates))})",
+        ))
+    if fallback:
+        return errors
+    for index, lang in enumerate(pack.languages):
+        if i18n.check_locale(lang) is None and not templates.has_catalog(lang):
+            errors.append(LocatedError(
+                f"no labels in {language_name(lang)}: no catalog translates the headings "
+                f"into it (there are catalogs for {', '.join(catalog_languages(templates))})",
+                loaded.location(("languages", index)),
+                f"run `briefgen messages init {lang}` and translate "
+                f"templates/locale/{lang}/LC_MESSAGES/messages.po, or add "
+                "`labels_fallback: en` to the pack to print English labels",
+            ))
+    return errors
+
+
+def language_name(lang: str) -> str:
+    """``German ('de')``: a language as a user reads it."""
+    return f"{i18n.locale(lang).get_display_name('en')} ('{lang}')"
+
+
+def catalog_languages(templates: Templates) -> list[str]:
+    """The languages that have labels: briefgen's catalogs and the project's."""
+    return sorted({path.parts[-3] for folder in templates.locale_dirs
+                   for path in folder.glob("*/LC_MESSAGES/messages.po")})
 
 
 def _check_languages(loaded: Loaded[FactBase] | Loaded[Pack], langs: tuple[str, ...]) -> list[
