@@ -94,24 +94,66 @@ def format_day(value: dt.date, tag: str) -> str:
     return format_partial_date(PartialDate.of(value), tag)
 
 
-_SHORT_MONTH = re.compile(r"(?<!M)MMM(?!M)")
-
-
 def format_date_range(start: dt.date, end: dt.date | None, tag: str) -> str:
-    """``3–4 décembre 2026``: CLDR's interval format, months at full width."""
+    """``3–4 décembre 2026``, ``3–4 de diciembre de 2026``: CLDR's interval format with
+    full month names, as the locale writes a full date.
+
+    CLDR's own ``yMMMMd`` interval format where the locale has one (es, bg, pl...); else
+    its ``yMMMd`` format with the field widths of the locale's long date (``MMM`` ->
+    ``MMMM``, ``dd`` -> ``d``), as CLDR's matching rules allow; where that format writes the
+    month as a number but the long date spells it (cs), CLDR's fallback: two long dates.
+    """
     if end is None or end == start:
         return format_day(start, tag)
     loc = locale(tag)
-    skeleton = match_skeleton("yMMMd", loc.interval_formats)
-    formats = loc.interval_formats.get(skeleton) if skeleton else None
+    formats = loc.interval_formats
+    exact = "yMMMMd" in formats
+    skeleton = "yMMMMd" if exact else match_skeleton("yMMMd", formats)
+    patterns = formats.get(skeleton) if skeleton else None
     start_fmt, end_fmt = DateTimeFormat(start, locale=loc), DateTimeFormat(end, locale=loc)
     for field in ("y", "M", "d"):
-        if formats and field in formats and start_fmt.extract(field) != end_fmt.extract(field):
+        if patterns and field in patterns and start_fmt.extract(field) != end_fmt.extract(field):
+            pieces = [p if exact else _as_long_date(p, loc) for p in patterns[field]]
+            if None in pieces:
+                break
             return "".join(
-                parse_date_pattern(_SHORT_MONTH.sub("MMMM", pattern)).apply(instant, loc)
-                for pattern, instant in zip(formats[field], (start, end), strict=True)
+                parse_date_pattern(str(piece)).apply(instant, loc)
+                for piece, instant in zip(pieces, (start, end), strict=True)
             )
-    return f"{format_day(start, tag)} – {format_day(end, tag)}"
+    fallback = str(formats.get(None) or "{0} – {1}")
+    return fallback.replace("{0}", format_day(start, tag)).replace("{1}", format_day(end, tag))
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+_FIELD_RUN = re.compile(r"([MLd])\1*")
+
+
+def _as_long_date(pattern: str, loc: Locale) -> str | None:
+    """``pattern`` with its month and day fields as wide as in the locale's long date
+    (abbreviated months spelled out where the long date spells them; zh and ja write 12月
+    in both); None if ``pattern`` writes the month as a number and the long date as a
+    name."""
+    long_date = str(loc.date_formats["long"].pattern)
+    widths = {match.group(1): len(match.group(0))
+              for part in _QUOTED.split(long_date)[::2] for match in _FIELD_RUN.finditer(part)}
+    month = widths.get("M") or widths.get("L") or 0
+    if any(char.isdigit() for char in loc.months["format"]["wide"][12]):
+        month = min(month, 2)  # ko: the month "names" are numbers (12월), as in "M월"
+    day = widths.get("d", 1)
+    parts = _QUOTED.split(pattern)
+    for index in range(0, len(parts), 2):  # outside quotes only: 'de' is text
+        for run in _FIELD_RUN.finditer(parts[index]):
+            if run.group(1) in "ML" and len(run.group(0)) < 3 <= month:
+                return None
+        parts[index] = _FIELD_RUN.sub(lambda run: _widen(run, month, day), parts[index])
+    return "".join(parts)
+
+
+def _widen(run: re.Match[str], month: int, day: int) -> str:
+    letter, width = run.group(1), len(run.group(0))
+    if letter == "d":
+        return letter * day
+    return letter * month if width >= 3 and month >= 3 else run.group(0)
 
 
 def country_name(code: str, tag: str) -> str:
