@@ -116,6 +116,7 @@ class PackView:
     subject_names: str
     fact_ids: tuple[str, ...] = field(default=())
     labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
+    numbering: str = "latn"  # the digits of every number: a CLDR numbering system
 
     @property
     def labels_lang(self) -> str:
@@ -144,13 +145,14 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     bases = [project.bases[base_id].model for base_id in pack.facts]
     meeting = pack.meeting
     names = grammar.grammar_for(project.templates, lang)
+    digits = i18n.numbering_system(lang, pack.numbering)
     facts = [
-        _fact_view(fact, base, lang, meeting.previous, names)
+        _fact_view(fact, base, lang, meeting.previous, names, digits)
         for base in bases
         for fact in selected_facts(pack, base)
     ]
     sections = _sections(facts)
-    facts, sections, sources = _number_sources(facts, sections, bases, lang)
+    facts, sections, sources = _number_sources(facts, sections, digits)
     since = sorted(
         (fact for fact in facts if fact.is_new),
         key=lambda fact: _newest(fact),
@@ -166,7 +168,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         title=_text(meeting.title, lang),
         date=meeting.date,
         end=meeting.end,
-        date_label=i18n.format_date_range(meeting.date, meeting.end, lang),
+        date_label=i18n.format_date_range(meeting.date, meeting.end, lang, digits),
         place=_text(meeting.place, lang) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
@@ -174,11 +176,13 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         ),
         purpose=_text(pack.purpose, lang) if pack.purpose else None,
         previous=meeting.previous,
-        previous_label=i18n.format_day(meeting.previous, lang) if meeting.previous else None,
+        previous_label=(
+            i18n.format_day(meeting.previous, lang, digits) if meeting.previous else None
+        ),
         issued=issued,
-        issued_label=i18n.format_day(issued, lang),
-        as_of_label=i18n.format_partial_date(as_of, lang),
-        bases=tuple(_base_view(base, lang) for base in bases),
+        issued_label=i18n.format_day(issued, lang, digits),
+        as_of_label=i18n.format_partial_date(as_of, lang, digits),
+        bases=tuple(_base_view(base, lang, digits) for base in bases),
         facts=tuple(facts),
         sections=sections,
         since_previous=tuple(since),
@@ -186,6 +190,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
         fact_ids=tuple(f"{fact.base_id}/{fact.id}" for fact in facts),
         labels=labels_language(project, pack, lang),
+        numbering=digits,
     )
 
 
@@ -203,23 +208,23 @@ def _text(text: str | dict[str, str], lang: str) -> str:
     return value
 
 
-def _base_view(base: FactBase, lang: str) -> BaseView:
+def _base_view(base: FactBase, lang: str, digits: str) -> BaseView:
     return BaseView(
         id=base.id,
         title=_text(base.title, lang),
         subject=base.subject,
         subject_name=i18n.country_name(base.subject, lang),
         as_of=base.as_of,
-        as_of_label=i18n.format_partial_date(base.as_of, lang),
+        as_of_label=i18n.format_partial_date(base.as_of, lang, digits),
         place=_text(base.place, lang) if base.place else None,
     )
 
 
 def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
-               names: grammar.Grammar) -> FactView:
+               names: grammar.Grammar, digits: str) -> FactView:
     text = _text(fact.text, lang)
     talking_point = _text(fact.talking_point, lang) if fact.talking_point else None
-    values = _values(fact, base, lang, names, [text, talking_point or ""])
+    values = _values(fact, base, lang, names, digits, [text, talking_point or ""])
     return FactView(
         id=fact.id,
         base_id=base.id,
@@ -234,7 +239,8 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         value_label=values["value"],
         tags=fact.tags,
         sources=tuple(
-            _source_view(source, base, lang) for ref in fact.sources for source in base.sources
+            _source_view(source, base, lang, digits)
+            for ref in fact.sources for source in base.sources
             if source.id == ref
         ),
         verified=fact.verified,
@@ -244,14 +250,16 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
     )
 
 
-def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar,
+def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar, digits: str,
             texts: list[str]) -> dict[str, str | None]:
     """The value of every placeholder the texts use, in its grammatical form."""
     values: dict[str, str | None] = {
-        "date": i18n.format_partial_date(fact.date, lang) if fact.date else None,
+        "date": i18n.format_partial_date(fact.date, lang, digits) if fact.date else None,
         "countries": names.countries(fact.countries, None, lang) if fact.countries else None,
         "subject": names.name(base.subject, "bare", lang),
-        "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
+        "value": (
+            i18n.format_number(fact.value, lang, digits) if fact.value is not None else None
+        ),
     }
     for used in {used for text in texts for used in placeholders.fields(text)}:
         codes = fact.countries if used.name == "countries" else (base.subject,)
@@ -260,14 +268,17 @@ def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar,
     return values
 
 
-def _source_view(source: Source, base: FactBase, lang: str, number: int = 0) -> SourceView:
+def _source_view(source: Source, base: FactBase, lang: str, digits: str,
+                 number: int = 0) -> SourceView:
     return SourceView(
         number=number,
         id=source.id,
         base_id=base.id,
         title=_text(source.title, lang),
         publisher=source.publisher,
-        date_label=i18n.format_partial_date(source.date, lang) if source.date else None,
+        date_label=(
+            i18n.format_partial_date(source.date, lang, digits) if source.date else None
+        ),
         url=source.url,
     )
 
@@ -293,7 +304,7 @@ def _sections(facts: list[FactView]) -> tuple[Section, ...]:
 
 
 def _number_sources(
-    facts: list[FactView], sections: tuple[Section, ...], bases: list[FactBase], lang: str
+    facts: list[FactView], sections: tuple[Section, ...], digits: str
 ) -> tuple[list[FactView], tuple[Section, ...], list[SourceView]]:
     """Number sources in order of first citation in the background, renumber the facts."""
     numbers: dict[tuple[str, str], int] = {}
@@ -304,7 +315,7 @@ def _number_sources(
 
     def renumbered(fact: FactView) -> FactView:
         refs = tuple(
-            replace(source, number=number, label=str(number))
+            replace(source, number=number, label=i18n.localize_digits(str(number), digits))
             for source in fact.sources
             if (number := numbers[(source.base_id, source.id)])
         )

@@ -288,6 +288,27 @@ def make_right_to_left(document: Any, language: str, font: str = DEFAULT_RTL_FON
     _child(_rpr_default(styles), "lang", _RPR_ORDER).set(_w("bidi"), language)
 
 
+# Word's number formats (ECMA-376 Part 1, 17.18.59) for the digits of a numbering system:
+# "hindiNumbers" are Arabic-Indic digits, which Word shapes as Persian ones in Persian text.
+WORD_NUMBER_FORMATS = {"arab": "hindiNumbers", "arabext": "hindiNumbers", "thai": "thaiNumbers"}
+
+
+def set_digits(document: Any, system: str) -> bool:
+    """Number the lists (``List Number``) and pages (the PAGE field) of ``document`` in
+    ``system``'s digits, where Word has a format for them; False where it has none (the
+    text, dates and source numbers carry their own digits in any case)."""
+    word_format = WORD_NUMBER_FORMATS.get(system)
+    if word_format is None:
+        return system == "latn"
+    numbering = document.part.numbering_part.element
+    for number_format in numbering.iter(_w("numFmt")):
+        if number_format.get(_w("val")) == "decimal":
+            number_format.set(_w("val"), word_format)
+    for section in document.sections:
+        _child(section._sectPr, "pgNumType", _SECTPR_ORDER).set(_w("fmt"), word_format)
+    return True
+
+
 def set_language(document: Any, language: str) -> None:
     """The proofing language of the document's text (``w:lang`` in the defaults)."""
     _child(_rpr_default(document.styles.element), "lang", _RPR_ORDER).set(_w("val"), language)

@@ -81,20 +81,70 @@ def isolate_latin(text: str) -> str:
     return _LATIN_RUN.sub(lambda match: FSI + match.group(0) + PDI, text)
 
 
-def format_partial_date(value: PartialDate, tag: str) -> str:
+# -- Digits ---------------------------------------------------------------------------------
+
+# The zero of each decimal numbering system CLDR makes a locale's default or native one;
+# the other nine digits follow it in Unicode (tests check each with unicodedata).
+_ZEROS = {
+    "latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "nkoo": 0x7C0, "deva": 0x966,
+    "beng": 0x9E6, "guru": 0xA66, "gujr": 0xAE6, "orya": 0xB66, "tamldec": 0xBE6,
+    "telu": 0xC66, "knda": 0xCE6, "mlym": 0xD66, "thai": 0xE50, "laoo": 0xED0, "tibt": 0xF20,
+    "mymr": 0x1040, "khmr": 0x17E0, "mong": 0x1810, "olck": 0x1C50, "vaii": 0xA620,
+    "mtei": 0xABF0, "fullwide": 0xFF10, "cakm": 0x11136, "hmnp": 0x1E140, "adlm": 0x1E950,
+}
+DIGITS = {name: "".join(chr(zero + n) for n in range(10)) for name, zero in _ZEROS.items()}
+DIGITS["hanidec"] = "〇一二三四五六七八九"
+
+
+def numbering_system(tag: str, choice: str | None = None) -> str:
+    """The digits a document in ``tag`` prints: the pack's ``numbering:`` choice, else the
+    locale's default numbering system (fa: arabext; ar_EG: arab; ar, ar_MA: latn)."""
+    system = choice or str(locale(tag).default_numbering_system)
+    return system if system in DIGITS else "latn"
+
+
+def check_numbering(system: str) -> str | None:
+    """Why ``system`` is not a numbering system briefgen can print, or None."""
+    if system in DIGITS:
+        return None
+    return f"'{system}' is not a numbering system briefgen knows ({', '.join(sorted(DIGITS))})"
+
+
+def localize_digits(text: str, system: str) -> str:
+    """``text`` with its ASCII digits written in ``system`` (Babel's dates are in latn)."""
+    if system == "latn":
+        return text
+    return text.translate(str.maketrans("0123456789", DIGITS[system]))
+
+
+def counter_style_css(system: str) -> str:
+    """CSS that prints page numbers and list markers in ``system``'s digits: the counter
+    style ``briefgen-digits`` (the stylesheets write ``counter(page, briefgen-digits)``; an
+    undefined style is decimal, so Latin digits need nothing)."""
+    if system == "latn":
+        return ""
+    symbols = " ".join(f'"{digit}"' for digit in DIGITS[system])
+    return (f"@counter-style briefgen-digits {{ system: numeric; symbols: {symbols}; }}\n"
+            "ol { list-style-type: briefgen-digits; }\n")
+
+
+def format_partial_date(value: PartialDate, tag: str, numbering: str | None = None) -> str:
     """A date at its own precision: ``26 juin 2018``, ``mai 2022``, ``2021``."""
     loc = locale(tag)
     if value.precision == "day":
-        return str(format_date(value.first_day, "long", locale=loc))
-    skeleton = "yMMMM" if value.precision == "month" else "y"
-    return str(format_skeleton(skeleton, value.first_day, locale=loc))
+        text = str(format_date(value.first_day, "long", locale=loc))
+    else:
+        skeleton = "yMMMM" if value.precision == "month" else "y"
+        text = str(format_skeleton(skeleton, value.first_day, locale=loc))
+    return localize_digits(text, numbering_system(tag, numbering))
 
 
-def format_day(value: dt.date, tag: str) -> str:
-    return format_partial_date(PartialDate.of(value), tag)
+def format_day(value: dt.date, tag: str, numbering: str | None = None) -> str:
+    return format_partial_date(PartialDate.of(value), tag, numbering)
 
 
-def format_date_range(start: dt.date, end: dt.date | None, tag: str) -> str:
+def format_date_range(start: dt.date, end: dt.date | None, tag: str,
+                      numbering: str | None = None) -> str:
     """``3–4 décembre 2026``, ``3–4 de diciembre de 2026``: CLDR's interval format with
     full month names, as the locale writes a full date.
 
@@ -104,7 +154,12 @@ def format_date_range(start: dt.date, end: dt.date | None, tag: str) -> str:
     month as a number but the long date spells it (cs), CLDR's fallback: two long dates.
     """
     if end is None or end == start:
-        return format_day(start, tag)
+        return format_day(start, tag, numbering)
+    system = numbering_system(tag, numbering)
+    return localize_digits(_date_range(start, end, tag), system)
+
+
+def _date_range(start: dt.date, end: dt.date, tag: str) -> str:
     loc = locale(tag)
     formats = loc.interval_formats
     exact = "yMMMMd" in formats
@@ -166,8 +221,18 @@ def format_countries(codes: Iterable[str], tag: str) -> str:
     return str(format_list(names, locale=locale(tag))) if names else ""
 
 
-def format_number(value: float, tag: str) -> str:
-    return str(format_decimal(value, locale=locale(tag)))
+def format_number(value: float, tag: str, numbering: str | None = None) -> str:
+    """``12 500``, ``١٢٬٥٠٠``: the locale's separators and digits, and CLDR's minus sign,
+    which in right-to-left locales carries the bidi mark that keeps it before the digits
+    (ar: LRM, "‎-1,500" reads -1,500; ar with arab digits: ALM)."""
+    loc = locale(tag)
+    system = numbering_system(tag, numbering)
+    symbols = system if loc.number_symbols.get(system, {}).get("decimal") else "latn"
+    text = str(format_decimal(value, locale=loc, numbering_system=symbols))
+    minus = loc.number_symbols.get(symbols, {}).get("minusSign")
+    if value < 0 and minus and text.startswith("-"):
+        text = minus + text[1:]
+    return localize_digits(text, system)
 
 
 def catalog_dir(templates: Path) -> Path:

@@ -175,6 +175,15 @@ def check_placeholders(text: str) -> str:
     return text
 
 
+def check_numbering(system: str) -> str:
+    from briefgen import i18n
+
+    problem = i18n.check_numbering(system)
+    if problem:
+        raise ValueError(problem)
+    return system
+
+
 Text = Annotated[str, AfterValidator(check_text)]
 Slug = Annotated[
     str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="lower-case letters, digits, '-'")
@@ -247,7 +256,7 @@ class Pack(Strict):
         None, description="print the labels (headings...) of a language that has no catalog "
         "in this language instead, e.g. en",
     )
-    numbering: str | None = Field(
+    numbering: Annotated[str, AfterValidator(check_numbering)] | None = Field(
         None, description="the digits of every number: a CLDR numbering system such as latn, "
         "arab or arabext (default: the locale's own)",
     )

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -138,14 +139,16 @@ class PdfEngine:
         """Lay ``html`` out (no PDF yet); resource and glyph problems are errors."""
         fetcher = SandboxedFetcher(self.roots)
         sheets = [self.stylesheet(path) for path in stylesheets]
+        counter_style = CounterStyle()  # the extra CSS may define one (briefgen-digits)
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, font_config=self.font_config,
-                                         url_fetcher=fetcher))
+                                         url_fetcher=fetcher, counter_style=counter_style))
         with _weasyprint_log() as log:
             try:
                 document = weasyprint.HTML(
                     string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher
-                ).render(font_config=self.font_config, stylesheets=sheets, pdf_tags=True)
+                ).render(font_config=self.font_config, counter_style=counter_style,
+                         stylesheets=sheets, pdf_tags=True)
             except weasyprint.urls.FatalURLFetchingError as error:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name

@@ -162,7 +162,7 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
     ]
     markup = timeline.timeline_html(
         events,
-        lambda year: i18n.format_partial_date(PartialDate(year), view.lang),
+        lambda year: i18n.format_partial_date(PartialDate(year), view.lang, view.numbering),
         width=TIMELINE_WIDTH,
         rtl=view.dir == "rtl",
         title=title,
@@ -180,7 +180,8 @@ def render(view: PackView, engines: Engines) -> Rendered:
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
 
     def lay_out(step: int) -> Any:
-        return engines.pdf.layout(html, templates.roots[0], stylesheets, name, STEPS[step].css())
+        return engines.pdf.layout(html, templates.roots[0], stylesheets, name,
+                                  STEPS[step].css() + i18n.counter_style_css(view.numbering))
 
     fit = fit_one_page(lay_out, len(STEPS))
     log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)

@@ -107,6 +107,7 @@ def _finish(document: Any, view: PackView, gettext: Callable[[str], str]) -> Non
         docx.make_right_to_left(document, view.html_lang)
     else:
         docx.set_language(document, view.html_lang)
+    docx.set_digits(document, view.numbering)
     docx.set_properties(document, docx.Properties(
         title=view.title,
         subject=gettext("Talking points: %(subject)s") % {"subject": view.subject_names},
