@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from babel import Locale
@@ -50,54 +50,64 @@ FR_NO_ARTICLE = {
     "XB", "YT",
 }
 FR_H_ASPIRATED = {"HN", "HU"}  # le Honduras, la Hongrie: no elision
-# "in" where the rule (en / au / aux / à) is not what French says:
-FR_IN = {
-    "BB": "à la Barbade", "DM": "à la Dominique", "GD": "à la Grenade",  # islands: à la
-    "IL": "en Israël", "HT": "en Haïti",  # no article, but "en" before the vowel
-    "XA": "en pseudo-accents", "XB": "en pseudo-bidi",
-}
 # Territories one is "dans", not "en" or "au": organisations, zones, long descriptions.
 FR_IN_DANS = {"001", "057", "EU", "EZ", "HK", "IO", "MO", "PS", "QO", "TF", "VA", "ZZ"}
-# Words that change after an article ("les îles Cook": the island is a common noun).
-FR_AFTER_ARTICLE = {"Îles ": "îles ", "Île ": "île ", "Monde": "monde"}
+FR_IN_A_LA = {"BB", "DM", "GD"}  # islands: à la Barbade, à la Dominique, à la Grenade
+FR_IN_EN = {"IL", "HT"}  # no article, but "en" before the vowel: en Israël, en Haïti
+# Words that change once a word precedes them ("les îles Cook": "île" is a common noun).
+FR_AFTER_A_WORD = {"Îles ": "îles ", "Île ": "île ", "Monde": "monde"}
+
+A = APOSTROPHE
+# Each class: the article, gender and number that a name's forms follow, and the forms.
+FR_CLASSES = {
+    "le/au": ("m", "sg", "le {name}", "du {name}", "au {name}"),
+    "la/en": ("f", "sg", "la {name}", "de la {name}", "en {name}"),
+    f"l{A}/en (m)": ("m", "sg", f"l{A}{{name}}", f"de l{A}{{name}}", "en {name}"),
+    f"l{A}/en (f)": ("f", "sg", f"l{A}{{name}}", f"de l{A}{{name}}", "en {name}"),
+    "les/aux (m)": ("m", "pl", "les {name}", "des {name}", "aux {name}"),
+    "les/aux (f)": ("f", "pl", "les {name}", "des {name}", "aux {name}"),
+    "-/à": (None, "sg", "{name}", "de {name}", "à {name}"),
+    f"-/à (d{A})": (None, "sg", "{name}", f"d{A}{{name}}", "à {name}"),
+    f"-/en (d{A})": (None, "sg", "{name}", f"d{A}{{name}}", "en {name}"),
+    "la/à la": ("f", "sg", "la {name}", "de la {name}", "à la {name}"),
+    f"l{A}/sur (f)": ("f", "sg", f"l{A}{{name}}", f"de l{A}{{name}}", f"sur l{A}{{name}}"),
+    "le/dans": ("m", "sg", "le {name}", "du {name}", "dans le {name}"),
+    "la/dans": ("f", "sg", "la {name}", "de la {name}", "dans la {name}"),
+    f"l{A}/dans (m)": ("m", "sg", f"l{A}{{name}}", f"de l{A}{{name}}", f"dans l{A}{{name}}"),
+    f"l{A}/dans (f)": ("f", "sg", f"l{A}{{name}}", f"de l{A}{{name}}", f"dans l{A}{{name}}"),
+    "les/dans (m)": ("m", "pl", "les {name}", "des {name}", "dans les {name}"),
+    "les/dans (f)": ("f", "pl", "les {name}", "des {name}", "dans les {name}"),
+}
 
 
 def _starts_with_vowel(name: str) -> bool:
     first = unicodedata.normalize("NFD", name[:1].lower())[:1]
-    return first in "aeiou" or (first == "h")
+    return first in "aeiouh"
 
 
-def french(code: str, name: str) -> dict[str, str]:
-    """Gender, number and the def / of / in forms of one French territory name."""
+def french(code: str, name: str) -> str:
+    """The class of one French territory name (its article, gender, number, elision and
+    "in" preposition)."""
     head = name.split(" ")[0].split("-")[0]
-    gender = "m" if code in FR_MASCULINE else "f" if code in FR_FEMININE or head.endswith(
-        ("e", "es")) else "m"
-    number = "pl" if code in FR_PLURAL or name.startswith("Îles ") else "sg"
-    noun = name
-    for before, after in FR_AFTER_ARTICLE.items():
-        if noun.startswith(before):
-            noun = after + noun[len(before):]
+    feminine = code in FR_FEMININE or head.endswith(("e", "es"))
+    gender = "m" if code in FR_MASCULINE else "f" if feminine else "m"
+    plural = code in FR_PLURAL or name.startswith("Îles ")
     elides = _starts_with_vowel(name) and code not in FR_H_ASPIRATED
-    # Gender shows only through an article: names used without one do not record it.
-    entry = {"number": number} if code in FR_NO_ARTICLE else {"gender": gender, "number": number}
     if code in FR_NO_ARTICLE:
-        of = ("d" + APOSTROPHE if elides and not name.startswith("La ") else "de ") + name
-        forms = {"def": name, "of": of, "in": "à " + name}
-    elif number == "pl":
-        forms = {"def": "les " + noun, "of": "des " + noun, "in": "aux " + noun}
-    elif elides:
-        forms = {"def": "l" + APOSTROPHE + noun, "of": "de l" + APOSTROPHE + noun,
-                 "in": "en " + noun}
-    elif gender == "f":
-        forms = {"def": "la " + noun, "of": "de la " + noun, "in": "en " + noun}
-    else:
-        forms = {"def": "le " + noun, "of": "du " + noun, "in": "au " + noun}
-    if code in FR_IN_DANS:
-        forms["in"] = "dans " + forms["def"]
-    elif noun.startswith("île "):
-        forms["in"] = "sur " + forms["def"]
-    forms["in"] = FR_IN.get(code, forms["in"])
-    return entry | forms
+        if code in FR_IN_EN:
+            return f"-/en (d{A})"
+        return f"-/à (d{A})" if elides and not name.startswith("La ") else "-/à"
+    if code in FR_IN_A_LA:
+        return "la/à la"
+    if name.startswith("Île "):
+        return f"l{A}/sur (f)"
+    where = "dans" if code in FR_IN_DANS else None
+    if plural:
+        return f"les/{where or 'aux'} ({gender})"
+    if elides:
+        return f"l{A}/{where or 'en'} ({gender})"
+    article = "le" if gender == "m" else "la"
+    return f"{article}/{where or ('au' if gender == 'm' else 'en')}"
 
 
 # -- English ------------------------------------------------------------------------------
@@ -107,13 +117,12 @@ EN_THE = {
     "FO", "GB", "GM", "IC", "IM", "IO", "KM", "KY", "MH", "MP", "MV", "NL", "PH", "PN", "PS",
     "SB", "SC", "TC", "TF", "UM", "UN", "US", "VG", "VI",
 }
-EN_LOWER = {"Eurozone": "euro area"}  # "the euro area", as the EU writes it
+EN_AFTER_A_WORD = {"Eurozone": "euro area"}  # "the euro area", as the EU writes it
+EN_CLASSES = {"the": (None, None, "the {name}", None, None)}
 
 
-def english(code: str, name: str) -> dict[str, str] | None:
-    if code not in EN_THE:
-        return None
-    return {"def": "the " + EN_LOWER.get(name, name)}
+def english(code: str, name: str) -> str | None:
+    return "the" if code in EN_THE else None
 
 
 # -- Spanish ------------------------------------------------------------------------------
@@ -128,15 +137,18 @@ ES_ARTICLE = {
     "PN": "las", "PS": "los", "QO": "los", "SB": "las", "TC": "las", "TF": "los", "UM": "las",
     "UN": "las", "VA": "la", "VG": "las", "VI": "las",
 }
+# Common nouns in names, lower case once the article precedes them (las islas Malvinas).
+ES_AFTER_A_WORD = {"Islas ": "islas ", "Isla ": "isla ", "Mundo": "mundo",
+                   "Región ": "región "}
+ES_CLASSES = {
+    article: (gender, number, f"{article} {{name}}", None, None)
+    for article, gender, number in (("el", "m", "sg"), ("la", "f", "sg"), ("los", "m", "pl"),
+                                    ("las", "f", "pl"))
+}
 
 
-def spanish(code: str, name: str) -> dict[str, str] | None:
-    article = ES_ARTICLE.get(code)
-    if article is None:
-        return None
-    common = ("Islas ", "Isla ", "Mundo", "Región ")  # common nouns after the article
-    noun = name[0].lower() + name[1:] if name.startswith(common) else name
-    return {"def": f"{article} {noun}"}
+def spanish(code: str, name: str) -> str | None:
+    return ES_ARTICLE.get(code)
 
 
 # -- The files ----------------------------------------------------------------------------
@@ -146,56 +158,77 @@ HEADER = """\
 # Made by scripts/make_grammar.py from CLDR's names (Babel's data); edit the tables there,
 # not this file. A project overrides it with its own templates/grammar/{lang}.yaml.
 """
+Class = tuple[str | None, str | None, str | None, str | None, str | None]
+CODES_PER_LINE = 24
 
 
 def _value(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _entries(lang: str, make: Callable[[str, str], dict[str, str] | None]) -> list[str]:
+def _classes(classes: Mapping[str, Class], after_a_word: Mapping[str, str]) -> list[str]:
+    lines = ["classes:  # what the names of each class say in each form; {name}: CLDR's name"]
+    for name, (gender, number, definite, of, in_) in classes.items():
+        fields = [("gender", gender), ("number", number), ("def", definite), ("of", of),
+                  ("in", in_)]
+        shown = ", ".join(f"{key}: {_value(value)}" for key, value in fields if value)
+        lines.append(f"  {_value(name)}: {{{shown}}}")
+    if after_a_word:
+        shown = ", ".join(f"{_value(k)}: {_value(v)}" for k, v in after_a_word.items())
+        lines.append(f"after_a_word: {{{shown}}}  # once a word precedes the name")
+    return lines
+
+
+def _territories(lang: str, classes: Mapping[str, Class],
+                 classify: Callable[[str, str], str | None]) -> list[str]:
     names = Locale.parse(lang).territories
-    lines = []
+    members: dict[str, list[str]] = {name: [] for name in classes}
     for code in sorted(names):
-        entry = make(code, str(names[code]))
-        if entry is not None:
-            fields = ", ".join(f"{key}: {_value(value)}" for key, value in entry.items())
-            lines.append(f"  {_value(code)}: {{{fields}}}")
+        found = classify(code, str(names[code]))
+        if found is not None:
+            members[found].append(code)
+    lines = ["territories:  # the codes of each class"]
+    for name, codes in members.items():
+        if codes:
+            lines.append(f"  {_value(name)}: >-")
+            lines += ["    " + " ".join(codes[i:i + CODES_PER_LINE])
+                      for i in range(0, len(codes), CODES_PER_LINE)]
     return lines
 
 
 def fr_file() -> str:
     return "\n".join([
         HEADER.format(title="French", lang="fr")
-        + "# Every territory CLDR names in French: gender (m/f), number (sg/pl) and the forms;\n"
-        "# {countries:of} -> \"des États-Unis, du Niger et de l’Italie\".",
+        + "# Every territory CLDR names in French is in a class: its article, gender (m/f),\n"
+        "# number (sg/pl), elision and preposition (en/au/aux/à/dans).",
         "language: fr",
         "forms:",
         "  def: {each: def}  # les États-Unis, le Niger et l’Italie",
         "  of: {each: of}    # des États-Unis, du Niger et de l’Italie",
         "  in: {each: in}    # aux États-Unis, au Niger et en Italie",
-        "territories:",
-        *_entries("fr", french),
+        *_classes(FR_CLASSES, FR_AFTER_A_WORD),
+        *_territories("fr", FR_CLASSES, french),
     ]) + "\n"
 
 
 def en_file() -> str:
     return "\n".join([
         HEADER.format(title="English", lang="en")
-        + "# Only the names that take \"the\" have an entry; the others keep their bare name.",
+        + "# Only the names that take \"the\" are listed; the others keep their bare name.",
         "language: en",
         "forms:",
         "  def: {each: def}                # the United States, Niger, and Italy",
         "  of: {before: \"of \", each: def}  # of the United States, Niger, and Italy",
         "  in: {before: \"in \", each: def}  # in the United States, Niger, and Italy",
-        "territories:",
-        *_entries("en", english),
+        *_classes(EN_CLASSES, EN_AFTER_A_WORD),
+        *_territories("en", EN_CLASSES, english),
     ]) + "\n"
 
 
 def es_file() -> str:
     return "\n".join([
         HEADER.format(title="Spanish", lang="es")
-        + "# Only the names used with an article have an entry (el Reino Unido).",
+        + "# Only the names used with an article are listed (el Reino Unido).",
         "language: es",
         "forms:",
         "  def: {each: def}                # el Reino Unido, Níger e Italia",
@@ -205,8 +238,8 @@ def es_file() -> str:
         "lists:",
         "  # \"y\" becomes \"e\" before the sound /i/ (Níger e Italia), not before \"hie\"",
         "  - {last: \"^(?i:h?[ií])(?![aeoáéó])\", end: \"{0} e {1}\"}",
-        "territories:",
-        *_entries("es", spanish),
+        *_classes(ES_CLASSES, ES_AFTER_A_WORD),
+        *_territories("es", ES_CLASSES, spanish),
     ]) + "\n"
 
 

@@ -31,13 +31,14 @@ def test_the_shipped_files_are_what_the_script_makes() -> None:
 
 def test_every_french_territory_has_its_forms() -> None:
     french = grammar_for(None, "fr")
-    missing = [code for code in Locale("fr").territories if code not in french.territories]
+    missing = [code for code in Locale("fr").territories if french.entry(code) is None]
     assert not missing
-    for code, entry in french.territories.items():
-        assert entry.number in ("sg", "pl"), code
+    for code in Locale("fr").territories:
+        entry = french.entry(code)
+        assert entry is not None and entry.number in ("sg", "pl"), code
         for form in ("def", "of", "in"):
-            assert entry.form(form), (code, form)
-        if entry.def_ != Locale("fr").territories[code]:  # has an article: its gender shows
+            assert "{name}" in (entry.form(form) or ""), (code, form)
+        if entry.def_ != "{name}":  # has an article: its gender shows
             assert entry.gender in ("m", "f"), code
 
 
@@ -202,7 +203,7 @@ def test_a_form_the_grammar_file_does_not_define(make_project: ProjectFactory) -
 
 
 def test_a_broken_grammar_file_is_a_located_error(make_project: ProjectFactory) -> None:
-    grammar = "language: fr\nforms:\n  gen: {each: def}\nterritories:\n  XY: {def: le XY}\n"
+    grammar = "language: fr\nforms:\n  gen: {each: def}\nwords:\n  XY: {def: le XY}\n"
     errors = load_errors(make_project(templates={"grammar/fr.yaml": grammar}))
     assert "templates/grammar/fr.yaml:3: 'forms.gen': 'gen' is not allowed" in errors[0] or any(
         "templates/grammar/fr.yaml:3" in error for error in errors), errors
@@ -212,7 +213,7 @@ def test_a_broken_grammar_file_is_a_located_error(make_project: ProjectFactory) 
 
 def test_a_project_grammar_file_overrides_the_shipped_one(make_project: ProjectFactory) -> None:
     base = MINIMAL_BASE.replace('"Réunion le {date}."', '"Réunion le {date} {subject:in}."')
-    grammar = ("language: fr\nforms:\n  in: {each: in}\nterritories:\n"
+    grammar = ("language: fr\nforms:\n  in: {each: in}\nwords:\n"
                '  MA: {in: "au Royaume du Maroc"}\n')
     root = make_project(facts={"base.yaml": base}, templates={"grammar/fr.yaml": grammar})
     view = pack_view(briefgen.load_project(root), "meeting", "fr", ISSUED)
@@ -225,3 +226,15 @@ def test_the_forms_of_a_grammar() -> None:
     assert isinstance(grammar_for(None, "ar_MA"), Grammar)
     assert grammar_for(None, "ar_MA").source == "templates/grammar/ar.yaml (shipped with briefgen)"
     assert MINIMAL_PACK  # the fixtures above build on it
+
+
+def test_classes_name_known_classes_and_codes_once(make_project: ProjectFactory) -> None:
+    grammar = ("language: fr\nforms:\n  def: {each: def}\nclasses:\n"
+               '  "le": {def: "le {name}"}\nterritories:\n  "le": MA XY MA\n  "la": FR\n')
+    errors = load_errors(make_project(templates={"grammar/fr.yaml": grammar}))
+    assert errors == [
+        "templates/grammar/fr.yaml:7: 'territories.le': 'MA' is listed in two classes",
+        "templates/grammar/fr.yaml:7: 'territories.le': 'XY' is not a territory code known "
+        "to CLDR",
+        "templates/grammar/fr.yaml:8: 'territories': no class 'la' under 'classes:' (le)",
+    ]

@@ -11,8 +11,12 @@ file, like every template. A file declares its forms and, per territory, the wor
       def: {each: def}                # each name in its definite form, then the list
       of: {before: "of ", each: def}  # "of " once, before the list of definite forms
       in: {before: "in ", each: def}
+    classes:
+      the: {def: "the {name}"}         # "{name}": CLDR's name in the pack's locale
     territories:
-      US: {def: the United States}    # a territory without an entry keeps its bare name
+      the: AE GB NL PH US              # the codes of each class; the others go bare
+    words:
+      VA: {def: the Holy See}          # a territory's own words (here, every form)
 
 Lists are joined with CLDR's list pattern for the locale, which ``lists:`` may adjust
 where the last name asks for it (Spanish "y" becomes "e" before "Italia"); ``contractions``
@@ -32,7 +36,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from briefgen import i18n
-from briefgen.errors import display_path
+from briefgen.errors import LocatedError, ValidationFailed, display_path
 from briefgen.load import load_file
 from briefgen.model import Language, Strict, Text
 from briefgen.templating import default_templates
@@ -80,8 +84,10 @@ class ListRule(Strict):
     pair: ListPattern | None = None
 
 
-class Territory(Strict):
-    """One territory's words; ``gender`` and ``number`` record what the forms follow."""
+class Words(Strict):
+    """A territory's words in each form; ``{name}`` stands for its name. In ``classes:``
+    they are patterns shared by many names ("le {name}", "du {name}", "au {name}"); in
+    ``words:`` one territory's own ("à la Barbade"), over its class's."""
 
     name: Text | None = Field(None, description="the bare name, when not CLDR's")
     gender: Literal["m", "f"] | None = None
@@ -90,10 +96,13 @@ class Territory(Strict):
     of: Text | None = None
     in_: Text | None = Field(None, alias="in")
 
-    def form(self, name: ItemForm) -> str | None:
-        if name == "bare":
+    def form(self, form: ItemForm) -> str | None:
+        if form == "bare":
             return self.name
-        return {"def": self.def_, "of": self.of, "in": self.in_}[name]
+        return {"def": self.def_, "of": self.of, "in": self.in_}[form]
+
+
+Code = Annotated[str, AfterValidator(_check_code)]
 
 
 class GrammarFile(Strict):
@@ -101,8 +110,14 @@ class GrammarFile(Strict):
     forms: dict[FormName, FormRule] = Field(default_factory=dict)
     lists: tuple[ListRule, ...] = ()
     contractions: dict[str, str] = Field(default_factory=dict)
-    territories: dict[Annotated[str, AfterValidator(_check_code)], Territory] = Field(
-        default_factory=dict)
+    classes: dict[str, Words] = Field(default_factory=dict)
+    after_a_word: dict[str, str] = Field(
+        default_factory=dict,
+        description="how a name starts once a word precedes it: 'Îles ': 'îles '",
+    )
+    territories: dict[str, str] = Field(
+        default_factory=dict, description="each class, then the codes of its territories")
+    words: dict[Code, Words] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,20 +129,34 @@ class Grammar:
     rules: Mapping[str, FormRule] = field(default_factory=dict)
     lists: tuple[ListRule, ...] = ()
     contractions: Mapping[str, str] = field(default_factory=dict)
-    territories: Mapping[str, Territory] = field(default_factory=dict)
+    words: Mapping[str, Words] = field(default_factory=dict)  # each code: its own words
+    classes: Mapping[str, Words] = field(default_factory=dict)  # each code: its class
+    after_a_word: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def forms(self) -> tuple[str, ...]:
         """The forms this language defines, as ``def``, ``of``, ...; the bare name always."""
         return tuple(self.rules)
 
+    def entry(self, code: str) -> Words | None:
+        """What the file says of ``code``: its class, merged under its own words."""
+        own, shared = self.words.get(code), self.classes.get(code)
+        if own is None or shared is None:
+            return own or shared
+        return shared.model_copy(update=own.model_dump(exclude_unset=True))
+
     def name(self, code: str, form: ItemForm, tag: str) -> str:
         """One territory's name in ``form`` (its bare name where the file has no words)."""
-        entry = self.territories.get(code)
-        words = entry.form(form) if entry else None
-        if words is None and entry is not None and form != "bare":
-            words = entry.name
-        return words if words is not None else i18n.country_name(code, tag)
+        entry = self.entry(code)
+        bare = (entry.name if entry else None) or i18n.country_name(code, tag)
+        pattern = entry.form(form) if entry and form != "bare" else None
+        if pattern is None:
+            return bare
+        if not pattern.startswith("{name}"):
+            for start, replacement in self.after_a_word.items():
+                if bare.startswith(start):
+                    bare = replacement + bare[len(start):]
+        return pattern.replace("{name}", bare)
 
     def countries(self, codes: Sequence[str], form: str | None, tag: str) -> str:
         """``codes`` as a list in ``form`` (None: bare names), for the locale ``tag``."""
@@ -205,7 +234,33 @@ def display_name(path: Path, root: Path, project_templates: Path | None) -> str:
 @lru_cache(maxsize=64)
 def _read(path: str, display: str, mtime_ns: int, size: int) -> Grammar:
     """A grammar file, parsed and validated once per version of the file."""
-    data = load_file(Path(path), display, GrammarFile).model
+    loaded = load_file(Path(path), display, GrammarFile)
+    data = loaded.model
+    classes: dict[str, Words] = {}
+    errors = []
+    for class_name, codes in data.territories.items():
+        where = loaded.location(("territories", class_name))
+        if class_name not in data.classes:
+            known = ", ".join(data.classes) or "none"
+            errors.append(LocatedError(f"'territories': no class '{class_name}' under "
+                                       f"'classes:' ({known})", where))
+        for code in codes.split():
+            problem = _code_problem(code) or (
+                f"'{code}' is listed in two classes" if code in classes else None)
+            if problem:
+                errors.append(LocatedError(f"'territories.{class_name}': {problem}", where))
+            elif class_name in data.classes:
+                classes[code] = data.classes[class_name]
+    if errors:
+        raise ValidationFailed(errors)
     rules = {str(name): rule for name, rule in data.forms.items()}
-    return Grammar(data.language, display, rules, data.lists, data.contractions,
-                   data.territories)
+    return Grammar(data.language, display, rules, data.lists, data.contractions, data.words,
+                   classes, data.after_a_word)
+
+
+def _code_problem(code: str) -> str | None:
+    try:
+        _check_code(code)
+    except ValueError as error:
+        return str(error)
+    return None
