@@ -238,3 +238,28 @@ def test_classes_name_known_classes_and_codes_once(make_project: ProjectFactory)
         "to CLDR",
         "templates/grammar/fr.yaml:8: 'territories': no class 'la' under 'classes:' (le)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("es", "Copreside junto a {countries:def}, {countries:in}.",
+         "Copreside junto a Estados Unidos, Níger e Italia, en Estados Unidos, Níger e Italia."),
+        ("es", "Fuera {countries:of}.", "Fuera de Estados Unidos, Níger e Italia."),
+        ("ar", "يترأس المغرب، إلى جانب {countries:of}، المجموعة.",
+         "إلى جانب الولايات المتحدة والنيجر وإيطاليا"),
+        ("ar", "اجتماعات {countries:in}.", "اجتماعات في الولايات المتحدة والنيجر وإيطاليا."),
+    ],
+)
+def test_spanish_and_arabic_forms_in_a_rendered_note(make_project: ProjectFactory,
+                                                     tmp_path: Path, lang: str, text: str,
+                                                     expected: str) -> None:
+    from tests.conftest import pdftotext, squash
+    from tests.test_labels import base_in, pack_in
+
+    base = base_in([lang]).replace('"Morocco co-chairs the group."', f'"{text}"')
+    root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack_in([lang])})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    rendered = squash(pdftotext(tmp_path / "meeting" / lang / "briefing-note.pdf"))
+    rendered = rendered.translate({c: None for c in range(0x202A, 0x202F)})
+    assert expected.rstrip(".") in rendered

@@ -48,7 +48,8 @@ facts:
 """
 
 
-def pack_in(langs: list[str], extra: str = "", documents: str = "[briefing-note]") -> str:
+def pack_in(langs: list[str], extra: str = "", documents: str = "[briefing-note]",
+            end: str = "") -> str:
     def text(value: str) -> str:
         return "{" + ", ".join(f'{lang}: "{value}"' for lang in langs) + "}"
 
@@ -57,7 +58,7 @@ id: meeting
 meeting:
   title: {text("Test meeting")}
   date: 2026-12-03
-languages: [{", ".join(langs)}]
+{f"  end: {end}" + chr(10) if end else ""}languages: [{", ".join(langs)}]
 classification: {text("RESTRICTED")}
 facts: [base]
 documents: {documents}
@@ -127,10 +128,10 @@ def test_labels_fallback_needs_labels_itself(make_project: ProjectFactory) -> No
     ("lang", "labels", "english"),
     [
         ("de", ["GESPRÄCHSVORLAGE", "KERNBOTSCHAFTEN", "HINTERGRUND", "DATUM",
-                "3. Dezember 2026", "Erstellt am 20. November 2026."],
+                "3.–4. Dezember 2026", "Erstellt am 20. November 2026."],
          ["Key messages", "Background", "Prepared on", "Briefing note", "Date"]),
         ("es", ["NOTA INFORMATIVA", "ANTECEDENTES", "FECHA", "ASUNTO",
-                "3 de diciembre de 2026", "Elaborada el 20 de noviembre de 2026."],
+                "3–4 de diciembre de 2026", "Elaborada el 20 de noviembre de 2026."],
          ["Key messages", "Background", "Prepared on", "Briefing note", "Date"]),
     ],
 )
@@ -138,7 +139,8 @@ def test_german_and_spanish_notes_speak_their_language(make_project: ProjectFact
                                                        tmp_path: Path, lang: str,
                                                        labels: list[str],
                                                        english: list[str]) -> None:
-    root = project_in(make_project, [lang])
+    root = make_project(facts={"base.yaml": base_in([lang])},
+                        packs={"meeting.yaml": pack_in([lang], end="2026-12-04")})
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     text = note_text(tmp_path, lang)
     for label in labels:
