@@ -171,6 +171,8 @@ def test_a_project_catalog_adds_to_the_shipped_ones(make_project: ProjectFactory
     assert "MESSAGES ESSENTIELS" in french  # the project's entry wins ...
     assert "ÉLÉMENTS DE CONTEXTE" in french and "NOTE D'ENTRETIEN" in french  # ... the rest
     assert "الرسائل الرئيسية" in note_text(tmp_path, "ar")  # Arabic untouched by it/fr
+    findings = [f.file for f in check(root).findings if f.code.endswith("-labels")]
+    assert findings == ["templates/locale/it/LC_MESSAGES/messages.po"]  # fr: nothing missing
 
 
 def test_a_catalog_edited_between_builds_takes_effect(make_project: ProjectFactory,
