@@ -16,23 +16,24 @@ demo: system-runtime $(VENV)/.installed
 	@echo "The demo pack is in build/."
 
 test: system-test $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 bench: system-test $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
 
 # Re-extract every translatable label into templates/locale/messages.pot and update the
-# fr, en and ar catalogs (new labels appear empty: translate them, then `make test`).
+# shipped catalogs (new labels appear empty: translate them, then `make test`).
+CATALOGS := fr en ar es de
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg \
+	$(BIN)/pybabel extract --no-location --sort-by-file -c TRANSLATORS: -F babel.cfg \
 	    -o templates/locale/messages.pot --project briefgen --copyright-holder briefgen .
-	for lang in fr en ar; do \
+	for lang in $(CATALOGS); do \
 	    if [ -f templates/locale/$$lang/LC_MESSAGES/messages.po ]; then \
 	        $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -l $$lang \
 	            -i templates/locale/messages.pot -d templates/locale; \

@@ -320,22 +320,25 @@ def _body(document: Any) -> None:
     add("{%p endfor %}")
     add("{%p endif %}")
     add("{%p if sources %}")
-    add('{{ _("Sources") }}', style="Heading 1")
+    add('{{ ngettext("Source", "Sources", sources | length) }}', style="Heading 1")
     add("{%p for source in sources %}")
-    add("[{{ source.number }}] {{ source.title }}"
+    add("[{{ source.label }}] {{ source.title }}"
         "{% for part in [source.publisher, source.place, source.date_label] if part %}"
-        '{{ _(", ") }}{{ part }}{% endfor %}{{ _(".") }}', style="Source")
+        "{{ punct.comma }}{{ part }}{% endfor %}"
+        "{{ punct.end(source.date_label or source.place or source.publisher or source.title) }}",
+        style="Source")
     add("{%p endfor %}")
     add("{%p endif %}")
-    add('{{ _("Prepared on %(date)s", date=pack.issued_label) }}{{ _(".") }} '
-        '{{ _("Facts as of %(date)s", date=pack.as_of_label) }}{{ _(".") }}', style="Colophon")
+    add('{{ _("Prepared on %(date)s", date=pack.issued_label) }}{{ punct.end(pack.issued_label) }} '
+        '{{ _("Facts as of %(date)s", date=pack.as_of_label) }}{{ punct.end(pack.as_of_label) }}',
+        style="Colophon")
     add("{%p if pack.drafted_by %}")
-    add('{{ _("Drafted by %(person)s", person=pack.drafted_by.label(_(", "))) }}',
+    add('{{ _("Drafted by %(person)s", person=pack.drafted_by.label(punct.comma)) }}',
         style="Apparatus")
     add("{%p endif %}")
     add("{%p if not pack.is_draft %}")
     add("{%p for who in pack.clearance %}")
-    add('{{ _("Cleared by %(person)s on %(date)s", person=who.label(_(", ")), '
+    add('{{ _("Cleared by %(person)s on %(date)s", person=who.label(punct.comma), '
         "date=who.date_label) }}", style="Apparatus")
     add("{%p endfor %}")
     add("{%p endif %}")
@@ -350,8 +353,8 @@ def _meeting_table(document: Any) -> None:
         ("{%tr if pack.counterpart_name or pack.counterpart_person %}", ""),
         ('{{ _("Counterpart") }}',
          "{% if pack.counterpart_person %}{{ pack.counterpart_person.name }}"
-         "{% if pack.counterpart_person.post() %}{{ _(\", \") }}"
-         "{{ pack.counterpart_person.post(_(\", \")) }}{% endif %}"
+         "{% if pack.counterpart_person.post() %}{{ punct.comma }}"
+         "{{ pack.counterpart_person.post(punct.comma) }}{% endif %}"
          "{% if pack.counterpart_name %} ({{ pack.counterpart_name }}){% endif %}"
          "{% else %}{{ pack.counterpart_name }}{% endif %}"),
         ("{%tr endif %}", ""),

@@ -212,10 +212,10 @@ def test_a_cleared_brief_has_no_watermark_and_a_clearance_line(demo: Path) -> No
 CONCEPTS = {  # concept: the label each language gives it, in every document that shows it
     "fr": ["Établi le 20 novembre 2026", "Éléments à jour : mai 2022", "Réf. DAAO/2026/0412",
            "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
-           "Participation et rôles", "Sources", "Rédigé par Salma Bennani"],
+           "Participation et rôles", "Source", "Rédigé par Salma Bennani"],
     "en": ["Prepared on November 20, 2026", "Facts as of May 2022", "Ref. DAAO/2026/0412",
            "The principles that guided Morocco’s accession to the Coalition",
-           "Memberships and roles", "Sources", "Drafted by Salma Bennani"],
+           "Memberships and roles", "Source", "Drafted by Salma Bennani"],
 }
 WRONG = {"fr": ["Établie le", "Positions", "Principes directeurs", "Issued"],
          "en": ["Issued on", "Positions", "Guiding principles", "As of"]}

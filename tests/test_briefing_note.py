@@ -43,7 +43,8 @@ def test_french_note_reads_like_the_seed(demo_notes: dict[str, Path]) -> None:
         # The seed's own heading (the base's `sections:`), not the generic one.
         "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
         "Le Maroc a organisé, le 26 juin 2018 à Skhirat, la 1re réunion régionale",
-        "Lancé en 2021",
+        "aux côtés des États-Unis, du Niger et de l’Italie, l’« Africa Focus Group ». Lancé en "
+        "2021",
         "Depuis la précédente réunion (10 juin 2025)",
         # An untitled source: a bracketed description, its place and date.
         "[1] [Note sur le Maroc et la Coalition mondiale contre Daech], Marrakech, mai 2022.",
@@ -60,7 +61,7 @@ def test_english_note(demo_notes: dict[str, Path]) -> None:
     text = squash(pdftotext(demo_notes["en"]))
     assert "RESTRICTED" in text
     assert "December 3 – 4, 2026" in text.replace("\u2009", " ")
-    assert "Launched in 2021" in text
+    assert "alongside the United States, Niger, and Italy. Launched in 2021" in text
     assert "On June 26, 2018, Morocco hosted in Skhirat" in text
     assert "[Note on Morocco and the Global Coalition against Daesh], Marrakesh, May 2022." in text
     assert "Since the previous meeting (June 10, 2025)" in text

@@ -322,8 +322,8 @@ def test_extractor_finds_labels_in_docxtpl_tags() -> None:
 def test_extractor_reads_the_default_template() -> None:
     with (REPO / "templates" / "talking-points.docx").open("rb") as handle:
         found = {message for _, _, message, _ in
-                 engine.extract_docx(handle, ["_", "gettext"], [], {})}
-    assert {"Talking points", "Purpose", "Page", "Date", "Sources"} <= found
+                 engine.extract_docx(handle, ["_", "gettext", "ngettext"], [], {})}
+    assert {"Talking points", "Purpose", "Page", "Date", ("Source", "Sources", None)} <= found
 
 
 def test_importing_briefgen_does_not_load_word_libraries() -> None:

@@ -158,6 +158,7 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
         "Éléments à jour : mai 2022",
         "LES PRINCIPES QUI ONT GUIDÉ L’ADHÉSION DU MAROC À LA COALITION",  # the base's heading
         "PARTICIPATION ET RÔLES",
+        "des États-Unis, du Niger et de l’Italie",  # named in the text: no "Partners" tag
         "CHRONOLOGIE",
         "26 juin 2018",  # timeline label at day precision
         "Réunion régionale à Skhirat",  # the fact's own short label, never a cut sentence
@@ -171,6 +172,7 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
     # The event that says its date is not prefixed with it again.
     assert "26 juin 2018 — Le Maroc a organisé" not in text
     assert text.count("DIFFUSION RESTREINTE") == 2  # top and bottom of the page
+    assert "PARTENAIRES" not in text  # the text names the partners already
     assert "Timeline" not in text and "Fact sheet" not in text
     assert pdfinfo(demo_sheets["fr"])["Title"] == "Fiche d’information : Maroc"
 
@@ -178,7 +180,8 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
 def test_english_and_arabic_demo_sheets(demo_sheets: dict[str, Path]) -> None:
     english = squash(pdftotext(demo_sheets["en"]))
     for expected in ("FACT SHEET", "Morocco", "June 26, 2018", "2021", "TIMELINE",
-                     "Regional meeting in Skhirat", "Prepared on November 20, 2026"):
+                     "Regional meeting in Skhirat", "Prepared on November 20, 2026",
+                     "the United States, Niger, and Italy"):
         assert expected in english, expected
     arabic = squash(pdftotext(demo_sheets["ar"]))
     for expected in ("بطاقة معلومات", "المغرب", "التسلسل الزمني", "نشر محدود"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_catalogs_translate_labels() -> None:
     from briefgen.templating import default_templates
 
     locale_dir = default_templates() / "locale"
-    assert i18n.translations(locale_dir, "fr").gettext("Sources") == "Sources"
+    assert i18n.translations(locale_dir, "fr").ngettext("Source", "Sources", 2) == "Sources"
     assert i18n.translations(locale_dir, "fr").gettext("Key messages") == "Messages clés"
     assert i18n.translations(locale_dir, "ar_MA").gettext("Key messages") == "الرسائل الرئيسية"
 
@@ -96,8 +97,74 @@ def test_right_to_left_templates_isolate_printed_values() -> None:
     from briefgen.templating import Templates
 
     env = Templates(None).environment("ar")
-    rendered = env.from_string("{{ text }} {{ _('Sources') }}").render(
+    rendered = env.from_string("{{ text }} {{ _('Key messages') }}").render(
         text="عضو في Small Group.")
-    assert rendered == "عضو في \u2068Small\u00a0Group\u2069. المصادر"  # kept on one line
+    assert rendered == "عضو في \u2068Small\u00a0Group\u2069. الرسائل الرئيسية"  # one line
     assert Templates(None).environment("fr").from_string("{{ t }}").render(
         t="عضو في Small Group") == "عضو في Small Group"
+
+
+# -- Date ranges against Babel's own CLDR data, in 40 locales ---------------------------------
+
+RANGE_LOCALES = [
+    "fr", "en", "en_GB", "es", "de", "it", "pt", "pt_PT", "nl", "ru", "uk", "pl", "cs", "bg",
+    "ro", "el", "tr", "ar", "he", "fa", "zh", "ja", "ko", "hi", "sv", "da", "fi", "hu", "id",
+    "vi", "th", "sr", "hr", "lt", "ca", "nb", "sk", "sl", "et", "lv",
+]
+RANGES = {
+    "within a month": (dt.date(2026, 12, 3), dt.date(2026, 12, 4)),
+    "across months": (dt.date(2026, 11, 30), dt.date(2026, 12, 2)),
+    "across years": (dt.date(2026, 12, 30), dt.date(2027, 1, 2)),
+}
+
+
+def babel_range(start: dt.date, end: dt.date, tag: str) -> str:
+    """What the range should read, from Babel by another road: CLDR's ``yMMMMd`` interval
+    where the locale has one; else Babel's ``yMMMd`` interval with each abbreviated month
+    name replaced by the long date's full one (and days unpadded like the long date); CLDR's
+    fallback (two long dates) where that interval writes the month as a number."""
+    from babel import Locale
+    from babel.dates import format_date, format_interval
+
+    loc = Locale.parse(tag)
+    if "yMMMMd" in loc.interval_formats:
+        return str(format_interval(start, end, "yMMMMd", locale=loc))
+    text = str(format_interval(start, end, "yMMMd", locale=loc))
+    longs = [str(format_date(day, "long", locale=loc)) for day in (start, end)]
+    months = loc.months["format"]
+    named = not any(char.isdigit() for char in months["wide"][12])
+    shown = False
+    for day, long in zip((start, end), longs, strict=True):
+        short, full = months["abbreviated"][day.month], months["wide"][day.month]
+        shown = shown or short in text or full in text
+        if named and full in long:
+            text = re.sub(re.escape(short) + r"(?!\w)", full, text)
+    if named and not shown and any(months["wide"][d.month] in x
+                                   for d, x in zip((start, end), longs, strict=True)):
+        return str(loc.interval_formats[None]).replace("{0}", longs[0]).replace("{1}", longs[1])
+    if not re.search(r"(?<!d)dd(?!d)", str(loc.date_formats["long"].pattern)):
+        text = re.sub(r"(?<!\d)0(\d)(?!\d)", r"\1", text)
+    return text
+
+
+@pytest.mark.parametrize("kind", list(RANGES))
+@pytest.mark.parametrize("tag", RANGE_LOCALES)
+def test_date_ranges_in_many_locales(tag: str, kind: str) -> None:
+    start, end = RANGES[kind]
+    assert i18n.format_date_range(start, end, tag, "latn") == babel_range(start, end, tag)
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("es", "3–4 de diciembre de 2026"),  # CLDR's yMMMMd, not "3–4 diciembre 2026"
+        ("zh", "2026年12月3日 – 4日"),  # no 十二月 beside 12月
+        ("bg", "3 – 4 декември 2026 г."),  # not numeric
+        ("it", "3–4 dicembre 2026"),  # days as in the long date, not "03–04"
+        ("cs", "3. prosince 2026 – 4. prosince 2026"),  # CLDR's fallback, month spelled
+        ("ru", "3—4 декабря 2026 г."),
+    ],
+)
+def test_date_ranges_read_like_the_long_date(tag: str, expected: str) -> None:
+    got = i18n.format_date_range(dt.date(2026, 12, 3), dt.date(2026, 12, 4), tag)
+    assert got.replace("\u2009", " ").replace("\u202f", " ") == expected

@@ -27,8 +27,8 @@ LOCALE_DIR = default_templates() / "locale"
 CATALOGS = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
 
 
-def test_there_are_catalogs_for_the_three_languages() -> None:
-    assert {path.parts[-3] for path in CATALOGS} >= {"fr", "en", "ar"}
+def test_there_are_catalogs_for_the_five_languages() -> None:
+    assert {path.parts[-3] for path in CATALOGS} >= {"fr", "en", "ar", "es", "de"}
 
 
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-3])

@@ -22,8 +22,13 @@ def test_wheel_contains_templates(tmp_path: Path) -> None:
                      "briefgen/templates/css/briefing-note.css",
                      "briefgen/templates/fonts/NotoSerif-Regular.ttf",
                      "briefgen/templates/fonts/OFL.txt",
-                     "briefgen/templates/locale/fr/LC_MESSAGES/messages.po"):
+                     "briefgen/templates/locale/fr/LC_MESSAGES/messages.po",
+                     "briefgen/templates/locale/de/LC_MESSAGES/messages.po",
+                     "briefgen/templates/locale/messages.pot",
+                     "briefgen/templates/grammar/fr.yaml"):
         assert expected in names, expected
+    assert not any(name.startswith("briefgen/scripts") or "make_grammar" in name
+                   for name in names)  # a maintainer's tool, not shipped
 
 
 def test_import_has_no_heavy_side_effects() -> None:

@@ -38,3 +38,29 @@ def test_unbalanced_braces(text: str) -> None:
 
 def test_jinja_syntax_is_just_text() -> None:
     assert placeholders.fill("{{ 7*7 }}", {}) == "{ 7*7 }"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{countries:gen}", "its forms are {countries}, {countries:def}, {countries:of}"),
+        ("{subject:le}", "its forms are {subject}, {subject:def}"),
+        ("{date:of}", "{date} has no forms"),
+        ("{value:def}", "{value} has no forms"),
+        ("{countries!s:of}", "unknown placeholder {countries!s:of}"),
+    ],
+)
+def test_forms_are_parsed_not_formatted(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match="unknown placeholder") as caught:
+        placeholders.parse(text)
+    assert message in str(caught.value)
+
+
+def test_forms_are_fields_of_their_own() -> None:
+    text = "Avec {countries:of} et {countries}, {subject:in}, {countries:of}."
+    assert [str(f) for f in placeholders.fields(text)] == [
+        "{countries:of}", "{countries}", "{subject:in}"]
+    assert placeholders.names(text) == {"countries", "subject"}
+    values = {"countries:of": "des États-Unis", "countries": "États-Unis", "subject:in": "au Maroc"}
+    assert placeholders.fill(text, values) == (
+        "Avec des États-Unis et États-Unis, au Maroc, des États-Unis.")

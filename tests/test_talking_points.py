@@ -107,7 +107,8 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
     assert styled(demo["fr"], "Heading 1") == [
         "Objet de l'entretien", "Objectifs", "Position",
         "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
-        "Participation et rôles", "Événements", "Si le sujet est évoqué", "Sources",
+        "Participation et rôles", "Événements", "Si le sujet est évoqué",
+        "Source",  # the points cite one source: singular (ngettext)
     ]
     assert styled(demo["fr"], "List Bullet")[0].startswith("Faire le point avec la délégation")
     assert styled(demo["fr"], "If Raised") == [

@@ -17,10 +17,13 @@ from typing import Literal
 from briefgen import placeholders
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
-from briefgen.errors import LocatedError, Location, ValidationFailed, excerpt
+from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
 from briefgen.load import Loaded, Project, load_project
+from briefgen.messages import unfinished_catalogs
 from briefgen.model import Fact, FactBase, Pack
 from briefgen.scaffold import UNFILLED
+from briefgen.templating import Templates
+from briefgen.validate import language_name
 from briefgen.yamlfile import walk_strings
 
 Severity = Literal["error", "warning"]
@@ -95,6 +98,8 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
             yield Finding.at("error", "draft", "the pack is still a draft",
                              pack.location(("status",)),
                              "have it cleared, then set status: cleared and its clearance:")
+        yield from _labels_fallback(pack, project)
+    yield from _unfinished_catalogs(project)
     if ctypes.util.find_library("harfbuzz-subset") is None:
         yield Finding(
             "warning", "no-harfbuzz-subset",
@@ -241,6 +246,36 @@ def _stale(fact: Fact, index: int, base: Loaded[FactBase],
             base.fact_location(index),
             "check it again and set verified: YYYY-MM-DD, or raise max_age_days on the pack",
         )
+
+
+def _labels_fallback(loaded: Loaded[Pack], project: Project) -> Iterator[Finding]:
+    pack = loaded.model
+    templates = Templates(project.templates)
+    for index, lang in enumerate(pack.languages):
+        if pack.labels_fallback and not templates.has_catalog(lang):
+            yield Finding.at(
+                "warning", "labels-fallback",
+                f"the labels of {language_name(lang)} print in "
+                f"{language_name(pack.labels_fallback)} (labels_fallback)",
+                loaded.location(("languages", index)),
+                f"run `briefgen messages init {lang}` and translate the catalog it writes",
+            )
+
+
+def _unfinished_catalogs(project: Project) -> Iterator[Finding]:
+    for unfinished in unfinished_catalogs(project.templates):
+        where = display_path(unfinished.path, project.root)
+        for what, labels in (("untranslated", unfinished.untranslated),
+                             ("fuzzy", unfinished.fuzzy)):
+            if labels:
+                shown = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more"
+                                                 if len(labels) > 8 else "")
+                yield Finding(
+                    "warning", f"{what}-labels", f"{len(labels)} {what} label(s): {shown}",
+                    where, unfinished.line,
+                    hint="translate them (and remove the 'fuzzy' flags) with a PO editor "
+                    "such as Poedit, or a text editor; they print in English meanwhile",
+                )
 
 
 def _from_error(error: LocatedError) -> Finding:

@@ -16,10 +16,12 @@ from typing import Any, NoReturn
 
 import click
 
+from briefgen import i18n
 from briefgen.build import BuildResult, build
 from briefgen.check import as_github, as_json, as_text, check
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed, excerpt
 from briefgen.load import Project, load_project
+from briefgen.messages import init_catalog, update_catalogs
 from briefgen.progress import progress_display, summary_json
 from briefgen.scaffold import init_project, new_pack, write_schemas
 from briefgen.version import __version__
@@ -175,6 +177,39 @@ def new_command(pack_id: str, project_dir: Path) -> None:
     except BriefgenError as error:
         _fail(error)
     click.echo(f"wrote {_shown(path)}: fill in the meeting, then `briefgen build {pack_id}`")
+
+
+@main.group("messages")
+def messages_group() -> None:
+    """The project's own label catalogs (templates/locale/LANG/LC_MESSAGES/messages.po)."""
+
+
+@messages_group.command("init")
+@click.argument("lang")
+@project_option
+def messages_init_command(lang: str, project_dir: Path) -> None:
+    """Create the project's catalog for LANG (e.g. it, pt_BR) from briefgen's labels."""
+    if i18n.check_locale(lang):
+        raise click.BadParameter(str(i18n.check_locale(lang)), param_hint="LANG")
+    try:
+        path = init_catalog(project_dir, lang)
+    except BriefgenError as error:
+        _fail(error)
+    click.echo(f"wrote {_shown(path)}: translate each msgstr (Poedit or a text editor), "
+               "then `briefgen check` lists what is left")
+
+
+@messages_group.command("update")
+@click.argument("langs", nargs=-1)
+@project_option
+def messages_update_command(langs: tuple[str, ...], project_dir: Path) -> None:
+    """Add the labels of this briefgen version to the project's catalogs (default: all)."""
+    try:
+        paths = update_catalogs(project_dir, list(langs) or None)
+    except BriefgenError as error:
+        _fail(error)
+    for path in paths:
+        click.echo(f"updated {_shown(path)}")
 
 
 @main.command("watch")

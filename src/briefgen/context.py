@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, photos, placeholders, typography
+from briefgen import grammar, i18n, photos, placeholders, typography
 from briefgen.model import (
     Clearance,
     Drafter,
@@ -22,6 +22,7 @@ from briefgen.model import (
     Person,
     Source,
 )
+from briefgen.templating import Templates
 
 if TYPE_CHECKING:
     from briefgen.load import Loaded, Project
@@ -49,6 +50,7 @@ class SourceView:
     date_label: str | None
     url: str | None
     place: str | None = None
+    label: str = ""  # the number as printed, in the document's digits
 
     @property
     def is_description(self) -> bool:
@@ -77,10 +79,16 @@ class FactView:
     verified: PartialDate | None
     is_new: bool
     on_fact_sheet: bool
+    names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
 
     @property
     def source_numbers(self) -> tuple[int, ...]:
         return tuple(source.number for source in self.sources)
+
+    @property
+    def source_labels(self) -> tuple[str, ...]:
+        """The source numbers as printed, in the document's digits."""
+        return tuple(source.label or str(source.number) for source in self.sources)
 
     @property
     def text_shows_date(self) -> bool:
@@ -203,9 +211,15 @@ class PackView:
     if_raised: tuple[Line, ...] = ()
     counterpart_person: PersonEntry | None = None
     theirs: tuple[PersonEntry, ...] = ()
-    ours: tuple[PersonEntry, ...] = ()
     staleness: Staleness | None = None
+    ours: tuple[PersonEntry, ...] = ()
     fact_ids: tuple[str, ...] = field(default=())
+    labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
+    numbering: str = "latn"  # the digits of every number: a CLDR numbering system
+
+    @property
+    def labels_lang(self) -> str:
+        return self.labels or self.lang
 
     @property
     def is_draft(self) -> bool:
@@ -235,14 +249,17 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     every_base = [project.bases[base_id].model for base_id in pack.facts]
     bases = [base for base in every_base if base.facts] or every_base  # the subject's
     meeting = pack.meeting
+    names = grammar.grammar_for(project.templates, lang)
+    digits = i18n.numbering_system(lang, pack.numbering)
     facts = [
-        _fact_view(fact, base, lang, meeting.previous)
+        _fact_view(fact, base, lang, meeting.previous, names, digits)
         for base in bases
         for fact in selected_facts(pack, base)
     ]
     sections = _sections(facts, bases, lang)
-    theirs, ours = _delegations(project, pack, lang)
-    facts, sections, (theirs, ours), sources = _number_sources(facts, sections, (theirs, ours))
+    theirs, ours = _delegations(project, pack, lang, names, digits)
+    facts, sections, (theirs, ours), sources = _number_sources(
+        facts, sections, (theirs, ours), digits)
     since = sorted(
         (fact for fact in facts if fact.is_new),
         key=lambda fact: _newest(fact),
@@ -257,12 +274,12 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         classification=_text(pack.classification, lang),
         reference=pack.reference,
         status=pack.status,
-        drafted_by=_person(pack.drafted_by, lang) if pack.drafted_by else None,
-        clearance=tuple(_person(person, lang) for person in pack.clearance),
+        drafted_by=_person(pack.drafted_by, lang, digits) if pack.drafted_by else None,
+        clearance=tuple(_person(person, lang, digits) for person in pack.clearance),
         title=_text(meeting.title, lang),
         date=meeting.date,
         end=meeting.end,
-        date_label=i18n.format_date_range(meeting.date, meeting.end, lang),
+        date_label=i18n.format_date_range(meeting.date, meeting.end, lang, digits),
         place=_text(meeting.place, lang) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
@@ -271,19 +288,21 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         purpose=_text(pack.purpose, lang) if pack.purpose else None,
         objectives=tuple(_text(objective, lang) for objective in pack.objectives),
         previous=meeting.previous,
-        previous_label=i18n.format_day(meeting.previous, lang) if meeting.previous else None,
+        previous_label=(
+            i18n.format_day(meeting.previous, lang, digits) if meeting.previous else None
+        ),
         issued=issued,
-        issued_label=i18n.format_day(issued, lang),
-        as_of_label=i18n.format_partial_date(as_of, lang),
-        bases=tuple(_base_view(base, lang) for base in bases),
+        issued_label=i18n.format_day(issued, lang, digits),
+        as_of_label=i18n.format_partial_date(as_of, lang, digits),
+        bases=tuple(_base_view(base, lang, digits) for base in bases),
         facts=tuple(facts),
         sections=sections,
         since_previous=tuple(since),
         sources=tuple(sources),
-        subject_names=i18n.format_countries(dict.fromkeys(b.subject for b in bases), lang),
+        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
         key_messages=_series(sections, "talking_point"),
         if_raised=_series(sections, "if_raised"),
-        staleness=_staleness(pack, bases, lang),
+        staleness=_staleness(pack, bases, lang, digits),
         counterpart_person=theirs[0] if theirs and pack.counterpart_person else None,
         theirs=theirs,
         ours=ours,
@@ -291,13 +310,24 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
             f"{person.base_id}/{person.id}/{fact.id}"
             for person in (*theirs, *ours) for fact in (*person.career, *person.meetings)
         ),
+        labels=labels_language(project, pack, lang),
+        numbering=digits,
     )
+
+
+def labels_language(project: Project, pack: Pack, lang: str) -> str:
+    """The language whose catalog gives the labels: ``lang``, or the pack's
+    ``labels_fallback`` when no catalog has ``lang`` (validation allows nothing else)."""
+    if pack.labels_fallback and not Templates(project.templates).has_catalog(lang):
+        return pack.labels_fallback
+    return lang
 
 
 Delegations = tuple[tuple["PersonEntry", ...], tuple["PersonEntry", ...]]
 
 
-def _delegations(project: Project, pack: Pack, lang: str) -> Delegations:
+def _delegations(project: Project, pack: Pack, lang: str, names: grammar.Grammar,
+                 digits: str) -> Delegations:
     """Their delegation (the counterpart first) and ours, localized."""
     people = {
         person.id: (person, loaded)
@@ -310,15 +340,16 @@ def _delegations(project: Project, pack: Pack, lang: str) -> Delegations:
         theirs = [pack.counterpart_person] + [p for p in theirs if p != pack.counterpart_person]
 
     def entries(ids: list[str] | tuple[str, ...]) -> tuple[PersonEntry, ...]:
-        return tuple(_person_entry(*people[person_id], project.root, lang) for person_id in ids)
+        return tuple(_person_entry(*people[person_id], project.root, lang, names, digits)
+                     for person_id in ids)
 
     return entries(theirs), entries(pack.participants.ours)
 
 
-def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: str
-                  ) -> PersonEntry:
+def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: str,
+                  names: grammar.Grammar, digits: str) -> PersonEntry:
     base = loaded.model
-    bio = [_fact_view(fact, base, lang, None) for fact in person.bio]
+    bio = [_fact_view(fact, base, lang, None, names, digits) for fact in person.bio]
     newest_first = sorted(bio, key=lambda fact: fact.date or PartialDate(1), reverse=True)
     photo = photos.embed(photos.resolve(person.photo, loaded.path, root)) if person.photo else None
     return PersonEntry(
@@ -350,7 +381,7 @@ def _series(sections: tuple[Section, ...], field: str) -> tuple[Line, ...]:
     )
 
 
-def _person(person: Drafter | Clearance, lang: str) -> PersonView:
+def _person(person: Drafter | Clearance, lang: str, digits: str = "latn") -> PersonView:
     contact = getattr(person, "contact", None)
     if contact and i18n.direction(lang) == "rtl":
         contact = i18n.isolate_ltr(contact)
@@ -358,7 +389,9 @@ def _person(person: Drafter | Clearance, lang: str) -> PersonView:
         name=person.name,
         unit=_text(person.unit, lang) if person.unit else None,
         contact=contact,
-        date_label=i18n.format_day(person.date, lang) if isinstance(person, Clearance) else None,
+        date_label=(
+            i18n.format_day(person.date, lang, digits) if isinstance(person, Clearance) else None
+        ),
     )
 
 
@@ -372,7 +405,7 @@ def fact_age(fact: Fact, base: FactBase, meeting: dt.date) -> int:
     return (meeting - fact_reference_date(fact, base).last_day).days
 
 
-def _staleness(pack: Pack, bases: list[FactBase], lang: str) -> Staleness | None:
+def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:
     """Only when the pack sets ``max_age_days``: the facts older than that at the meeting."""
     limit = pack.max_age_days
     if limit is None:
@@ -385,7 +418,7 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str) -> Staleness | None
     ]
     if not old:
         return None
-    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang))
+    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits))
 
 
 def _text(text: str | dict[str, str], lang: str,
@@ -398,25 +431,23 @@ def _text(text: str | dict[str, str], lang: str,
     return typography.typeset(value, lang)
 
 
-def _base_view(base: FactBase, lang: str) -> BaseView:
+def _base_view(base: FactBase, lang: str, digits: str) -> BaseView:
     return BaseView(
         id=base.id,
         title=_text(base.title, lang),
         subject=base.subject,
         subject_name=i18n.country_name(base.subject, lang),
         as_of=base.as_of,
-        as_of_label=i18n.format_partial_date(base.as_of, lang),
+        as_of_label=i18n.format_partial_date(base.as_of, lang, digits),
         place=_text(base.place, lang) if base.place else None,
     )
 
 
-def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) -> FactView:
-    values = {
-        "date": i18n.format_partial_date(fact.date, lang) if fact.date else None,
-        "countries": i18n.format_countries(fact.countries, lang) if fact.countries else None,
-        "subject": i18n.country_name(base.subject, lang),
-        "value": i18n.format_number(fact.value, lang) if fact.value is not None else None,
-    }
+def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
+               names: grammar.Grammar, digits: str) -> FactView:
+    written = [i18n.pick(text, lang) or "" for text in (
+        fact.text, fact.talking_point, fact.if_raised) if text]
+    values = _values(fact, base, lang, names, digits, written)
     return FactView(
         id=fact.id,
         base_id=base.id,
@@ -434,23 +465,46 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None) 
         value_label=values["value"],
         tags=fact.tags,
         sources=tuple(
-            _source_view(source, base, lang) for ref in fact.sources for source in base.sources
+            _source_view(source, base, lang, digits)
+            for ref in fact.sources for source in base.sources
             if source.id == ref
         ),
         verified=fact.verified,
         is_new=previous is not None and _is_after(fact, previous),
         on_fact_sheet=fact.fact_sheet,
+        names_countries="countries" in placeholders.names(written[0]),
     )
 
 
-def _source_view(source: Source, base: FactBase, lang: str, number: int = 0) -> SourceView:
+def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar, digits: str,
+            texts: list[str]) -> dict[str, str | None]:
+    """The value of every placeholder the texts use, in its grammatical form."""
+    values: dict[str, str | None] = {
+        "date": i18n.format_partial_date(fact.date, lang, digits) if fact.date else None,
+        "countries": names.countries(fact.countries, None, lang) if fact.countries else None,
+        "subject": names.name(base.subject, "bare", lang),
+        "value": (
+            i18n.format_number(fact.value, lang, digits) if fact.value is not None else None
+        ),
+    }
+    for used in {used for text in texts for used in placeholders.fields(text)}:
+        codes = fact.countries if used.name == "countries" else (base.subject,)
+        if used.form and codes:
+            values[used.key] = names.countries(codes, used.form, lang)
+    return values
+
+
+def _source_view(source: Source, base: FactBase, lang: str, digits: str,
+                 number: int = 0) -> SourceView:
     return SourceView(
         number=number,
         id=source.id,
         base_id=base.id,
         title=_text(source.title, lang),
         publisher=source.publisher,
-        date_label=i18n.format_partial_date(source.date, lang) if source.date else None,
+        date_label=(
+            i18n.format_partial_date(source.date, lang, digits) if source.date else None
+        ),
         url=source.url,
         place=_text(source.place, lang) if source.place else None,
     )
@@ -497,7 +551,8 @@ def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[
 
 
 def _number_sources(
-    facts: list[FactView], sections: tuple[Section, ...], delegations: Delegations
+    facts: list[FactView], sections: tuple[Section, ...], delegations: Delegations,
+    digits: str,
 ) -> tuple[list[FactView], tuple[Section, ...], Delegations, list[SourceView]]:
     """Number sources in order of first citation in the background, then the biographies;
     renumber the facts."""
@@ -511,7 +566,9 @@ def _number_sources(
 
     def renumbered(fact: FactView) -> FactView:
         refs = tuple(
-            replace(source, number=numbers[(source.base_id, source.id)]) for source in fact.sources
+            replace(source, number=number, label=i18n.localize_digits(str(number), digits))
+            for source in fact.sources
+            if (number := numbers[(source.base_id, source.id)])
         )
         return replace(fact, sources=tuple(sorted(refs, key=lambda s: s.number)))
 

@@ -34,10 +34,12 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
+from briefgen import i18n
 from briefgen.errors import RenderError, excerpt
 from briefgen.fonts import Face, completed, faces, font_files, subset
 from briefgen.fonts import coverage as fonts_coverage
 from briefgen.fsutil import NotAFile, read_regular
+from briefgen.templating import install_labels
 
 if TYPE_CHECKING:
     from briefgen.templating import Templates
@@ -76,23 +78,25 @@ class DocxEngine:
 
     def __init__(self, templates: Templates) -> None:
         self.templates = templates
-        self._environments: dict[str, jinja2.Environment] = {}
+        self._environments: dict[tuple[str, str], tuple[object, jinja2.Environment]] = {}
         self._checked: dict[tuple[Path, int, int], bytes] = {}
 
-    def environment(self, lang: str) -> jinja2.Environment:
-        """Escaping on, undefined is an error, labels through ``lang``'s catalog."""
-        if lang not in self._environments:
+    def environment(self, lang: str, labels: str | None = None) -> jinja2.Environment:
+        """Escaping on, undefined is an error, labels through the catalog of ``labels``
+        (default ``lang``); a catalog edited since gives a new environment."""
+        labels = labels or lang
+        catalogs = i18n.catalog_key(self.templates.locale_dirs, labels)
+        cached = self._environments.get((lang, labels))
+        if cached is None or cached[0] != catalogs:
             env = jinja2.Environment(
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
                 finalize=xml_text,
             )
-            env.install_gettext_translations(  # type: ignore[attr-defined]
-                self.templates.translations(lang), newstyle=True
-            )
-            self._environments[lang] = env
-        return self._environments[lang]
+            install_labels(env, self.templates.translations(labels))
+            cached = self._environments[(lang, labels)] = (catalogs, env)
+        return cached[1]
 
     @cached_property
     def fonts(self) -> list[Face]:
@@ -117,7 +121,8 @@ class DocxEngine:
                 return str(path.relative_to(root.parent))
         return str(path)
 
-    def render(self, name: str, lang: str, context: Mapping[str, object]) -> Any:
+    def render(self, name: str, lang: str, context: Mapping[str, object],
+               labels: str | None = None) -> Any:
         """Template ``name`` filled with ``context``: a python-docx ``Document``."""
         from docxtpl import DocxTemplate
 
@@ -130,7 +135,7 @@ class DocxEngine:
             raise RenderError(f"cannot open the Word template: {error}", where,
                               "open it in Word or LibreOffice and save it as .docx") from None
         try:
-            template.render(dict(context), self.environment(lang))
+            template.render(dict(context), self.environment(lang, labels))
         except jinja2.TemplateError as error:
             raise _located(error, template, where) from None
         except Exception as error:  # docxtpl's regex surgery can fail on unusual XML
@@ -354,6 +359,27 @@ def make_right_to_left(document: Any, language: str, font: str = DEFAULT_RTL_FON
     if not fonts.get(_w("cs")):
         fonts.set(_w("cs"), font)
     _child(_rpr_default(styles), "lang", _RPR_ORDER).set(_w("bidi"), language)
+
+
+# Word's number formats (ECMA-376 Part 1, 17.18.59) for the digits of a numbering system:
+# "hindiNumbers" are Arabic-Indic digits, which Word shapes as Persian ones in Persian text.
+WORD_NUMBER_FORMATS = {"arab": "hindiNumbers", "arabext": "hindiNumbers", "thai": "thaiNumbers"}
+
+
+def set_digits(document: Any, system: str) -> bool:
+    """Number the lists (``List Number``) and pages (the PAGE field) of ``document`` in
+    ``system``'s digits, where Word has a format for them; False where it has none (the
+    text, dates and source numbers carry their own digits in any case)."""
+    word_format = WORD_NUMBER_FORMATS.get(system)
+    if word_format is None:
+        return system == "latn"
+    numbering = document.part.numbering_part.element
+    for number_format in numbering.iter(_w("numFmt")):
+        if number_format.get(_w("val")) == "decimal":
+            number_format.set(_w("val"), word_format)
+    for section in document.sections:
+        _child(section._sectPr, "pgNumType", _SECTPR_ORDER).set(_w("fmt"), word_format)
+    return True
 
 
 def set_language(document: Any, language: str) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import DateTimeFormat, format_date, format_skeleton, match_skeleton
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.lists import format_list
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -96,37 +98,134 @@ def isolate_ltr(text: str) -> str:
     return LRI + text + PDI
 
 
-def format_partial_date(value: PartialDate, tag: str) -> str:
+# -- Digits ---------------------------------------------------------------------------------
+
+# The zero of each decimal numbering system CLDR makes a locale's default or native one;
+# the other nine digits follow it in Unicode (tests check each with unicodedata).
+_ZEROS = {
+    "latn": 0x30, "arab": 0x660, "arabext": 0x6F0, "nkoo": 0x7C0, "deva": 0x966,
+    "beng": 0x9E6, "guru": 0xA66, "gujr": 0xAE6, "orya": 0xB66, "tamldec": 0xBE6,
+    "telu": 0xC66, "knda": 0xCE6, "mlym": 0xD66, "thai": 0xE50, "laoo": 0xED0, "tibt": 0xF20,
+    "mymr": 0x1040, "khmr": 0x17E0, "mong": 0x1810, "olck": 0x1C50, "vaii": 0xA620,
+    "mtei": 0xABF0, "fullwide": 0xFF10, "cakm": 0x11136, "hmnp": 0x1E140, "adlm": 0x1E950,
+}
+DIGITS = {name: "".join(chr(zero + n) for n in range(10)) for name, zero in _ZEROS.items()}
+DIGITS["hanidec"] = "〇一二三四五六七八九"
+
+
+def numbering_system(tag: str, choice: str | None = None) -> str:
+    """The digits a document in ``tag`` prints: the pack's ``numbering:`` choice, else the
+    locale's default numbering system (fa: arabext; ar_EG: arab; ar, ar_MA: latn)."""
+    system = choice or str(locale(tag).default_numbering_system)
+    return system if system in DIGITS else "latn"
+
+
+def check_numbering(system: str) -> str | None:
+    """Why ``system`` is not a numbering system briefgen can print, or None."""
+    if system in DIGITS:
+        return None
+    return f"'{system}' is not a numbering system briefgen knows ({', '.join(sorted(DIGITS))})"
+
+
+def localize_digits(text: str, system: str) -> str:
+    """``text`` with its ASCII digits written in ``system`` (Babel's dates are in latn)."""
+    if system == "latn":
+        return text
+    return text.translate(str.maketrans("0123456789", DIGITS[system]))
+
+
+def counter_style_css(system: str) -> str:
+    """CSS that prints page numbers and list markers in ``system``'s digits: the counter
+    style ``briefgen-digits`` (the stylesheets write ``counter(page, briefgen-digits)``; an
+    undefined style is decimal, so Latin digits need nothing)."""
+    if system == "latn":
+        return ""
+    symbols = " ".join(f'"{digit}"' for digit in DIGITS[system])
+    return (f"@counter-style briefgen-digits {{ system: numeric; symbols: {symbols}; }}\n"
+            "ol { list-style-type: briefgen-digits; }\n")
+
+
+def format_partial_date(value: PartialDate, tag: str, numbering: str | None = None) -> str:
     """A date at its own precision: ``26 juin 2018``, ``mai 2022``, ``2021``."""
     loc = locale(tag)
     if value.precision == "day":
-        return str(format_date(value.first_day, "long", locale=loc))
-    skeleton = "yMMMM" if value.precision == "month" else "y"
-    return str(format_skeleton(skeleton, value.first_day, locale=loc))
+        text = str(format_date(value.first_day, "long", locale=loc))
+    else:
+        skeleton = "yMMMM" if value.precision == "month" else "y"
+        text = str(format_skeleton(skeleton, value.first_day, locale=loc))
+    return localize_digits(text, numbering_system(tag, numbering))
 
 
-def format_day(value: dt.date, tag: str) -> str:
-    return format_partial_date(PartialDate.of(value), tag)
+def format_day(value: dt.date, tag: str, numbering: str | None = None) -> str:
+    return format_partial_date(PartialDate.of(value), tag, numbering)
 
 
-_SHORT_MONTH = re.compile(r"(?<!M)MMM(?!M)")
+def format_date_range(start: dt.date, end: dt.date | None, tag: str,
+                      numbering: str | None = None) -> str:
+    """``3–4 décembre 2026``, ``3–4 de diciembre de 2026``: CLDR's interval format with
+    full month names, as the locale writes a full date.
 
-
-def format_date_range(start: dt.date, end: dt.date | None, tag: str) -> str:
-    """``3–4 décembre 2026``: CLDR's interval format, months at full width."""
+    CLDR's own ``yMMMMd`` interval format where the locale has one (es, bg, pl...); else
+    its ``yMMMd`` format with the field widths of the locale's long date (``MMM`` ->
+    ``MMMM``, ``dd`` -> ``d``), as CLDR's matching rules allow; where that format writes the
+    month as a number but the long date spells it (cs), CLDR's fallback: two long dates.
+    """
     if end is None or end == start:
-        return format_day(start, tag)
+        return format_day(start, tag, numbering)
+    system = numbering_system(tag, numbering)
+    return localize_digits(_date_range(start, end, tag), system)
+
+
+def _date_range(start: dt.date, end: dt.date, tag: str) -> str:
     loc = locale(tag)
-    skeleton = match_skeleton("yMMMd", loc.interval_formats)
-    formats = loc.interval_formats.get(skeleton) if skeleton else None
+    formats = loc.interval_formats
+    exact = "yMMMMd" in formats
+    skeleton = "yMMMMd" if exact else match_skeleton("yMMMd", formats)
+    patterns = formats.get(skeleton) if skeleton else None
     start_fmt, end_fmt = DateTimeFormat(start, locale=loc), DateTimeFormat(end, locale=loc)
     for field in ("y", "M", "d"):
-        if formats and field in formats and start_fmt.extract(field) != end_fmt.extract(field):
+        if patterns and field in patterns and start_fmt.extract(field) != end_fmt.extract(field):
+            pieces = [p if exact else _as_long_date(p, loc) for p in patterns[field]]
+            if None in pieces:
+                break
             return "".join(
-                parse_date_pattern(_SHORT_MONTH.sub("MMMM", pattern)).apply(instant, loc)
-                for pattern, instant in zip(formats[field], (start, end), strict=True)
+                parse_date_pattern(str(piece)).apply(instant, loc)
+                for piece, instant in zip(pieces, (start, end), strict=True)
             )
-    return f"{format_day(start, tag)} – {format_day(end, tag)}"
+    fallback = str(formats.get(None) or "{0} – {1}")
+    return fallback.replace("{0}", format_day(start, tag)).replace("{1}", format_day(end, tag))
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*')")
+_FIELD_RUN = re.compile(r"([MLd])\1*")
+
+
+def _as_long_date(pattern: str, loc: Locale) -> str | None:
+    """``pattern`` with its month and day fields as wide as in the locale's long date
+    (abbreviated months spelled out where the long date spells them; zh and ja write 12月
+    in both); None if ``pattern`` writes the month as a number and the long date as a
+    name."""
+    long_date = str(loc.date_formats["long"].pattern)
+    widths = {match.group(1): len(match.group(0))
+              for part in _QUOTED.split(long_date)[::2] for match in _FIELD_RUN.finditer(part)}
+    month = widths.get("M") or widths.get("L") or 0
+    if any(char.isdigit() for char in loc.months["format"]["wide"][12]):
+        month = min(month, 2)  # ko: the month "names" are numbers (12월), as in "M월"
+    day = widths.get("d", 1)
+    parts = _QUOTED.split(pattern)
+    for index in range(0, len(parts), 2):  # outside quotes only: 'de' is text
+        for run in _FIELD_RUN.finditer(parts[index]):
+            if run.group(1) in "ML" and len(run.group(0)) < 3 <= month:
+                return None
+        parts[index] = _FIELD_RUN.sub(lambda run: _widen(run, month, day), parts[index])
+    return "".join(parts)
+
+
+def _widen(run: re.Match[str], month: int, day: int) -> str:
+    letter, width = run.group(1), len(run.group(0))
+    if letter == "d":
+        return letter * day
+    return letter * month if width >= 3 and month >= 3 else run.group(0)
 
 
 def country_name(code: str, tag: str) -> str:
@@ -139,39 +238,130 @@ def format_countries(codes: Iterable[str], tag: str) -> str:
     return str(format_list(names, locale=locale(tag))) if names else ""
 
 
-def format_number(value: float, tag: str) -> str:
-    return str(format_decimal(value, locale=locale(tag)))
+def format_number(value: float, tag: str, numbering: str | None = None) -> str:
+    """``12 500``, ``١٢٬٥٠٠``: the locale's separators and digits, and CLDR's minus sign,
+    which in right-to-left locales carries the bidi mark that keeps it before the digits
+    (ar: LRM, "‎-1,500" reads -1,500; ar with arab digits: ALM)."""
+    loc = locale(tag)
+    system = numbering_system(tag, numbering)
+    symbols = system if loc.number_symbols.get(system, {}).get("decimal") else "latn"
+    text = str(format_decimal(value, locale=loc, numbering_system=symbols))
+    minus = loc.number_symbols.get(symbols, {}).get("minusSign")
+    if value < 0 and minus and text.startswith("-"):
+        text = minus + text[1:]
+    return localize_digits(text, system)
 
 
 def catalog_dir(templates: Path) -> Path:
     return templates / "locale"
 
 
-def translations(locale_dir: Path, tag: str) -> NullTranslations:
-    """Gettext translations for ``tag`` from ``<locale_dir>/<lang>/LC_MESSAGES/messages.po``.
+LocaleDirs = Path | Sequence[Path]
+
+
+def catalog_paths(locale_dirs: LocaleDirs, tag: str) -> list[Path]:
+    """The catalogs that give ``tag`` its labels, the one that wins first: for each
+    fallback (``ar_MA``, then ``ar``), the project's catalog, then briefgen's."""
+    dirs = [locale_dirs] if isinstance(locale_dirs, Path) else list(locale_dirs)
+    return [
+        path
+        for candidate in fallbacks(tag)
+        for directory in dirs
+        if (path := directory / candidate / "LC_MESSAGES" / "messages.po").is_file()
+    ]
+
+
+def has_catalog(locale_dirs: LocaleDirs, tag: str) -> bool:
+    return bool(catalog_paths(locale_dirs, tag))
+
+
+CatalogKey = tuple[tuple[str, int, int], ...]
+
+
+def catalog_key(locale_dirs: LocaleDirs, tag: str) -> CatalogKey:
+    """What the labels of ``tag`` are made of: each catalog's path, mtime and size. A
+    catalog edited (say while ``watch`` runs) gives a new key, so new labels."""
+    key = []
+    for path in catalog_paths(locale_dirs, tag):
+        stat = path.stat()
+        key.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(key)
+
+
+def translations(locale_dirs: LocaleDirs, tag: str) -> NullTranslations:
+    """Gettext translations for ``tag``, merged from every catalog of
+    :func:`catalog_paths`: a project's catalog adds to briefgen's, entry by entry.
 
     Catalogs are compiled in memory from the ``.po`` files, so no compiled ``.mo`` can be
-    stale; the closest fallback (``ar_MA`` -> ``ar``) is used.
+    stale; the result is cached by :func:`catalog_key`.
     """
-    return _translations(str(locale_dir), tag)
+    key = catalog_key(locale_dirs, tag)
+    return _merged(key) if key else NullTranslations()
 
 
 @lru_cache(maxsize=32)
-def _translations(locale_dir: str, tag: str) -> NullTranslations:
-    for candidate in fallbacks(tag):
-        po_path = Path(locale_dir) / candidate / "LC_MESSAGES" / "messages.po"
-        if po_path.is_file():
-            with po_path.open("rb") as handle:
-                catalog = read_po(handle, locale=candidate)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            return Translations(buffer)
-    return NullTranslations()
+def _merged(key: CatalogKey) -> Translations:
+    catalogs = [_read_po(Path(path)) for path, _, _ in key]
+    winners: dict[object, Message] = {}
+    for catalog in reversed(catalogs):  # the least specific first: later ones win
+        for message in catalog:
+            if message.id and is_translated(message):
+                winners[(message.id, message.context)] = message
+    merged = Catalog(locale=catalogs[0].locale, domain="messages")
+    for message in winners.values():
+        merged[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return Translations(buffer)
 
 
-def has_catalog(locale_dir: Path, tag: str) -> bool:
-    return any(
-        (locale_dir / candidate / "LC_MESSAGES" / "messages.po").is_file()
-        for candidate in fallbacks(tag)
-    )
+def _read_po(path: Path) -> Catalog:
+    language = path.parents[1].name
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def is_translated(message: Message) -> bool:
+    """Whether a catalog entry has a translation to use (every plural form, not fuzzy)."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not message.fuzzy and bool(strings) and all(strings)
+
+
+# -- Punctuation the templates join with ---------------------------------------------------
+
+_TERMINAL = (".", "!", "?", "…", "。", "！", "？", "؟", "।", "։", "።")
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
+@dataclass(frozen=True)
+class Punctuation:
+    """The separators and full stop of a language's labels (Arabic "، " and "؛ "), from its
+    catalog: they are labels like any other."""
+
+    comma: str = ", "
+    semicolon: str = "; "
+    stop: str = "."
+
+    @classmethod
+    def of(cls, translations: NullTranslations) -> Punctuation:
+        # TRANSLATORS: the separator between the parts of a citation or a list of numbers
+        comma = translations.pgettext("punctuation", ", ")
+        # TRANSLATORS: the separator between items that may hold commas (titles)
+        semicolon = translations.pgettext("punctuation", "; ")
+        # TRANSLATORS: the full stop that ends a citation
+        stop = translations.pgettext("punctuation", ".")
+        return cls(str(comma), str(semicolon), str(stop))
+
+    def end(self, text: str | None) -> str:
+        """The full stop after ``text``, or nothing when it already ends a sentence
+        ("май 2022 г." takes no second period)."""
+        return "" if (text or "").rstrip().endswith(_TERMINAL) else self.stop
+
+    def join(self, items: Iterable[object], separator: str | None = None) -> str:
+        return (self.comma if separator is None else separator).join(map(str, items))
+
+
+def one_full_stop(text: str) -> str:
+    """``text`` with a doubled full stop made single (an ellipsis stays)."""
+    return _DOUBLED_STOP.sub(".", text)

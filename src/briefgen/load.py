@@ -184,7 +184,7 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and not part.startswith(
-            ("function-", "str", "dict", "int", "float", "tuple", "list", "bool", "none")
+            ("function-", "str", "dict", "int", "float", "tuple", "list", "bool", "none", "[key]")
         ):
             path.append(part)  # a missing or unknown key: name it
             break

@@ -191,6 +191,15 @@ def check_placeholders(text: str) -> str:
     return text
 
 
+def check_numbering(system: str) -> str:
+    from briefgen import i18n
+
+    problem = i18n.check_numbering(system)
+    if problem:
+        raise ValueError(problem)
+    return system
+
+
 Text = Annotated[str, AfterValidator(check_text)]
 Slug = Annotated[
     str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="lower-case letters, digits, '-'")
@@ -341,4 +350,12 @@ class Pack(Strict):
     max_age_days: int | None = Field(
         None, ge=1, description="facts older than this at the meeting are flagged by `check` "
         "(365 when not set) and counted in a notice on the documents (only when set)"
+    )
+    labels_fallback: Language | None = Field(
+        None, description="print the labels (headings...) of a language that has no catalog "
+        "in this language instead, e.g. en",
+    )
+    numbering: Annotated[str, AfterValidator(check_numbering)] | None = Field(
+        None, description="the digits of every number: a CLDR numbering system such as latn, "
+        "arab or arabext (default: the locale's own)",
     )

@@ -27,6 +27,7 @@ with warnings.catch_warnings():
     # WeasyPrint warns on import when the machine has no fonts: briefgen brings its own.
     warnings.filterwarnings("ignore", "(No fonts configured|FontConfig cannot load)", UserWarning)
     import weasyprint
+    from weasyprint.css.counters import CounterStyle
     from weasyprint.text.ffi import ffi, fontconfig, pangoft2
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -193,14 +194,16 @@ class PdfEngine:
         """Lay ``html`` out (no PDF yet); a resource that cannot be loaded is an error."""
         fetcher = SandboxedFetcher(self.roots)
         sheets = [self.stylesheet(path) for path in stylesheets]
+        counter_style = CounterStyle()  # the extra CSS may define one (briefgen-digits)
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, font_config=self.font_config,
-                                         url_fetcher=fetcher))
+                                         url_fetcher=fetcher, counter_style=counter_style))
         with _weasyprint_log() as log:
             try:
                 document = weasyprint.HTML(
                     string=html, base_url=base_url.as_uri() + "/", url_fetcher=fetcher
-                ).render(font_config=self.font_config, stylesheets=sheets, pdf_tags=True)
+                ).render(font_config=self.font_config, counter_style=counter_style,
+                         stylesheets=sheets, pdf_tags=True)
             except weasyprint.urls.FatalURLFetchingError as error:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name

@@ -1,22 +1,49 @@
 """Placeholders in fact text: ``{date}``, ``{countries}``, ``{subject}``, ``{value}``.
 
+``{countries}`` and ``{subject}`` also come in grammatical forms named by their role, the
+same names in every language: ``{countries:def}`` (definite: "les États-Unis", "the
+United States"), ``{countries:of}`` ("des États-Unis", "of the United States") and
+``{countries:in}`` ("aux États-Unis", "in the United States"). Which forms a language
+has is its grammar file's business (:mod:`briefgen.grammar`); here a form is only parsed.
+
 Fact text is data: it is parsed here, never handed to ``str.format`` or to Jinja, so
 ``{date.__class__}`` or ``{{ 7*7 }}`` can do nothing but fail validation or stay text.
-``{{`` and ``}}`` are literal braces.
+``{{`` and ``}}`` are literal braces. A value that opens a sentence is capitalized.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 PLACEHOLDERS = ("date", "countries", "subject", "value")
+FORMS = ("def", "of", "in")  # grammatical forms, for the names below
+WITH_FORMS = ("countries", "subject")
 
-Segment = tuple[str, str | None]  # literal text, then a placeholder name or None
+
+@dataclass(frozen=True)
+class Field:
+    """One placeholder: its name and grammatical form (None: the bare value)."""
+
+    name: str
+    form: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``countries`` or ``countries:of``: how the field is written, and its value's key."""
+        return f"{self.name}:{self.form}" if self.form else self.name
+
+    def __str__(self) -> str:
+        return "{" + self.key + "}"
+
+
+Segment = tuple[str, Field | None]  # literal text, then a placeholder or None
 
 
 def parse(text: str) -> list[Segment]:
-    """Split ``text`` into literal text and placeholder names; ``ValueError`` if malformed."""
+    """Split ``text`` into literal text and placeholders; ``ValueError`` if malformed."""
     segments: list[Segment] = []
     try:
         parsed = list(string.Formatter().parse(text))
@@ -26,25 +53,57 @@ def parse(text: str) -> list[Segment]:
         if name is None:
             segments.append((literal, None))
             continue
-        if name not in PLACEHOLDERS or spec or conversion:
-            field = "{" + name + (f"!{conversion}" if conversion else "")
-            field += (f":{spec}" if spec else "") + "}"
-            known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            raise ValueError(f"unknown placeholder {field}; use one of {known}")
-        segments.append((literal, name))
+        segments.append((literal, _field(name, spec or None, conversion)))
     return segments
 
 
+def _field(name: str, form: str | None, conversion: str | None) -> Field:
+    written = "{" + name + (f"!{conversion}" if conversion else "")
+    written += (f":{form}" if form else "") + "}"
+    if name not in PLACEHOLDERS or conversion:
+        known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise ValueError(f"unknown placeholder {written}; use one of {known}")
+    if form is not None and (name not in WITH_FORMS or form not in FORMS):
+        if name not in WITH_FORMS:
+            raise ValueError(f"unknown placeholder {written}: {{{name}}} has no forms")
+        known = ", ".join("{" + f"{name}:{f}" + "}" for f in FORMS)
+        raise ValueError(f"unknown placeholder {written}; its forms are {{{name}}}, {known}")
+    return Field(name, form)
+
+
+def fields(text: str) -> list[Field]:
+    """The placeholders of ``text``, in order, each once."""
+    return list(dict.fromkeys(field for _, field in parse(text) if field))
+
+
 def names(text: str) -> set[str]:
-    return {name for _, name in parse(text) if name}
+    return {field.name for field in fields(text)}
+
+
+# The end of a sentence: text that is empty (but for opening quotes and brackets), or ends
+# with terminal punctuation (and closing quotes or brackets), then space.
+_SENTENCE_START = re.compile(
+    r"(?:^|[.!?…。！？؟।]['\"’”»)\]]*\s+)['\"‘“«(\[\s]*$"
+)
+
+
+def opens_sentence(before: str) -> bool:
+    """Whether a value placed after ``before`` opens a sentence."""
+    return bool(_SENTENCE_START.search(before))
 
 
 def fill(text: str, values: Mapping[str, str | None]) -> str:
-    """``text`` with each placeholder replaced by its (already localized) value."""
+    """``text`` with each placeholder replaced by its (already localized) value, looked up
+    by :attr:`Field.key`; a value that opens a sentence gets a capital first letter."""
     out: list[str] = []
-    for literal, name in parse(text):
+    for literal, field in parse(text):
         out.append(literal)
-        if name:
-            value = values.get(name)
-            out.append(value if value is not None else "{" + name + "}")
+        if field:
+            value = values.get(field.key)
+            if value is None:
+                out.append(str(field))
+            elif opens_sentence("".join(out)):
+                out.append(value[:1].upper() + value[1:])
+            else:
+                out.append(value)
     return "".join(out)

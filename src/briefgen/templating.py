@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.support import NullTranslations
@@ -40,7 +41,7 @@ class Templates:
     def __init__(self, project_templates: Path | None) -> None:
         self.default = default_templates()
         self.project = project_templates
-        self._environments: dict[str, jinja2.Environment] = {}
+        self._environments: dict[tuple[str, str], tuple[i18n.CatalogKey, jinja2.Environment]] = {}
 
     @cached_property
     def roots(self) -> tuple[Path, ...]:
@@ -82,8 +83,17 @@ class Templates:
                 digest.update(_file_hash(path, path.stat()))
         return digest.hexdigest()
 
+    @property
+    def locale_dirs(self) -> list[Path]:
+        """Every ``locale/`` folder, the project's first: catalogs merge language by language."""
+        return [root / "locale" for root in self.roots if (root / "locale").is_dir()]
+
     def translations(self, lang: str) -> NullTranslations:
-        return i18n.translations(self.find_dir("locale"), lang)
+        """The labels of ``lang``: the project's catalog over briefgen's, entry by entry."""
+        return i18n.translations(self.locale_dirs, lang)
+
+    def has_catalog(self, lang: str) -> bool:
+        return i18n.has_catalog(self.locale_dirs, lang)
 
     def find_dir(self, name: str) -> Path:
         for root in self.roots:
@@ -95,9 +105,13 @@ class Templates:
                 return root / name
         return self.default / name
 
-    def environment(self, lang: str) -> jinja2.Environment:
-        """A Jinja environment for ``lang``: escaping on, undefined is an error."""
-        if lang not in self._environments:
+    def environment(self, lang: str, labels: str | None = None) -> jinja2.Environment:
+        """A Jinja environment for ``lang`` with the labels of ``labels`` (default ``lang``):
+        escaping on, undefined is an error. A catalog edited since gives a new environment."""
+        labels = labels or lang
+        catalogs = i18n.catalog_key(self.locale_dirs, labels)
+        cached = self._environments.get((lang, labels))
+        if cached is None or cached[0] != catalogs:
             env = jinja2.Environment(
                 loader=ContainedLoader(self),
                 autoescape=True,
@@ -108,14 +122,15 @@ class Templates:
                 keep_trailing_newline=True,
                 finalize=_isolate_inserts if i18n.direction(lang) == "rtl" else None,
             )
-            env.install_gettext_translations(self.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-            self._environments[lang] = env
-        return self._environments[lang]
+            install_labels(env, self.translations(labels))
+            cached = self._environments[(lang, labels)] = (catalogs, env)
+        return cached[1]
 
-    def render(self, name: str, lang: str, **context: object) -> str:
+    def render(self, name: str, lang: str, labels: str | None = None,
+               **context: object) -> str:
         """Render template ``name``; template mistakes become a located :class:`RenderError`."""
         try:
-            return self.environment(lang).get_template(name).render(**context)
+            return self.environment(lang, labels).get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
             where = f"{error.filename or name}:{error.lineno}"
             raise RenderError(f"template syntax error: {error.message}", where) from None
@@ -161,6 +176,28 @@ class ContainedLoader(jinja2.BaseLoader):
         except UnicodeDecodeError:
             raise RenderError("the template is not UTF-8 text", str(path),
                               "save it as UTF-8") from None
+
+
+def install_labels(env: jinja2.Environment, translations: NullTranslations) -> None:
+    """Gettext in ``env`` (newstyle: ``_("Since %(date)s", date=...)``), and ``punct``, the
+    punctuation the templates join with. A label whose value ends with an abbreviation's
+    period ("май 2022 г.") does not get a second one from the label."""
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        env.globals[name] = _one_full_stop(env.globals[name])  # type: ignore[arg-type]
+    env.globals["punct"] = i18n.Punctuation.of(translations)
+
+
+def _one_full_stop(function: Callable[..., str]) -> Callable[..., str]:
+    @jinja2.pass_context
+    def labelled(context: jinja2.runtime.Context, *args: Any, **variables: Any) -> str:
+        text = context.call(function, *args, **variables)
+        if not variables or not isinstance(text, str):
+            return text  # type: ignore[return-value]
+        single = i18n.one_full_stop(text)  # Markup stays Markup: its values are escaped
+        return Markup(single) if isinstance(text, Markup) else single  # noqa: S704
+
+    return labelled
 
 
 def _isolate_inserts(value: object) -> object:

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import i18n, photos
-from briefgen.errors import LocatedError
+from briefgen import grammar, i18n, photos, placeholders
+from briefgen.errors import LocatedError, Location, ValidationFailed
 from briefgen.model import Fact, FactBase, Pack, Staff
+from briefgen.templating import Templates
 from briefgen.yamlfile import PathKey
 
 if TYPE_CHECKING:
@@ -17,11 +18,20 @@ if TYPE_CHECKING:
 
 def validate_project(project: Project) -> list[LocatedError]:
     errors: list[LocatedError] = []
+    grammars = Grammars(project.templates)
     for base in project.bases.values():
         errors += validate_base(base, project.root)
+        errors += check_forms(base, base.model.languages, grammars)
     for pack in project.packs.values():
         errors += validate_pack(pack, project)
-    return errors
+        for base_id in pack.model.facts:
+            if base_id in project.bases:
+                errors += check_forms(project.bases[base_id], pack.model.languages, grammars)
+    for lang in {lang for pack in project.packs.values() for lang in pack.model.languages}:
+        if i18n.check_locale(lang) is None:
+            grammars.get(lang)  # documents read every pack language's grammar: check it
+    errors += grammars.errors
+    return list({(str(error), error.hint): error for error in errors}.values())
 
 
 def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
@@ -94,6 +104,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)
     errors += _check_participants(loaded, project)
+    errors += _check_labels(loaded, Templates(project.templates))
     return errors
 
 
@@ -226,6 +237,44 @@ def _check_tags(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
     ]
 
 
+def _check_labels(loaded: Loaded[Pack], templates: Templates) -> list[LocatedError]:
+    """Every pack language has labels: a catalog (briefgen's or the project's), or the
+    pack's ``labels_fallback``; never English headings beside a German date, silently."""
+    pack = loaded.model
+    errors = []
+    fallback = pack.labels_fallback
+    if fallback and i18n.check_locale(fallback) is None and not templates.has_catalog(fallback):
+        errors.append(LocatedError(
+            f"'labels_fallback': there are no labels in {language_name(fallback)} either",
+            loaded.location(("labels_fallback",)),
+            f"use a language with a catalog ({', '.join(catalog_languages(templates))})",
+        ))
+    if fallback:
+        return errors
+    for index, lang in enumerate(pack.languages):
+        if i18n.check_locale(lang) is None and not templates.has_catalog(lang):
+            errors.append(LocatedError(
+                f"no labels in {language_name(lang)}: no catalog translates the headings "
+                f"into it (there are catalogs for {', '.join(catalog_languages(templates))})",
+                loaded.location(("languages", index)),
+                f"run `briefgen messages init {lang}` and translate "
+                f"templates/locale/{lang}/LC_MESSAGES/messages.po, or add "
+                "`labels_fallback: en` to the pack to print English labels",
+            ))
+    return errors
+
+
+def language_name(lang: str) -> str:
+    """``German ('de')``: a language as a user reads it."""
+    return f"{i18n.locale(lang).get_display_name('en')} ('{lang}')"
+
+
+def catalog_languages(templates: Templates) -> list[str]:
+    """The languages that have labels: briefgen's catalogs and the project's."""
+    return sorted({path.parts[-3] for folder in templates.locale_dirs
+                   for path in folder.glob("*/LC_MESSAGES/messages.po")})
+
+
 def _check_languages(loaded: Loaded[FactBase] | Loaded[Pack], langs: tuple[str, ...]) -> list[
     LocatedError
 ]:
@@ -348,3 +397,76 @@ def _check_unique(loaded: Loaded[FactBase], field: str, ids: list[str]) -> list[
         else:
             seen[item_id] = index
     return errors
+
+
+class Grammars:
+    """The grammar of each language, read once; a broken grammar file is reported once."""
+
+    def __init__(self, project_templates: Path) -> None:
+        self.templates = project_templates
+        self.errors: list[LocatedError] = []
+        self._by_tag: dict[str, grammar.Grammar | None] = {}
+
+    def get(self, tag: str) -> grammar.Grammar | None:
+        """The grammar of ``tag``, or None if its file is broken (and reported)."""
+        if tag not in self._by_tag:
+            try:
+                self._by_tag[tag] = grammar.grammar_for(self.templates, tag)
+            except ValidationFailed as failed:
+                self._record(failed.errors)
+                self._by_tag[tag] = None
+            except LocatedError as error:
+                self._record([error])
+                self._by_tag[tag] = None
+        return self._by_tag[tag]
+
+    def _record(self, errors: list[LocatedError]) -> None:
+        self.errors += [error for error in errors if str(error) not in map(str, self.errors)]
+
+
+def check_forms(loaded: Loaded[FactBase], langs: tuple[str, ...],
+                grammars: Grammars) -> list[LocatedError]:
+    """Every ``{countries:of}``-like form in the texts that ``langs`` read is one that the
+    language's grammar defines."""
+    errors: list[LocatedError] = []
+    for lang in langs:
+        if i18n.check_locale(lang) is not None:
+            continue
+        for index, fact in enumerate(loaded.model.facts):
+            for field_name in ("text", "talking_point"):
+                texts = getattr(fact, field_name) or {}
+                key = next((c for c in i18n.fallbacks(lang) if c in texts), None)
+                if key is None:
+                    continue
+                where = loaded.fact_location(index, field_name, key)
+                errors += _undefined_forms(texts[key], f"{field_name}.{key}", lang, where,
+                                           grammars)
+    return errors
+
+
+def _undefined_forms(text: str, field: str, lang: str, where: Location,
+                     grammars: Grammars) -> list[LocatedError]:
+    wanted = [f for f in placeholders.fields(text) if f.form]
+    if not wanted:
+        return []
+    found = grammars.get(lang)
+    if found is None:
+        return []
+    missing = [f for f in wanted if f.form not in found.forms]
+    if not missing:
+        return []
+    names = sorted({f.name for f in missing})
+    existing = ", ".join(
+        str(placeholders.Field(name, form)) for name in names for form in (None, *found.forms)
+    )
+    shown = ", ".join(str(f) for f in missing)
+    verb = "are not forms" if len(missing) > 1 else "is not a form"
+    if found.source is None:
+        what = f"{verb} in '{lang}', which has no grammar file"
+        hint = (f"use {existing}, or add templates/grammar/{lang.split('_')[0]}.yaml "
+                "defining the form (briefgen's own fr.yaml and en.yaml are models)")
+    else:
+        what = f"{verb} that {found.source} defines"
+        forms = ", ".join(f"'{f.form}:'" for f in missing)
+        hint = f"use {existing}, or add {forms} under 'forms:' in {found.source}"
+    return [LocatedError(f"'{field}': {shown} {what}; its forms: {existing}", where, hint)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from briefgen import i18n
+
 if TYPE_CHECKING:
     from briefgen.context import PackView
     from briefgen.documents import Engines, Rendered
@@ -17,8 +19,9 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
-    html = templates.render(TEMPLATE, view.lang, pack=view)
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
-    document = engines.pdf.layout(html, templates.roots[0], stylesheets, name)
+    document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
+                                  i18n.counter_style_css(view.numbering))
     result = engines.pdf.write(document, name, html)
     return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)

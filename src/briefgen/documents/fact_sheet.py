@@ -208,7 +208,7 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
     ]
     markup = timeline.timeline_html(
         events,
-        lambda year: i18n.format_partial_date(PartialDate(year), view.lang),
+        lambda year: i18n.format_partial_date(PartialDate(year), view.lang, view.numbering),
         width=TIMELINE_WIDTH,
         rtl=view.dir == "rtl",
         title=title,
@@ -221,12 +221,13 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     templates = engines.templates
-    content = fact_sheet(view, templates.translations(view.lang).gettext("Timeline"))
-    html = templates.render(TEMPLATE, view.lang, pack=view, sheet=content)
+    content = fact_sheet(view, templates.translations(view.labels_lang).gettext("Timeline"))
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
 
     def lay_out(step: int) -> Any:
-        return engines.pdf.layout(html, templates.roots[0], stylesheets, name, STEPS[step].css())
+        return engines.pdf.layout(html, templates.roots[0], stylesheets, name,
+                                  STEPS[step].css() + i18n.counter_style_css(view.numbering))
 
     fit = fit_one_page(lay_out, len(STEPS), DESIGNED_STEP)
     log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from briefgen import docx
+from briefgen import docx, i18n
 
 if TYPE_CHECKING:
     from briefgen.context import FactView, PackView, SourceView
@@ -60,12 +60,14 @@ class Group:
 def render(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import Rendered
 
-    gettext = engines.templates.translations(view.lang).gettext
-    groups = talking_points(view, gettext)
+    translations = engines.templates.translations(view.labels_lang)
+    gettext = translations.gettext
+    groups = talking_points(view, gettext, i18n.Punctuation.of(translations).comma)
     points = [point for group in groups for point in group.points]
     sources = cited_sources(points)
     document = engines.docx.render(TEMPLATE, view.lang,
-                                   {"pack": view, "groups": groups, "sources": sources})
+                                   {"pack": view, "groups": groups, "sources": sources},
+                                   view.labels_lang)
     if view.is_draft:
         docx.add_watermark(document, gettext("DRAFT"))
     _finish(document, view, gettext)
@@ -77,13 +79,14 @@ def render(view: PackView, engines: Engines) -> Rendered:
     )
 
 
-def talking_points(view: PackView, gettext: Callable[[str], str]) -> tuple[Group, ...]:
+def talking_points(view: PackView, gettext: Callable[[str], str],
+                   comma: str = ", ") -> tuple[Group, ...]:
     """The key messages, in the note's background groups, with the note's numbers."""
     numbers = {(line.fact.base_id, line.fact.id): line.number for line in view.key_messages}
     groups = []
     for section in view.sections:
         points = tuple(
-            _point(fact, numbers[(fact.base_id, fact.id)])
+            _point(fact, numbers[(fact.base_id, fact.id)], comma)
             for fact in section.facts if fact.talking_point
         )
         if points:
@@ -92,10 +95,10 @@ def talking_points(view: PackView, gettext: Callable[[str], str]) -> tuple[Group
     return tuple(groups)
 
 
-def _point(fact: FactView, number: int) -> Point:
+def _point(fact: FactView, number: int, comma: str) -> Point:
     assert fact.talking_point is not None
     support = "" if _same(fact.text, fact.talking_point) else fact.text
-    numbers = ", ".join(str(number) for number in fact.source_numbers)
+    numbers = comma.join(fact.source_labels)
     refs = f"{NBSP if support else ''}[{numbers}]" if numbers else ""
     return Point(number, f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs,
                  fact.sources)
@@ -116,6 +119,7 @@ def _finish(document: Any, view: PackView, gettext: Callable[[str], str]) -> Non
         docx.make_right_to_left(document, view.html_lang)
     else:
         docx.set_language(document, view.html_lang)
+    docx.set_digits(document, view.numbering)
     docx.set_properties(document, docx.Properties(
         title=view.title,
         subject=gettext("Talking points: %(subject)s") % {"subject": view.subject_names},
