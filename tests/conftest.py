@@ -101,7 +101,7 @@ def copy_demo(tmp_path: Path) -> Path:
     return root
 
 
-WATERMARKS = ("PROJET", "DRAFT", "مسودة")
+WATERMARKS = ("PROJET", "DRAFT", "مسودة", "BORRADOR", "ENTWURF")
 
 
 def pdftotext(path: Path, *, layout: bool = False, watermark: bool = False,

@@ -148,7 +148,7 @@ def test_a_draft_is_watermarked_on_every_page(demo: Path, lang: str, name: str) 
 
 def test_a_draft_says_so_in_its_title_block(demo: Path) -> None:
     note = squash(pdftotext(document(demo, DRAFT, "fr", "briefing-note.pdf")))
-    assert note.startswith("DIFFUSION RESTREINTE NOTE D'ENTRETIEN PROJET Réf. DAAO/2026/0412")
+    assert note.startswith("DIFFUSION RESTREINTE NOTE D’ENTRETIEN PROJET Réf. DAAO/2026/0412")
     arabic = squash(pdftotext(document(demo, DRAFT, "ar", "briefing-note.pdf")))
     assert "مسودة" in arabic and "DRAFT" not in arabic
 

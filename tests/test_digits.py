@@ -87,8 +87,8 @@ def build(make_project: ProjectFactory | None, out: Path, lang: str, extra: str 
             (root / folder / "file.yaml").write_text(text, encoding="utf-8")
     else:
         root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})
-    briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
-    return out / "meeting" / lang
+    briefgen.build(briefgen.load_project(root), out=out / "build", issued=ISSUED)
+    return out / "build" / "meeting" / lang
 
 
 def plain(path: Path) -> str:

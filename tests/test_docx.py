@@ -93,7 +93,7 @@ def test_labels_are_translated(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "t.docx").write_bytes(data)
     document = engine.DocxEngine(templates).render("t.docx", "fr", {"marking": ""})
-    assert texts(document) == ["Objet de l'entretien", "Page"]
+    assert texts(document) == ["Objet de l’entretien", "Page"]
 
 
 def test_word_curly_quotes_in_tags_still_work(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ HEBREW_PACK = """\
 id: meeting
 meeting: {title: {he: "פגישת בדיקה", en: Test meeting}, date: 2026-12-03}
 languages: [he]
+labels_fallback: en
 classification: {he: "מוגבל", en: RESTRICTED}
 facts: [base]
 documents: [briefing-note, fact-sheet]

@@ -137,7 +137,7 @@ def test_demo_note_speaks_like_the_seed(tmp_path: Path) -> None:
     briefgen.build(project, out=tmp_path, issued=ISSUED, languages=["fr", "en"])
     french = squash(pdftotext(tmp_path / "rabat-2026-12" / "fr" / "briefing-note.pdf"))
     assert ("Le Maroc co-préside aux côtés des États-Unis, du Niger et de l’Italie, "
-            "l'« Africa Focus Group ». Lancé en 2021") in french
+            "l’« Africa Focus Group ». Lancé en 2021") in french
     english = squash(pdftotext(tmp_path / "rabat-2026-12" / "en" / "briefing-note.pdf"))
     assert "alongside the United States, Niger, and Italy. Launched in 2021" in english
 
@@ -217,7 +217,7 @@ def test_a_project_grammar_file_overrides_the_shipped_one(make_project: ProjectF
                '  MA: {in: "au Royaume du Maroc"}\n')
     root = make_project(facts={"base.yaml": base}, templates={"grammar/fr.yaml": grammar})
     view = pack_view(briefgen.load_project(root), "meeting", "fr", ISSUED)
-    assert view.facts[1].text == "Réunion le 26 juin 2018 au Royaume du Maroc."
+    assert " ".join(view.facts[1].text.split()) == "Réunion le 26 juin 2018 au Royaume du Maroc."
     assert (default_templates() / "grammar" / "en.yaml").is_file()  # en still shipped
 
 

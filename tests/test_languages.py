@@ -85,7 +85,7 @@ def test_arabic_note_is_arabic_and_right_to_left(arabic_note: Path) -> None:
     import pikepdf
 
     text = squash(pdftotext(arabic_note))
-    for label in ("مذكرة إحاطة", "الرسائل الرئيسية", "المصادر", "نشر محدود",
+    for label in ("مذكرة إحاطة", "الرسائل الرئيسية", "المصدران", "نشر محدود",
                   "المبادئ التي وجهت انضمام المغرب إلى التحالف"):
         assert label in text, label
     assert "الولايات المتحدة والنيجر وإيطاليا" in text  # Babel's Arabic list and names

@@ -95,7 +95,7 @@ def test_the_talking_points_open_with_the_counterpart(demo: Path) -> None:
 def test_the_fact_sheet_is_unchanged(demo: Path) -> None:
     text = squash(pdftotext(demo / "fr" / "fact-sheet.pdf"))
     assert "Holloway" not in text and "BIOGRAPHIES" not in text
-    assert "Maroc" in text and "États-Unis" not in text.split("FICHE D'INFORMATION")[0]
+    assert "Maroc" in text and "États-Unis" not in text.split("FICHE D’INFORMATION")[0]
 
 
 def test_the_manifest_lists_the_biography(tmp_path: Path) -> None:

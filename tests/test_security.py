@@ -271,8 +271,8 @@ def test_a_catalog_folder_linked_out_of_templates_is_refused(make_project: Proje
     outside.mkdir(parents=True)
     root = make_project(templates={"css/.keep": ""})
     (root / "templates" / "locale").symlink_to(outside)
-    with pytest.raises(briefgen.BuildFailed) as caught:
-        briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    with pytest.raises(briefgen.ValidationFailed) as caught:  # refused when loading
+        briefgen.load_project(root)
     assert str(caught.value.errors[0]).startswith(
         "templates/locale: the template folder is a link to a folder outside the template "
         "folder")

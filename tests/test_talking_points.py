@@ -103,9 +103,9 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
         ["Interlocuteur", "Jane R. Holloway, Coordinatrice adjointe pour la lutte contre le "
                           "terrorisme, Département d’État (États-Unis)"],
     ]
-    assert ("Heading 1", "Objet de l'entretien") in paragraphs
+    assert ("Heading 1", "Objet de l’entretien") in paragraphs
     assert styled(demo["fr"], "Heading 1") == [
-        "Objet de l'entretien", "Objectifs", "Position",
+        "Objet de l’entretien", "Objectifs", "Position",
         "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
         "Participation et rôles", "Événements", "Si le sujet est évoqué",
         "Source",  # the points cite one source: singular (ngettext)

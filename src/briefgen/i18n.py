@@ -248,7 +248,8 @@ def format_number(value: float, tag: str, numbering: str | None = None) -> str:
     text = str(format_decimal(value, locale=loc, numbering_system=symbols))
     minus = loc.number_symbols.get(symbols, {}).get("minusSign")
     if value < 0 and minus and text.startswith("-"):
-        text = minus + text[1:]
+        # CLDR's U+2212 MINUS SIGN (fa, he...) is in no shipped font: the hyphen-minus is.
+        text = minus.replace("\u2212", "-") + text[1:]
     return localize_digits(text, system)
 
 

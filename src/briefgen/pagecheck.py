@@ -18,6 +18,7 @@ from fontTools import unicodedata
 from briefgen.errors import RenderError
 
 FACT_ATTRIBUTE = "data-fact"
+ORNAMENT_ATTRIBUTE = "data-ornament"  # a box that may reach past the page: not text to read
 PX_PER_MM = 96 / 25.4
 TOLERANCE = 0.5  # px: rounding in the layout, never a visible overflow
 EXCERPT = 30  # characters of an overflowing text quoted in the error
@@ -42,6 +43,8 @@ def placed_boxes(root: Any, fact: str | None = None,
     if isinstance(root, AbsolutePlaceholder):
         root = root._box  # where a positioned box was taken out of the flow
     element = getattr(root, "element", None)
+    if element is not None and element.get(ORNAMENT_ATTRIBUTE) is not None:
+        return  # drawn across the page on purpose (the draft watermark)
     if element is not None and element.get(FACT_ATTRIBUTE):
         fact = element.get(FACT_ATTRIBUTE)
     if (getattr(root, "element_tag", None) or "").endswith("::marker"):

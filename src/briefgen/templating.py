@@ -85,8 +85,17 @@ class Templates:
 
     @property
     def locale_dirs(self) -> list[Path]:
-        """Every ``locale/`` folder, the project's first: catalogs merge language by language."""
-        return [root / "locale" for root in self.roots if (root / "locale").is_dir()]
+        """Every ``locale/`` folder, the project's first: catalogs merge language by language.
+        A folder that is a link out of its template folder is a :class:`RenderError`."""
+        folders = []
+        for root in self.roots:
+            if (root / "locale").is_dir():
+                if inside(root / "locale", root) is None:
+                    raise RenderError("the template folder is a link to a folder outside the "
+                                      "template folder", f"{root.name}/locale",
+                                      "copy the folder there instead of linking it")
+                folders.append(root / "locale")
+        return folders
 
     def translations(self, lang: str) -> NullTranslations:
         """The labels of ``lang``: the project's catalog over briefgen's, entry by entry."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen import grammar, i18n, photos, placeholders
-from briefgen.errors import LocatedError, Location, ValidationFailed
+from briefgen.errors import LocatedError, Location, RenderError, ValidationFailed
 from briefgen.model import Fact, FactBase, Pack, Staff
 from briefgen.templating import Templates
 from briefgen.yamlfile import PathKey
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 
 def validate_project(project: Project) -> list[LocatedError]:
+    try:
+        Templates(project.templates).locale_dirs  # noqa: B018 - refuses a linked-out catalog
+    except RenderError as error:
+        return [LocatedError(error.message, Location(error.document), error.hint)]
     errors: list[LocatedError] = []
     grammars = Grammars(project.templates)
     for base in project.bases.values():
