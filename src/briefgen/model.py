@@ -184,10 +184,22 @@ Localized = dict[Language, Text]
 FactText = dict[Language, Annotated[Text, AfterValidator(check_placeholders)]]
 Country = Annotated[str, AfterValidator(check_country)]
 Url = Annotated[str, AfterValidator(check_url)]
+SourceHash = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{8}$", description="a short hash of the source text "
+               "(written by `briefgen translate`)")
+]
+Stamps = dict[Language, SourceHash]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceStamps(Strict):
+    """Which version of the source text each translation of a source's texts was made from."""
+
+    title: Stamps = Field(default_factory=dict)
+    place: Stamps = Field(default_factory=dict)
 
 
 class Source(Strict):
@@ -200,6 +212,17 @@ class Source(Strict):
     date: PDate | None = None
     place: Text | Localized | None = Field(None, description="where the source was issued")
     url: Url | None = None
+    translated_from: SourceStamps | None = None
+
+
+class FactStamps(Strict):
+    """Which version of the source text each translation of a fact was made from:
+    field -> language -> hash of the source-language text."""
+
+    text: Stamps = Field(default_factory=dict)
+    talking_point: Stamps = Field(default_factory=dict)
+    if_raised: Stamps = Field(default_factory=dict)
+    label: Stamps = Field(default_factory=dict)
 
 
 class Fact(Strict):
@@ -222,6 +245,19 @@ class Fact(Strict):
     sources: tuple[Slug, ...] = ()
     verified: PDate | None = None
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
+    translated_from: FactStamps | None = Field(
+        None, description="which version of the source text each translation was made from "
+        "(written by `briefgen translate stamp` and `import`)"
+    )
+
+
+class BaseStamps(Strict):
+    """Which version of the source text each translation of the base's own texts was made
+    from."""
+
+    title: Stamps = Field(default_factory=dict)
+    place: Stamps = Field(default_factory=dict)
+    sections: dict[Slug, Stamps] = Field(default_factory=dict)
 
 
 class FactBase(Strict):
@@ -230,10 +266,18 @@ class FactBase(Strict):
     subject: Country
     as_of: PDate
     languages: tuple[Language, ...] = Field(min_length=1)
+    source_language: Language | None = Field(
+        None, description="the language the texts are written in and translated from "
+        "(default: the first of `languages`)"
+    )
     place: Localized | None = None
     sections: dict[Slug, Localized] = Field(
         default_factory=dict,
         description="headings of the background, id -> localized heading, in reading order",
+    )
+    translated_from: BaseStamps | None = Field(
+        None, description="which version of the source text each translation of the title, "
+        "place and headings was made from (written by `briefgen translate`)"
     )
     sources: tuple[Source, ...] = ()
     facts: tuple[Fact, ...] = Field(min_length=1)
@@ -288,4 +332,8 @@ class Pack(Strict):
     max_age_days: int | None = Field(
         None, ge=1, description="facts older than this at the meeting are flagged by `check` "
         "(365 when not set) and counted in a notice on the documents (only when set)"
+    )
+    allow_outdated_translations: bool = Field(
+        True, description="false: refuse to build while a text the pack shows has an "
+        "outdated translation"
     )

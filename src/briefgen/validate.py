@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from briefgen import i18n
+from briefgen import i18n, translation
 from briefgen.errors import LocatedError
 from briefgen.model import FactBase, Pack, Person
 from briefgen.yamlfile import PathKey
@@ -26,8 +26,7 @@ def validate_project(project: Project) -> list[LocatedError]:
 def validate_base(loaded: Loaded[FactBase]) -> list[LocatedError]:
     base = loaded.model
     errors = _check_languages(loaded, base.languages)
-    for path, text in _localized_texts(base):
-        errors += _check_translations(loaded, path, text, base.languages, exact=True)
+    errors += translation.base_errors(loaded)  # a missing translation is a pack's concern
     errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
     errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
     errors += _check_sections(loaded)
@@ -87,6 +86,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                         "or remove it from the pack",
                     )
                 )
+    errors += translation.pack_errors(loaded, project)
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)
@@ -193,24 +193,6 @@ def _check_translations(
             "in 'languages:')",
         )
     ]
-
-
-def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
-    yield ("title",), base.title
-    if base.place:
-        yield ("place",), base.place
-    for section_id, heading in base.sections.items():
-        yield ("sections", section_id), heading
-    for index, source in enumerate(base.sources):
-        yield ("sources", index, "title"), source.title
-        if source.place:
-            yield ("sources", index, "place"), source.place
-    for index, fact in enumerate(base.facts):
-        yield ("facts", index, "text"), fact.text
-        for field in ("talking_point", "if_raised", "label"):
-            text = getattr(fact, field)
-            if text:
-                yield ("facts", index, field), text
 
 
 def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
