@@ -95,8 +95,8 @@ def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, str
     """Validate everything and report findings; write nothing.
 
     Errors exit 1; warnings (unsourced or stale facts, unused sources and facts, past
-    meetings, placeholders without data) exit 0, or 1 with --strict. With --final, a pack
-    still in draft is an error.
+    meetings, placeholders without data, missing or outdated translations) exit 0, or 1
+    with --strict. With --final, a pack still in draft is an error.
     """
     report = check(project_dir, pack_ids or None, today.date() if today else None, final=final)
     if output == "json":

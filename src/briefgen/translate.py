@@ -447,15 +447,23 @@ def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | N
     if not takes_placeholders:
         return None
     try:
-        placeholders.parse(target)
-        wanted, found = set(placeholder_fields(source)), set(placeholder_fields(target))
+        wanted, found = placeholder_fields(source), placeholder_fields(target)
     except ValueError as error:
-        return f"the translation's braces do not parse: {error}"
-    dropped, added = sorted(wanted - found), sorted(found - wanted)
+        return f"the translation's braces do not parse: {error}; write {{{{ and }}}} for " \
+               "a literal brace"
+    dropped = [field for field in wanted if field not in found]
+    added = [field for field in found if field not in wanted]
+    if dropped and added:
+        return f"the translation has {', '.join(added)} where the source has " \
+               f"{', '.join(dropped)}; keep the placeholders as written"
     if dropped:
         return f"the translation drops the placeholder{'s' * (len(dropped) > 1)} " \
                f"{', '.join(dropped)}; keep it as written"
     if added:
         return f"the translation adds the placeholder{'s' * (len(added) > 1)} " \
                f"{', '.join(added)}, which the source does not have"
+    try:
+        placeholders.parse(target)
+    except ValueError as error:
+        return f"the translation's placeholders do not parse: {error}"
     return None

@@ -128,8 +128,12 @@ def _detach_trailing(mapping: CommentedMap, key: str) -> str | None:
     slot = _MAP_AFTER if isinstance(container, CommentedMap) else _SEQ_AFTER
     entry = container.ca.items.get(last)
     token = entry[slot] if entry and len(entry) > slot else None
-    if not isinstance(token, CommentToken) or "\n" not in token.value:
+    if not isinstance(token, CommentToken):
         return None
+    if _is_block_scalar(container[last]):  # it ends its own line: all of it follows
+        entry[slot] = None
+        value = str(token.value)  # its first line is written at the token's column
+        return value if value.startswith("\n") else " " * token.column + value
     end_of_line, _, following = token.value.partition("\n")
     if not following:
         return None
@@ -148,7 +152,12 @@ def _attach_trailing(mapping: CommentedMap, key: str, following: str) -> None:
     if isinstance(token, CommentToken):
         token.value = token.value + following
     else:
-        entry[slot] = CommentToken("\n" + following, CommentMark(0), None)
+        line_end = "" if _is_block_scalar(container[last]) else "\n"
+        entry[slot] = CommentToken(line_end + following, CommentMark(0), None)
+
+
+def _is_block_scalar(value: Any) -> bool:
+    return isinstance(value, FoldedScalarString | LiteralScalarString)
 
 
 def styled(text: str, like: Any, *, flow: bool = False) -> str:
