@@ -333,6 +333,10 @@ def test_translate_errors_on_the_command_line(make_project: ProjectFactory,
         "base)" in unknown.stderr
     language = run("translate", "export", "--lang", "de", "x.po", cwd=root)
     assert language.returncode == 2 and "no fact base has the language 'de'" in language.stderr
+    source = run("translate", "export", "--lang", "fr", "x.po", cwd=root)
+    assert source.returncode == 2 and "'fr' is the language the fact bases are written in" \
+        in source.stderr
+    assert not (root / "x.po").exists()
     bad = tmp_path / "bad.po"
     bad.write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgctxt "base/title"\n'
                    'msgid "Base de test"\nmsgstr "Test\u202ebase"\n', encoding="utf-8")

@@ -231,13 +231,15 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     if not bases:
         raise TranslateUsageError(f"no fact base has the language '{lang}' (add it to a "
                                   "base's languages: to translate into it)")
-    files = [_outgoing(base, lang, everything) for base in bases
-             if source_language(base.model) != lang]
-    project = ", ".join(base.model.id for base in bases)
-    data = translation_files.write(files, lang, chosen, project)
+    bases = [b for b in bases if source_language(b.model) != lang]
+    if not bases:
+        raise TranslateUsageError(f"'{lang}' is the language the fact bases are written in: "
+                                  "there is nothing to translate into it")
+    files = [_outgoing(base, lang, everything) for base in bases]
+    ids = tuple(base.model.id for base in bases)
+    data = translation_files.write(files, lang, chosen, ", ".join(ids))
     write_atomic({out: data})
-    return Exported(out, chosen, sum(len(f.units) for f in files),
-                    tuple(b.model.id for b in bases))
+    return Exported(out, chosen, sum(len(f.units) for f in files), ids)
 
 
 def _outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingFile:
