@@ -350,3 +350,33 @@ def test_translate_errors_on_the_command_line(make_project: ProjectFactory,
     assert refused.returncode == 1
     assert "the XLIFF file declares a DOCTYPE or entities" in refused.stderr
     assert not list((root / "facts").glob(".*.tmp"))
+
+
+def test_stamps_go_in_the_order_of_the_fields_and_in_the_style_of_their_place(
+        make_project: ProjectFactory) -> None:
+    base = """\
+        id: b
+        title: {fr: T, en: T}
+        subject: MA
+        as_of: 2022
+        languages: [fr, en]
+        sections:
+          one: {fr: Un, en: One}
+          two: {fr: Deux}
+          three: {fr: Trois, en: Three}
+        translated_from:
+          sections:
+            three: {en: abcdef12}
+        facts:
+          - {id: f, kind: role, text: {fr: x, en: y}}
+        """
+    root = make_project(facts={"b.yaml": base}, packs={})
+    assert len(stamp(root)) == 4
+    assert (root / "facts/b.yaml").read_text().split("translated_from:\n")[1] == (
+        f"  title: {{en: {source_hash('T')}}}\n"
+        "  sections:\n"
+        f"    one: {{en: {source_hash('Un')}}}\n"
+        f"    three: {{en: {source_hash('Trois')}}}\n"
+        "facts:\n"
+        f"  - {{id: f, kind: role, text: {{fr: x, en: y}}, translated_from: {{text: {{en: "
+        f"{source_hash('x')}}}}}}}\n")

@@ -144,14 +144,14 @@ def _node(data: Any, path: PathKey) -> Any:
 
 def _stamp_orders(text: Translatable, base: FactBase) -> list[Sequence[str]]:
     """Where new keys go at each depth of a stamp path: the model's own field order."""
-    langs = list(base.languages)
-    fact_fields = [*FactStamps.model_fields]
+    top, langs = list(FactBase.model_fields), list(base.languages)
     if text.key[0] == "fact":
-        return [list(FactBase.model_fields), [], list(Fact.model_fields), fact_fields, langs]
+        return [top, [], list(Fact.model_fields), list(FactStamps.model_fields), langs]
     if text.key[0] == "source":
-        return [list(FactBase.model_fields), [], list(Source.model_fields),
-                list(SourceStamps.model_fields), langs]
-    return [list(FactBase.model_fields), list(BaseStamps.model_fields), langs, langs]
+        return [top, [], list(Source.model_fields), list(SourceStamps.model_fields), langs]
+    if text.key[0] == "section":
+        return [top, list(BaseStamps.model_fields), list(base.sections), langs]
+    return [top, list(BaseStamps.model_fields), langs]
 
 
 def _reread(loaded: Loaded[FactBase]) -> YamlDocument:
