@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 # Debian/Ubuntu packages: WeasyPrint's libraries (Pango; HarfBuzz's subset library, without
 # which font subsetting is 3x slower and not byte-reproducible) ...
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-# ... and what the tests read documents with (and strace, which injects faults: kills, full disks).
-TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace
+# ... and what the tests read documents with; strace injects faults (kills, full disks);
+# gettext's msgfmt checks exported PO files, and php-symfony-translation ships the XLIFF 1.2
+# schema (xliff-core-1.2-strict.xsd) they are validated against.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext \
+    php-symfony-translation
 
 .PHONY: demo test lint bench messages clean system-runtime system-test
 

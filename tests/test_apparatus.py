@@ -328,9 +328,10 @@ def test_a_named_section_takes_its_kind_place(make_project: ProjectFactory) -> N
 
 def test_new_fields_need_every_translation(make_project: ProjectFactory) -> None:
     pack = MINIMAL_PACK + "objectives:\n  - {fr: Un objectif}\n"
-    base = MINIMAL_BASE.replace("    sources: [s1]\n  - id: f2",
-                                "    if_raised: {en: If asked.}\n    sources: [s1]\n  - id: f2")
+    base = MINIMAL_BASE.replace("    sources: [s1]\n  - id: f2", "    if_raised: {fr: Si on le "
+                                "demande.}\n    sources: [s1]\n  - id: f2")
     found = check(make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})).errors
     messages = {(f.file, f.message) for f in found}
     assert ("packs/meeting.yaml", "'objectives' has no translation for language en") in messages
-    assert ("facts/base.yaml", "'if_raised' has no translation for language fr") in messages
+    assert ("facts/base.yaml", "'if_raised' has no translation for language en, which pack "
+            "'meeting' needs") in messages

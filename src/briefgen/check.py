@@ -7,6 +7,7 @@ names the file, line and fact id and says in one line what is wrong and what to 
 from __future__ import annotations
 
 import ctypes.util
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
@@ -14,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from briefgen import placeholders
+from briefgen import placeholders, translation
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
@@ -50,6 +51,8 @@ class Finding:
 @dataclass(frozen=True)
 class Report:
     findings: tuple[Finding, ...]
+    # language -> {"missing": n, "outdated": n}, over the fact bases checked
+    translations: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -74,7 +77,8 @@ def check(root: str | Path, pack_ids: Sequence[str] | None = None,
         project = load_project(root)
     except ValidationFailed as failure:
         return Report(tuple(_from_error(error) for error in failure.errors))
-    return Report(tuple(_sorted(project_findings(project, pack_ids, today, final=final))))
+    findings = tuple(_sorted(project_findings(project, pack_ids, today, final=final)))
+    return Report(findings, _translation_counts(_checked_bases(project, pack_ids)))
 
 
 def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
@@ -84,11 +88,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
     for pack_id in pack_ids or ():
         if pack_id not in project.packs:
             yield Finding("error", "unknown-pack", f"no pack with id '{pack_id}'", "packs/")
-    used_bases = {base_id for pack in packs for base_id in pack.model.facts}
-    bases = [project.bases[base_id] for base_id in sorted(used_bases)]
-    if not pack_ids:
-        bases = list(project.bases.values())
-    for base in bases:
+    for base in _checked_bases(project, pack_ids):
         yield from _base_findings(base)
         if not pack_ids:
             yield from _unused_facts(base, project)
@@ -109,6 +109,31 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
         )
 
 
+def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loaded[FactBase]]:
+    """Every base, or those the packs ``pack_ids`` draw on."""
+    if not pack_ids:
+        return list(project.bases.values())
+    used = {base_id for p in pack_ids if p in project.packs for base_id in
+            project.packs[p].model.facts}
+    return [project.bases[base_id] for base_id in sorted(used)]
+
+
+def _translation_counts(bases: list[Loaded[FactBase]]) -> dict[str, dict[str, int]]:
+    total: dict[str, dict[str, int]] = {}
+    for base in bases:
+        for lang, count in translation.counts(base.model).items():
+            for status, n in count.items():
+                total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
+    return total
+
+
+def _translation_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
+    for gap in translation.gaps(loaded.model):
+        message, hint = translation.describe(gap)
+        code = "translation-missing" if gap.status == "missing" else "translation-outdated"
+        yield Finding.at("warning", code, message, translation.gap_location(loaded, gap), hint)
+
+
 def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
     base = loaded.model
     cited = {ref for fact in base.facts for ref in fact.sources}
@@ -125,6 +150,7 @@ def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
                              "add sources: [id] naming where it comes from")
         yield from _missing_placeholder_data(loaded, index, fact)
         yield from _timeline_caption(loaded, index, fact)
+    yield from _translation_findings(loaded)
 
 
 _PLACEHOLDER_DATA = {"date": "date", "countries": "countries", "value": "value"}
@@ -279,7 +305,8 @@ def _unfinished_catalogs(project: Project) -> Iterator[Finding]:
 
 
 def _from_error(error: LocatedError) -> Finding:
-    return Finding.at("error", "invalid", error.message, error.location, error.hint)
+    code = getattr(error, "code", "invalid")  # a pack's missing translation, say
+    return Finding.at("error", code, error.message, error.location, error.hint)
 
 
 def _sorted(findings: Iterator[Finding]) -> list[Finding]:
@@ -294,7 +321,8 @@ def as_json(report: Report) -> str:
     return json.dumps(
         {
             "version": JSON_SCHEMA_VERSION,
-            "summary": {"errors": len(report.errors), "warnings": len(report.warnings)},
+            "summary": {"errors": len(report.errors), "warnings": len(report.warnings),
+                        "translations": report.translations},
             "findings": [asdict(finding) for finding in report.findings],
         },
         ensure_ascii=False,
@@ -338,6 +366,16 @@ def as_text(report: Report, color: bool = False) -> str:
         fact = f" [{f.fact_id}]" if f.fact_id else ""
         hint = f" — {f.hint}" if f.hint else ""
         lines.append(f"{where}  {severity}{fact} {f.code}: {f.message}{hint}")
+    lines += _translation_summary(report)
     count = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     lines.append(count if report.findings else "no findings: " + count)
     return "\n".join(lines)
+
+
+def _translation_summary(report: Report) -> list[str]:
+    """``translations: en 2 outdated; ar 1 missing, 2 outdated``, when any is not current."""
+    parts = [
+        f"{lang} " + ", ".join(f"{n} {status}" for status, n in count.items() if n)
+        for lang, count in report.translations.items() if any(count.values())
+    ]
+    return [f"translations: {'; '.join(parts)}"] if parts else []

@@ -11,8 +11,9 @@ import datetime as dt
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -130,8 +131,8 @@ def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, str
     """Validate everything and report findings; write nothing.
 
     Errors exit 1; warnings (unsourced or stale facts, unused sources and facts, past
-    meetings, placeholders without data) exit 0, or 1 with --strict. With --final, a pack
-    still in draft is an error.
+    meetings, placeholders without data, missing or outdated translations) exit 0, or 1
+    with --strict. With --final, a pack still in draft is an error.
     """
     report = check(project_dir, pack_ids or None, today.date() if today else None, final=final)
     if output == "json":
@@ -248,6 +249,75 @@ def _watch_once(project_dir: Path, pack_ids: tuple[str, ...], out: Path | None) 
         click.echo(str(error), err=True)
         return
     click.echo(f"built {len(result.written)} documents")
+
+
+@main.group("translate")
+def translate_group() -> None:
+    """Translate the fact bases: stamp, export for a translation service, import back."""
+
+
+base_option = click.option("--base", "base_ids", multiple=True,
+                           help="Only this fact base (by id; repeatable). Default: all.")
+
+
+@translate_group.command("stamp")
+@base_option
+@project_option
+def stamp_command(base_ids: tuple[str, ...], project_dir: Path) -> None:
+    """Record every existing translation as made from the current source text."""
+    from briefgen import translate
+
+    changes = _translating(lambda: translate.stamp(project_dir, base_ids))
+    click.echo(f"stamped {len(changes)} translation(s)")
+
+
+@translate_group.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, help="The language to translate into.")
+@base_option
+@project_option
+@click.option("--format", "fmt", type=click.Choice(["po", "xliff"]), default=None,
+              help="PO or XLIFF 1.2 (default: from OUT's extension, .xlf/.xliff, else PO).")
+@click.option("--all", "everything", is_flag=True,
+              help="Every text, not only the missing and outdated translations.")
+def export_command(out: Path, lang: str, base_ids: tuple[str, ...], project_dir: Path,
+                   fmt: str | None, everything: bool) -> None:
+    """Write the texts to translate into LANG to OUT (PO or XLIFF)."""
+    from briefgen import translate
+
+    done = _translating(lambda: translate.export(project_dir, lang, out, base_ids=base_ids,
+                                                 fmt=fmt, everything=everything))
+    click.echo(f"wrote {_shown(done.path)}: {done.units} text(s) to translate into {lang} "
+               f"({done.format}, from {', '.join(done.bases)})")
+
+
+@translate_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@project_option
+def import_command(file: Path, project_dir: Path) -> None:
+    """Write the translations in FILE (PO or XLIFF) back into the fact bases."""
+    from briefgen import translate
+
+    result = _translating(lambda: translate.import_translations(project_dir, file))
+    for change in result.changes:
+        click.echo(str(change))
+    click.echo(f"{len(result.changes)} translation(s) written in {result.language}; "
+               f"{result.unchanged} unchanged, {result.untranslated} untranslated, "
+               f"{result.needs_review} still marked for review (not imported)")
+
+
+T = TypeVar("T")
+
+
+def _translating(action: Callable[[], T]) -> T:
+    from briefgen.translate import TranslateUsageError
+
+    try:
+        return action()
+    except TranslateUsageError as error:
+        raise click.UsageError(str(error)) from None
+    except BriefgenError as error:
+        _fail(error)
 
 
 def _load(project_dir: Path) -> Project:

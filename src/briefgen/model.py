@@ -209,10 +209,22 @@ Localized = dict[Language, Text]
 FactText = dict[Language, Annotated[Text, AfterValidator(check_placeholders)]]
 Country = Annotated[str, AfterValidator(check_country)]
 Url = Annotated[str, AfterValidator(check_url)]
+SourceHash = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{8}$", description="a short hash of the source text "
+               "(written by `briefgen translate`)")
+]
+Stamps = dict[Language, SourceHash]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceStamps(Strict):
+    """Which version of the source text each translation of a source's texts was made from."""
+
+    title: Stamps = Field(default_factory=dict)
+    place: Stamps = Field(default_factory=dict)
 
 
 class Source(Strict):
@@ -225,6 +237,17 @@ class Source(Strict):
     date: PDate | None = None
     place: Text | Localized | None = Field(None, description="where the source was issued")
     url: Url | None = None
+    translated_from: SourceStamps | None = None
+
+
+class FactStamps(Strict):
+    """Which version of the source text each translation of a fact was made from:
+    field -> language -> hash of the source-language text."""
+
+    text: Stamps = Field(default_factory=dict)
+    talking_point: Stamps = Field(default_factory=dict)
+    if_raised: Stamps = Field(default_factory=dict)
+    label: Stamps = Field(default_factory=dict)
 
 
 class Fact(Strict):
@@ -247,6 +270,27 @@ class Fact(Strict):
     sources: tuple[Slug, ...] = ()
     verified: PDate | None = None
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
+    translated_from: FactStamps | None = Field(
+        None, description="which version of the source text each translation was made from "
+        "(written by `briefgen translate stamp` and `import`)"
+    )
+
+
+class BaseStamps(Strict):
+    """Which version of the source text each translation of the base's own texts was made
+    from."""
+
+    title: Stamps = Field(default_factory=dict)
+    place: Stamps = Field(default_factory=dict)
+    sections: dict[Slug, Stamps] = Field(default_factory=dict)
+
+
+class PersonStamps(Strict):
+    """Which version of the source text each translation of a person's texts was made from."""
+
+    name: Stamps = Field(default_factory=dict)
+    title: Stamps = Field(default_factory=dict)
+    organization: Stamps = Field(default_factory=dict)
 
 
 class Person(Strict):
@@ -266,6 +310,10 @@ class Person(Strict):
         "us (kind event)"
     )
     verified: PDate | None = None
+    translated_from: PersonStamps | None = Field(
+        None, description="which version of the source text each translation of the name, "
+        "title and organization was made from (written by `briefgen translate`)"
+    )
 
 
 class FactBase(Strict):
@@ -274,10 +322,18 @@ class FactBase(Strict):
     subject: Country
     as_of: PDate
     languages: tuple[Language, ...] = Field(min_length=1)
+    source_language: Language | None = Field(
+        None, description="the language the texts are written in and translated from "
+        "(default: the first of `languages`)"
+    )
     place: Localized | None = None
     sections: dict[Slug, Localized] = Field(
         default_factory=dict,
         description="headings of the background, id -> localized heading, in reading order",
+    )
+    translated_from: BaseStamps | None = Field(
+        None, description="which version of the source text each translation of the title, "
+        "place and headings was made from (written by `briefgen translate`)"
     )
     sources: tuple[Source, ...] = ()
     facts: tuple[Fact, ...] = ()
@@ -358,4 +414,8 @@ class Pack(Strict):
     numbering: Annotated[str, AfterValidator(check_numbering)] | None = Field(
         None, description="the digits of every number: a CLDR numbering system such as latn, "
         "arab or arabext (default: the locale's own)",
+    )
+    allow_outdated_translations: bool = Field(
+        True, description="false: refuse to build while a text the pack shows has an "
+        "outdated translation"
     )

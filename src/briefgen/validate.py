@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefgen import grammar, i18n, photos, placeholders
+from briefgen import grammar, i18n, photos, placeholders, translation
 from briefgen.errors import LocatedError, Location, RenderError, ValidationFailed
-from briefgen.model import Fact, FactBase, Pack, Staff
+from briefgen.model import FactBase, Pack, Staff
 from briefgen.templating import Templates
 from briefgen.yamlfile import PathKey
 
@@ -41,8 +41,7 @@ def validate_project(project: Project) -> list[LocatedError]:
 def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
     base = loaded.model
     errors = _check_languages(loaded, base.languages)
-    for path, text in _localized_texts(base):
-        errors += _check_translations(loaded, path, text, base.languages, exact=True)
+    errors += translation.base_errors(loaded)  # a missing translation is a pack's concern
     errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
     errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
     errors += _check_sections(loaded)
@@ -104,6 +103,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                     )
                 )
     errors += _check_tags(loaded, project)
+    errors += translation.pack_errors(loaded, project)
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)
@@ -336,35 +336,6 @@ def _item_id(model: FactBase | Pack, path: PathKey) -> str | None:
             return f"{person.id}/{person.bio[path[3]].id}"
         return person.id
     return None
-
-
-def _localized_texts(base: FactBase) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
-    yield ("title",), base.title
-    if base.place:
-        yield ("place",), base.place
-    for section_id, heading in base.sections.items():
-        yield ("sections", section_id), heading
-    for index, source in enumerate(base.sources):
-        yield ("sources", index, "title"), source.title
-        if source.place:
-            yield ("sources", index, "place"), source.place
-    for index, fact in enumerate(base.facts):
-        yield from _fact_texts(("facts", index), fact)
-    for index, person in enumerate(base.people):
-        for field in ("name", "title", "organization"):
-            text = getattr(person, field)
-            if text:
-                yield ("people", index, field), text
-        for bio_index, fact in enumerate(person.bio):
-            yield from _fact_texts(("people", index, "bio", bio_index), fact)
-
-
-def _fact_texts(path: PathKey, fact: Fact) -> Iterator[tuple[PathKey, str | Mapping[str, str]]]:
-    yield (*path, "text"), fact.text
-    for field in ("talking_point", "if_raised", "label"):
-        text = getattr(fact, field)
-        if text:
-            yield (*path, field), text
 
 
 def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:

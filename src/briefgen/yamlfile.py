@@ -11,6 +11,7 @@ and never more than :data:`MAX_FILE_BYTES`.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.representer import RoundTripRepresenter
 
 from briefgen.errors import LocatedError, Location, excerpt
 from briefgen.fsutil import NotAFile, inside, read_regular
@@ -35,12 +37,29 @@ MAX_NUMBER_LENGTH = 40  # characters of a number as written
 PathKey = tuple[str | int, ...]
 
 
+class WrittenDate(str):
+    """A date as written in the file (``2022-05-10``): text for the model, which parses it at
+    its precision, and written back unquoted by :func:`dump_roundtrip`."""
+
+    __slots__ = ()
+
+
 class _Constructor(RoundTripConstructor):
     """Leaves dates as written: the model parses them, at their precision, with its errors."""
 
 
 _Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+    "tag:yaml.org,2002:timestamp", lambda self, node: WrittenDate(self.construct_scalar(node))
+)
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes a :class:`WrittenDate` back as the plain date it was."""
+
+
+_Representer.add_representer(
+    WrittenDate,
+    lambda self, data: self.represent_scalar("tag:yaml.org,2002:timestamp", str(data)),
 )
 
 
@@ -78,10 +97,15 @@ class _Composer(Composer):
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """Plain data (dicts, lists, scalars) and the 1-based line of every path in it."""
+    """Plain data (dicts, lists, scalars) and the 1-based line of every path in it.
+
+    ``roundtrip`` is ruamel's own data (comments, quoting, folding, key order kept) and
+    ``text`` the file as read, for :func:`dump_roundtrip`."""
 
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    roundtrip: Any = None
+    text: str = ""
 
     def line_of(self, path: PathKey) -> int | None:
         """The line of the deepest existing part of ``path``."""
@@ -98,11 +122,16 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> YamlDocumen
     ``path`` must be a regular file whose real path is inside ``root`` (default: its own
     folder): a link out of the project, a FIFO or a device is refused without being read.
     """
-    text = _read_text(path, display, root or path.parent)
+    return parse_yaml(_read_text(path, display, root or path.parent), display)
+
+
+def parse_yaml(text: str, display: str) -> YamlDocument:
+    """Parse YAML ``text`` read from ``display``, with the same checks as :func:`read_yaml`."""
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
     yaml.Constructor = _Constructor
     yaml.Composer = _Composer
+    yaml.preserve_quotes = True
     try:
         yaml.composer.display = display
         node = yaml.compose(text)
@@ -119,7 +148,7 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> YamlDocumen
         raise LocatedError(f"YAML error: {excerpt(error, 200)}", Location(display)) from None
     lines: dict[PathKey, int] = {}
     plain = _plain(data, (), lines)
-    return YamlDocument(plain, lines)
+    return YamlDocument(plain, lines, data, text)
 
 
 def _read_text(path: Path, display: str, root: Path) -> str:
@@ -268,3 +297,41 @@ def walk_strings(data: Any, path: PathKey = (), *,
             yield from walk_strings(value, (*path, index), keys=keys)
     elif isinstance(data, str):
         yield path, data
+
+
+def dump_roundtrip(data: Any, original: str) -> str:
+    """``data`` (from :attr:`YamlDocument.roundtrip`, edited) as YAML text written the way
+    ``original`` is: its indentation, quoting, folding, comments and key order; no ``%YAML``
+    directive; lines never re-wrapped."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Representer = _Representer
+    yaml.width = 1_000_000  # long lines stay as they are written
+    mapping, sequence, offset = guess_indent(original)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """The file's mapping indent, sequence indent and dash offset (ruamel's terms): the
+    first nested mapping key and the first block sequence item under a key tell them."""
+    mapping, sequence, offset = None, None, None
+    parent: int | None = None  # indentation of the last line that ended on a key
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if parent is not None and indent > parent:
+            if stripped.startswith("- ") and sequence is None:
+                offset = indent - parent
+                sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
+            elif mapping is None and not stripped.startswith("- "):
+                mapping = indent - parent
+        parent = indent if line.rstrip().endswith(":") and not stripped.startswith("- ") \
+            else None
+        if mapping is not None and sequence is not None:
+            break
+    mapping = mapping or 2
+    return mapping, sequence or mapping, offset if offset is not None else 0

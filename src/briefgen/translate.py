@@ -1,0 +1,493 @@
+"""The translation workflow for fact bases: stamp, export, import.
+
+- :func:`stamp` records every existing translation as made from the current source text.
+- :func:`export` writes what needs translating into one language (missing and outdated
+  texts, or all) as a PO or XLIFF file for a translation service.
+- :func:`import_translations` writes a translated file back into the YAML fact bases,
+  changing nothing but the translated texts and their stamps. Every unit is checked first
+  (known text, unchanged source, placeholders kept, no control or bidi character); one bad
+  unit and nothing is written.
+
+Only ``facts/`` is read: a pack that cannot build yet (a translation it needs is missing)
+does not stop its translation.
+"""
+
+from __future__ import annotations
+
+import copy
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError as PydanticError
+
+from briefgen import placeholders, translation_files, yamledit
+from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
+from briefgen.fsutil import write_atomic
+from briefgen.load import Loaded, load_file
+from briefgen.model import (
+    BaseStamps,
+    Fact,
+    FactBase,
+    FactStamps,
+    Person,
+    PersonStamps,
+    Source,
+    SourceStamps,
+)
+from briefgen.translation import (
+    Translatable,
+    gaps,
+    is_tracked,
+    source_hash,
+    source_language,
+    translatables,
+)
+from briefgen.translation_files import Format, IncomingUnit, OutgoingFile, OutgoingUnit
+from briefgen.validate import validate_base
+from briefgen.yamlfile import PathKey, YamlDocument, dump_roundtrip, parse_yaml, read_yaml
+
+
+class TranslateUsageError(BriefgenError):
+    """The command asked for something the fact bases do not have (a base, a language)."""
+
+
+# Loading --------------------------------------------------------------------------------
+
+
+def load_bases(root: str | Path, base_ids: Sequence[str] = ()) -> list[Loaded[FactBase]]:
+    """The fact bases under ``root/facts`` (those named, or all), validated on their own."""
+    root = Path(root).resolve()
+    errors: list[LocatedError] = []
+    bases: dict[str, Loaded[FactBase]] = {}
+    for path in sorted([*(root / "facts").glob("*.yaml"), *(root / "facts").glob("*.yml")]):
+        try:
+            loaded = load_file(path, display_path(path, root), FactBase)
+        except LocatedError as error:
+            errors.append(error)
+            continue
+        except ValidationFailed as failed:
+            errors += failed.errors
+            continue
+        errors += validate_base(loaded)
+        bases[loaded.model.id] = loaded
+    unknown = [base_id for base_id in base_ids if base_id not in bases]
+    if errors:
+        raise ValidationFailed(errors)
+    if unknown:
+        known = ", ".join(sorted(bases)) or "none"
+        raise TranslateUsageError(f"no fact base with id {', '.join(unknown)} (the bases in "
+                                  f"facts/: {known})")
+    return [bases[i] for i in (base_ids or sorted(bases))]
+
+
+# Editing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One translation written: its text (``translated``, ``updated``) or only its stamp
+    (``stamped``: the text was confirmed as it is)."""
+
+    file: str
+    line: int | None
+    context: str
+    lang: str
+    what: Literal["translated", "updated", "stamped"]
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.context} [{self.lang}] {self.what}"
+
+
+@dataclass
+class _Edits:
+    """The edits to one base file, applied together to its round-trip data."""
+
+    loaded: Loaded[FactBase]
+    texts: list[tuple[Translatable, str, str]] = field(default_factory=list)  # text, lang, new
+    stamps: list[tuple[Translatable, str]] = field(default_factory=list)  # text, lang
+
+    def __bool__(self) -> bool:
+        return bool(self.texts or self.stamps)
+
+
+def _write(edits: Sequence[_Edits]) -> None:
+    """Apply every base's edits, check each result, then replace the files together."""
+    files: dict[Path, bytes] = {}
+    for edit in edits:
+        if edit:
+            files[edit.loaded.path] = _edited(edit).encode("utf-8")
+    write_atomic(files)
+
+
+def _edited(edit: _Edits) -> str:
+    loaded = edit.loaded
+    document = _reread(loaded)
+    expected = copy.deepcopy(document.data)
+    base = loaded.model
+    source = source_language(base)
+    for text, lang, new in edit.texts:
+        yamledit.set_text(document.roundtrip, text.path, lang, new, base.languages)
+        _node(expected, text.path)[lang] = new
+    for text, lang in edit.stamps:
+        value = source_hash(text.texts[source])
+        yamledit.set_path(document.roundtrip, (*text.stamp_path, lang), value,
+                          _stamp_orders(text, base))
+        node = expected
+        for part in text.stamp_path:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
+        node[lang] = value
+    output = dump_roundtrip(document.roundtrip, document.text)
+    _verify(output, expected, loaded)
+    return output
+
+
+def _node(data: Any, path: PathKey) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _stamp_orders(text: Translatable, base: FactBase) -> list[Sequence[str]]:
+    """Where new keys go at each depth of a stamp path: the model's own field order."""
+    top, langs = list(FactBase.model_fields), list(base.languages)
+    if text.key[0] == "fact":
+        return [top, [], list(Fact.model_fields), list(FactStamps.model_fields), langs]
+    if text.key[0] == "source":
+        return [top, [], list(Source.model_fields), list(SourceStamps.model_fields), langs]
+    if text.is_bio:
+        return [top, [], list(Person.model_fields), [], list(Fact.model_fields),
+                list(FactStamps.model_fields), langs]
+    if text.key[0] == "person":
+        return [top, [], list(Person.model_fields), list(PersonStamps.model_fields), langs]
+    if text.key[0] == "section":
+        return [top, list(BaseStamps.model_fields), list(base.sections), langs]
+    return [top, list(BaseStamps.model_fields), langs]
+
+
+def _reread(loaded: Loaded[FactBase]) -> YamlDocument:
+    """The file again, with its round-trip data; it must still be what was validated."""
+    document = read_yaml(loaded.path, loaded.display)
+    try:
+        same = FactBase.model_validate(document.data) == loaded.model
+    except PydanticError:
+        same = False
+    if not same:
+        raise LocatedError("the file changed while briefgen was reading it",
+                           Location(loaded.display), "run the command again")
+    return document
+
+
+def _verify(output: str, expected: Any, loaded: Loaded[FactBase]) -> None:
+    """The written text must read back as exactly the intended data, and validate."""
+    problem = None
+    try:
+        reread = parse_yaml(output, loaded.display)
+        model = FactBase.model_validate(reread.data)
+        errors = validate_base(Loaded(model, loaded.path, loaded.display, reread.lines))
+    except (BriefgenError, PydanticError) as error:
+        problem, errors = str(error), []
+    if problem is None and reread.data != expected:
+        problem = "the written YAML does not read back as intended"
+    if problem or errors:
+        raise LocatedError(
+            f"briefgen could not write the change safely ({problem or errors[0]}); nothing "
+            "was written", Location(loaded.display), "please report this with the file")
+
+
+# Stamp ----------------------------------------------------------------------------------
+
+
+def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
+    """Record every existing translation in the bases as made from the current source."""
+    edits = []
+    changes = []
+    for loaded in load_bases(root, base_ids):
+        edit = _Edits(loaded)
+        source = source_language(loaded.model)
+        for text in translatables(loaded.model):
+            for lang in text.texts:
+                if lang != source and text.stamps.get(lang) != source_hash(text.texts[source]):
+                    edit.stamps.append((text, lang))
+                    changes.append(_change(loaded, text, lang, "stamped"))
+        edits.append(edit)
+    _write(edits)
+    return changes
+
+
+def _change(loaded: Loaded[FactBase], text: Translatable, lang: str,
+            what: Literal["translated", "updated", "stamped"]) -> Change:
+    where = loaded.location((*text.path, lang), text.fact_id)
+    return Change(where.file, where.line, text.context, lang, what)
+
+
+# Export ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    format: Format
+    units: int
+    bases: tuple[str, ...]
+
+
+def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[str] = (),
+           fmt: str | None = None, everything: bool = False) -> Exported:
+    """Write the texts of the bases that need translating into ``lang`` (missing, outdated,
+    not stamped; every text with ``everything``) to ``out`` as PO or XLIFF."""
+    out = Path(out)
+    chosen = translation_files.format_for(out, fmt)
+    bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
+    if not bases:
+        raise TranslateUsageError(f"no fact base has the language '{lang}' (add it to a "
+                                  "base's languages: to translate into it)")
+    bases = [b for b in bases if source_language(b.model) != lang]
+    if not bases:
+        raise TranslateUsageError(f"'{lang}' is the language the fact bases are written in: "
+                                  "there is nothing to translate into it")
+    files = [_outgoing(base, lang, everything) for base in bases]
+    ids = tuple(base.model.id for base in bases)
+    data = translation_files.write(files, lang, chosen, ", ".join(ids))
+    write_atomic({out: data})
+    return Exported(out, chosen, sum(len(f.units) for f in files), ids)
+
+
+def _outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingFile:
+    base = loaded.model
+    source = source_language(base)
+    status = {gap.text.context: gap.status for gap in gaps(base, (lang,))}
+    units = []
+    for text in translatables(base):
+        state = status.get(text.context, "current")
+        if source not in text.texts or (state == "current" and not everything):
+            continue
+        where = loaded.location(text.path, text.fact_id)
+        units.append(OutgoingUnit(
+            context=text.context, source=text.texts[source], target=text.texts.get(lang),
+            needs_review=state in ("outdated", "unstamped"),
+            notes=tuple(_notes(text, source, state)),
+            location=(where.file, where.line),
+            placeholders=bool(placeholder_fields(text.texts[source]))
+            and text.takes_placeholders,
+        ))
+    return OutgoingFile(loaded.display, source, tuple(units))
+
+
+_FIELD_NOTES = {
+    "text": "the fact as the background of the briefing note states it",
+    "talking_point": "a line the minister says (a key message)",
+    "if_raised": "a defensive line, said only if the counterpart raises the subject",
+    "label": "a caption of a few words (timeline, key figures): keep it short",
+    "title": "the title of the fact base",
+    "place": "a place name",
+    "section": "a heading of the background",
+}
+_PERSON_NOTES = {
+    "name": "their name, as written in the target script",
+    "title": "the post they hold",
+    "organization": "the organization they work for",
+}
+_PLACEHOLDER_NOTES = {
+    "date": "the fact's date", "countries": "the list of the fact's countries",
+    "subject": "the country the base is about", "value": "the fact's number",
+}
+
+
+def _notes(text: Translatable, source: str, state: str) -> Iterable[str]:
+    kind = text.key[0]
+    if kind in ("fact", "person") and text.fact is not None:
+        fact = text.fact
+        dated = f", dated {fact.date.isoformat()}" if fact.date else ""
+        whose = f" of the biography of {text.key[1]}" if text.is_bio else ""
+        yield f"Fact {fact.id}{whose} ({fact.kind}{dated}): {_FIELD_NOTES[text.key[-1]]}."
+    elif kind == "person":
+        yield f"Person {text.key[1]}: {_PERSON_NOTES[text.key[2]]}."
+    elif kind == "source":
+        what = "title" if text.key[2] == "title" else "place of publication"
+        yield f"Source {text.key[1]}: its {what}, as cited in the list of sources."
+    else:
+        yield f"{_FIELD_NOTES[kind].capitalize()}."
+    fields = placeholder_fields(text.texts[source]) if text.takes_placeholders else []
+    if fields:
+        names = [f.strip("{}").partition(":")[0].partition("!")[0] for f in fields]
+        meant = "; ".join(f"{f}: {_PLACEHOLDER_NOTES.get(n, 'filled in by briefgen')}"
+                          for f, n in zip(fields, names, strict=True))
+        yield (f"Keep the placeholders exactly as written ({meant}); briefgen fills them in "
+               "the translated language. Write {{ and }} for a literal brace.")
+    if state == "outdated":
+        yield (f"The {source} text changed since the previous translation, given as a "
+               "starting point: check it against the new text.")
+    elif state == "unstamped":
+        yield (f"The existing translation is not stamped: check it against the {source} "
+               "text.")
+
+
+def placeholder_fields(text: str) -> list[str]:
+    """The placeholders of ``text`` as written, ``{date}``, ``{countries:of}``, in order,
+    each once; literal ``{{`` and ``}}`` are not placeholders. ``ValueError`` if the braces
+    do not parse."""
+    found: list[str] = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        written = "{" + name + (f"!{conversion}" if conversion else "")
+        written += (f":{spec}" if spec else "") + "}"
+        if written not in found:
+            found.append(written)
+    return found
+
+
+# Import ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    changes: tuple[Change, ...]
+    language: str
+    unchanged: int  # translated units identical to what the base has
+    untranslated: int  # units with an empty target
+    needs_review: int  # units still marked fuzzy / needing review: not imported
+
+
+def import_translations(root: str | Path, path: str | Path) -> Imported:
+    """Write the translations of a PO or XLIFF file back into the fact bases.
+
+    Raises :class:`ValidationFailed` listing every refused unit (nothing is written then).
+    """
+    path = Path(path)
+    incoming = translation_files.read(path, str(path))
+    bases = {loaded.model.id: loaded for loaded in load_bases(root)}
+    errors: list[LocatedError] = []
+    if not incoming.language:
+        raise ValidationFailed([LocatedError(
+            "the file does not say which language it is in", Location(str(path)),
+            "a PO file needs a Language: header, an XLIFF file one target-language")])
+    edits = {base_id: _Edits(loaded) for base_id, loaded in bases.items()}
+    changes: list[Change] = []
+    counts = {"unchanged": 0, "untranslated": 0, "needs_review": 0}
+    seen: set[str] = set()
+    for unit in incoming.units:
+        if not unit.target.strip():
+            counts["untranslated"] += 1
+            continue
+        if unit.needs_review:
+            counts["needs_review"] += 1
+            continue
+        try:
+            change = _take(unit, incoming.language, bases, edits, seen)
+        except LocatedError as error:
+            errors.append(error)
+            continue
+        if change is None:
+            counts["unchanged"] += 1
+        else:
+            changes.append(change)
+    if errors:
+        raise ValidationFailed(errors)
+    for edit in edits.values():
+        if edit and not is_tracked(edit.loaded.model):
+            changes += _start_tracking(edit)
+    _write(list(edits.values()))
+    return Imported(tuple(changes), incoming.language, **counts)
+
+
+def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
+          edits: dict[str, _Edits], seen: set[str]) -> Change | None:
+    """Check one unit and queue its edit; None when the base already has it, current."""
+    text, loaded = _resolve(unit, bases)
+    base = loaded.model
+    source = source_language(base)
+    where = unit.where
+
+    def refuse(message: str, hint: str | None = None) -> LocatedError:
+        return LocatedError(f"{unit.context}: {message}",
+                            Location(where.file, where.line, text.fact_id), hint)
+
+    if lang == source or lang not in base.languages:
+        raise refuse(f"'{lang}' is not a language base {base.id} is translated into "
+                     f"({', '.join(lang for lang in base.languages if lang != source)})")
+    if unit.context in seen:
+        raise refuse("the file translates this text twice", "keep one of the two units")
+    seen.add(unit.context)
+    if source_hash(unit.source) != source_hash(text.texts[source]):
+        raise refuse(f"the {source} text changed since this file was exported",
+                     f"export again (`briefgen translate export --lang {lang}`): the new "
+                     "text comes with this translation as a hint")
+    target = unit.target.strip()
+    problem = _text_problem(target, text.texts[source], text.takes_placeholders)
+    if problem:
+        raise refuse(problem)
+    current = text.stamps.get(lang) == source_hash(text.texts[source])
+    if text.texts.get(lang) == target and (current or not is_tracked(base)):
+        return None
+    edit = edits[base.id]
+    what: Literal["translated", "updated", "stamped"] = "stamped"
+    if text.texts.get(lang) != target:
+        edit.texts.append((text, lang, target))
+        what = "updated" if lang in text.texts else "translated"
+    edit.stamps.append((text, lang))
+    return _change(loaded, text, lang, what)
+
+
+def _start_tracking(edit: _Edits) -> list[Change]:
+    """A base nobody stamped yet takes its translations as current: stamp them all as the
+    import stamps its first ones, so that they stay current."""
+    loaded = edit.loaded
+    source = source_language(loaded.model)
+    queued = {(text.context, lang) for text, lang in edit.stamps}
+    changes = []
+    for text in translatables(loaded.model):
+        for lang in text.texts:
+            if lang != source and (text.context, lang) not in queued:
+                edit.stamps.append((text, lang))
+                changes.append(_change(loaded, text, lang, "stamped"))
+    return changes
+
+
+def _resolve(unit: IncomingUnit,
+             bases: dict[str, Loaded[FactBase]]) -> tuple[Translatable, Loaded[FactBase]]:
+    base_id = unit.context.partition("/")[0]
+    loaded = bases.get(base_id)
+    if loaded is not None:
+        for text in translatables(loaded.model):
+            if text.context == unit.context:
+                return text, loaded
+    what = f"no fact base '{base_id}' in facts/" if loaded is None else "no such text"
+    raise LocatedError(f"{unit.context}: {what}", unit.where,
+                       "was it renamed or removed since the export? Export again")
+
+
+def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | None:
+    """Why ``target`` cannot stand for ``source`` in a fact base, or None."""
+    from briefgen.model import forbidden_character
+
+    problem = forbidden_character(target)
+    if problem:
+        return f"the translation contains a {problem}; remove it"
+    if not takes_placeholders:
+        return None
+    try:
+        wanted, found = placeholder_fields(source), placeholder_fields(target)
+    except ValueError as error:
+        return f"the translation's braces do not parse: {error}; write {{{{ and }}}} for " \
+               "a literal brace"
+    dropped = [field for field in wanted if field not in found]
+    added = [field for field in found if field not in wanted]
+    if dropped and added:
+        return f"the translation has {', '.join(added)} where the source has " \
+               f"{', '.join(dropped)}; keep the placeholders as written"
+    if dropped:
+        return f"the translation drops the placeholder{'s' * (len(dropped) > 1)} " \
+               f"{', '.join(dropped)}; keep it as written"
+    if added:
+        return f"the translation adds the placeholder{'s' * (len(added) > 1)} " \
+               f"{', '.join(added)}, which the source does not have"
+    try:
+        placeholders.parse(target)
+    except ValueError as error:
+        return f"the translation's placeholders do not parse: {error}"
+    return None

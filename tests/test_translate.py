@@ -1,0 +1,382 @@
+"""`briefgen translate`: stamp, export (PO, XLIFF 1.2) and import, on the demo and on small
+projects; the exchange files checked by the tools translators use (msgfmt, pofilter, the
+XLIFF 1.2 schema) and the YAML changed in the translated lines only."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from lxml import etree
+
+import briefgen
+from briefgen.check import check
+from briefgen.translate import export, import_translations, stamp
+from briefgen.translation import source_hash
+from tests.conftest import MINIMAL_BASE, REPO, ProjectFactory
+from tests.test_translation import replace_once
+
+BASE = "facts/ma-coalition-daesh.yaml"
+FACT = "principle-domestic-terrorism"
+OLD_FR = "La nécessité de prévenir et de lutter contre les manifestations du terrorisme domestique."
+NEW_FR = "La nécessité de prévenir et de combattre toutes les manifestations du terrorisme " \
+         "domestique."
+NEW = {"en": "The need to prevent and combat all manifestations of domestic terrorism.",
+       "ar": "ضرورة الوقاية من جميع مظاهر الإرهاب الداخلي ومكافحتها."}
+XLIFF_SCHEMAS = Path("/usr/share/php/Symfony/Component/Translation/Resources/schemas")
+XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
+# pofilter's checks that a translation keeps what the software needs (placeholders, escapes,
+# whitespace, markup); its style checks (capitals, punctuation) do not apply to Arabic.
+POFILTER_CHECKS = ("pythonbraceformat", "variables", "printf", "escapes", "newlines", "tabs",
+                   "startwhitespace", "endwhitespace", "untranslated", "blank", "isfuzzy",
+                   "xmltags", "urls", "emails")
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+def fill_po(path: Path, translations: dict[str, str]) -> None:
+    """What a translator does: fill each msgstr (by context), clear the fuzzy flag."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and message.context in translations:
+            message.string = translations[message.context]
+            message.flags.discard("fuzzy")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    path.write_bytes(buffer.getvalue())
+
+
+def po_units(path: Path) -> dict[str, tuple[str, str, bool, list[str]]]:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {str(m.context): (m.id, m.string, m.fuzzy, list(m.auto_comments))
+            for m in catalog if m.id}
+
+
+def msgfmt_check(path: Path) -> None:
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+
+
+def pofilter_failures(path: Path, tmp_path: Path) -> str:
+    """pofilter writes the units that fail a check; nothing when none does."""
+    out = tmp_path / f"{path.stem}-pofilter.po"
+    tests = [arg for name in POFILTER_CHECKS for arg in ("-t", name)]
+    subprocess.run([str(Path(sys.executable).parent / "pofilter"), "--progress=none", *tests,
+                    str(path), str(out)], check=True, capture_output=True)
+    return out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def xliff_schema() -> etree.XMLSchema:
+    """OASIS's XLIFF 1.2 strict schema as Debian's php-symfony-translation ships it, with its
+    import of xml.xsd pointed at the local copy (no network)."""
+    strict = XLIFF_SCHEMAS / "xliff-core-1.2-strict.xsd"
+    assert strict.is_file(), "install php-symfony-translation (make test does it)"
+    tree = etree.parse(str(strict))
+    for element in tree.getroot().iter("{http://www.w3.org/2001/XMLSchema}import"):
+        element.set("schemaLocation", str(XLIFF_SCHEMAS / "xml.xsd"))
+    return etree.XMLSchema(tree)
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The lines a diff removes (``-``) and adds (``+``); difflib's "popular line" heuristic
+    is off, as ``sources: [note-2022-05]`` repeats through the demo."""
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [line for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+            for line in [*(f"-{x}" for x in old[i1:i2]), *(f"+{x}" for x in new[j1:j2])]]
+
+
+@pytest.fixture
+def edited_demo(copy_demo: Path) -> Path:
+    """The demo with one French fact edited."""
+    replace_once(copy_demo / BASE, OLD_FR, NEW_FR)
+    return copy_demo
+
+
+def test_demo_edit_export_po_import_restores_a_clean_check(edited_demo: Path,
+                                                          tmp_path: Path) -> None:
+    base = edited_demo / BASE
+    outdated = [(f.code, f.line, f.fact_id, f.message) for f in check(edited_demo).findings
+                if f.code.startswith("translation")]
+    lines = {lang: _line(base, f"{lang}: ") for lang in ("en", "ar")}
+    assert outdated == [
+        ("translation-outdated", lines[lang], FACT, f"'text': the {lang} translation is "
+         "outdated (the fr text changed since it was translated)") for lang in ("en", "ar")]
+    edited = base.read_text(encoding="utf-8")
+    context = f"ma-coalition-daesh/fact/{FACT}/text"
+    for lang in ("en", "ar"):
+        po = tmp_path / f"{lang}.po"
+        result = run("translate", "export", "--lang", lang, str(po), cwd=edited_demo)
+        assert result.returncode == 0, result.stderr
+        assert f"1 text(s) to translate into {lang} (po, from ma-coalition-daesh)" in \
+            result.stdout
+        msgfmt_check(po)
+        [(unit_context, (source, hint, fuzzy, notes))] = po_units(po).items()
+        old = briefgen.load_project(REPO).bases["ma-coalition-daesh"].model.facts
+        previous = next(f for f in old if f.id == FACT).text[lang]
+        assert (unit_context, source, hint, fuzzy) == (context, NEW_FR, previous, True)
+        comment = " ".join(notes)  # Babel wraps the #. lines
+        assert comment.startswith(f"Fact {FACT} (principle): the fact as the background")
+        assert "The fr text changed since the previous translation" in comment
+        fill_po(po, {context: NEW[lang]})
+        assert pofilter_failures(po, tmp_path) == ""
+        msgfmt_check(po)
+        result = run("translate", "import", str(po), cwd=edited_demo)
+        assert result.returncode == 0, result.stderr
+        assert f"{BASE}:{lines[lang]}: {context} [{lang}] updated" in result.stdout
+    assert not [f for f in check(edited_demo).findings if f.code.startswith("translation")]
+    translated = [f"-      en: {_old('en')}", f"-      ar: {_old('ar')}",
+                  f"+      en: {NEW['en']}", f"+      ar: {NEW['ar']}",
+                  f"-      text: {{en: {source_hash(OLD_FR)}, ar: {source_hash(OLD_FR)}}}",
+                  f"+      text: {{en: {source_hash(NEW_FR)}, ar: {source_hash(NEW_FR)}}}"]
+    after = base.read_text(encoding="utf-8")
+    assert sorted(changed_lines(edited, after)) == sorted(translated)
+    original = (REPO / BASE).read_text(encoding="utf-8")
+    assert sorted(changed_lines(original, after)) == sorted(
+        [f"-      fr: {OLD_FR}", f"+      fr: {NEW_FR}", *translated])
+
+
+def _line(path: Path, prefix: str) -> int:
+    """The line of the fact's ``prefix`` (``en: ``) text in the demo base."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"  - id: {FACT}")
+    return next(n for n, line in enumerate(lines[start:], start + 1)
+                if line.strip().startswith(prefix))
+
+
+def _old(lang: str) -> str:
+    old = briefgen.load_project(REPO).bases["ma-coalition-daesh"].model.facts
+    return next(f for f in old if f.id == FACT).text[lang]
+
+
+def test_demo_xliff_is_schema_valid_and_imports(edited_demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ar.xlf"
+    done = export(edited_demo, "ar", out)
+    assert (done.format, done.units) == ("xliff", 1)
+    document = etree.parse(str(out))
+    schema = xliff_schema()
+    assert schema.validate(document), schema.error_log
+    [file] = document.getroot().iter(f"{XLIFF}file")
+    assert (file.get("original"), file.get("source-language"), file.get("target-language")) \
+        == (BASE, "fr", "ar")
+    [unit] = document.getroot().iter(f"{XLIFF}trans-unit")
+    target = unit.find(f"{XLIFF}target")
+    assert unit.get("id") == f"ma-coalition-daesh/fact/{FACT}/text"
+    assert unit.findtext(f"{XLIFF}source") == NEW_FR
+    assert (target.text, target.get("state")) == (_old("ar"), "needs-review-translation")
+    assert any("changed since the previous translation" in (note.text or "")
+               for note in unit.iter(f"{XLIFF}note"))
+    # Not yet reviewed: nothing is imported.
+    assert import_translations(edited_demo, out).needs_review == 1
+    target.text, target.attrib["state"] = NEW["ar"], "translated"
+    document.write(str(out), xml_declaration=True, encoding="UTF-8")
+    assert schema.validate(etree.parse(str(out)))
+    result = import_translations(edited_demo, out)
+    assert [(c.context, c.lang, c.what) for c in result.changes] == [
+        (f"ma-coalition-daesh/fact/{FACT}/text", "ar", "updated")]
+    assert [f.message for f in check(edited_demo).findings if f.code.startswith("translation")
+            ] == ["'text': the en translation is outdated (the fr text changed since it was "
+                  "translated)"]
+
+
+def test_the_whole_demo_exports_valid_and_reimports_unchanged(copy_demo: Path,
+                                                              tmp_path: Path) -> None:
+    before = (copy_demo / BASE).read_bytes()
+    for lang in ("en", "ar"):
+        po, xlf = tmp_path / f"{lang}.po", tmp_path / f"{lang}.xlf"
+        assert export(copy_demo, lang, po, everything=True).units == 22
+        assert export(copy_demo, lang, xlf, everything=True).units == 22
+        msgfmt_check(po)
+        assert pofilter_failures(po, tmp_path) == ""
+        assert xliff_schema().validate(etree.parse(str(xlf)))
+        units = po_units(po)
+        assert units["ma-coalition-daesh/fact/skhirat-meeting/text"][0].startswith(
+            "Le Maroc a organisé, le {date} à Skhirat")
+        comment = " ".join(units["ma-coalition-daesh/fact/africa-focus-group/text"][3])
+        assert "Keep the placeholders exactly as written ({countries}: the list of the " \
+               "fact's countries; {date}: the fact's date)" in comment
+        for exchange in (po, xlf):
+            result = import_translations(copy_demo, exchange)
+            assert (len(result.changes), result.unchanged) == (0, 22)
+    assert (copy_demo / BASE).read_bytes() == before
+
+
+def test_po_flags_placeholders_for_msgfmt(copy_demo: Path, tmp_path: Path) -> None:
+    po = tmp_path / "en.po"
+    export(copy_demo, "en", po, everything=True)
+    text = po.read_text(encoding="utf-8")
+    assert '#, python-brace-format\nmsgctxt "ma-coalition-daesh/fact/skhirat-meeting/text"' \
+        in text
+    context = "ma-coalition-daesh/fact/skhirat-meeting/talking_point"
+    fill_po(po, {context: "Morocco hosted the meeting in Skhirat."})
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 1 and "'date' doesn't exist in 'msgstr'" in result.stderr
+    assert "pythonbraceformat" in pofilter_failures(po, tmp_path)
+
+
+@pytest.mark.parametrize(("translation", "problem"), [
+    ("Meeting held.", "the translation drops the placeholder {date}; keep it as written"),
+    ("Meeting on {date} in {countries}.",
+     "the translation adds the placeholder {countries}, which the source does not have"),
+    ("Meeting on {date:short}.", "the translation has {date:short} where the source has "
+                                 "{date}; keep the placeholders as written"),
+    ("Meeting on {datte}.", "the translation has {datte} where the source has {date}"),
+    ("Meeting on {date} {.", "the translation's braces do not parse: expected '}' before end "
+                             "of string; write {{ and }} for a literal brace"),
+    ("Meeting on {date\u202e}.", "the translation contains a bidi control character U+202E"),
+    ("Meeting\x07 on {date}.", "the translation contains a control character U+0007"),
+])
+def test_a_bad_translation_is_refused_with_its_context(
+        make_project: ProjectFactory, tmp_path: Path, translation: str, problem: str) -> None:
+    root = make_project(facts={"base.yaml": MINIMAL_BASE.replace(', en: "Meeting on {date}."',
+                                                                 "")})
+    before = (root / "facts/base.yaml").read_bytes()
+    po = tmp_path / "en.po"
+    export(root, "en", po)
+    fill_po(po, {"base/fact/f2/text": translation,
+                 "base/title": "Test base"})
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        import_translations(root, po)
+    [error] = caught.value.errors
+    line = next(n for n, text in enumerate(po.read_text().splitlines(), 1)
+                if text == 'msgid "Réunion le {date}."')
+    assert str(error).startswith(f"{po}:{line} (fact f2): base/fact/f2/text: {problem}")
+    assert (root / "facts/base.yaml").read_bytes() == before  # the good unit is not written
+
+
+def test_import_refuses_what_no_longer_matches(copy_demo: Path, tmp_path: Path) -> None:
+    po = tmp_path / "en.po"
+    export(copy_demo, "en", po, everything=True)
+    text = po.read_text(encoding="utf-8")
+    fill_po(po, {"ma-coalition-daesh/title": "Morocco and the Coalition"})
+    replace_once(copy_demo / BASE, "fr: Le Maroc et la Coalition mondiale contre Daech",
+                 "fr: Le Maroc et la Coalition")
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'msgctxt "ma-coalition-daesh/place"', 'msgctxt "ma-coalition-daesh/fact/gone/text"'),
+        encoding="utf-8")
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        import_translations(copy_demo, po)
+    messages = [error.message for error in caught.value.errors]
+    assert messages == [
+        "ma-coalition-daesh/title: the fr text changed since this file was exported",
+        "ma-coalition-daesh/fact/gone/text: no such text"]
+    assert "export again" in (caught.value.errors[0].hint or "")
+    po.write_text(text.replace('"Language: en\\n"', '"Language: fr\\n"'), encoding="utf-8")
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        import_translations(copy_demo, po)
+    assert "'fr' is not a language base ma-coalition-daesh is translated into (en, ar)" in \
+        caught.value.errors[0].message
+
+
+def test_import_adds_a_missing_translation_like_its_neighbours(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    long_fr = ("Le Maroc a organisé le {date} une réunion régionale des directeurs politiques "
+               "de la Coalition mondiale contre Daech, consacrée à la menace en Afrique.")
+    long_en = ("On {date}, Morocco hosted a regional meeting of the Political Directors of the "
+               "Global Coalition against Daesh, devoted to the threat in Africa.")
+    base = MINIMAL_BASE.replace(
+        '    text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}\n',
+        "    text:\n      fr: >-\n        Le Maroc a organisé le {date} une réunion régionale des\n"
+        "        directeurs politiques de la Coalition mondiale contre Daech, consacrée à la\n"
+        "        menace en Afrique.\n"
+        "    # a comment that stays where it is\n",
+    ).replace('talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the '
+              'Coalition."}', 'talking_point: {fr: "Nous soutenons la Coalition."}')
+    root = make_project(facts={"base.yaml": base})
+    po = tmp_path / "en.po"
+    assert export(root, "en", po).units == 2
+    fill_po(po, {"base/fact/f2/text": long_en, "base/fact/f1/talking_point": "We support it."})
+    result = import_translations(root, po)
+    written = (root / "facts/base.yaml").read_text(encoding="utf-8")
+    assert sorted((c.context, c.what) for c in result.changes) == [
+        ("base/fact/f1/talking_point", "translated"), ("base/fact/f1/text", "stamped"),
+        ("base/fact/f2/text", "translated"), ("base/source/s1/title", "stamped"),
+        ("base/title", "stamped")]
+    assert 'talking_point: {fr: "Nous soutenons la Coalition.", en: "We support it."}' in written
+    assert ("      en: >-\n        On {date}, Morocco hosted a regional meeting of the Political"
+            " Directors of\n        the Global Coalition against Daesh, devoted to the threat in "
+            "Africa.\n    # a comment that stays where it is\n    sources: [s1]\n") in written
+    assert max(len(line) for line in written.splitlines() if line.startswith("        ")) <= \
+        max(len(line) for line in base.splitlines() if line.startswith("        "))
+    project = briefgen.load_project(root)
+    fact = project.bases["base"].model.facts[1]
+    assert fact.text == {"fr": long_fr, "en": long_en}
+    assert not [f for f in check(root).findings if f.code.startswith("translation")]
+
+
+def test_stamp_command(make_project: ProjectFactory) -> None:
+    root = make_project()
+    result = run("translate", "stamp", "--base", "base", cwd=root)
+    assert (result.returncode, result.stdout) == (0, "stamped 5 translation(s)\n")
+    assert "    translated_from:\n      text: {en: " in (root / "facts/base.yaml").read_text()
+    assert run("translate", "stamp", cwd=root).stdout == "stamped 0 translation(s)\n"
+    assert stamp(root) == []
+
+
+def test_translate_errors_on_the_command_line(make_project: ProjectFactory,
+                                              tmp_path: Path) -> None:
+    root = make_project()
+    unknown = run("translate", "export", "--lang", "en", "--base", "nope", "x.po", cwd=root)
+    assert unknown.returncode == 2 and "no fact base with id nope (the bases in facts/: " \
+        "base)" in unknown.stderr
+    language = run("translate", "export", "--lang", "de", "x.po", cwd=root)
+    assert language.returncode == 2 and "no fact base has the language 'de'" in language.stderr
+    source = run("translate", "export", "--lang", "fr", "x.po", cwd=root)
+    assert source.returncode == 2 and "'fr' is the language the fact bases are written in" \
+        in source.stderr
+    assert not (root / "x.po").exists()
+    bad = tmp_path / "bad.po"
+    bad.write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgctxt "base/title"\n'
+                   'msgid "Base de test"\nmsgstr "Test\u202ebase"\n', encoding="utf-8")
+    refused = run("translate", "import", str(bad), cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"{bad}:6: base/title: the translation contains a bidi control character" in \
+        refused.stderr
+    garbage = tmp_path / "garbage.xlf"
+    garbage.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><xliff/>')
+    refused = run("translate", "import", str(garbage), cwd=root)
+    assert refused.returncode == 1
+    assert "the XLIFF file declares a DOCTYPE or entities" in refused.stderr
+    assert not list((root / "facts").glob(".*.tmp"))
+
+
+def test_stamps_go_in_the_order_of_the_fields_and_in_the_style_of_their_place(
+        make_project: ProjectFactory) -> None:
+    base = """\
+        id: b
+        title: {fr: T, en: T}
+        subject: MA
+        as_of: 2022
+        languages: [fr, en]
+        sections:
+          one: {fr: Un, en: One}
+          two: {fr: Deux}
+          three: {fr: Trois, en: Three}
+        translated_from:
+          sections:
+            three: {en: abcdef12}
+        facts:
+          - {id: f, kind: role, text: {fr: x, en: y}}
+        """
+    root = make_project(facts={"b.yaml": base}, packs={})
+    assert len(stamp(root)) == 4
+    assert (root / "facts/b.yaml").read_text().split("translated_from:\n")[1] == (
+        f"  title: {{en: {source_hash('T')}}}\n"
+        "  sections:\n"
+        f"    one: {{en: {source_hash('Un')}}}\n"
+        f"    three: {{en: {source_hash('Trois')}}}\n"
+        "facts:\n"
+        f"  - {{id: f, kind: role, text: {{fr: x, en: y}}, translated_from: {{text: {{en: "
+        f"{source_hash('x')}}}}}}}\n")
