@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po, write_po
@@ -16,8 +18,8 @@ from lxml import etree
 
 import briefgen
 from briefgen.check import check
-from briefgen.translate import export, import_translations, stamp
-from briefgen.translation import source_hash
+from briefgen.translate import export, import_translations, load_bases, stamp
+from briefgen.translation import source_hash, translatables
 from tests.conftest import MINIMAL_BASE, REPO, ProjectFactory
 from tests.test_translation import replace_once
 
@@ -69,12 +71,36 @@ def msgfmt_check(path: Path) -> None:
 
 
 def pofilter_failures(path: Path, tmp_path: Path) -> str:
-    """pofilter writes the units that fail a check; nothing when none does."""
+    """pofilter writes the units that fail a check; nothing when none does.
+
+    A placeholder's grammatical form may change with the language (French
+    ``{countries:of}``, English ``{countries:def}``); pofilter's pythonbraceformat check
+    reads the form as a format spec and reports the change. Such a report, and only such a
+    report (the same placeholder names on both sides), is not a failure."""
     out = tmp_path / f"{path.stem}-pofilter.po"
     tests = [arg for name in POFILTER_CHECKS for arg in ("-t", name)]
     subprocess.run([str(Path(sys.executable).parent / "pofilter"), "--progress=none", *tests,
                     str(path), str(out)], check=True, capture_output=True)
-    return out.read_text(encoding="utf-8") if out.exists() else ""
+    if not out.exists():
+        return ""
+    with out.open("rb") as handle:
+        failing = [unit for unit in read_po(handle) if unit.id and not _only_a_form_change(unit)]
+    return "\n".join(f"{unit.context}: {unit.user_comments}" for unit in failing)
+
+
+_FORM_REPORT = re.compile(r"pythonbraceformat: Unknown named placeholders in translation: "
+                          r"(.*), Named placeholders absent in translation: (.*)")
+
+
+def _only_a_form_change(unit: Any) -> bool:
+    reports = [c.removeprefix("(pofilter) ") for c in unit.user_comments if "(pofilter)" in c]
+    matches = [_FORM_REPORT.fullmatch(report) for report in reports]
+    return bool(matches) and all(
+        match and _names(match[1]) == _names(match[2]) for match in matches)
+
+
+def _names(fields: str) -> set[str]:
+    return {field.strip(" {}").partition(":")[0] for field in fields.split(", ")}
 
 
 def xliff_schema() -> etree.XMLSchema:
@@ -195,8 +221,9 @@ def test_the_whole_demo_exports_valid_and_reimports_unchanged(copy_demo: Path,
     before = (copy_demo / BASE).read_bytes()
     for lang in ("en", "ar"):
         po, xlf = tmp_path / f"{lang}.po", tmp_path / f"{lang}.xlf"
-        assert export(copy_demo, lang, po, everything=True).units == 22
-        assert export(copy_demo, lang, xlf, everything=True).units == 22
+        every = sum(len(translatables(base.model)) for base in load_bases(copy_demo))
+        assert export(copy_demo, lang, po, everything=True).units == every
+        assert export(copy_demo, lang, xlf, everything=True).units == every
         msgfmt_check(po)
         assert pofilter_failures(po, tmp_path) == ""
         assert xliff_schema().validate(etree.parse(str(xlf)))
@@ -204,7 +231,7 @@ def test_the_whole_demo_exports_valid_and_reimports_unchanged(copy_demo: Path,
         assert units["ma-coalition-daesh/fact/skhirat-meeting/text"][0].startswith(
             "Le Maroc a organisé, le {date} à Skhirat")
         comment = " ".join(units["ma-coalition-daesh/fact/africa-focus-group/text"][3])
-        assert "Keep the placeholders exactly as written ({countries}: the list of the " \
+        assert "Keep every placeholder ({countries:of}: the list of the " \
                "fact's countries; {date}: the fact's date)" in comment
         for exchange in (po, xlf):
             result = import_translations(copy_demo, exchange)
@@ -230,8 +257,8 @@ def test_po_flags_placeholders_for_msgfmt(copy_demo: Path, tmp_path: Path) -> No
     ("Meeting held.", "the translation drops the placeholder {date}; keep it as written"),
     ("Meeting on {date} in {countries}.",
      "the translation adds the placeholder {countries}, which the source does not have"),
-    ("Meeting on {date:short}.", "the translation has {date:short} where the source has "
-                                 "{date}; keep the placeholders as written"),
+    ("Meeting on {date:short}.", "the translation's placeholders do not parse: unknown "
+                                 "placeholder {date:short}: {date} has no forms"),
     ("Meeting on {datte}.", "the translation has {datte} where the source has {date}"),
     ("Meeting on {date} {.", "the translation's braces do not parse: expected '}' before end "
                              "of string; write {{ and }} for a literal brace"),

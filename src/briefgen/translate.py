@@ -249,8 +249,9 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     if not bases:
         raise TranslateUsageError(f"'{lang}' is the language the fact bases are written in: "
                                   "there is nothing to translate into it")
-    files = [_outgoing(base, lang, everything) for base in bases]
-    ids = tuple(base.model.id for base in bases)
+    outgoing = [_outgoing(base, lang, everything) for base in bases]
+    files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
+    ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
     data = translation_files.write(files, lang, chosen, ", ".join(ids))
     write_atomic({out: data})
     return Exported(out, chosen, sum(len(f.units) for f in files), ids)
@@ -316,14 +317,20 @@ def _notes(text: Translatable, source: str, state: str) -> Iterable[str]:
         names = [f.strip("{}").partition(":")[0].partition("!")[0] for f in fields]
         meant = "; ".join(f"{f}: {_PLACEHOLDER_NOTES.get(n, 'filled in by briefgen')}"
                           for f, n in zip(fields, names, strict=True))
-        yield (f"Keep the placeholders exactly as written ({meant}); briefgen fills them in "
-               "the translated language. Write {{ and }} for a literal brace.")
+        yield (f"Keep every placeholder ({meant}); briefgen fills them in the translated "
+               "language. The form after a colon (def, of, in) may change to suit your "
+               "language's grammar. Write {{ and }} for a literal brace.")
     if state == "outdated":
         yield (f"The {source} text changed since the previous translation, given as a "
                "starting point: check it against the new text.")
     elif state == "unstamped":
         yield (f"The existing translation is not stamped: check it against the {source} "
                "text.")
+
+
+def _name(field: str) -> str:
+    """``{countries:of}`` -> ``countries``."""
+    return field.strip("{}").partition(":")[0].partition("!")[0]
 
 
 def placeholder_fields(text: str) -> list[str]:
@@ -475,8 +482,11 @@ def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | N
     except ValueError as error:
         return f"the translation's braces do not parse: {error}; write {{{{ and }}}} for " \
                "a literal brace"
-    dropped = [field for field in wanted if field not in found]
-    added = [field for field in found if field not in wanted]
+    # A placeholder's grammatical form (after ':') may change with the language: French
+    # "aux côtés {countries:of}", English "alongside {countries:def}". Its name may not.
+    wanted_names, found_names = {_name(f) for f in wanted}, {_name(f) for f in found}
+    dropped = [field for field in wanted if _name(field) not in found_names]
+    added = [field for field in found if _name(field) not in wanted_names]
     if dropped and added:
         return f"the translation has {', '.join(added)} where the source has " \
                f"{', '.join(dropped)}; keep the placeholders as written"
