@@ -9,7 +9,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontcon
 # ... and what the tests read documents with; strace injects faults (kills, full disks);
 # gettext's msgfmt checks exported PO files, and php-symfony-translation ships the XLIFF 1.2
 # schema (xliff-core-1.2-strict.xsd) they are validated against.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext \
+TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext chromium \
     php-symfony-translation
 
 .PHONY: demo test lint bench messages clean system-runtime system-test

@@ -157,12 +157,13 @@ def test_project_template_overrides_default(make_project: ProjectFactory,
 def test_template_error_names_template_and_line(make_project: ProjectFactory,
                                                 tmp_path: Path) -> None:
     template = (REPO / "templates/briefing-note.html").read_text().replace(
-        "{{ pack.title }}</h1>", "{{ pack.no_such_field }}</h1>")
+        "<body>", "<body>\n<p>{{ pack.no_such_field }}</p>", 1)
+    assert "no_such_field" in template
     root = make_project(templates={"briefing-note.html": template})
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     message = str(caught.value)
-    assert "briefing-note.html:" in message
+    assert "briefing-note.html:11" in message  # the template's file and line
     assert "no_such_field" in message
     assert not (tmp_path / "meeting").exists()
 

@@ -29,7 +29,10 @@ from pydantic import (
 Precision = Literal["year", "month", "day"]
 KINDS = ("position", "principle", "membership", "event", "role", "figure")
 Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
-DocumentName = Literal["briefing-note", "talking-points", "fact-sheet"]
+DocumentName = Literal[
+    "briefing-note", "talking-points", "fact-sheet", "briefing-book", "briefing-html"
+]
+# What a pack builds when it does not list its documents; the others are opted in.
 DOCUMENT_NAMES: tuple[DocumentName, ...] = ("briefing-note", "talking-points", "fact-sheet")
 
 

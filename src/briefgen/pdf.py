@@ -211,11 +211,13 @@ class PdfEngine:
         _raise_for(log.records, fetcher, name)
         return document
 
-    def write(self, document: weasyprint.Document, name: str, html: str) -> PdfResult:
+    def write(self, document: weasyprint.Document, name: str, html: str,
+              right_to_left: bool = False) -> PdfResult:
         """The PDF bytes; its identifier is derived from the HTML, so it is reproducible.
 
         A page with text wider than its line, or a character no font has, is an error
-        naming the fact: never a document with cut or missing text.
+        naming the fact: never a document with cut or missing text. ``right_to_left``
+        tells PDF readers to show the pages in that order (a book read from the right).
         """
         if found := pagecheck.overflows(document):
             raise pagecheck.overflow_error(found[0], name)
@@ -223,7 +225,8 @@ class PdfEngine:
         with _weasyprint_log() as log:
             pages = len(document.pages)
             try:
-                data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier)
+                data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier,
+                                          finisher=_right_to_left if right_to_left else None)
             except weasyprint.urls.FatalURLFetchingError as error:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name
@@ -232,6 +235,15 @@ class PdfEngine:
             raise pagecheck.missing_glyph_error(missing, document, name)
         _raise_for(log.records, None, name)
         return PdfResult(data, pages, [r.getMessage() for r in log.records])
+
+
+def _right_to_left(document: weasyprint.Document, pdf: Any) -> None:
+    """Readers lay the pages out from the right (PDF 32000-1, 12.2: /Direction /R2L)."""
+    import pydyf
+
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"
+    pdf.catalog["ViewerPreferences"] = preferences
 
 
 def _missing_glyphs(records: list[logging.LogRecord]) -> list[str]:

@@ -78,8 +78,24 @@ def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
     return fact_sheet.render(view, engines)
 
 
+def _briefing_book(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import briefing_book
+
+    return briefing_book.render(view, engines)
+
+
+def _briefing_html(view: PackView, engines: Engines) -> Rendered:
+    from briefgen.documents import briefing_html
+
+    return briefing_html.render(view, engines)
+
+
+# Every kind briefgen can build; a pack's `documents:` picks among them (by default the
+# three of model.DOCUMENT_NAMES: the book is opted in).
 REGISTRY: dict[str, DocumentKind] = {
     "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
     "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points),
     "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
+    "briefing-book": DocumentKind("briefing-book", "briefing-book.pdf", _briefing_book),
+    "briefing-html": DocumentKind("briefing-html", "briefing.html", _briefing_html),
 }

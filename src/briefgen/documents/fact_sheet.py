@@ -47,8 +47,8 @@ class Step:
     def css(self) -> str:
         """The extra stylesheet of this step; Arabic runs half a point larger, more leading."""
         return (
-            f"html {{ font-size: {self.size:g}pt; line-height: {self.leading:g}; }}\n"
-            f'html[dir="rtl"] {{ font-size: {self.size + 0.5:g}pt; '
+            f".sheet {{ font-size: {self.size:g}pt; line-height: {self.leading:g}; }}\n"
+            f'html[dir="rtl"] .sheet {{ font-size: {self.size + 0.5:g}pt; '
             f"line-height: {self.leading + 0.1:g}; }}\n"
         )
 
@@ -220,8 +220,23 @@ def render(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import Rendered
 
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
+    content, fit, html = fitted(view, engines, name)
+    result = engines.pdf.write(fit.document, name, html)
+    sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
+    facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
+    return Rendered(result.data, result.pages, facts, sources, result.warnings)
+
+
+def content_of(view: PackView, engines: Engines) -> FactSheet:
+    """What the sheet shows, with the timeline titled in the pack's labels."""
+    return fact_sheet(view, engines.templates.translations(view.labels_lang).gettext("Timeline"))
+
+
+def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit, str]:
+    """The sheet's content, its fit on one page (or a :class:`RenderError` saying why it
+    cannot) and its HTML."""
     templates = engines.templates
-    content = fact_sheet(view, templates.translations(view.labels_lang).gettext("Timeline"))
+    content = content_of(view, engines)
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
 
@@ -233,10 +248,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
     log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
-    result = engines.pdf.write(fit.document, name, html)
-    sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
-    facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
-    return Rendered(result.data, result.pages, facts, sources, result.warnings)
+    return content, fit, html
 
 
 def _does_not_fit(name: str, document: _Layout, facts: Sequence[FactView]) -> RenderError:
