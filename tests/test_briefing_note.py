@@ -157,7 +157,7 @@ def test_project_template_overrides_default(make_project: ProjectFactory,
 def test_template_error_names_template_and_line(make_project: ProjectFactory,
                                                 tmp_path: Path) -> None:
     template = (REPO / "templates/briefing-note.html").read_text().replace(
-        "<body>", "<body>\n<p>{{ pack.no_such_field }}</p>", 1)
+        "<body class=\"note\">", "<body class=\"note\">\n<p>{{ pack.no_such_field }}</p>", 1)
     assert "no_such_field" in template
     root = make_project(templates={"briefing-note.html": template})
     with pytest.raises(briefgen.BuildFailed) as caught:

@@ -368,8 +368,10 @@ def test_failed_document_keeps_that_pack_and_writes_the_others(
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     before = snapshot(tmp_path / "pack-a")
     template = (Path(briefgen.__file__).parents[2] / "templates/briefing-note.html").read_text()
-    broken = template.replace("{{ pack.title }}</h1>",
-                              "{% if pack.id == 'pack-a' %}{{ pack.nope }}{% endif %}</h1>")
+    anchor = '<body class="note">'
+    assert anchor in template
+    broken = template.replace(anchor, anchor + "{% if pack.id == 'pack-a' %}{{ pack.nope }}"
+                              "{% endif %}")
     (root / "templates").mkdir()
     (root / "templates/briefing-note.html").write_text(broken)
     with pytest.raises(briefgen.BuildFailed) as caught:

@@ -95,7 +95,7 @@ def test_no_machine_font_in_any_document(tmp_path: Path) -> None:
     project = briefgen.load_project(REPO)
     result = briefgen.build(project, out=tmp_path, issued=ISSUED)
     pdfs = [doc.path for doc in result.written if doc.path.suffix == ".pdf"]
-    assert len(pdfs) == 10  # two demo packs: fr, en, ar and fr, en; a note and a sheet each
+    assert len(pdfs) == 13  # two demo packs (fr, en, ar; fr, en): notes, sheets, 3 books
     for pdf in pdfs:
         names = face_names(pdf)
         assert names and all(is_briefgens(face) for face in names), (pdf, names)
@@ -122,7 +122,7 @@ def test_a_machine_without_fonts_builds_the_same_documents(tmp_path: Path) -> No
     )
     assert here.returncode == 0
     pdfs = sorted((tmp_path / "bare").rglob("*.pdf"))
-    assert len(pdfs) == 10  # two demo packs: fr, en, ar and fr, en; a note and a sheet each
+    assert len(pdfs) == 13  # two demo packs (fr, en, ar; fr, en): notes, sheets, 3 books
     for pdf in pdfs:
         assert all(is_briefgens(face) for face in face_names(pdf)), pdf
         twin = tmp_path / "here" / pdf.relative_to(tmp_path / "bare")

@@ -128,7 +128,7 @@ def test_template_resources_outside_the_sandbox_fail_the_build(
     opened: list[object] = []
     monkeypatch.setattr(socket.socket, "connect", lambda *a: opened.append(a))
     template = (REPO / "templates/briefing-note.html").read_text().replace(
-        "<body>", "<body>" + template_snippet)
+        "<body class=\"note\">", "<body class=\"note\">" + template_snippet)
     root = make_project(templates={"briefing-note.html": template})
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
@@ -245,7 +245,7 @@ def test_template_links_out_of_templates_are_refused(make_project: ProjectFactor
 def test_template_links_inside_templates_are_followed(make_project: ProjectFactory,
                                                      tmp_path: Path) -> None:
     template = (REPO / "templates/briefing-note.html").read_text().replace(
-        "<body>", "<body><p>OWN-TEMPLATE</p>")
+        "<body class=\"note\">", "<body class=\"note\"><p>OWN-TEMPLATE</p>")
     root = make_project(templates={"mine/note.html": template})
     (root / "templates" / "briefing-note.html").symlink_to(root / "templates/mine/note.html")
     assert "OWN-TEMPLATE" in build_note(root, tmp_path)
