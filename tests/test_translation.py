@@ -223,3 +223,40 @@ def test_check_strict_fails_on_an_outdated_translation(tracked: Path) -> None:
         lenient.stdout
     assert strict.returncode == 1
     assert json.loads(strict.stdout)["summary"]["translations"]["en"]["outdated"] == 1
+
+
+PEOPLE = MINIMAL_BASE + """\
+people:
+  - id: amina
+    name: Amina Diallo
+    title: {fr: Ministre déléguée, en: Deputy Minister}
+    bio:
+      - id: post
+        kind: role
+        date: 2023
+        text: {fr: "Ministre déléguée depuis {date}.", en: "Deputy Minister since {date}."}
+        sources: [s1]
+"""
+
+
+def test_people_are_translated_and_tracked_like_facts(make_project: ProjectFactory,
+                                                      tmp_path: Path) -> None:
+    pack = MINIMAL_PACK + "counterpart_person: amina\n"
+    root = make_project(facts={"base.yaml": PEOPLE}, packs={"meeting.yaml": pack})
+    stamp(root)
+    base = root / "facts" / "base.yaml"
+    assert translation_findings(root) == []
+    replace_once(base, "title: {fr: Ministre déléguée,", "title: {fr: Ministre,")
+    replace_once(base, 'text: {fr: "Ministre déléguée depuis {date}."',
+                 'text: {fr: "Ministre depuis {date}."')
+    found = translation_findings(root)
+    assert [(code, line, fact, message.split(":")[0]) for _, code, line, fact, message in found] \
+        == [("translation-outdated", line_of(base, "title: {fr: Ministre,"), "amina",
+             "'people.amina.title'"),
+            ("translation-outdated", line_of(base, 'text: {fr: "Ministre depuis'), "amina/post",
+             "'text'")]
+    # The pack shows the person: with outdated translations refused, it cannot build.
+    strict = make_project(facts={"base.yaml": base.read_text()}, packs={
+        "meeting.yaml": pack + "allow_outdated_translations: false\n"})
+    with pytest.raises(briefgen.ValidationFailed, match="people.amina.title"):
+        briefgen.load_project(strict)
