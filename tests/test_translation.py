@@ -258,5 +258,5 @@ def test_people_are_translated_and_tracked_like_facts(make_project: ProjectFacto
     # The pack shows the person: with outdated translations refused, it cannot build.
     strict = make_project(facts={"base.yaml": base.read_text()}, packs={
         "meeting.yaml": pack + "allow_outdated_translations: false\n"})
-    with pytest.raises(briefgen.ValidationFailed, match="people.amina.title"):
+    with pytest.raises(briefgen.ValidationFailed, match=r"people\.amina\.title"):
         briefgen.load_project(strict)
