@@ -237,7 +237,7 @@ def parts(data: bytes) -> dict[str, bytes]:
 
 
 def test_committed_template_matches_its_script() -> None:
-    script = REPO / "templates" / "make_talking_points_template.py"
+    script = REPO / "scripts" / "make_talking_points_template.py"
     spec = importlib.util.spec_from_file_location("make_talking_points_template", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
