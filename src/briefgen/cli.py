@@ -47,12 +47,10 @@ project_option = click.option(
 
 def _count_verbose(ctx: click.Context, _param: click.Parameter, value: int) -> None:
     ctx.meta[VERBOSE] = ctx.meta.get(VERBOSE, 0) + (value or 0)
-    _configure_logging(ctx)
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.meta[QUIET] = ctx.meta.get(QUIET, False) or value
-    _configure_logging(ctx)
 
 
 def _configure_logging(ctx: click.Context) -> None:
@@ -90,9 +88,16 @@ def _say(text: str) -> None:
 
 
 class _Command(click.Command):
+    """A command taking -q and -v; logging is configured when it runs (after every option
+    of the command line is read, and never for --help)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params += _verbosity_options()
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _configure_logging(ctx)
+        return super().invoke(ctx)
 
 
 class _Group(click.Group):
