@@ -350,7 +350,7 @@ def new_command(pack_id: str, project_dir: Path) -> None:
     "briefgen templates export --file css/briefing-note.css",
 ))
 def templates_group() -> None:
-    """Briefgen's default templates, to copy into the project and restyle."""
+    """The default templates, to copy into the project and restyle."""
 
 
 @templates_group.command("list", epilog=_examples("briefgen templates list",
