@@ -12,7 +12,8 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontcon
 TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext chromium \
     php-symfony-translation
 
-.PHONY: demo test lint bench messages clean system-runtime system-test
+.PHONY: demo test lint bench messages talking-points-template wheel clean system-runtime \
+    system-test
 
 demo: system-runtime $(VENV)/.installed
 	$(BIN)/briefgen build --project .
@@ -44,6 +45,15 @@ messages: $(VENV)/.installed-test
 	        $(BIN)/pybabel init -l $$lang -i templates/locale/messages.pot -d templates/locale; \
 	    fi; \
 	done
+
+# Regenerate the default Word template from its script (a test checks the committed file
+# is what the script makes).
+talking-points-template: $(VENV)/.installed
+	$(BIN)/python scripts/make_talking_points_template.py
+
+# The wheel to install elsewhere (CI, a colleague's machine): dist/briefgen-<version>-*.whl
+wheel: $(VENV)/.installed-test
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation -q -w dist .
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "briefgen needs Python 3.11 or newer")'

@@ -143,7 +143,8 @@ def test_ci_example_workflow_gates_and_uploads() -> None:
     workflow = YAML(typ="safe").load((REPO / "docs/ci-example.yml").read_text())
     steps = workflow["jobs"]["packs"]["steps"]
     commands = " ; ".join(step.get("run", "") for step in steps)
-    assert "briefgen check --strict --format github" in commands
+    assert "briefgen check --format github" in commands  # annotations on every push
+    assert "briefgen check --strict --final" in commands  # the gate on a release tag
     assert "briefgen build" in commands
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in steps)
 

@@ -110,7 +110,8 @@ def test_missing_variable_names_template_part_and_paragraph(tmp_path: Path) -> N
     with pytest.raises(RenderError) as caught:
         docx_engine(tmp_path, data).render("t.docx", "en", {"pack": {}, "marking": ""})
     message = str(caught.value)
-    assert "templates/t.docx, word/document.xml, paragraph 3" in message
+    assert caught.value.file == "templates/t.docx"
+    assert "(word/document.xml, paragraph 3)" in message
     assert "titel" in message and '"Title: {{ pack.titel }}"' in message
 
 
@@ -118,14 +119,15 @@ def test_syntax_error_names_template_part_and_paragraph(tmp_path: Path) -> None:
     data = template_bytes("fine", "{% if %}")
     with pytest.raises(RenderError) as caught:
         docx_engine(tmp_path, data).render("t.docx", "en", {"marking": ""})
-    assert "templates/t.docx, word/document.xml, paragraph 2" in str(caught.value)
+    assert caught.value.file == "templates/t.docx"
+    assert "(word/document.xml, paragraph 2)" in str(caught.value)
 
 
 def test_error_in_header_names_the_header(tmp_path: Path) -> None:
     data = template_bytes("fine", header="{{ nothing_here }}")
     with pytest.raises(RenderError) as caught:
         docx_engine(tmp_path, data).render("t.docx", "en", {"marking": ""})
-    assert "word/header1.xml, paragraph 1" in str(caught.value)
+    assert "(word/header1.xml, paragraph 1)" in str(caught.value)
     assert "nothing_here" in str(caught.value)
 
 
@@ -157,7 +159,7 @@ def test_doctype_or_entity_is_refused(tmp_path: Path, declaration: bytes) -> Non
         docx_engine(tmp_path, rezip(data, {"word/document.xml": body})).render(
             "t.docx", "en", {}
         )
-    assert caught.value.document == "templates/t.docx"
+    assert caught.value.file == "templates/t.docx"
     assert "save the template again" in str(caught.value)
 
 

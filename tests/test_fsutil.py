@@ -179,6 +179,32 @@ def test_lock_refuses_a_link_and_a_folder(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a folder"), \
             fsutil.file_lock(tmp_path / "dir.lock"):
         pass
+    os.mkfifo(tmp_path / "fifo.lock")
+    with pytest.raises(OutputError, match="is not a regular file"), \
+            fsutil.file_lock(tmp_path / "fifo.lock"):
+        pass
+
+
+def test_lock_waits_for_another_holder(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import threading
+    import time
+
+    order: list[str] = []
+    with fsutil.file_lock(tmp_path / ".briefgen.lock"):
+        def second() -> None:
+            with fsutil.file_lock(tmp_path / ".briefgen.lock"):
+                order.append("second")
+
+        thread = threading.Thread(target=second)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while "another build is writing to" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the second one waits for the lock
+        order.append("first")
+    thread.join()
+    assert order == ["first", "second"]
+    assert "another build is writing to" in caplog.text
+    assert (tmp_path / ".briefgen.lock").is_file()  # kept: the next build reuses it
 
 
 def test_a_failed_second_rename_puts_the_old_folder_back(tmp_path: Path,

@@ -237,8 +237,9 @@ def test_template_links_out_of_templates_are_refused(make_project: ProjectFactor
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
     assert str(caught.value.errors[0]) == (
-        "templates/briefing-note.html: the template file is a link to a file outside the "
-        "template folder — copy the file there instead of linking it")
+        "meeting/fr/briefing-note.pdf: templates/briefing-note.html: the template file is a "
+        "link to a file outside the template folder — copy the file there instead of linking "
+        "it")
     assert not (tmp_path / "out" / "meeting").exists()
 
 
@@ -259,7 +260,8 @@ def test_css_font_face_outside_the_templates_is_a_render_error(
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     message = str(caught.value.errors[0])
-    assert message.startswith(f"{root / 'templates/css/briefing-note.css'}: a resource could "
+    assert message.startswith(f"meeting/fr/briefing-note.pdf: "
+                              f"{root / 'templates/css/briefing-note.css'}: a resource could "
                               "not be loaded: refused to load file:///")
     assert "outside the template folders" in message
     assert not (tmp_path / "meeting").exists()

@@ -237,7 +237,7 @@ def parts(data: bytes) -> dict[str, bytes]:
 
 
 def test_committed_template_matches_its_script() -> None:
-    script = REPO / "templates" / "make_talking_points_template.py"
+    script = REPO / "scripts" / "make_talking_points_template.py"
     spec = importlib.util.spec_from_file_location("make_talking_points_template", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -390,9 +390,9 @@ def test_template_mistake_fails_the_build_with_its_place(make_project: ProjectFa
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
     message = str(caught.value)
-    assert re.search(r"templates/talking-points\.docx, word/document\.xml, paragraph \d+: "
-                     r"template error: .* has no attribute 'titel' — in \"\{\{ pack\.titel \}\}\"",
-                     message), message
+    assert re.search(r"meeting/fr/talking-points\.docx: templates/talking-points\.docx: "
+                     r"template error: .* has no attribute 'titel' \(word/document\.xml, "
+                     r"paragraph \d+\) — in \"\{\{ pack\.titel \}\}\"", message), message
     assert "titel" in message
     assert not (tmp_path / "out" / "meeting").exists()
 

@@ -5,20 +5,30 @@
 >>> result = briefgen.build(project, ["rabat-2026-12"])     # doctest: +SKIP
 >>> [doc.path for doc in result.written]                    # doctest: +SKIP
 
-Importing briefgen has no side effects and does not import the rendering engines.
+The API is documented in docs/api.md. Importing briefgen has no side effects and does not
+import the rendering engines.
 """
 
 from __future__ import annotations
 
 import logging
 
-from briefgen.build import BuildResult, Progress, WrittenDocument, build, plan
+from briefgen.build import (
+    BuildResult,
+    Job,
+    Progress,
+    RenderWarning,
+    WrittenDocument,
+    build,
+    plan,
+)
 from briefgen.check import Finding, Report, check
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
     LocatedError,
     Location,
+    OutputError,
     RenderError,
     UsageError,
     ValidationFailed,
@@ -31,11 +41,14 @@ __all__ = [
     "BuildFailed",
     "BuildResult",
     "Finding",
+    "Job",
     "LocatedError",
     "Location",
+    "OutputError",
     "Progress",
     "Project",
     "RenderError",
+    "RenderWarning",
     "Report",
     "UsageError",
     "ValidationFailed",

@@ -34,7 +34,7 @@ from briefgen.errors import (
     excerpt,
 )
 from briefgen.fsutil import check_folder, file_lock, output_error, recover, replace_folder
-from briefgen.load import Project
+from briefgen.load import Project, load_project
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 from briefgen.templating import Templates
 from briefgen.workers import (
@@ -73,6 +73,23 @@ class WrittenDocument:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     rendered: bool  # False: up to date, kept from the previous build
+    warnings: tuple[str, ...] = ()  # what rendering it reported (also in manifest.json)
+
+
+@dataclass(frozen=True)
+class RenderWarning:
+    """Something a document was rendered with but should not have been (a Word header
+    without the classification marking, a WeasyPrint warning): the document was written;
+    ``build(strict=True)`` makes it an error."""
+
+    pack_id: str
+    language: str
+    document: str
+    output: str  # meeting/fr/talking-points.docx
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.output}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +99,15 @@ class BuildResult:
     @property
     def rendered(self) -> tuple[WrittenDocument, ...]:
         return tuple(document for document in self.written if document.rendered)
+
+    @property
+    def warnings(self) -> tuple[RenderWarning, ...]:
+        """The render warnings of every document in place, rendered now or kept."""
+        return tuple(
+            RenderWarning(d.pack_id, d.language, d.document,
+                          str(Job(d.pack_id, d.language, d.document)), message)
+            for d in self.written for message in d.warnings
+        )
 
 
 @dataclass(frozen=True)
@@ -155,7 +181,7 @@ class _Task:
 
 
 def build(
-    project: Project,
+    project: Project | str | Path,
     pack_ids: Sequence[str] | None = None,
     *,
     out: str | Path | None = None,
@@ -166,8 +192,12 @@ def build(
     force: bool = False,
     progress: ProgressCallback | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    strict: bool = False,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
+
+    ``project`` is a loaded :class:`Project` or the path of a project folder (loaded here:
+    :class:`ValidationFailed` lists everything wrong in it).
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
@@ -179,9 +209,14 @@ def build(
     output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
     an ``out`` that holds the project's folders, and :class:`OutputError` for an output
     folder that cannot be made, locked or written.
+
+    Render warnings are in the result's ``warnings``; with ``strict`` a document with a
+    warning fails like a render error (its pack keeps its previous files).
     """
+    project = project if isinstance(project, Project) else load_project(project)
     out_dir = Path(out) if out is not None else project.root / "build"
     planned = plan(project, pack_ids, languages)
+    log.info("%d document(s) to build into %s", len(planned), _shown(out_dir))
     _check_out(out_dir, project)
     templates = Templates(project.templates)
     tasks = _tasks(project, planned, templates, issued)
@@ -196,10 +231,14 @@ def build(
         for task in writable:
             if task not in stale:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
+        log.info("%d up to date, %d to render", len(writable) - len(stale), len(stale))
         rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
                                    time_limit)
+        if strict:
+            errors += _refuse_warnings(writable, rendered, fresh)
         written = _write_packs(out_dir, writable, rendered, fresh, previous, errors)
     result = BuildResult(tuple(written))
+    log.info("%d document(s) in place, %d failure(s)", len(written), len(errors) + len(blocked))
     if errors or blocked:
         raise BuildFailed([*blocked.values(), *errors], result)
     return result
@@ -316,6 +355,25 @@ def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Execu
     return rendered, errors
 
 
+def _refuse_warnings(tasks: list[_Task], rendered: dict[Job, Rendered],
+                     fresh: dict[Job, DocumentRecord | None]) -> list[BriefgenError]:
+    """Under ``strict``, a document rendered (now or before) with a warning is an error: it
+    leaves ``rendered`` and ``fresh``, so its pack keeps its previous files."""
+    errors: list[BriefgenError] = []
+    for task in tasks:
+        job = task.job
+        now, kept = rendered.get(job), fresh[job]
+        warnings = now.warnings if now is not None else kept.warnings if kept else ()
+        if warnings:
+            rendered.pop(job, None)
+            fresh[job] = None
+            errors += [RenderError(f"{warning} (a warning; strict makes it an error)", None,
+                                   "fix what it says, or build without --strict",
+                                   pack=job.pack_id, language=job.lang, document=job.document,
+                                   output=str(job)) for warning in warnings]
+    return errors
+
+
 def _is_dead_worker(error: Exception) -> bool:
     """A pool whose worker process died (out of memory, killed), or Dask's ``KilledWorker``."""
     return isinstance(error, BrokenExecutor) or type(error).__name__ == "KilledWorker"
@@ -325,9 +383,10 @@ def _worker_died(job: Job) -> RenderError:
     return RenderError(
         "the worker process stopped abruptly while this or another document was rendering: "
         f"it ran out of memory (each worker may use {DEFAULT_MEMORY_LIMIT // 1024**3} GiB) "
-        "or was killed", str(job),
+        "or was killed", None,
         "build again; if it happens again, look for a runaway input (thousands of facts, an "
         "enormous text or image) or build with --jobs 1",
+        pack=job.pack_id, language=job.lang, document=job.document, output=str(job),
     )
 
 
@@ -407,4 +466,5 @@ def _written(out_dir: Path, job: Job, record: DocumentRecord, rendered: bool) ->
         pack_id=job.pack_id, language=job.lang, document=job.document,
         path=out_dir / job.relative_path(), pages=record.pages, sha256=record.sha256,
         facts=record.facts, sources=record.sources, rendered=rendered,
+        warnings=record.warnings,
     )

@@ -10,15 +10,24 @@ import ctypes.util
 import dataclasses
 import datetime as dt
 import json
+import logging
+import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from briefgen import placeholders, translation
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
-from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
+from briefgen.errors import (
+    LocatedError,
+    Location,
+    UsageError,
+    ValidationFailed,
+    display_path,
+    excerpt,
+)
 from briefgen.load import Loaded, Project, load_project
 from briefgen.messages import unfinished_catalogs
 from briefgen.model import Fact, FactBase, Pack
@@ -30,6 +39,8 @@ from briefgen.yamlfile import walk_strings
 Severity = Literal["error", "warning"]
 JSON_SCHEMA_VERSION = 1
 DEFAULT_MAX_AGE_DAYS = 365  # when a pack sets no max_age_days
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,28 +77,39 @@ class Report:
         return bool(self.errors or (strict and self.warnings))
 
 
-def check(root: str | Path, pack_ids: Sequence[str] | None = None,
+def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
           today: dt.date | None = None, *, final: bool = False) -> Report:
-    """Validate the project at ``root`` and collect findings for ``pack_ids`` (default all).
+    """Validate ``project`` (a loaded :class:`Project`, or the path of a project folder)
+    and collect findings for ``pack_ids`` (default all).
 
-    ``final``: the packs are about to be sent, so a pack still in ``status: draft`` is an
-    error.
+    Everything the loader rejects is an error finding. ``final``: the packs are about to be
+    sent, so a pack still in ``status: draft`` is an error. Raises :class:`UsageError` for
+    a pack id the project does not have.
     """
-    try:
-        project = load_project(root)
-    except ValidationFailed as failure:
-        return Report(tuple(_from_error(error) for error in failure.errors))
+    if not isinstance(project, Project):
+        log.info("loading the project %s", project)
+        try:
+            project = load_project(project)
+        except ValidationFailed as failure:
+            return Report(tuple(_from_error(error) for error in failure.errors))
+    _known_packs(project, pack_ids)
+    log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
+             len(pack_ids or project.packs))
     findings = tuple(_sorted(project_findings(project, pack_ids, today, final=final)))
     return Report(findings, _translation_counts(_checked_bases(project, pack_ids)))
+
+
+def _known_packs(project: Project, pack_ids: Sequence[str] | None) -> None:
+    unknown = [pack_id for pack_id in pack_ids or () if pack_id not in project.packs]
+    if unknown:
+        known = ", ".join(sorted(project.packs)) or "none"
+        raise UsageError(f"no pack with id {', '.join(unknown)} (packs in this project: {known})")
 
 
 def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
                      today: dt.date | None = None, *, final: bool = False) -> Iterator[Finding]:
     today = today or dt.datetime.now(dt.UTC).date()
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
-    for pack_id in pack_ids or ():
-        if pack_id not in project.packs:
-            yield Finding("error", "unknown-pack", f"no pack with id '{pack_id}'", "packs/")
     for base in _checked_bases(project, pack_ids):
         yield from _base_findings(base)
         if not pack_ids:
@@ -330,16 +352,28 @@ def as_json(report: Report) -> str:
     )
 
 
-def as_github(report: Report) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
+def as_github(report: Report, prefix: str = ".") -> str:
+    """GitHub Actions workflow commands: one annotation per finding.
+
+    GitHub names files from the repository's root: ``prefix`` is the project folder's
+    path from there (``briefs`` for a project in ``briefs/``), put before every file.
+    """
     lines = []
     for f in report.findings:
-        props = f"file={_gh(f.file, True)}" + (f",line={f.line}" if f.line else "")
+        file = _from_repository(f.file, prefix)
+        props = f"file={_gh(file, True)}" + (f",line={f.line}" if f.line else "")
         props += f",title={_gh(f.code, True)}"
         text = (f"[{f.fact_id}] " if f.fact_id else "") + f.message
         text += f" — {f.hint}" if f.hint else ""
         lines.append(f"::{f.severity} {props}::{_gh(text, False)}")
     return "\n".join(lines)
+
+
+def _from_repository(file: str, prefix: str) -> str:
+    """A finding's file as GitHub names it; ``(system)`` and absolute paths as they are."""
+    if file.startswith("(") or PurePosixPath(file).is_absolute() or prefix in ("", "."):
+        return file
+    return posixpath.normpath(posixpath.join(Path(prefix).as_posix(), file))
 
 
 def _gh(value: str, is_property: bool) -> str:

@@ -168,7 +168,7 @@ def _located(error: jinja2.TemplateError, template: Any, where: str) -> RenderEr
         return RenderError(f"template error: {error.message} ({part_name})", where)
     paragraph = _paragraph_text(template, part, line)
     return RenderError(
-        f"template error: {error.message}", f"{where}, {part_name}, paragraph {line - 1}",
+        f"template error: {error.message} ({part_name}, paragraph {line - 1})", where,
         f'in "{paragraph}"' if paragraph else None,
     )
 

@@ -72,16 +72,58 @@ class ValidationFailed(BriefgenError):
 
 
 class RenderError(BriefgenError):
-    """A document could not be rendered (template error, engine failure, does not fit)."""
+    """A document could not be rendered (template error, engine failure, does not fit).
 
-    def __init__(self, message: str, document: str, hint: str | None = None) -> None:
-        super().__init__(message, document, hint)
+    Fields a script can act on, each None where it does not apply:
+
+    - ``location``: the file at fault and its line, a :class:`Location` (a template and the
+      line of the mistake in it, a font, the Word template); None when the document itself
+      is the problem (it does not fit its page, a character has no font). ``file`` and
+      ``line`` are its parts.
+    - ``pack``, ``language``, ``document``: which document failed (``document`` is its kind,
+      ``briefing-note``); the build sets them on every error it reports.
+    - ``output``: that document's path in the output folder,
+      ``meeting/fr/briefing-note.pdf``.
+
+    The second argument names where the problem is: a :class:`Location`, or a string (a
+    file, or the document being rendered).
+    """
+
+    def __init__(self, message: str, where: Location | str | None = None,
+                 hint: str | None = None, *, pack: str | None = None,
+                 language: str | None = None, document: str | None = None,
+                 output: str | None = None) -> None:
+        location = Location(where) if isinstance(where, str) else where
+        super().__init__(message, location, hint)
         self.message = message
-        self.document = document
+        self.location = location
         self.hint = hint
+        self.pack = pack
+        self.language = language
+        self.document = document
+        self.output = output
+
+    @property
+    def file(self) -> str | None:
+        return self.location.file if self.location else None
+
+    @property
+    def line(self) -> int | None:
+        return self.location.line if self.location else None
+
+    def in_document(self, pack: str, language: str, document: str,
+                    output: str) -> RenderError:
+        """This error, marked as one of the document ``output`` (a pack, a language, a
+        kind of document); a location that only named that document is dropped."""
+        self.pack, self.language, self.document, self.output = pack, language, document, output
+        if self.location is not None and self.location.file == output and not self.line:
+            self.location = None
+            self.args = (self.message, None, self.hint)
+        return self
 
     def __str__(self) -> str:
-        text = f"{self.document}: {self.message}"
+        where = [str(part) for part in (self.output, self.location) if part]
+        text = ": ".join([*where, self.message])
         if self.hint:
             text += f" — {self.hint}"
         return text
@@ -124,6 +166,33 @@ class OutputError(BriefgenError):
         if self.hint:
             text += f" — {self.hint}"
         return text
+
+
+ERROR_FIELDS = ("kind", "text", "message", "file", "line", "fact_id", "pack", "language",
+                "document", "output", "hint")
+
+
+def error_record(error: BriefgenError) -> dict[str, object]:
+    """``error`` as a JSON-ready mapping with the same keys for every kind of error (None
+    where a field does not apply): ``kind`` (validation, render, output, usage, error),
+    ``text`` (the line briefgen prints), ``message``, ``file``, ``line``, ``fact_id``,
+    ``pack``, ``language``, ``document``, ``output`` and ``hint``."""
+    record: dict[str, object] = dict.fromkeys(ERROR_FIELDS)
+    record.update(kind="error", text=str(error), message=str(error))
+    if isinstance(error, LocatedError):
+        where = error.location
+        record.update(kind="validation", message=error.message, file=where.file,
+                      line=where.line, fact_id=where.fact_id, hint=error.hint)
+    elif isinstance(error, RenderError):
+        record.update(kind="render", message=error.message, file=error.file, line=error.line,
+                      fact_id=error.location.fact_id if error.location else None,
+                      pack=error.pack, language=error.language, document=error.document,
+                      output=error.output, hint=error.hint)
+    elif isinstance(error, OutputError):
+        record.update(kind="output", message=error.message, file=error.path, hint=error.hint)
+    elif isinstance(error, UsageError):
+        record.update(kind="usage")
+    return record
 
 
 def excerpt(value: object, limit: int = EXCERPT_LENGTH) -> str:

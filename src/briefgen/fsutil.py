@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import hashlib
 import logging
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -278,6 +278,8 @@ _RENAME_EXCHANGE = 2
 
 def _exchange(first: Path, second: Path) -> bool:
     """Atomically exchange two names (Linux ``renameat2``); False where that is unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False  # two renames instead (see the module's docstring)
     renameat2 = getattr(_libc(), "renameat2", None)
     if renameat2 is None:
         return False
@@ -324,31 +326,49 @@ def output_error(error: OSError, shown: str, what: str) -> OutputError:
 def file_lock(path: Path, shown: str | None = None) -> Iterator[None]:
     """Hold an exclusive lock on ``path``; a second build into the same folder waits.
 
-    The lock file is opened without following a symbolic link and must be a regular file.
+    The lock is the ``filelock`` library's (``fcntl.flock`` on POSIX, ``msvcrt`` on
+    Windows). The lock file must be a regular file: a symbolic link (which ``filelock``
+    also refuses to follow), a folder or anything else there is refused, never written.
     """
+    import filelock
+
     shown = shown or str(path)
-    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    _check_lock_file(path, shown)
+    lock = filelock.FileLock(path, mode=0o644)
     try:
-        descriptor = os.open(path, flags, 0o644)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise OutputError("is a symbolic link", shown, "remove it: briefgen makes its own "
-                              "lock file") from None
-        if error.errno == errno.EISDIR:
-            raise OutputError("is a folder", shown, "remove it: briefgen makes its own lock "
-                              "file there") from None
-        raise output_error(error, shown, "cannot write the output folder") from None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OutputError("is not a regular file", shown, "remove it")
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
             log.warning("another build is writing to %s: waiting for it", path.parent)
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            lock.acquire()
+    except OSError as error:
+        raise _lock_error(error, shown) from None
+    try:
+        yield
     finally:
-        os.close(descriptor)
+        lock.release()
+
+
+def _check_lock_file(path: Path, shown: str) -> None:
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise _lock_error(error, shown) from None
+    if not stat.S_ISREG(mode):
+        raise _lock_error(OSError(errno.ELOOP if stat.S_ISLNK(mode) else
+                                  errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL,
+                                  "not a regular file"), shown)
+
+
+def _lock_error(error: OSError, shown: str) -> OutputError:
+    if error.errno == errno.ELOOP:
+        return OutputError("is a symbolic link", shown, "remove it: briefgen makes its own "
+                           "lock file")
+    if error.errno == errno.EISDIR:
+        return OutputError("is a folder", shown, "remove it: briefgen makes its own lock "
+                           "file there")
+    if error.errno == errno.EINVAL:
+        return OutputError("is not a regular file", shown, "remove it")
+    return output_error(error, shown, "cannot write the output folder")

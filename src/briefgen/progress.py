@@ -1,21 +1,24 @@
 """What a build shows while it runs: a progress bar on a terminal, one line per document
-otherwise (CI logs), or nothing but a JSON summary."""
+otherwise (CI logs), or nothing but a JSON summary; and when to use colour."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
+
+from briefgen.errors import BriefgenError, error_record
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
     from briefgen.build import BuildResult, Progress
-    from briefgen.errors import BuildFailed
 
 
 class Display:
@@ -75,25 +78,50 @@ class Bar(Display):
         self.bar.update(self.task, description="built")
 
 
+def use_color(stream: TextIO | None = None) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org)."""
+    stream = stream or sys.stdout
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
 def progress_display(quiet: bool = False) -> Display:
+    """A bar on a terminal, plain lines otherwise (CI logs), nothing when ``quiet``."""
     if quiet:
         return Quiet()
     return Bar() if sys.stdout.isatty() else Display()
 
 
-def summary_json(result: BuildResult, failure: BuildFailed | None) -> str:
+BUILD_JSON_VERSION = 1  # of ``build --json``; a change to its fields changes the number
+
+
+def summary_json(result: BuildResult, errors: Sequence[BriefgenError] = (),
+                 ok: bool | None = None) -> str:
+    """``build --json``: what is in place, its warnings and every error, one shape whether
+    the build succeeded or not (see docs/cli.md)."""
+    warnings = result.warnings
     return json.dumps(
         {
-            "ok": failure is None,
+            "version": BUILD_JSON_VERSION,
+            "ok": not errors if ok is None else ok,
+            "summary": {
+                "documents": len(result.written), "rendered": len(result.rendered),
+                "up_to_date": len(result.written) - len(result.rendered),
+                "warnings": len(warnings), "errors": len(errors),
+            },
             "documents": [
                 {
                     "pack": d.pack_id, "language": d.language, "document": d.document,
                     "path": str(d.path), "sha256": d.sha256, "pages": d.pages,
-                    "rendered": d.rendered,
+                    "rendered": d.rendered, "warnings": list(d.warnings),
                 }
                 for d in result.written
             ],
-            "errors": [str(error) for error in (failure.errors if failure else [])],
+            "warnings": [
+                {"pack": w.pack_id, "language": w.language, "document": w.document,
+                 "output": w.output, "message": w.message}
+                for w in warnings
+            ],
+            "errors": [error_record(error) for error in errors],
         },
         indent=2, ensure_ascii=False,
     )

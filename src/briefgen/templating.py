@@ -21,7 +21,7 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from briefgen import i18n
-from briefgen.errors import RenderError
+from briefgen.errors import Location, RenderError
 from briefgen.fsutil import NotAFile, inside, read_regular
 
 MAX_TEMPLATE_BYTES = 5 * 1024**2  # an HTML template or stylesheet
@@ -135,17 +135,27 @@ class Templates:
             cached = self._environments[(lang, labels)] = (catalogs, env)
         return cached[1]
 
+    def display(self, path: str) -> str:
+        """A template file as a user finds it: ``templates/briefing-note.html`` in the
+        project, the full path of one of briefgen's own."""
+        if self.project is not None:
+            for folder in (self.project, self.project.resolve()):
+                if Path(path).is_relative_to(folder):
+                    return str(Path(self.project.name) / Path(path).relative_to(folder))
+        return path
+
     def render(self, name: str, lang: str, labels: str | None = None,
                **context: object) -> str:
         """Render template ``name``; template mistakes become a located :class:`RenderError`."""
         try:
             return self.environment(lang, labels).get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
-            where = f"{error.filename or name}:{error.lineno}"
+            where = Location(self.display(error.filename or name), error.lineno)
             raise RenderError(f"template syntax error: {error.message}", where) from None
         except jinja2.UndefinedError as error:
+            file, line = _template_location(error, name)
             raise RenderError(
-                f"template error: {error.message}", _template_location(error, name)
+                f"template error: {error.message}", Location(self.display(file), line)
             ) from None
         except jinja2.TemplateNotFound as error:
             raise RenderError(f"template '{error.name}' not found", name) from None
@@ -236,16 +246,16 @@ def _hash_file(path: str, mtime_ns: int, size: int) -> bytes:
     return hashlib.sha256(Path(path).read_bytes()).digest()
 
 
-def _template_location(error: BaseException, name: str) -> str:
+def _template_location(error: BaseException, name: str) -> tuple[str, int | None]:
     """The template file and line where ``error`` happened, from Jinja's rewritten traceback."""
     traceback = error.__traceback__
-    where = name
+    where: tuple[str, int | None] = (name, None)
     while traceback is not None:
         frame = traceback.tb_frame
         filename = frame.f_code.co_filename
         if frame.f_globals.get("__jinja_template__") is not None or filename.endswith(
             (".html", ".j2", ".xml")
         ):
-            where = f"{filename}:{traceback.tb_lineno}"
+            where = (filename, traceback.tb_lineno)
         traceback = traceback.tb_next
     return where

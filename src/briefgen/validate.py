@@ -20,7 +20,7 @@ def validate_project(project: Project) -> list[LocatedError]:
     try:
         Templates(project.templates).locale_dirs  # noqa: B018 - refuses a linked-out catalog
     except RenderError as error:
-        return [LocatedError(error.message, Location(error.document), error.hint)]
+        return [LocatedError(error.message, error.location or Location("templates"), error.hint)]
     errors: list[LocatedError] = []
     grammars = Grammars(project.templates)
     for base in project.bases.values():

@@ -11,8 +11,8 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
-import resource
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +27,14 @@ from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
 from briefgen.templating import Templates
 from briefgen.version import __version__
+
+# POSIX-only parts, each with its fallback (see docs/platforms.md): without ``resource``
+# (Windows) workers have no memory cap; without SIGALRM a render has no time limit; without
+# ``fork`` workers are spawned (they import the engines themselves).
+try:
+    import resource
+except ImportError:
+    resource = None  # type: ignore[assignment]
 
 _ENGINES: dict[tuple[str, bool], Engines] = {}
 # Release the engines before interpreter teardown (WeasyPrint's FontConfiguration cleans up
@@ -81,6 +89,16 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
     executors that run tasks on threads, such as Dask's, rely on their own limits.)
     """
     name = f"{view.id}/{view.lang}/{REGISTRY[document].filename}"
+    try:
+        return _render(document, view, project_templates, time_limit, environment, name)
+    except RenderError as error:  # say which document, whatever part of it failed
+        error.in_document(view.id, view.lang, document, name)
+        raise
+
+
+def _render(document: str, view: PackView, project_templates: Path | None,
+            time_limit: float | None, environment: str | None,
+            name: str) -> tuple[Rendered, float]:
     engines = engines_for(project_templates)
     if environment is not None and environment_fingerprint(engines.templates) != environment:
         raise RenderError(
@@ -115,12 +133,15 @@ def _out_of_memory(name: str) -> RenderError:
 
 
 def _memory_capped() -> bool:
+    if resource is None:
+        return False
     return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
 
 
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if (not seconds or not hasattr(signal, "SIGALRM")
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
 
@@ -138,6 +159,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 def _limit_memory(limit: int) -> None:
     """Worker initializer: cap the address space, so a runaway render fails alone."""
+    if resource is None:
+        return
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -168,7 +191,10 @@ def fork_pool(workers: int,
     """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported),
     each with its address space capped at ``memory_limit`` bytes."""
     _warm()
-    context = multiprocessing.get_context("fork")
+    # fork only on Linux: macOS's system libraries are not safe to fork (Python's default
+    # there is spawn), and Windows has no fork.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_limit_memory, initargs=(memory_limit,)) as pool:
         yield pool

@@ -1,6 +1,6 @@
 """Regenerate ``templates/talking-points.docx``, the default Word template of the talking points.
 
-    .venv/bin/python templates/make_talking_points_template.py
+    .venv/bin/python scripts/make_talking_points_template.py   (or: make talking-points-template)
 
 The template is made from python-docx calls so that it can be reviewed as code; the output is
 byte-reproducible, and ``tests/test_talking_points.py`` checks that the committed file is what
@@ -30,8 +30,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from briefgen.docx import to_bytes
 
-HERE = Path(__file__).resolve().parent
-OUTPUT = HERE / "talking-points.docx"
+REPO = Path(__file__).resolve().parents[1]
+OUTPUT = REPO / "templates" / "talking-points.docx"
 # The faces of the PDFs, shipped in templates/fonts/ and embedded in every rendered document,
 # so Word and LibreOffice show the talking points in them on any machine. Restyle freely: a
 # family of the project's templates/fonts/ is embedded too, any other is left to the reader's.

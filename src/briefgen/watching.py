@@ -1,0 +1,125 @@
+"""``briefgen watch``: check and build again on every save, and say only what changed.
+
+A :class:`Watcher` remembers what it reported last time: each :meth:`Watcher.step` reports
+the findings and build errors that are new, how many went away, and the documents that were
+rendered again (none, when a save changed nothing a document shows). :func:`watch_folders`
+is the loop, over any ``changes`` iterator (watchfiles' in the command).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefgen.build import BuildResult, WrittenDocument, build
+from briefgen.check import Finding, Report, check
+from briefgen.errors import BriefgenError, BuildFailed
+
+Checker = Callable[[Path, Sequence[str] | None], Report]
+Builder = Callable[[Path, Sequence[str] | None, Path | None], BuildResult]
+
+
+def _check(root: Path, pack_ids: Sequence[str] | None) -> Report:
+    return check(root, pack_ids)
+
+
+def _build(root: Path, pack_ids: Sequence[str] | None, out: Path | None) -> BuildResult:
+    return build(root, pack_ids, out=out)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one round of check-and-build found, compared with the round before."""
+
+    report: Report
+    new_findings: tuple[Finding, ...]
+    gone_findings: int
+    rendered: tuple[WrittenDocument, ...]  # rendered this round
+    documents: int  # in place after this round
+    new_errors: tuple[str, ...]  # build errors not reported the round before
+    still_errors: int  # build errors reported before too
+    gone_errors: int
+    built: bool  # False: the check found errors, nothing was built
+
+    def lines(self) -> list[str]:
+        """The step as a person reads it: only what changed."""
+        lines = [_finding_line(finding) for finding in self.new_findings]
+        if self.gone_findings:
+            lines.append(f"{self.gone_findings} finding(s) resolved")
+        if self.new_findings or self.gone_findings:
+            lines.append(f"now {len(self.report.errors)} error(s), "
+                         f"{len(self.report.warnings)} warning(s)")
+        if not self.built:
+            lines.append("not built: fix the errors above")
+            return lines
+        lines += self.new_errors
+        if self.still_errors:
+            lines.append(f"{self.still_errors} build error(s) as before")
+        if self.gone_errors:
+            lines.append(f"{self.gone_errors} build error(s) fixed")
+        lines += [f"rendered {document.pack_id}/{document.language}/{document.path.name}"
+                  for document in self.rendered]
+        if not self.rendered and not self.new_errors and not self.still_errors:
+            lines.append(f"no document changed ({self.documents} up to date)")
+        return lines
+
+
+def _finding_line(f: Finding) -> str:
+    where = f.file + (f":{f.line}" if f.line else "")
+    fact = f" [{f.fact_id}]" if f.fact_id else ""
+    hint = f" — {f.hint}" if f.hint else ""
+    return f"{where}: {f.severity}{fact} {f.code}: {f.message}{hint}"
+
+
+@dataclass
+class Watcher:
+    """Checks and builds the project at ``root``, remembering the last round."""
+
+    root: Path
+    pack_ids: Sequence[str] | None = None
+    out: Path | None = None
+    checker: Checker = _check
+    builder: Builder = _build
+    _findings: frozenset[Finding] = field(default_factory=frozenset)
+    _errors: tuple[str, ...] = ()
+
+    def step(self) -> Step:
+        report = self.checker(self.root, self.pack_ids)
+        findings = frozenset(report.findings)
+        new = tuple(f for f in report.findings if f not in self._findings)
+        gone = len(self._findings - findings)
+        self._findings = findings
+        if report.errors:
+            return Step(report, new, gone, (), 0, (), 0, 0, built=False)
+        result, errors = self._build()
+        fresh = tuple(e for e in errors if e not in self._errors)
+        still = sum(1 for e in errors if e in self._errors)
+        fixed = sum(1 for e in self._errors if e not in errors)
+        self._errors = errors
+        return Step(report, new, gone, result.rendered, len(result.written), fresh, still,
+                    fixed, built=True)
+
+    def _build(self) -> tuple[BuildResult, tuple[str, ...]]:
+        try:
+            return self.builder(self.root, self.pack_ids, self.out), ()
+        except BuildFailed as failed:
+            written = failed.written if isinstance(failed.written, BuildResult) else None
+            return written or BuildResult(()), tuple(str(e) for e in failed.errors)
+        except BriefgenError as error:
+            return BuildResult(()), (str(error),)
+
+
+def watch_folders(watcher: Watcher, changes: Iterable[object],
+                  report: Callable[[Step], None],
+                  ready: Callable[[], None] = lambda: None) -> None:
+    """One step at once, then one per item of ``changes`` that is not empty (an empty item
+    is the watcher's first idle tick: ``ready`` is called then)."""
+    report(watcher.step())
+    said_ready = False
+    for change in changes:
+        if not said_ready:
+            said_ready = True
+            ready()
+        if change:
+            report(watcher.step())
