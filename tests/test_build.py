@@ -388,7 +388,7 @@ def test_any_executor_dask(make_project: ProjectFactory, tmp_path: Path) -> None
                                                  packs=TWO_PACKS))
     serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         result = briefgen.build(project, out=tmp_path / "dask", issued=ISSUED,
                                 executor=client.get_executor())
