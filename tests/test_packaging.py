@@ -25,7 +25,8 @@ def test_wheel_contains_templates(tmp_path: Path) -> None:
                      "briefgen/templates/locale/fr/LC_MESSAGES/messages.po",
                      "briefgen/templates/locale/de/LC_MESSAGES/messages.po",
                      "briefgen/templates/locale/messages.pot",
-                     "briefgen/templates/grammar/fr.yaml"):
+                     "briefgen/templates/grammar/fr.yaml",
+                     "briefgen/preview/page.html", "briefgen/preview/live.js"):
         assert expected in names, expected
     assert not any(name.startswith("briefgen/scripts") or "make_grammar" in name
                    for name in names)  # a maintainer's tool, not shipped
