@@ -70,6 +70,7 @@ from briefgen.load import Project, load_project
 log = logging.getLogger(__name__)
 
 HTML_KIND = "briefing-html"
+BROWSER_TURN = 0.5  # seconds the slow lane waits for browsers to fetch the pages they show
 PREVIEW_FOLDER = ".preview"  # in the output folder: pages of packs that do not build them
 WATCHED = ("facts", "packs", "templates")
 
@@ -232,6 +233,8 @@ class Preview:
         self._pages: set[Key] = set()  # preview pages to build again
         self._jobs: set[Job] = set()  # documents to build again
         self._unchecked: set[str] = set()  # packs whose findings are out of date
+        self._urgent = False  # the fast lane builds pages a browser shows: others wait
+        self._unseen: set[Key] = set()  # pages built for a browser that has not fetched them
 
     @property
     def preview_out(self) -> Path:
@@ -250,13 +253,18 @@ class Preview:
         self._plan(project)
         viewed = set(self._viewed())
         for key in sorted(self._pages, key=lambda key: (key not in viewed, key)):
+            if key not in viewed:
+                yield from self._shown()
             if key not in viewed and self._unchecked:
                 self._check(project)
                 yield
-            self._build_page(project, key)
+            if self._build_page(project, key) and key in viewed:
+                with self._lock:
+                    self._unseen.add(key)
             log.info("page %s/%s in place, %.3f s into the round", *key,
                      time.perf_counter() - started)
             yield
+        yield from self._shown()
         if self._unchecked:
             self._check(project)
 
@@ -266,6 +274,7 @@ class Preview:
         except ValidationFailed as failure:
             with self._lock:
                 self._project = None
+                self._urgent = False
             self._update(errors=tuple(_finding(error) for error in failure.errors),
                          loaded=True)
             return None
@@ -275,7 +284,8 @@ class Preview:
         return project
 
     def _plan(self, project: Project) -> None:
-        """Mark what the saves may have changed, and hand the project to the slow lane."""
+        """Mark what the saves may have changed, and hand the project to the slow lane,
+        which waits until the pages a browser shows are built (:meth:`_shown`)."""
         packs = self.state.packs
         saved, self._saved = self._saved, set()
         affected = set(packs) if saved is None else _affected(project, saved, packs)
@@ -286,9 +296,33 @@ class Preview:
             self._jobs = {job for job in self._jobs if job[0] in packs}
             self._jobs |= {job for pack_id in affected for job in packs[pack_id].jobs()}
             self._project = project
-            self._lock.notify_all()
-            pending = frozenset(self._jobs)
+            self._urgent = True
+
+    def _shown(self) -> Iterator[None]:
+        """The pages a browser shows are built: once the browsers fetched them (or after
+        :data:`BROWSER_TURN` seconds), the slow lane may go on, and the pages learn which
+        documents it will build again. A step every 10 ms meanwhile."""
+        deadline = time.monotonic() + BROWSER_TURN
+        while True:
+            with self._lock:
+                if not self._urgent:
+                    return
+                if not self._unseen or time.monotonic() > deadline:
+                    self._unseen.clear()
+                    self._urgent = False
+                    self._lock.notify_all()
+                    pending = frozenset(self._jobs)
+                    break
+                self._lock.wait(timeout=0.01)
+            yield
         self._update(pending=pending)
+
+    def fetched(self, key: Key) -> None:
+        """A browser fetched the page of ``key`` (the server says so)."""
+        with self._lock:
+            if key in self._unseen:
+                self._unseen.discard(key)
+                self._lock.notify_all()
 
     def _check(self, project: Project) -> None:
         findings = {
@@ -299,12 +333,15 @@ class Preview:
         self._unchecked.clear()
         self._update(lambda state: {"findings": {**state.findings, **findings}})
 
-    def _build_page(self, project: Project, key: Key) -> None:
+    def _build_page(self, project: Project, key: Key) -> bool:
+        """Build the page of ``key``; whether what it shows changed."""
         self._pages.discard(key)
         written, failures = _built(project, (*key, HTML_KIND), self.preview_out, None)
+        before = self.state.versions(key)
         self._update(lambda state: {
             "pages": _with(state.pages, key, written[0] if written else None),
             "page_failures": _with(state.page_failures, key, failures or None)})
+        return self.state.versions(key) != before
 
     # The slow lane -----------------------------------------------------------------------
 
@@ -312,7 +349,7 @@ class Preview:
         """Build the packs' own documents as the fast lane marks them, until ``stop``."""
         while not stop.is_set():
             with self._lock:
-                if self._project is None or not self._jobs:
+                if self._project is None or not self._jobs or self._urgent:
                     self._lock.wait(timeout=0.2)
                     continue
                 project, job = self._project, self._next_job()
@@ -497,8 +534,8 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
         Route("/packs/{pack}/{lang}", pages.page, methods=["GET"]),
         Route("/_briefgen/events", pages.events, methods=["GET"]),
         Route("/_briefgen/{asset}", pages.asset, methods=["GET"]),
-        Mount("/out", Documents(directory=preview.out, check_dir=False)),
-        Mount("/preview", Documents(directory=preview.out / PREVIEW_FOLDER, check_dir=False)),
+        Mount("/out", Documents(preview.out)),
+        Mount("/preview", Documents(preview.preview_out, served=preview.fetched)),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts),
                              www_redirect=False),
@@ -508,15 +545,25 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
 
 class Documents(StaticFiles):
     """The built documents: only ``<pack>/<lang>/<document file>`` (no manifest, no
-    dot-folder, no ``..``), and no link that leads out of the folder."""
+    dot-folder, no ``..``), and no link that leads out of the folder. ``served`` is told
+    the (pack, language) of each document served."""
 
-    def __init__(self, directory: Path, check_dir: bool = False) -> None:
+    def __init__(self, directory: Path, check_dir: bool = False,
+                 served: Callable[[Key], None] = lambda key: None) -> None:
         super().__init__(directory=directory, check_dir=check_dir, follow_symlink=False)
+        self.served = served
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         if not DOCUMENT_PATH.fullmatch(path):
             return "", None
         return super().lookup_path(path)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            pack_id, lang, _name = path.split("/")  # what DOCUMENT_PATH lets through
+            self.served((pack_id, lang))
+        return response
 
 
 class SecurityHeaders:
