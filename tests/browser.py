@@ -34,12 +34,15 @@ class LiveServer:
         self.process = process
         self.url = url
         self.log_path = log
+        self.stderr = ""  # all of it, once the server has stopped
 
     def page(self, pack_id: str, lang: str) -> str:
         return f"{self.url}packs/{pack_id}/{lang}"
 
     def log(self) -> str:
         """What the server wrote on stderr so far."""
+        if self.process.poll() is not None and self.stderr:
+            return self.stderr
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
@@ -57,10 +60,14 @@ def live_server(project: Path, *args: str, verbose: bool = False,
                 stdout=subprocess.PIPE, stderr=stderr, text=True,
                 env={**os.environ, "SOURCE_DATE_EPOCH": "1795000000"},
             )
+        server = None
         try:
-            yield _started(process, log, timeout)
+            server = _started(process, log, timeout)
+            yield server
         finally:
             _stop(process)
+            if server is not None:
+                server.stderr = log.read_text(encoding="utf-8", errors="replace")
 
 
 def _started(process: subprocess.Popen[str], log: Path, timeout: float) -> LiveServer:

@@ -319,6 +319,46 @@ def test_the_server_listens_on_loopback_by_default(project: Path) -> None:
         assert httpx.get(server.url).status_code == 200
 
 
+def test_ctrl_c_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
+    with live_server(project) as server:
+        wait_for(lambda: _settled(server), what="the first build")
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.process.pid)],
+                                 capture_output=True, text=True, check=False).stdout.split()
+        assert workers  # the documents' worker process
+        opened = threading.Event()
+
+        def listen() -> None:  # a page left open: its event stream never ends by itself
+            with httpx.stream("GET", f"{server.url}_briefgen/events?pack=meeting&lang=fr",
+                              timeout=60) as events:
+                for line in events.iter_lines():
+                    if line.startswith("event: state"):
+                        opened.set()
+
+        stream = threading.Thread(target=listen, daemon=True)
+        stream.start()
+        wait_for(opened.is_set, what="the event stream")
+    stream.join(timeout=10)
+    assert not stream.is_alive()  # the server ended the stream
+    assert server.process.returncode == 0, server.stderr
+    assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+    for pid in workers:
+        wait_for(lambda p=pid: not Path(f"/proc/{p}").exists(), timeout=10,
+                 what=f"worker {pid} to end")
+
+
+def test_a_killed_server_leaves_no_worker_behind(project: Path) -> None:
+    with live_server(project) as server:
+        wait_for(lambda: _settled(server), what="the first build")
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.process.pid)],
+                                 capture_output=True, text=True, check=False).stdout.split()
+        assert workers
+        server.process.kill()
+        server.process.wait()
+    for pid in workers:
+        wait_for(lambda p=pid: not Path(f"/proc/{p}").exists(), timeout=15,
+                 what=f"worker {pid} to end")
+
+
 def test_another_address_is_served_only_when_asked_with_a_warning(project: Path) -> None:
     # 203.0.113.5 (TEST-NET-3) is nobody's: the warning is printed, then binding fails
     # cleanly; nothing listens beyond loopback.

@@ -34,9 +34,11 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any, ParamSpec, TypeVar
 
 import jinja2
+import uvicorn
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -467,6 +469,7 @@ class Broadcaster:
         self._streams: dict[asyncio.Queue[None], Key | None] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self.viewed: frozenset[Key] = frozenset()
+        self.closing = False
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -476,6 +479,11 @@ class Broadcaster:
         if self._loop is not None and not self._loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop is closing
                 self._loop.call_soon_threadsafe(self._wake)
+
+    def close(self) -> None:
+        """End every stream (the server stops), from any thread."""
+        self.closing = True
+        self.publish()
 
     def _wake(self) -> None:
         for stream in self._streams:
@@ -488,7 +496,7 @@ class Broadcaster:
         sent: dict[str, str] = {}
         try:
             yield "retry: 500\n\n"
-            while True:
+            while not self.closing:
                 versions = self._state().versions(key)
                 if versions != sent:
                     sent = versions
@@ -496,7 +504,7 @@ class Broadcaster:
                 try:
                     await asyncio.wait_for(wake.get(), keepalive)
                 except TimeoutError:
-                    yield ": keep-alive\n\n"
+                    yield ": keep-alive\n\n"  # and find out whether the page went away
         finally:
             del self._streams[wake]
             self.viewed = frozenset(k for k in self._streams.values() if k is not None)
@@ -732,8 +740,6 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
     :class:`UsageError` for an unknown pack, :class:`ServeError` for an address that cannot
     be listened on.
     """
-    import uvicorn
-
     root = Path(root)
     _check_pack(root, pack_id)
     if not is_loopback(host):
@@ -765,13 +771,28 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
                                 else logging.WARNING, access_log=log.isEnabledFor(logging.DEBUG),
                                 timeout_graceful_shutdown=1, lifespan="on")
         try:
-            uvicorn.Server(config).run(sockets=[sock])
+            _Server(config, on_exit=broadcaster.close).run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn passes Ctrl-C on once it has stopped
+            pass
         finally:
             stop.set()
             for lane in lanes:
                 if lane.is_alive():
                     lane.join(timeout=10)
             sock.close()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which ends the event streams when asked to stop (a stream never
+    ends by itself, and uvicorn waits for open responses before it stops)."""
+
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_exit = on_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.on_exit()
+        super().handle_exit(sig, frame)
 
 
 @contextlib.contextmanager
@@ -793,9 +814,8 @@ class _Worker(Executor):
 
     @staticmethod
     def _start() -> ProcessPoolExecutor:
-        # At a lower priority: on a busy machine, the pages come first.
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=os.nice, initargs=(10,))
+                                   initializer=_worker_started, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         try:
@@ -806,7 +826,29 @@ class _Worker(Executor):
             return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait, cancel_futures=cancel_futures)
+        """Stop; the worker is ended at once, even in the middle of a document (nothing is
+        lost: the build writes what it renders, and only when it rendered)."""
+        # ProcessPoolExecutor.terminate_workers() comes with Python 3.14.
+        workers = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        if wait:
+            self._pool.shutdown(wait=True)
+
+
+def _worker_started(parent: int) -> None:
+    """In the worker: a lower priority (on a busy machine the pages come first), and an end
+    with the server's process, however that ends (the worker holds its own end of the
+    task queue's pipe, so it would otherwise wait forever)."""
+    os.nice(10)
+
+    def orphaned() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, name="briefgen-orphaned", daemon=True).start()
 
 
 def _check_pack(root: Path, pack_id: str | None) -> None:
