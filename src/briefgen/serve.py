@@ -152,9 +152,14 @@ class PackInfo:
     """What the pages need of a pack: its id, title, languages and documents."""
 
     id: str
-    title: str
+    titles: tuple[tuple[str, str], ...]  # (language, the meeting's title in it)
     languages: tuple[str, ...]
     documents: tuple[str, ...]
+
+    def title(self, lang: str | None = None) -> str:
+        """The meeting's title in ``lang``, else in the pack's first language."""
+        titles = dict(self.titles)
+        return titles.get(lang or "") or titles.get(self.languages[0]) or self.id
 
     def pages(self) -> set[Key]:
         return {(self.id, lang) for lang in self.languages}
@@ -183,7 +188,7 @@ class State:
         it is made of (errors, or the brief), ``brief`` the brief's content, ``findings``
         and ``documents`` the side panels."""
         if key is None or key[0] not in self.packs:
-            packs = [(p.id, p.title, p.languages) for p in self.packs.values()]
+            packs = [(p.id, p.titles, p.languages) for p in self.packs.values()]
             return {"page": _digest(self.loaded, self.errors, packs),
                     "brief": "", "findings": "", "documents": ""}
         page = self.pages.get(key)
@@ -425,8 +430,8 @@ def _job_of(document: WrittenDocument) -> Job:
 
 def _pack_info(project: Project, pack_id: str) -> PackInfo:
     pack = project.packs[pack_id].model
-    title = pack.meeting.title.get(pack.languages[0]) or next(iter(pack.meeting.title.values()))
-    return PackInfo(pack_id, title, tuple(pack.languages), tuple(pack.documents))
+    return PackInfo(pack_id, tuple(sorted(pack.meeting.title.items())), tuple(pack.languages),
+                    tuple(pack.documents))
 
 
 def _affected(project: Project, saved: Iterable[Path],
@@ -542,6 +547,7 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
         Route("/packs/{pack}/{lang}", pages.page, methods=["GET"]),
         Route("/_briefgen/events", pages.events, methods=["GET"]),
         Route("/_briefgen/{asset}", pages.asset, methods=["GET"]),
+        Route("/favicon.ico", pages.favicon, methods=["GET"]),
         Mount("/out", Documents(preview.out)),
         Mount("/preview", Documents(preview.preview_out, served=preview.fetched)),
     ]
@@ -667,6 +673,9 @@ class _Pages:
         return StreamingResponse(self.broadcaster.stream(key), media_type="text/event-stream",
                                  headers={"x-accel-buffering": "no"})
 
+    async def favicon(self, request: Request) -> Response:
+        return Response(self.assets["favicon.svg"], media_type=ASSETS["favicon.svg"])
+
     async def asset(self, request: Request) -> Response:
         name = request.path_params["asset"]
         if name not in ASSETS:
@@ -776,6 +785,7 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
             pass
         finally:
             stop.set()
+            pool.shutdown()  # ends the document being built, if any
             for lane in lanes:
                 if lane.is_alive():
                     lane.join(timeout=10)
@@ -801,7 +811,7 @@ def _document_pool() -> Iterator[Executor]:
     try:
         yield pool
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown()
 
 
 class _Worker(Executor):
@@ -811,6 +821,7 @@ class _Worker(Executor):
 
     def __init__(self) -> None:
         self._pool = self._start()
+        self._closed = False
 
     @staticmethod
     def _start() -> ProcessPoolExecutor:
@@ -818,6 +829,8 @@ class _Worker(Executor):
                                    initializer=_worker_started, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        if self._closed:
+            raise BrokenExecutor("the server is stopping")
         try:
             return self._pool.submit(fn, *args, **kwargs)
         except BrokenExecutor:  # the worker died (out of memory, killed): a new one
@@ -826,15 +839,14 @@ class _Worker(Executor):
             return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Stop; the worker is ended at once, even in the middle of a document (nothing is
-        lost: the build writes what it renders, and only when it rendered)."""
+        """Stop, ending the worker at once, even in the middle of a document (nothing is
+        lost: the build writes only what was rendered, after it was)."""
+        self._closed = True
         # ProcessPoolExecutor.terminate_workers() comes with Python 3.14.
-        workers = list(getattr(self._pool, "_processes", {}).values())
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
+        workers = getattr(self._pool, "_processes", None) or {}
+        for worker in list(workers.values()):
             worker.terminate()
-        if wait:
-            self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_started(parent: int) -> None:
