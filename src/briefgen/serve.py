@@ -757,39 +757,54 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
                     "127.0.0.1 only", host)
     sock = open_socket(host, port)
     url = url_of(sock) + (f"packs/{pack_id}" if pack_id else "")
-    stop = threading.Event()
     with _document_pool() as pool:
         broadcaster = Broadcaster(lambda: preview.state)
         preview = Preview(root, Path(out) if out is not None else None,
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
                           changed=broadcaster.publish, executor=pool)
-        lanes = [
-            threading.Thread(target=watch_project, args=(preview.root, preview.rounds, stop),
-                             kwargs={"ready": lambda: ready(url)}, name="briefgen-pages",
-                             daemon=True),
-            threading.Thread(target=preview.documents, args=(stop,),
-                             name="briefgen-documents", daemon=True),
-        ]
+        with _lanes(preview, pool, ready=lambda: ready(url)) as start:
+            app = make_app(preview, broadcaster, allowed_hosts(host), on_startup=start)
+            _run(app, sock, on_exit=broadcaster.close)
 
-        def start() -> None:
-            for lane in lanes:
-                lane.start()
 
-        app = make_app(preview, broadcaster, allowed_hosts(host), on_startup=start)
-        config = uvicorn.Config(app, log_level=logging.INFO if log.isEnabledFor(logging.INFO)
-                                else logging.WARNING, access_log=log.isEnabledFor(logging.DEBUG),
-                                timeout_graceful_shutdown=1, lifespan="on")
-        try:
-            _Server(config, on_exit=broadcaster.close).run(sockets=[sock])
-        except KeyboardInterrupt:  # uvicorn passes Ctrl-C on once it has stopped
-            pass
-        finally:
-            stop.set()
-            pool.shutdown()  # ends the document being built, if any
-            for lane in lanes:
-                if lane.is_alive():
-                    lane.join(timeout=10)
-            sock.close()
+@contextlib.contextmanager
+def _lanes(preview: Preview, pool: Executor,
+           ready: Callable[[], None]) -> Iterator[Callable[[], None]]:
+    """The preview's two lanes, each on a thread, started by the function this yields;
+    stopped on the way out, the worker first (it may be in the middle of a document)."""
+    stop = threading.Event()
+    lanes = [
+        threading.Thread(target=watch_project, args=(preview.root, preview.rounds, stop),
+                         kwargs={"ready": ready}, name="briefgen-pages", daemon=True),
+        threading.Thread(target=preview.documents, args=(stop,), name="briefgen-documents",
+                         daemon=True),
+    ]
+
+    def start() -> None:
+        for lane in lanes:
+            lane.start()
+
+    try:
+        yield start
+    finally:
+        stop.set()
+        pool.shutdown()
+        for lane in lanes:
+            if lane.is_alive():
+                lane.join(timeout=10)
+
+
+def _run(app: Starlette, sock: socket.socket, on_exit: Callable[[], None]) -> None:
+    """Serve ``app`` on ``sock`` until Ctrl-C or SIGTERM."""
+    config = uvicorn.Config(app, log_level=logging.INFO if log.isEnabledFor(logging.INFO)
+                            else logging.WARNING, access_log=log.isEnabledFor(logging.DEBUG),
+                            timeout_graceful_shutdown=1, lifespan="on")
+    try:
+        _Server(config, on_exit=on_exit).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn passes Ctrl-C on once it has stopped
+        pass
+    finally:
+        sock.close()
 
 
 class _Server(uvicorn.Server):
