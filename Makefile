@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 # ... and what the tests read documents with; strace injects faults (kills, full disks);
 # gettext's msgfmt checks exported PO files, and php-symfony-translation ships the XLIFF 1.2
-# schema (xliff-core-1.2-strict.xsd) they are validated against.
+# schema (xliff-core-1.2-strict.xsd) they are validated against; `briefgen serve` is tested
+# in headless Chromium through its driver, and iproute2's ss shows what it listens on.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext chromium \
-    php-symfony-translation
+    chromium-driver iproute2 php-symfony-translation
 
 .PHONY: demo test lint bench messages talking-points-template wheel clean system-runtime \
     system-test

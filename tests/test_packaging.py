@@ -60,7 +60,8 @@ def test_wheel_contents(wheel: Path) -> None:
                      "briefgen/templates/locale/messages.pot",
                      "briefgen/templates/grammar/fr.yaml",
                      "briefgen/py.typed",
-                     f"briefgen-{briefgen.__version__}.dist-info/licenses/LICENSE"):
+                     f"briefgen-{briefgen.__version__}.dist-info/licenses/LICENSE",
+                     "briefgen/preview/page.html", "briefgen/preview/live.js"):
         assert expected in names, expected
     # maintainers' tools, not shipped
     assert not [name for name in names if name.startswith("briefgen/scripts")

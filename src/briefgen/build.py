@@ -128,8 +128,14 @@ def plan(
     project: Project,
     pack_ids: Sequence[str] | None = None,
     languages: Sequence[str] | None = None,
+    documents: Sequence[str] | None = None,
 ) -> list[Job]:
-    """Every document the packs ask for, restricted to ``pack_ids`` and ``languages``."""
+    """Every document the packs ask for, restricted to ``pack_ids`` and ``languages``;
+    ``documents`` (kinds of the registry) replaces each pack's own list."""
+    unknown_kinds = [name for name in documents or () if name not in REGISTRY]
+    if unknown_kinds:
+        raise UsageError(f"no document kind {', '.join(unknown_kinds)} "
+                         f"(kinds: {', '.join(REGISTRY)})")
     ids = list(pack_ids) if pack_ids else sorted(project.packs)
     unknown = [pack_id for pack_id in ids if pack_id not in project.packs]
     if unknown:
@@ -147,7 +153,7 @@ def plan(
         jobs += [
             Job(pack_id, lang, document)
             for lang in langs
-            for document in pack.documents
+            for document in documents or pack.documents
             if document in REGISTRY
         ]
     if languages and not jobs:
@@ -193,6 +199,7 @@ def build(
     progress: ProgressCallback | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     strict: bool = False,
+    documents: Sequence[str] | None = None,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
@@ -201,9 +208,11 @@ def build(
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
-    instead when given. Unchanged documents are kept unless ``force``. A document that takes
-    longer than ``time_limit`` seconds to render fails (forked workers are also capped at
-    4 GiB of memory each; see the README's security model). Returns what is in place; if
+    instead when given. Unchanged documents are kept unless ``force``. ``documents`` (kind
+    names) builds those kinds instead of each pack's own list, keeping the pack's other
+    files. A document that takes longer than ``time_limit`` seconds to render fails
+    (forked workers are also capped at 4 GiB of memory each; see the README's security
+    model). Returns what is in place; if
     any document or pack folder failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
     output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
@@ -215,7 +224,7 @@ def build(
     """
     project = project if isinstance(project, Project) else load_project(project)
     out_dir = Path(out) if out is not None else project.root / "build"
-    planned = plan(project, pack_ids, languages)
+    planned = plan(project, pack_ids, languages, documents)
     log.info("%d document(s) to build into %s", len(planned), _shown(out_dir))
     _check_out(out_dir, project)
     templates = Templates(project.templates)

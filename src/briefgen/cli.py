@@ -472,6 +472,33 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
 # -- translate -----------------------------------------------------------------------------
 
 
+@main.command("serve", epilog=_examples(
+    "briefgen serve                      # every pack, http://127.0.0.1:8000/",
+    "briefgen serve rabat-2026-12 --port 8080",
+))
+@click.argument("pack_id", required=False)
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/build).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets others read the packs.")
+def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
+                  host: str) -> None:
+    """Preview the packs in a browser; every save rebuilds them and reloads the page.
+
+    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all).
+    """
+    from briefgen.serve import serve
+
+    try:
+        serve(project_dir, pack_id, out=out, host=host, port=port,
+              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"))
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+
+
 @main.group("translate", epilog=_examples(
     "briefgen translate stamp",
     "briefgen translate export --lang ar ar.po",

@@ -1,0 +1,52 @@
+// briefgen serve: keep this page current. The server sends the digests of the page's parts
+// (server-sent events). What the page is made of changed (an error, or back to the brief):
+// the page reloads. The brief changed: its frame reloads, at the same scroll position. The
+// findings or the document links changed: they are swapped in place.
+"use strict";
+(() => {
+  const body = document.body;
+  const panels = ["findings", "documents"];
+
+  function reloadBrief() {
+    const frame = document.getElementById("brief");
+    if (!frame || !frame.contentWindow) {
+      location.reload();
+      return;
+    }
+    const x = frame.contentWindow.scrollX;
+    const y = frame.contentWindow.scrollY;
+    frame.addEventListener("load", () => frame.contentWindow.scrollTo(x, y), { once: true });
+    frame.contentWindow.location.reload();
+  }
+
+  async function swap(stale) {
+    const response = await fetch(location.href, { cache: "no-store" });
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    if (fresh.body.dataset.page !== body.dataset.page) {
+      location.reload();
+      return;
+    }
+    for (const part of stale) {
+      const now = fresh.getElementById(part);
+      const shown = document.getElementById(part);
+      if (now && shown) shown.replaceWith(document.adoptNode(now));
+      body.dataset[part] = fresh.body.dataset[part];
+    }
+  }
+
+  const events = new EventSource(body.dataset.events);
+  events.addEventListener("state", (event) => {
+    const versions = JSON.parse(event.data);
+    if (versions.page !== body.dataset.page) {
+      events.close();
+      location.reload();
+      return;
+    }
+    if (versions.brief !== body.dataset.brief) {
+      body.dataset.brief = versions.brief;
+      reloadBrief();
+    }
+    const stale = panels.filter((part) => versions[part] !== body.dataset[part]);
+    if (stale.length) swap(stale);
+  });
+})();
