@@ -451,7 +451,9 @@ def test_a_template_error_shows_where_it_is(project: Path) -> None:
         pass
     failures = preview.state.page_failures[("meeting", "fr")]
     line = shipped.read_text(encoding="utf-8").split("\n").index("<main>") + 1
-    assert failures[0].file.endswith(f"templates/briefing.html:{line}")
+    assert failures[0].file is not None
+    assert failures[0].file.endswith("templates/briefing.html")
+    assert failures[0].line == line
     assert "has no attribute 'nothing'" in failures[0].message
     assert ("meeting", "fr") not in preview.state.pages
 
