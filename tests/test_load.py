@@ -258,8 +258,9 @@ def test_raw_control_bytes_have_a_line(make_project: ProjectFactory, raw: bytes,
 def test_a_huge_file_is_stopped_early_with_a_size_message(make_project: ProjectFactory) -> None:
     facts = "".join(f"  - {{id: g{i}, kind: role, text: {{fr: a, en: b}}}}\n"
                     for i in range(100_000))
-    [error] = [e for e in errors_for(make_project, base=MINIMAL_BASE + facts)
-               if e.startswith("facts/")]
+    root = make_project(facts={"base.yaml": MINIMAL_BASE + facts})
+    (root / "briefgen.yaml").write_text("limits: {values: 100000}\n")
+    [error] = [e for e in errors_for_root(root) if e.startswith("facts/")]
     assert "the file holds more than 100000 values; reading stopped here" in error
     assert "split it into several fact bases" in error
     assert "aliases" not in error
@@ -267,8 +268,18 @@ def test_a_huge_file_is_stopped_early_with_a_size_message(make_project: ProjectF
     assert line < 20_000  # stopped a fifth of the way through the file
 
 
-def test_a_file_over_the_size_limit_is_not_read_whole(make_project: ProjectFactory,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_ten_thousand_fact_base_loads_within_the_default_limits(
+        make_project: ProjectFactory) -> None:
+    from benchmarks.synthetic import base_text
+
+    text = base_text(0, 10_000)
+    project = briefgen.load_project(make_project(facts={"base-0000.yaml": text}, packs={
+        "meeting.yaml": MINIMAL_PACK.replace("facts: [base]", "facts: [base-0000]")}))
+    assert len(project.bases["base-0000"].model.facts) == 10_000
+
+
+def test_a_project_sets_its_own_limits(make_project: ProjectFactory,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from briefgen import fsutil, yamlfile
 
     read: list[int] = []
@@ -280,11 +291,28 @@ def test_a_file_over_the_size_limit_is_not_read_whole(make_project: ProjectFacto
         return data
 
     monkeypatch.setattr(yamlfile, "read_regular", counted)
-    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 1000)
-    base = MINIMAL_BASE + "# " + "x" * 100_000 + "\n"
-    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
-    assert error.startswith("facts/base.yaml: the file is larger than")
-    assert max(read) == 1001
+    base = MINIMAL_BASE + "# " + "x" * (2 * 1024**2) + "\n"
+    root = make_project(facts={"base.yaml": base})
+    (root / "briefgen.yaml").write_text("limits: {file_mb: 1}\n")
+    [error] = [e for e in errors_for_root(root) if e.startswith("facts/")]
+    assert error.startswith("facts/base.yaml: the file is larger than 1 MB")
+    assert max(read) == 1024**2 + 1
+    (root / "briefgen.yaml").write_text("limits: {file_mb: 3}\n")
+    assert "base" in briefgen.load_project(root).bases
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ("limits: {file_mb: 0}\n", "briefgen.yaml:1: 'limits.file_mb': Input should be greater"),
+    ("limits: {values: 10}\n", "briefgen.yaml:1: 'limits.values': Input should be greater"),
+    ("limit: {values: 10}\n", "briefgen.yaml:1: unknown field 'limit'"),
+    ("limits: [1\n", "briefgen.yaml:2: "),
+])
+def test_project_settings_errors_are_located(make_project: ProjectFactory, settings: str,
+                                             expected: str) -> None:
+    root = make_project()
+    (root / "briefgen.yaml").write_text(settings)
+    assert any(error.startswith(expected) for error in errors_for_root(root)), \
+        errors_for_root(root)
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [

@@ -18,15 +18,14 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from briefgen.cache import code_fingerprint
 from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
 from briefgen.templating import Templates
-from briefgen.version import __version__
 
 _ENGINES: dict[tuple[str, bool], Engines] = {}
 # Release the engines before interpreter teardown (WeasyPrint's FontConfiguration cleans up
@@ -51,16 +50,6 @@ DEFAULT_MEMORY_LIMIT = 4 * 1024**3  # bytes of address space per worker process
 
 class _TimeUp(BaseException):
     """Raised by the timer inside a runaway render (a BaseException: nothing swallows it)."""
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
-    in a development checkout, renders everything again."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def environment_fingerprint(templates: Templates) -> str:
@@ -163,11 +152,13 @@ def _warm() -> Any:
 
 
 @contextmanager
-def fork_pool(workers: int,
-              memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Iterator[ProcessPoolExecutor]:
+def fork_pool(workers: int, memory_limit: int = DEFAULT_MEMORY_LIMIT,
+              warm: bool = True) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported),
-    each with its address space capped at ``memory_limit`` bytes."""
-    _warm()
+    each with its address space capped at ``memory_limit`` bytes; ``warm``: with the
+    rendering engines imported first."""
+    if warm:
+        _warm()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_limit_memory, initargs=(memory_limit,)) as pool:
