@@ -187,6 +187,13 @@ def test_keys_that_differ_as_values_are_not_duplicates() -> None:
 ])
 def test_no_tag_of_any_kind(text: str) -> None:
     assert "is not allowed" in error_of(text).message
+    if text != "a: ! 12\n":  # ruamel reads a bare `!` as no tag
+        with pytest.raises(LocatedError, match="is not allowed"):
+            parse_yaml(text, "f.yaml")
+
+
+def test_the_loading_reader_reads_yaml_12_syntax_that_libyaml_does_not() -> None:
+    assert parse_data("a: [:0, b]\n", "f").data == {"a": [":0", "b"]}
 
 
 def test_yaml_12_whatever_the_directive_says() -> None:

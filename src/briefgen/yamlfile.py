@@ -174,7 +174,10 @@ def parse_data(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Yaml
         if "maximum nesting depth" in (error.problem or ""):  # libyaml's own cap, at 1000
             raise LocatedError(f"the YAML is nested more than {limits.depth} levels deep",
                                Location(display, _line(error)), _FLAT) from None
-        raise _yaml_error(error, display) from None
+        # libyaml reads YAML 1.1's syntax, stricter in places than 1.2's (`[:0]`): the
+        # round-trip reader, which reads 1.2's, has the last word on what is an error.
+        document = parse_yaml(text, display, limits)
+        return YamlDocument(document.data, document.lines)
     except pyyaml.reader.ReaderError as error:
         raise _reader_error(error, text, display) from None
     except pyyaml.YAMLError as error:  # pragma: no cover - every libyaml error is one above
@@ -314,9 +317,10 @@ def _check_nodes(root: Node, display: str, limits: Limits = DEFAULT_LIMITS) -> N
             return sizes[key]
         line = node.start_mark.line + 1 if node.start_mark else None
         tag = str(getattr(node.tag, "value", node.tag) or "")
-        if tag not in _PLAIN_TAGS or depth > 100:
+        written = getattr(node.ctag, "handles", None) is not None  # in the file: !!str x
+        if written or tag not in _PLAIN_TAGS or depth > 100:
             raise LocatedError(
-                f"YAML tag '{tag}' is not allowed" if tag not in _PLAIN_TAGS
+                f"YAML tag '{excerpt(tag)}' is not allowed" if written or tag not in _PLAIN_TAGS
                 else "the YAML is nested too deeply",
                 Location(display, line),
                 "remove the tag: facts are plain text, numbers, dates, lists and mappings",
