@@ -98,9 +98,9 @@ class ParseCache:
         self.misses = 0
 
     @classmethod
-    def for_project(cls, root: Path) -> ParseCache:
+    def for_project(cls, root: str | Path) -> ParseCache:
         """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key."""
-        return cls(root / "build" / FOLDER, user_key())
+        return cls(Path(root) / "build" / FOLDER, user_key())
 
     def get(self, name: str) -> Any | None:
         """The value stored under ``name``, or None (never stored, or not to be trusted)."""
