@@ -34,9 +34,11 @@ TAGGED_BASE = (MINIMAL_BASE.replace("    kind: position\n", "    kind: position\
 
 
 def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of an output folder and its hash (not the lock, nor the parse cache)."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*")) if path.is_file() and path.name != ".briefgen.lock"
+        and ".briefgen-cache" not in path.relative_to(folder).parts
     }
 
 
@@ -298,7 +300,8 @@ def test_full_disk_leaves_the_previous_pack_cli(make_project: ProjectFactory,
     assert ("build/meeting: cannot write the pack: No space left on device — free some "
             "space, then build again") in [line.strip() for line in result.stderr.splitlines()]
     assert snapshot(root / "build") == before
-    assert sorted(p.name for p in (root / "build").iterdir()) == [".briefgen.lock", "meeting"]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [
+        ".briefgen-cache", ".briefgen.lock", "meeting"]  # the parse cache, and no staging
 
 
 def read_only(folder: Path, command: list[str]) -> list[str]:
@@ -419,7 +422,8 @@ def test_out_must_not_hold_or_be_in_the_project_folders(make_project: ProjectFac
     with pytest.raises(briefgen.UsageError, match=r"the output folder .* the project's") as caught:
         briefgen.build(briefgen.load_project(root), out=root / out, issued=ISSUED)
     assert "build into a folder of its own" in str(caught.value)
-    assert sorted(p.name for p in root.iterdir()) == ["facts", "packs", "templates"]
+    assert sorted(p.name for p in root.iterdir()) == ["build", "facts", "packs", "templates"]
+    assert [p.name for p in (root / "build").iterdir()] == [".briefgen-cache"]  # loading's
 
 
 def test_symlinked_lock_and_pack_folder_are_refused(make_project: ProjectFactory,
@@ -539,14 +543,45 @@ class HidingExecutor(Executor):
         return future
 
 
-def test_workers_that_see_other_templates_fail_loudly(make_project: ProjectFactory,
-                                                     tmp_path: Path) -> None:
+def test_the_templates_travel_with_the_tasks(make_project: ProjectFactory,
+                                            tmp_path: Path) -> None:
+    """A worker that cannot see the project's templates/ (a Dask worker on another
+    machine) renders with the copy that came with its task: the same bytes."""
     css = (Path(briefgen.__file__).parents[2] / "templates/css/briefing-note.css").read_text()
     root = make_project(templates={"css/briefing-note.css": css + "\nh1 { color: red }\n"})
     project = briefgen.load_project(root)
+    here = briefgen.build(project, out=tmp_path / "here", issued=ISSUED)
+    away = briefgen.build(project, out=tmp_path / "away", issued=ISSUED,
+                          executor=HidingExecutor(root / "templates"))
+    assert [d.sha256 for d in away.written] == [d.sha256 for d in here.written]
+    shutil.rmtree(root / "templates")
+    plain = briefgen.build(briefgen.load_project(root), out=tmp_path / "plain", issued=ISSUED)
+    assert [d.sha256 for d in plain.written] != [d.sha256 for d in here.written]
+
+
+class OtherBriefgenExecutor(Executor):
+    """Runs tasks as a worker with another briefgen installed would."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        from briefgen import workers
+
+        future: Future[T] = Future()
+        real = workers.code_fingerprint
+        workers.code_fingerprint = lambda: "another briefgen"  # type: ignore[assignment]
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        finally:
+            workers.code_fingerprint = real
+        return future
+
+
+def test_workers_with_another_briefgen_fail_loudly(make_project: ProjectFactory,
+                                                   tmp_path: Path) -> None:
+    project = briefgen.load_project(make_project(templates={"css/x.css": "p {}"}))
     with pytest.raises(briefgen.BuildFailed) as caught:
-        briefgen.build(project, out=tmp_path, issued=ISSUED,
-                       executor=HidingExecutor(root / "templates"))
+        briefgen.build(project, out=tmp_path, issued=ISSUED, executor=OtherBriefgenExecutor())
     assert len(caught.value.errors) == 2
     assert "this worker sees other templates or another briefgen than the build" in str(
         caught.value)

@@ -1,12 +1,13 @@
-"""The build: plan -> fingerprint -> render what changed -> write atomically -> manifest.
+"""The build: plan -> fingerprint -> render what changed -> write as it goes -> manifest.
 
-Every document's inputs (its localized view, which holds every fact and source it shows;
-the template files; briefgen's version) are hashed; a document whose hash and output are
-unchanged since the last build is not rendered again. Rendering happens in memory, in this
-process or on an executor; then each pack whose documents all rendered is swapped in whole
-(:func:`briefgen.fsutil.replace_folder`: staged beside, then one atomic exchange), its
-manifest with it. A failed, interrupted or killed build leaves the previous good output as
-it was.
+Every document's inputs (what it shows of its localized view; the template files;
+briefgen's version) are hashed; a document whose hash and output are unchanged since the
+last build is not rendered again. Rendering happens in this process or on an executor,
+and results are taken as they come: each pack whose documents all rendered is swapped in
+whole (:func:`briefgen.fsutil.replace_folder`: staged beside, then one atomic exchange),
+its manifest with it, as soon as its last document is done; its rendered files are then
+let go, so a build of any size holds a few packs at a time. A failed, interrupted or
+killed build leaves the previous good output of every pack it had not finished.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from briefgen.templating import Templates
 from briefgen.workers import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIME_LIMIT,
+    TemplateBundle,
     environment_fingerprint,
     render_document,
 )
@@ -166,12 +168,17 @@ def build(
     force: bool = False,
     progress: ProgressCallback | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    eager: bool = False,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
-    instead when given. Unchanged documents are kept unless ``force``. A document that takes
+    instead when given, and the project's templates travel with each task. Unchanged
+    documents are kept unless ``force``. ``eager`` (what ``watch`` uses) renders the
+    briefing notes first and swaps each document in as soon as it is rendered, its pack's
+    manifest with it (the others keep their previous files and records until theirs are
+    done); otherwise a pack is swapped in when all its documents are. A document that takes
     longer than ``time_limit`` seconds to render fails (forked workers are also capped at
     4 GiB of memory each; see the README's security model). Returns what is in place; if
     any document or pack folder failed, :class:`BuildFailed` lists every failure, its
@@ -194,14 +201,16 @@ def build(
         writable = [t for t in tasks if t.job.pack_id not in blocked]
         stale = [t for t in writable if force or fresh[t.job] is None]
         for task in writable:
-            if task not in stale:
+            if not force and fresh[task.job] is not None:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
-        rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
-                                   time_limit)
-        written = _write_packs(out_dir, writable, rendered, fresh, previous, errors)
-    result = BuildResult(tuple(written))
-    if errors or blocked:
-        raise BuildFailed([*blocked.values(), *errors], result)
+        packs = _Packs(out_dir, writable, stale, fresh, previous, eager)
+        bundle = TemplateBundle.of(project.templates) if executor is not None else None
+        for task, outcome in _rendered(_ordered(stale, eager), templates, jobs, executor,
+                                       notify, len(tasks), time_limit, bundle):
+            packs.finished(task, outcome)
+    result = BuildResult(packs.written())
+    if packs.errors or blocked:
+        raise BuildFailed([*blocked.values(), *packs.errors], result)
     return result
 
 
@@ -276,44 +285,78 @@ def _tasks(project: Project, jobs: list[Job], templates: Templates,
         key = (job.pack_id, job.lang)
         if key not in views:
             views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
-        digest = hashlib.sha256(
-            f"{environment}\0{job.document}\0{views[key]!r}".encode()
-        ).hexdigest()
-        tasks.append(_Task(job, views[key], digest, environment))
+        tasks.append(_Task(job, views[key], _fingerprint(job, views[key], templates,
+                                                          environment), environment))
     return tasks
 
 
-def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
-            notify: ProgressCallback, total: int,
-            time_limit: float | None) -> tuple[dict[Job, Rendered], list[BriefgenError]]:
-    rendered: dict[Job, Rendered] = {}
-    errors: list[BriefgenError] = []
+def _fingerprint(job: Job, view: PackView, templates: Templates, environment: str) -> str:
+    """The hash of everything the document is made from: what it shows of the view (its
+    kind says; the whole view if it does not), the template files and briefgen's code."""
+    shows = REGISTRY[job.document].shows
+    shown = shows(view, templates) if shows is not None else view
+    return hashlib.sha256(f"{environment}\0{job.document}\0{shown!r}".encode()).hexdigest()
+
+
+def _ordered(tasks: list[_Task], eager: bool) -> list[_Task]:
+    """Pack by pack, as planned (so a pack is done before the next is started); with
+    ``eager``, every briefing note first: it is the document a writer looks at."""
+    if not eager:
+        return tasks
+    return sorted(tasks, key=lambda task: task.job.document != "briefing-note")
+
+
+Outcome = Rendered | BriefgenError
+
+
+def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
+              notify: ProgressCallback, total: int, time_limit: float | None,
+              bundle: TemplateBundle | None) -> Iterator[tuple[_Task, Outcome]]:
+    """Each task with its rendered document or its error, as each one finishes."""
     if not tasks:
-        return rendered, errors
+        return
+    if executor is None and (jobs <= 1 or len(tasks) <= 1):
+        for task in tasks:  # here, one after the other: each reported as it finishes
+            notify(Progress(task.job, "started", total))
+            try:
+                rendered, seconds = render_document(task.job.document, task.view,
+                                                    templates.project, time_limit)
+            except BriefgenError as error:
+                notify(Progress(task.job, "failed", total))
+                yield task, error
+                continue
+            notify(Progress(task.job, "done", total, seconds))
+            yield task, rendered
+        return
     with _executor(executor, jobs, len(tasks)) as pool:
-        futures: dict[Job, Future[tuple[Rendered, float]]] = {}
+        futures: dict[Future[tuple[Rendered, float]], _Task] = {}
         for task in tasks:
             notify(Progress(task.job, "started", total))
             try:
-                futures[task.job] = pool.submit(render_document, task.job.document, task.view,
-                                                templates.project, time_limit, task.environment)
+                futures[pool.submit(render_document, task.job.document, task.view,
+                                    templates.project, time_limit, task.environment,
+                                    bundle)] = task
             except BrokenExecutor:
-                futures[task.job] = _failed(_worker_died(task.job))
-        for job, future in futures.items():
-            try:
-                rendered[job], seconds = future.result()
-            except BriefgenError as error:
-                errors.append(error)
-                notify(Progress(job, "failed", total))
-                continue
-            except Exception as error:
-                if not _is_dead_worker(error):
-                    raise
-                errors.append(_worker_died(job))
-                notify(Progress(job, "failed", total))
-                continue
-            notify(Progress(job, "done", total, seconds))
-    return rendered, errors
+                futures[_failed(_worker_died(task.job))] = task
+        for future in as_completed(futures):
+            task = futures.pop(future)  # let go of the future, and of its document
+            yield task, _outcome(future, task.job, notify, total)
+
+
+def _outcome(future: Future[tuple[Rendered, float]], job: Job, notify: ProgressCallback,
+             total: int) -> Outcome:
+    try:
+        rendered, seconds = future.result()
+    except BriefgenError as error:
+        notify(Progress(job, "failed", total))
+        return error
+    except Exception as error:
+        if not _is_dead_worker(error):
+            raise
+        notify(Progress(job, "failed", total))
+        return _worker_died(job)
+    notify(Progress(job, "done", total, seconds))
+    return rendered
 
 
 def _is_dead_worker(error: Exception) -> bool:
@@ -342,45 +385,87 @@ def _executor(executor: Executor | None, jobs: int, count: int) -> Iterator[Exec
     if executor is not None:
         yield executor
         return
-    if jobs <= 1 or count <= 1:
-        from briefgen.workers import InlineExecutor
-
-        yield InlineExecutor()
-        return
     from briefgen.workers import fork_pool
 
     with fork_pool(min(jobs, count)) as pool:
         yield pool
 
 
-def _write_packs(out_dir: Path, tasks: list[_Task], rendered: dict[Job, Rendered],
+class _Packs:
+    """The packs being built, each swapped in as soon as its last document is in (with
+    ``eager``, at each document); then its documents are let go of."""
+
+    def __init__(self, out_dir: Path, tasks: list[_Task], stale: list[_Task],
                  fresh: dict[Job, DocumentRecord | None], previous: dict[str, Manifest],
-                 errors: list[BriefgenError]) -> list[WrittenDocument]:
-    by_pack: dict[str, list[_Task]] = {}
-    for task in tasks:
-        by_pack.setdefault(task.job.pack_id, []).append(task)
-    written: list[WrittenDocument] = []
-    for pack_id, pack_tasks in by_pack.items():
-        if any(t.job not in rendered and fresh[t.job] is None for t in pack_tasks):
-            continue  # a document of this pack failed: keep the previous pack whole
-        records = [
-            _record(t, rendered.get(t.job), fresh[t.job]) for t in pack_tasks
-        ]
-        manifest = previous[pack_id].updated(pack_id, records)
-        files = {
-            t.job.relative_path().relative_to(pack_id): rendered[t.job].data
-            for t in pack_tasks if t.job in rendered
-        }
-        if files or manifest != previous[pack_id]:
+                 eager: bool) -> None:
+        self.out_dir = out_dir
+        self.fresh = fresh
+        self.previous = dict(previous)
+        self.eager = eager
+        self.errors: list[BriefgenError] = []
+        self.failed: set[str] = set()
+        self.tasks: dict[str, list[_Task]] = {}
+        for task in tasks:
+            self.tasks.setdefault(task.job.pack_id, []).append(task)
+        self.pending: dict[str, set[Job]] = {pack_id: set() for pack_id in self.tasks}
+        for task in stale:
+            self.pending[task.job.pack_id].add(task.job)
+        self.done: dict[str, dict[Job, DocumentRecord]] = {pack: {} for pack in self.tasks}
+        self.waiting: dict[str, dict[Job, bytes]] = {pack: {} for pack in self.tasks}
+        self.complete: dict[str, list[tuple[Job, DocumentRecord, bool]]] = {}
+        for pack_id, pending in self.pending.items():
+            if not pending:  # nothing to render: its manifest, if that changed
+                self._write(pack_id, {})
+
+    def finished(self, task: _Task, outcome: Outcome) -> None:
+        """Take a document's outcome; write its pack if it is the last (or ``eager``)."""
+        pack_id, job = task.job.pack_id, task.job
+        self.pending[pack_id].discard(job)
+        if isinstance(outcome, BriefgenError):
+            self.errors.append(outcome)
+            self.failed.add(pack_id)
+            self.waiting[pack_id].clear()
+        elif self.eager:
+            self.done[pack_id][job] = _record(task, outcome, None)
+            self._write(pack_id, {job: outcome.data})
+        elif pack_id not in self.failed:
+            self.done[pack_id][job] = _record(task, outcome, None)
+            self.waiting[pack_id][job] = outcome.data
+            if not self.pending[pack_id]:
+                self._write(pack_id, self.waiting[pack_id])
+        if not self.pending[pack_id]:
+            self.waiting[pack_id] = {}
+
+    def _write(self, pack_id: str, new: dict[Job, bytes]) -> None:
+        """Swap the pack in with the ``new`` documents and the records of those rendered so
+        far and those up to date; a pack whose files and manifest are unchanged is left
+        alone."""
+        done = self.done[pack_id]
+        records = []
+        for task in self.tasks[pack_id]:
+            record = done.get(task.job) or self.fresh[task.job]
+            if record is not None:
+                records.append((task.job, record, task.job in done))
+        manifest = self.previous[pack_id].updated(pack_id, [record for _, record, _ in records])
+        files = {job.relative_path().relative_to(pack_id): data for job, data in new.items()}
+        if files or manifest != self.previous[pack_id]:
             try:
-                replace_folder(out_dir / pack_id, {**files, Path(MANIFEST): manifest.to_bytes()},
-                               _shown(out_dir / pack_id))
+                replace_folder(self.out_dir / pack_id,
+                               {**files, Path(MANIFEST): manifest.to_bytes()},
+                               _shown(self.out_dir / pack_id))
             except OutputError as error:
-                errors.append(error)
-                continue
-        written += [_written(out_dir, t.job, record, t.job in rendered)
-                    for t, record in zip(pack_tasks, records, strict=True)]
-    return written
+                self.errors.append(error)
+                self.failed.add(pack_id)
+                return
+            self.previous[pack_id] = manifest
+        if len(records) == len(self.tasks[pack_id]):
+            self.complete[pack_id] = records
+
+    def written(self) -> tuple[WrittenDocument, ...]:
+        """What is in place, in the order of the plan."""
+        return tuple(_written(self.out_dir, job, record, rendered)
+                     for pack_id in self.tasks if pack_id not in self.failed
+                     for job, record, rendered in self.complete.get(pack_id, ()))
 
 
 def _record(task: _Task, rendered: Rendered | None,

@@ -12,12 +12,15 @@ import atexit
 import hashlib
 import multiprocessing
 import resource
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -25,6 +28,7 @@ from briefgen.cache import code_fingerprint
 from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
+from briefgen.fsutil import inside
 from briefgen.templating import Templates
 
 _ENGINES: dict[tuple[str, bool], Engines] = {}
@@ -57,20 +61,74 @@ def environment_fingerprint(templates: Templates) -> str:
     return hashlib.sha256(f"{code_fingerprint()}\0{templates.fingerprint()}".encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class TemplateBundle:
+    """A project's ``templates/`` folder as data, to travel with the tasks to workers that
+    cannot see it (a Dask worker on another machine)."""
+
+    files: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def of(cls, folder: Path | None) -> TemplateBundle | None:
+        """Every file under ``folder`` that documents may use (a regular file inside it,
+        not hidden), or None for a project without templates."""
+        if folder is None or not folder.is_dir():
+            return None
+        files = []
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if any(part.startswith((".", "__pycache__")) for part in relative.parts):
+                continue
+            real = inside(path, folder)
+            if real is not None and real.is_file():
+                files.append((relative.as_posix(), real.read_bytes()))
+        return cls(tuple(files))
+
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for name, data in self.files:
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+        return digest.hexdigest()
+
+    def unpacked(self) -> Path:
+        """The files in a folder of this process's own (made once per process)."""
+        key = self.digest()
+        if key not in _UNPACKED:
+            folder = Path(tempfile.mkdtemp(prefix="briefgen-templates-")) / "templates"
+            atexit.register(shutil.rmtree, folder.parent, True)
+            for name, data in self.files:
+                target = folder / name
+                if not target.resolve().is_relative_to(folder.resolve()):
+                    raise RenderError("a template file's name leads outside its folder", name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            _UNPACKED[key] = folder
+        return _UNPACKED[key]
+
+
+_UNPACKED: dict[str, Path] = {}  # bundles unpacked in this process, by digest
+
+
 def render_document(document: str, view: PackView, project_templates: Path | None,
                     time_limit: float | None = DEFAULT_TIME_LIMIT,
-                    environment: str | None = None) -> tuple[Rendered, float]:
+                    environment: str | None = None,
+                    bundle: TemplateBundle | None = None) -> tuple[Rendered, float]:
     """Render one document and time it; the entry point that crosses to worker processes.
 
     ``environment`` is the :func:`environment_fingerprint` the build computed: a worker
-    that sees other templates or other code (a Dask worker on another machine, without the
-    project's ``templates/``) fails instead of rendering from other inputs than the
-    manifest records. A render that runs past ``time_limit`` seconds, or out of memory,
-    fails with a :class:`RenderError`. (The time limit needs the process's main thread:
-    executors that run tasks on threads, such as Dask's, rely on their own limits.)
+    that sees other templates or other code fails instead of rendering from other inputs
+    than the manifest records. A worker that cannot see the project's ``templates/`` (a
+    Dask worker on another machine) uses the ``bundle`` of them that came with the task.
+    A render that runs past ``time_limit`` seconds, or out of memory, fails with a
+    :class:`RenderError`. (The time limit needs the process's main thread: executors that
+    run tasks on threads, such as Dask's, rely on their own limits.)
     """
     name = f"{view.id}/{view.lang}/{REGISTRY[document].filename}"
     engines = engines_for(project_templates)
+    if (environment is not None and bundle is not None
+            and environment_fingerprint(engines.templates) != environment):
+        engines = engines_for(bundle.unpacked())
     if environment is not None and environment_fingerprint(engines.templates) != environment:
         raise RenderError(
             "this worker sees other templates or another briefgen than the build: its output "

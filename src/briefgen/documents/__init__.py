@@ -51,6 +51,9 @@ class Engines:
 
 
 Renderer = Callable[["PackView", Engines], Rendered]
+# What a document shows of the view, to fingerprint it: a document whose shown part is
+# unchanged is not rendered again. Without one, a kind shows the whole view.
+Shows = Callable[["PackView", Templates], object]
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class DocumentKind:
     name: str
     filename: str
     render: Renderer
+    shows: Shows | None = None
 
 
 def _briefing_note(view: PackView, engines: Engines) -> Rendered:
@@ -72,6 +76,12 @@ def _talking_points(view: PackView, engines: Engines) -> Rendered:
     return talking_points.render(view, engines)
 
 
+def _talking_points_show(view: PackView, templates: Templates) -> object:
+    from briefgen.documents import talking_points
+
+    return talking_points.shows(view, templates)
+
+
 def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import fact_sheet
 
@@ -80,6 +90,7 @@ def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
 
 REGISTRY: dict[str, DocumentKind] = {
     "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
-    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points),
+    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points,
+                                   _talking_points_show),
     "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
 }
