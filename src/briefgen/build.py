@@ -205,8 +205,9 @@ def build(
                 notify(Progress(task.job, "up-to-date", len(tasks)))
         packs = _Packs(out_dir, writable, stale, fresh, previous, eager)
         bundle = TemplateBundle.of(project.templates) if executor is not None else None
+        hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in stale}
         for task, outcome in _rendered(_ordered(stale, eager), templates, jobs, executor,
-                                       notify, len(tasks), time_limit, bundle):
+                                       notify, len(tasks), time_limit, bundle, hints):
             packs.finished(task, outcome)
     result = BuildResult(packs.written())
     if packs.errors or blocked:
@@ -311,7 +312,8 @@ Outcome = Rendered | BriefgenError
 
 def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
               notify: ProgressCallback, total: int, time_limit: float | None,
-              bundle: TemplateBundle | None) -> Iterator[tuple[_Task, Outcome]]:
+              bundle: TemplateBundle | None,
+              hints: dict[Job, int | None]) -> Iterator[tuple[_Task, Outcome]]:
     """Each task with its rendered document or its error, as each one finishes."""
     if not tasks:
         return
@@ -320,7 +322,8 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
             notify(Progress(task.job, "started", total))
             try:
                 rendered, seconds = render_document(task.job.document, task.view,
-                                                    templates.project, time_limit)
+                                                    templates.project, time_limit,
+                                                    hint=hints.get(task.job))
             except BriefgenError as error:
                 notify(Progress(task.job, "failed", total))
                 yield task, error
@@ -335,7 +338,7 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
             try:
                 futures[pool.submit(render_document, task.job.document, task.view,
                                     templates.project, time_limit, task.environment,
-                                    bundle)] = task
+                                    bundle, hints.get(task.job))] = task
             except BrokenExecutor:
                 futures[_failed(_worker_died(task.job))] = task
         for future in as_completed(futures):
@@ -484,6 +487,7 @@ def _record(task: _Task, rendered: Rendered | None,
         facts=rendered.facts,
         sources=rendered.sources,
         warnings=tuple(rendered.warnings),
+        hint=rendered.hint,
     )
 
 

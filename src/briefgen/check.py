@@ -78,7 +78,18 @@ def check(root: str | Path, pack_ids: Sequence[str] | None = None,
     try:
         project = load_project(root)
     except ValidationFailed as failure:
-        return Report(tuple(_from_error(error) for error in failure.errors))
+        return failure_report(failure)
+    return project_report(project, pack_ids, today, final=final)
+
+
+def failure_report(failure: ValidationFailed) -> Report:
+    """The report of a project that does not load: its errors."""
+    return Report(tuple(_from_error(error) for error in failure.errors))
+
+
+def project_report(project: Project, pack_ids: Sequence[str] | None = None,
+                   today: dt.date | None = None, *, final: bool = False) -> Report:
+    """The report of a loaded project (what :func:`check` returns once it is loaded)."""
     findings = tuple(_sorted(project_findings(project, pack_ids, today, final=final)))
     return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
                                                 project.cache))

@@ -19,7 +19,8 @@ import click
 
 from briefgen import i18n
 from briefgen.build import BuildResult, build
-from briefgen.check import as_github, as_json, as_text, check
+from briefgen.cache import ParseCache
+from briefgen.check import as_github, as_json, as_text, check, failure_report, project_report
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed, excerpt
 from briefgen.load import Project, load_project
 from briefgen.messages import init_catalog, update_catalogs
@@ -221,7 +222,8 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     """Rebuild PACK_IDS on every save of a fact base, pack or template; print findings."""
     from watchfiles import watch
 
-    _watch_once(project_dir, pack_ids, out)
+    cache = ParseCache.for_project(project_dir)  # kept across saves: one load per save
+    _watch_once(project_dir, pack_ids, out, cache)
     folders = [project_dir / name for name in ("facts", "packs", "templates")]
     folders = [folder for folder in folders if folder.is_dir()]
     ready = False
@@ -232,19 +234,26 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
                 ready = True
                 click.echo("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
             if changes:
-                _watch_once(project_dir, pack_ids, out)
+                _watch_once(project_dir, pack_ids, out, cache)
     except KeyboardInterrupt:
         pass
 
 
-def _watch_once(project_dir: Path, pack_ids: tuple[str, ...], out: Path | None) -> None:
-    report = check(project_dir, pack_ids or None)
+def _watch_once(project_dir: Path, pack_ids: tuple[str, ...], out: Path | None,
+                cache: ParseCache) -> None:
+    project: Project | None = None
+    try:
+        project = load_project(project_dir, cache=cache)
+    except ValidationFailed as failure:
+        report = failure_report(failure)
+    else:
+        report = project_report(project, pack_ids or None)
     if report.findings:
         click.echo(as_text(report, color=sys.stdout.isatty()))
-    if report.errors:
+    if report.errors or project is None:
         return
-    try:
-        result = build(load_project(project_dir), pack_ids or None, out=out)
+    try:  # the notes first, each document written as soon as it is rendered
+        result = build(project, pack_ids or None, out=out, eager=True)
     except BriefgenError as error:
         click.echo(str(error), err=True)
         return

@@ -28,6 +28,7 @@ class DocumentRecord:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    hint: int | None = None  # what the render left for the next one (the fact sheet's step)
 
 
 class _Task(Protocol):
@@ -52,6 +53,11 @@ class Manifest:
         if file_sha256(out_dir / job.relative_path()) != record.sha256:
             return None
         return record
+
+    def hint(self, job: Any) -> int | None:
+        """What the last render of ``job``'s document left for the next one, if anything."""
+        record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
+        return record.hint if record is not None else None
 
     def updated(self, pack_id: str, records: Iterable[DocumentRecord]) -> Manifest:
         documents = dict(self.documents)

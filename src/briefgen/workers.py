@@ -113,14 +113,16 @@ _UNPACKED: dict[str, Path] = {}  # bundles unpacked in this process, by digest
 def render_document(document: str, view: PackView, project_templates: Path | None,
                     time_limit: float | None = DEFAULT_TIME_LIMIT,
                     environment: str | None = None,
-                    bundle: TemplateBundle | None = None) -> tuple[Rendered, float]:
+                    bundle: TemplateBundle | None = None,
+                    hint: int | None = None) -> tuple[Rendered, float]:
     """Render one document and time it; the entry point that crosses to worker processes.
 
     ``environment`` is the :func:`environment_fingerprint` the build computed: a worker
     that sees other templates or other code fails instead of rendering from other inputs
     than the manifest records. A worker that cannot see the project's ``templates/`` (a
     Dask worker on another machine) uses the ``bundle`` of them that came with the task.
-    A render that runs past ``time_limit`` seconds, or out of memory, fails with a
+    ``hint`` is what the document's previous render left (:attr:`Rendered.hint`). A render
+    that runs past ``time_limit`` seconds, or out of memory, fails with a
     :class:`RenderError`. (The time limit needs the process's main thread: executors that
     run tasks on threads, such as Dask's, rely on their own limits.)
     """
@@ -136,6 +138,8 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
             f"run workers with the same briefgen and the project's templates/ at "
             f"{project_templates}, or build without the executor",
         )
+    if hint is not None:
+        engines.hints[name] = hint
     started = time.perf_counter()
     try:
         with _time_limit(time_limit):

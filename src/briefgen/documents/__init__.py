@@ -29,6 +29,7 @@ class Rendered:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
+    hint: int | None = None  # for the next render of the document (the fact sheet's step)
 
 
 class Engines:
@@ -36,6 +37,9 @@ class Engines:
 
     def __init__(self, templates: Templates) -> None:
         self.templates = templates
+        # What the previous render of each document (by its pack/lang/file name) left for
+        # this one: the build passes on the manifest's record.
+        self.hints: dict[str, int] = {}
 
     @cached_property
     def pdf(self) -> PdfEngine:
