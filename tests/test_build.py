@@ -615,3 +615,167 @@ def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory
     assert len(caught.value.errors) == 2
     assert all("ran out of memory" in str(error) for error in caught.value.errors)
     assert snapshot(tmp_path) == before
+
+
+# -- What each document shows; written as it goes ---------------------------------------------
+
+TP_PACK = MINIMAL_PACK.replace("documents: [briefing-note]",
+                               "documents: [briefing-note, talking-points]")
+
+
+def test_a_fact_without_a_talking_point_leaves_the_talking_points_alone(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    result = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in result.rendered} == {("briefing-note", "en")}
+    path.write_text(path.read_text().replace("We support the Coalition.",
+                                             "We fully support the Coalition."))
+    result = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in result.rendered} == {
+        ("briefing-note", "en"), ("talking-points", "en")}
+
+
+def test_a_word_template_that_shows_every_fact_is_rendered_for_every_fact(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    import zipfile
+
+    shipped = Path(briefgen.__file__).parents[2] / "templates/talking-points.docx"
+    copy = tmp_path / "talking-points.docx"
+    with zipfile.ZipFile(shipped) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":  # a template that lists pack.facts
+                data = data.replace(b"{{ pack.title }}",
+                                    b"{{ pack.title }}{% for f in pack.facts %}{{ f.text }}"
+                                    b"{% endfor %}", 1)
+            target.writestr(item, data)
+    root = make_project(packs={"meeting.yaml": TP_PACK},
+                        templates={"talking-points.docx": copy.read_bytes()})
+    out = tmp_path / "out"
+    briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    result = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    assert ("talking-points", "en") in {(d.document, d.language) for d in result.rendered}
+
+
+def test_each_document_is_reported_as_it_finishes(make_project: ProjectFactory,
+                                                  tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    briefgen.build(briefgen.load_project(make_project(packs={"meeting.yaml": TP_PACK})),
+                   out=tmp_path, issued=ISSUED,
+                   progress=lambda event: events.append((event.status, str(event.job))))
+    assert [status for status, _ in events] == ["started", "done"] * 4
+    assert all(events[i][1] == events[i + 1][1] for i in range(0, 8, 2))
+
+
+def test_a_pack_is_in_place_as_soon_as_its_documents_are(make_project: ProjectFactory,
+                                                         tmp_path: Path) -> None:
+    """Pack a is swapped in before pack b is started, not at the end of the build."""
+    root = make_project(facts={"base.yaml": TAGGED_BASE}, packs=TWO_PACKS)
+    seen: dict[str, bool] = {}
+
+    def progress(event: briefgen.Progress) -> None:
+        if event.status == "started" and event.job.pack_id == "pack-b":
+            seen.setdefault("a in place", (tmp_path / "pack-a" / "manifest.json").is_file())
+            seen.setdefault("b in place", (tmp_path / "pack-b").exists())
+
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, progress=progress)
+    assert seen == {"a in place": True, "b in place": False}
+
+
+def test_a_build_holds_a_pack_at_a_time(make_project: ProjectFactory, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Peak memory does not grow with the number of packs: each pack's files are let go
+    once it is written (documents of 4 MB each, 2 a pack, 8 packs)."""
+    import tracemalloc
+
+    from briefgen.documents import Rendered, briefing_note
+
+    def big(view: Any, engines: Any) -> Rendered:
+        return Rendered(f"{view.id}/{view.lang}".ljust(16).encode() * (4 * 1024**2 // 16), 1,
+                        (), ())
+
+    monkeypatch.setattr(briefing_note, "render", big)
+    packs = {f"p{i}.yaml": MINIMAL_PACK.replace("id: meeting", f"id: p{i}") for i in range(8)}
+    project = briefgen.load_project(make_project(packs=packs))
+    tracemalloc.start()
+    try:
+        briefgen.build(project, out=tmp_path, issued=ISSUED)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(list(tmp_path.glob("p*/*/briefing-note.pdf"))) == 16
+    assert peak < 4 * 2 * 4 * 1024**2  # under 4 documents of 4 MB: never all 16
+
+
+def test_an_unchanged_pack_is_not_written_again(make_project: ProjectFactory,
+                                                tmp_path: Path) -> None:
+    root = make_project(facts={"base.yaml": TAGGED_BASE}, packs=TWO_PACKS)
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    manifests = {pack: (tmp_path / pack / "manifest.json").stat() for pack in ("pack-a", "pack-b")}
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    after = (tmp_path / "pack-a" / "manifest.json").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (manifests["pack-a"].st_ino,
+                                                 manifests["pack-a"].st_mtime_ns)
+    assert (tmp_path / "pack-b" / "manifest.json").stat().st_ino != manifests["pack-b"].st_ino
+
+
+def test_eager_builds_write_the_notes_first(make_project: ProjectFactory,
+                                            tmp_path: Path) -> None:
+    """What watch does: the briefing notes first, each in place (with its manifest record)
+    before the next document is started."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Morocco supports", "Morocco backs")
+                    .replace("We support", "We back").replace("Le Maroc soutient", "Le Maroc "
+                    "appuie").replace("Nous soutenons", "Nous appuyons"))
+    before = snapshot(tmp_path / "meeting")
+    started: list[tuple[str, list[str]]] = []
+
+    def progress(event: briefgen.Progress) -> None:
+        if event.status == "started":
+            now = snapshot(tmp_path / "meeting")
+            started.append((str(event.job), sorted(k for k in now if now[k] != before[k])))
+
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, eager=True,
+                   progress=progress)
+    assert started == [
+        ("meeting/fr/briefing-note.pdf", []),
+        ("meeting/en/briefing-note.pdf", ["fr/briefing-note.pdf", "manifest.json"]),
+        ("meeting/fr/talking-points.docx",
+         ["en/briefing-note.pdf", "fr/briefing-note.pdf", "manifest.json"]),
+        ("meeting/en/talking-points.docx",
+         ["en/briefing-note.pdf", "fr/briefing-note.pdf", "fr/talking-points.docx",
+          "manifest.json"]),
+    ]
+    assert briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED).rendered == ()
+
+
+def test_twenty_packs_on_a_dask_cluster_are_byte_identical(make_project: ProjectFactory,
+                                                            tmp_path: Path) -> None:
+    """Two worker processes of a distributed.LocalCluster build what --jobs 1 builds."""
+    distributed = pytest.importorskip("distributed", reason="install briefgen[dask]")
+    packs = {f"p{i:02d}.yaml": MINIMAL_PACK.replace("id: meeting", f"id: p{i:02d}")
+             for i in range(20)}
+    css = (Path(briefgen.__file__).parents[2] / "templates/css/briefing-note.css").read_text()
+    project = briefgen.load_project(make_project(
+        packs=packs, templates={"css/briefing-note.css": css + "\nh1 { color: #036 }\n"}))
+    serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = briefgen.build(project, out=tmp_path / "dask", issued=ISSUED,
+                                executor=client.get_executor())
+        workers = len(client.scheduler_info()["workers"])
+    assert workers == 2
+    assert len(result.written) == 40
+    assert [(d.path.relative_to(tmp_path / "dask"), d.sha256) for d in result.written] == [
+        (d.path.relative_to(tmp_path / "serial"), d.sha256) for d in serial.written]
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "serial")
