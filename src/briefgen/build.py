@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from briefgen import photos
 from briefgen.context import PackView, pack_view
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import (
@@ -34,7 +36,14 @@ from briefgen.errors import (
     display_path,
     excerpt,
 )
-from briefgen.fsutil import check_folder, file_lock, output_error, recover, replace_folder
+from briefgen.fsutil import (
+    check_folder,
+    file_lock,
+    file_sha256,
+    output_error,
+    recover,
+    replace_folder,
+)
 from briefgen.load import Project
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 from briefgen.templating import Templates
@@ -58,10 +67,15 @@ class Job:
     document: str
 
     def relative_path(self) -> Path:
-        return Path(self.pack_id) / self.lang / REGISTRY[self.document].filename
+        return _relative_path(self.pack_id, self.lang, self.document)
 
     def __str__(self) -> str:
         return str(self.relative_path())
+
+
+@lru_cache(maxsize=4096)
+def _relative_path(pack_id: str, lang: str, document: str) -> Path:
+    return Path(pack_id) / lang / REGISTRY[document].filename
 
 
 @dataclass(frozen=True)
@@ -151,7 +165,7 @@ def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) ->
 @dataclass(frozen=True)
 class _Task:
     job: Job
-    view: PackView
+    view: PackView | None  # None: up to date, not worked out
     fingerprint: str  # of everything the document is made from: the manifest's input_hash
     environment: str  # of briefgen's code and the template files alone: checked by workers
 
@@ -191,19 +205,21 @@ def build(
     planned = plan(project, pack_ids, languages)
     _check_out(out_dir, project)
     templates = Templates(project.templates)
-    tasks = _tasks(project, planned, templates, issued)
+    environment = environment_fingerprint(templates)
+    groups = _groups(project, planned, issued, environment)
     _make_out(out_dir)
     notify = progress or (lambda _: None)
     with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
-        previous = _previous(out_dir, tasks)
-        fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
-        blocked = _check_folders(out_dir, tasks)
+        previous = _previous(out_dir, planned)
+        tasks, fresh = _tasks(project, groups, templates, environment, previous, out_dir, force)
+        blocked = _check_folders(out_dir, planned)
         writable = [t for t in tasks if t.job.pack_id not in blocked]
         stale = [t for t in writable if force or fresh[t.job] is None]
         for task in writable:
             if not force and fresh[task.job] is not None:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
-        packs = _Packs(out_dir, writable, stale, fresh, previous, eager)
+        keys = {(group.pack_id, group.lang): group.key for group in groups}
+        packs = _Packs(out_dir, writable, stale, fresh, previous, eager, keys)
         bundle = TemplateBundle.of(project.templates) if executor is not None else None
         hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in stale}
         for task, outcome in _rendered(_ordered(stale, eager), templates, jobs, executor,
@@ -215,9 +231,9 @@ def build(
     return result
 
 
-def _previous(out_dir: Path, tasks: list[_Task]) -> dict[str, Manifest]:
+def _previous(out_dir: Path, jobs: list[Job]) -> dict[str, Manifest]:
     """Each pack's manifest from the last build, after undoing what a killed build left."""
-    packs = sorted({t.job.pack_id for t in tasks})
+    packs = sorted({job.pack_id for job in jobs})
     for pack in packs:
         recover(out_dir / pack)
     return {pack: read_manifest(out_dir / pack) for pack in packs}
@@ -263,13 +279,13 @@ def _shown(path: Path) -> str:
     return display_path(path.absolute(), Path.cwd()) if path.is_absolute() else str(path)
 
 
-def _check_folders(out_dir: Path, tasks: list[_Task]) -> dict[str, OutputError]:
+def _check_folders(out_dir: Path, jobs: list[Job]) -> dict[str, OutputError]:
     """Packs whose folder cannot be written (a link, a folder in a file's place): found
     before anything is rendered."""
     blocked = {}
-    for pack_id in sorted({t.job.pack_id for t in tasks}):
-        files = [Path(MANIFEST), *(t.job.relative_path().relative_to(pack_id)
-                                   for t in tasks if t.job.pack_id == pack_id)]
+    for pack_id in sorted({job.pack_id for job in jobs}):
+        files = [Path(MANIFEST), *(job.relative_path().relative_to(pack_id)
+                                   for job in jobs if job.pack_id == pack_id)]
         try:
             check_folder(out_dir / pack_id, files, _shown(out_dir / pack_id))
         except OutputError as error:
@@ -277,18 +293,75 @@ def _check_folders(out_dir: Path, tasks: list[_Task]) -> dict[str, OutputError]:
     return blocked
 
 
-def _tasks(project: Project, jobs: list[Job], templates: Templates,
-           issued: dt.date | None) -> list[_Task]:
-    views: dict[tuple[str, str], PackView] = {}
-    environment = environment_fingerprint(templates)
-    tasks = []
+@dataclass(frozen=True)
+class _Group:
+    """A pack's documents in one language: they share a view, and a key of their inputs."""
+
+    pack_id: str
+    lang: str
+    jobs: tuple[Job, ...]
+    issued: dt.date
+    key: str | None  # a hash of every input of the documents (None: not known cheaply)
+
+
+def _groups(project: Project, jobs: list[Job], issued: dt.date | None,
+            environment: str) -> list[_Group]:
+    planned: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
-        key = (job.pack_id, job.lang)
-        if key not in views:
-            views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
-        tasks.append(_Task(job, views[key], _fingerprint(job, views[key], templates,
-                                                          environment), environment))
-    return tasks
+        planned.setdefault((job.pack_id, job.lang), []).append(job)
+    dates = {pack_id: issue_date(project, pack_id, issued) for pack_id, _ in planned}
+    return [_Group(pack_id, lang, tuple(group), dates[pack_id],
+                   _inputs_key(project, pack_id, lang, dates[pack_id], environment))
+            for (pack_id, lang), group in planned.items()]
+
+
+def _inputs_key(project: Project, pack_id: str, lang: str, issued: dt.date,
+                environment: str) -> str | None:
+    """A hash of everything a pack's documents in ``lang`` are made from: the contents of
+    the pack's file and of its fact bases' (the parse cache's names for them), where the
+    bases are, their people's photos, the templates and briefgen (``environment``), the
+    language and the date of issue. None if a file did not go through the parse cache."""
+    pack = project.packs[pack_id]
+    parts = [environment, pack.entry, lang, issued.isoformat()]
+    for base_id in pack.model.facts:
+        base = project.bases[base_id]
+        parts += [base.display, base.entry]
+        for person in base.model.people:
+            if person.photo:
+                try:
+                    path = photos.resolve(person.photo, base.path, project.root)
+                except photos.PhotoError:
+                    return None
+                parts.append(file_sha256(path) or "")
+    if not all(parts):
+        return None
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _tasks(project: Project, groups: list[_Group], templates: Templates, environment: str,
+           previous: dict[str, Manifest], out_dir: Path,
+           force: bool) -> tuple[list[_Task], dict[Job, DocumentRecord | None]]:
+    """Every document to build, and its record if it is up to date. A pack whose inputs
+    and files are those of the last build is up to date at once; for the others, each
+    document's view is worked out and fingerprinted."""
+    tasks: list[_Task] = []
+    fresh: dict[Job, DocumentRecord | None] = {}
+    for group in groups:
+        manifest = previous[group.pack_id]
+        kept = (None if force or group.key is None
+                else manifest.unchanged(group.lang, group.key, group.jobs, out_dir))
+        if kept is not None:
+            for job in group.jobs:
+                tasks.append(_Task(job, None, kept[job].input_hash, environment))
+                fresh[job] = kept[job]
+            continue
+        view = pack_view(project, group.pack_id, group.lang, group.issued)
+        for job in group.jobs:
+            task = _Task(job, view, _fingerprint(job, view, templates, environment),
+                         environment)
+            tasks.append(task)
+            fresh[job] = manifest.up_to_date(task, out_dir)
+    return tasks, fresh
 
 
 def _fingerprint(job: Job, view: PackView, templates: Templates, environment: str) -> str:
@@ -319,6 +392,7 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
         return
     if executor is None and (jobs <= 1 or len(tasks) <= 1):
         for task in tasks:  # here, one after the other: each reported as it finishes
+            assert task.view is not None
             notify(Progress(task.job, "started", total))
             try:
                 rendered, seconds = render_document(task.job.document, task.view,
@@ -334,6 +408,7 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
     with _executor(executor, jobs, len(tasks)) as pool:
         futures: dict[Future[tuple[Rendered, float]], _Task] = {}
         for task in tasks:
+            assert task.view is not None
             notify(Progress(task.job, "started", total))
             try:
                 futures[pool.submit(render_document, task.job.document, task.view,
@@ -400,8 +475,9 @@ class _Packs:
 
     def __init__(self, out_dir: Path, tasks: list[_Task], stale: list[_Task],
                  fresh: dict[Job, DocumentRecord | None], previous: dict[str, Manifest],
-                 eager: bool) -> None:
+                 eager: bool, keys: dict[tuple[str, str], str | None]) -> None:
         self.out_dir = out_dir
+        self.keys = keys
         self.fresh = fresh
         self.previous = dict(previous)
         self.eager = eager
@@ -445,11 +521,16 @@ class _Packs:
         alone."""
         done = self.done[pack_id]
         records = []
+        complete: dict[str, bool] = {}  # each language: all its documents in place
         for task in self.tasks[pack_id]:
             record = done.get(task.job) or self.fresh[task.job]
             if record is not None:
                 records.append((task.job, record, task.job in done))
-        manifest = self.previous[pack_id].updated(pack_id, [record for _, record, _ in records])
+            complete[task.job.lang] = complete.get(task.job.lang, True) and record is not None
+        inputs = {lang: self.keys.get((pack_id, lang)) if whole else None
+                  for lang, whole in complete.items()}
+        manifest = self.previous[pack_id].updated(
+            pack_id, [record for _, record, _ in records], inputs)
         files = {job.relative_path().relative_to(pack_id): data for job, data in new.items()}
         if files or manifest != self.previous[pack_id]:
             try:

@@ -26,11 +26,9 @@ def validate_project(project: Project) -> list[LocatedError]:
     grammars = Grammars(project.templates)
     for base in project.bases.values():
         errors += _base_errors(base, project, grammars)
+    templates = Templates(project.templates)
     for pack in project.packs.values():
-        errors += validate_pack(pack, project)
-        for base_id in pack.model.facts:
-            if base_id in project.bases:
-                errors += check_forms(project.bases[base_id], pack.model.languages, grammars)
+        errors += _pack_errors(pack, project, grammars, templates)
     for lang in {lang for pack in project.packs.values() for lang in pack.model.languages}:
         if i18n.check_locale(lang) is None:
             grammars.get(lang)  # documents read every pack language's grammar: check it
@@ -52,6 +50,29 @@ def _base_errors(base: Loaded[FactBase], project: Project,
              for lang in base.model.languages if i18n.check_locale(lang) is None]
     return known_clean(project.cache, base.entry, f"base-errors\0{base.display}", errors,
                        repr(forms))
+
+
+def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
+                 templates: Templates) -> list[LocatedError]:
+    """A pack's errors; not looked for again in a pack found clean before with the same
+    fact bases, catalogs and grammar forms."""
+    def errors() -> list[LocatedError]:
+        found = validate_pack(pack, project)
+        for base_id in pack.model.facts:
+            if base_id in project.bases:
+                found += check_forms(project.bases[base_id], pack.model.languages, grammars)
+        return found
+
+    bases = [project.bases.get(base_id) for base_id in pack.model.facts]
+    if any(base is None or not base.entry for base in bases):
+        return errors()
+    langs = [lang for lang in (*pack.model.languages, pack.model.labels_fallback)
+             if lang and i18n.check_locale(lang) is None]
+    key = repr(([(base.display, base.entry) for base in bases if base is not None],
+                [(lang, templates.has_catalog(lang)) for lang in langs],
+                [(found.source, found.forms) if (found := grammars.get(lang)) else None
+                 for lang in pack.model.languages if i18n.check_locale(lang) is None]))
+    return known_clean(project.cache, pack.entry, f"pack-errors\0{pack.display}", errors, key)
 
 
 def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
