@@ -790,3 +790,48 @@ def test_twenty_packs_on_a_dask_cluster_are_byte_identical(make_project: Project
     assert [(d.path.relative_to(tmp_path / "dask"), d.sha256) for d in result.written] == [
         (d.path.relative_to(tmp_path / "serial"), d.sha256) for d in serial.written]
     assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "serial")
+
+
+def test_a_half_written_pack_is_not_taken_for_an_unchanged_one(
+        make_project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An eager build that wrote the notes and failed on the talking points leaves no
+    record that the pack is made from one set of inputs: undoing the edit renders the
+    notes again."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    first = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    original = path.read_text()
+    path.write_text(original.replace("Le Maroc soutient", "Le Maroc appuie")
+                    .replace("Nous soutenons", "Nous appuyons"))
+    from briefgen.documents import talking_points
+
+    def broken(view: Any, engines: Any) -> Any:
+        raise briefgen.RenderError("broken", "talking-points.docx")
+
+    monkeypatch.setattr(talking_points, "render", broken)
+    with pytest.raises(briefgen.BuildFailed):
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, eager=True)
+    manifest = json.loads((tmp_path / "meeting" / "manifest.json").read_text())
+    assert sorted(manifest["inputs"]) == ["en"]  # fr's note is new, its talking points not
+    monkeypatch.undo()
+    path.write_text(original)
+    again = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in again.rendered} == {("briefing-note", "fr")}
+    assert [d.sha256 for d in again.written] == [d.sha256 for d in first.written]
+
+
+def test_a_changed_photo_renders_its_pack_again(copy_demo: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "out"
+    first = briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                           languages=["en"], issued=ISSUED)
+    assert briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                          languages=["en"], issued=ISSUED).rendered == ()
+    photo = copy_demo / "facts" / "photos" / "jane-holloway.png"
+    with Image.open(photo) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(photo)
+    again = briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                           languages=["en"], issued=ISSUED)
+    assert ("briefing-note", "en") in {(d.document, d.language) for d in again.rendered}
+    assert len(again.written) == len(first.written)
