@@ -1,6 +1,6 @@
 """A synthetic project of N fact bases x M facts x P packs, for benchmarks anyone can rerun.
 
-    python benchmarks/synthetic.py OUT --bases 300 --facts 50 --packs 10
+    python benchmarks/synthetic.py OUT --bases 300 --facts 50 --packs 10 [--documents ...]
 
 Every base is about a country, in French and English, with sources, dated events,
 figures, talking points and tags; pack ``k`` draws on base ``k mod N`` and selects one
@@ -114,22 +114,29 @@ classification: {{fr: DIFFUSION RESTREINTE, en: RESTRICTED}}
 facts: [base-{base:04d}]
 tags: [t{tag}]
 issued: 2026-11-20
+documents: [{documents}]
 """
 
-
-def pack_text(index: int, bases: int) -> str:
-    return PACK.format(index=index, base=index % bases, tag=index % TAGS)
+DOCUMENTS = ("briefing-note", "talking-points", "fact-sheet")
 
 
-def make_project(root: Path, bases: int, facts: int, packs: int) -> Path:
-    """Write (or rewrite) a project of ``bases`` x ``facts`` and ``packs`` packs at ``root``."""
+def pack_text(index: int, bases: int, documents: tuple[str, ...] = DOCUMENTS) -> str:
+    return PACK.format(index=index, base=index % bases, tag=index % TAGS,
+                       documents=", ".join(documents))
+
+
+def make_project(root: Path, bases: int, facts: int, packs: int,
+                 documents: tuple[str, ...] = DOCUMENTS) -> Path:
+    """Write (or rewrite) a project of ``bases`` x ``facts`` and ``packs`` packs at ``root``,
+    each pack in French and English with ``documents``."""
     for folder in ("facts", "packs"):
         shutil.rmtree(root / folder, ignore_errors=True)
         (root / folder).mkdir(parents=True)
     for index in range(bases):
         (root / "facts" / f"base-{index:04d}.yaml").write_text(base_text(index, facts))
     for index in range(packs):
-        (root / "packs" / f"pack-{index:04d}.yaml").write_text(pack_text(index, bases))
+        (root / "packs" / f"pack-{index:04d}.yaml").write_text(
+            pack_text(index, bases, documents))
     return root
 
 
@@ -139,8 +146,11 @@ def main() -> None:
     parser.add_argument("--bases", type=int, default=10)
     parser.add_argument("--facts", type=int, default=50)
     parser.add_argument("--packs", type=int, default=1)
+    parser.add_argument("--documents", default=",".join(DOCUMENTS),
+                        help="the documents of each pack, comma-separated")
     arguments = parser.parse_args()
-    make_project(arguments.out, arguments.bases, arguments.facts, arguments.packs)
+    make_project(arguments.out, arguments.bases, arguments.facts, arguments.packs,
+                 tuple(arguments.documents.split(",")))
     print(f"wrote {arguments.out}: {arguments.bases} bases x {arguments.facts} facts, "
           f"{arguments.packs} packs")
 

@@ -223,16 +223,26 @@ class Composer:
                 if event.implicit[0] and (not value or value[0] in _RESOLVERS):
                     value = self._plain(value, event.start_mark.line + 1)
                 top = stack[-1] if stack else None
-                if (top is not None and top.is_map and type(top.key) is str
-                        and event.anchor is None):
-                    path = (*top.path, top.key)
-                    top.key = _NO_KEY
-                    entries.append((path, event.start_mark.line + 1))
-                    top.value[path[-1]] = value
-                    top.size += 1
-                    if top.height < 2:
-                        top.height = 2
-                    continue
+                if top is not None and top.is_map and event.anchor is None:
+                    key = top.key
+                    if type(key) is str:  # the value of a text key
+                        path = (*top.path, key)
+                        top.key = _NO_KEY
+                        entries.append((path, event.start_mark.line + 1))
+                        top.value[key] = value
+                        top.size += 1
+                        if top.height < 2:
+                            top.height = 2
+                        continue
+                    if key is _NO_KEY and type(value) is str:  # a text key
+                        if value in top.keys:
+                            self._take_key(top, value, event.start_mark.line + 1)  # raises
+                        top.keys[value] = event.start_mark.line + 1
+                        top.key = value
+                        top.size += 1
+                        if top.height < 2:
+                            top.height = 2
+                        continue
                 line = event.start_mark.line + 1
                 if event.anchor is not None:
                     self.anchors[event.anchor] = _Anchored(value, line, 1, 1, ())
