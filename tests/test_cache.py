@@ -24,8 +24,18 @@ def entries(root: Path) -> list[Path]:
 
 
 def load(root: Path) -> tuple[briefgen.Project, ParseCache]:
+    (root / "build").mkdir(exist_ok=True)  # a project that has been built
     cache = ParseCache.for_project(root)
     return briefgen.load_project(root, cache=cache), cache
+
+
+def test_a_project_never_built_gets_nothing_written(make_project: ProjectFactory) -> None:
+    root = make_project()
+    cache = ParseCache.for_project(root)
+    assert "base" in briefgen.load_project(root, cache=cache).bases
+    assert cache.folder is None and not (root / "build").exists()
+    (root / "build").symlink_to(root / "facts")  # nor through a link
+    assert ParseCache.for_project(root).folder is None
 
 
 def test_a_second_load_reads_every_file_from_the_cache(make_project: ProjectFactory) -> None:
@@ -161,7 +171,7 @@ def test_without_a_usable_key_the_cache_is_memory_only(make_project: ProjectFact
     project, cache = load(root)
     assert "base" in project.bases
     assert cache.folder is None
-    assert not (root / "build").exists()
+    assert list((root / "build").iterdir()) == []
 
 
 def test_a_cache_that_cannot_be_written_is_a_cache_that_misses(
@@ -201,6 +211,7 @@ def test_builds_side_by_side_share_the_cache(make_project: ProjectFactory) -> No
                         "meeting: {title: {fr: R, en: M}, date: 2026-12-03}\n"
                         "languages: [fr, en]\nclassification: {fr: DR, en: R}\n"
                         "facts: [base0]\n"})
+    (root / "build").mkdir()
     script = (
         "import sys, briefgen\n"
         "from briefgen.cache import ParseCache\n"

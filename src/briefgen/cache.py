@@ -4,8 +4,8 @@ Reading YAML and validating it is most of what ``check`` and a no-change ``build
 A :class:`ParseCache` keeps each file's validated model and line map under a name derived
 from the file's bytes, briefgen's code (and the versions of Python, pydantic and Babel)
 and the project's limits: a changed file, or another briefgen, simply misses. Entries
-live in ``<project>/build/.briefgen-cache/`` and in memory (``watch`` keeps one cache
-across saves).
+live in ``<project>/build/.briefgen-cache/`` once the project has a build folder, and in
+memory (``watch`` keeps one cache across saves).
 
 An entry is never trusted for being there. It is a pickle signed with HMAC-SHA256 under
 a key kept outside the project (``$XDG_CACHE_HOME/briefgen/cache-key``, made on first use,
@@ -99,8 +99,13 @@ class ParseCache:
 
     @classmethod
     def for_project(cls, root: str | Path) -> ParseCache:
-        """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key."""
-        return cls(Path(root) / "build" / FOLDER, user_key())
+        """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key,
+        once the project has a build folder (a real folder, not a link). A project never
+        built gets nothing written: ``check`` on a fresh checkout leaves it as it was."""
+        build = Path(root) / "build"
+        if build.is_symlink() or not build.is_dir():
+            return cls()
+        return cls(build / FOLDER, user_key())
 
     def get(self, name: str) -> Any | None:
         """The value stored under ``name``, or None (never stored, or not to be trusted)."""

@@ -17,8 +17,8 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +175,10 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    fired = []
+
     def time_up(signum: int, frame: object) -> None:
+        fired.append(True)
         raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, time_up)
@@ -185,6 +188,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if fired:  # raised where Python swallows it (a weakref callback, a __del__): time is up
+        raise _TimeUp
 
 
 def _limit_memory(limit: int) -> None:
@@ -192,18 +197,6 @@ def _limit_memory(limit: int) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-class InlineExecutor(Executor):
-    """Runs each task at once in this process (``--jobs 1``)."""
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as error:  # handed to the caller through the future
-            future.set_exception(error)
-        return future
 
 
 def _warm() -> Any:
