@@ -31,3 +31,29 @@ def test_an_alarm_swallowed_during_the_render_still_stops_it(
     view = pack_view(project, "meeting", "fr", ISSUED)
     with pytest.raises(briefgen.RenderError, match="rendering took longer than 30 s"):
         render_document("briefing-note", view, project.templates, 30.0)
+
+
+def test_an_alarm_in_a_weakref_callback_is_not_printed(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """The alarm going off where Python swallows exceptions prints no "Exception ignored"
+    line (pytest would fail this test on one)."""
+    import weakref
+
+    real = briefing_note.render
+
+    class Thing:
+        pass
+
+    def in_a_callback(view: Any, engines: Any) -> Any:
+        thing = Thing()
+        weakref.finalize(thing, signal.raise_signal, signal.SIGALRM)
+        del thing  # the finalizer runs here, and swallows the alarm's exception
+        return real(view, engines)
+
+    monkeypatch.setattr(briefing_note, "render", in_a_callback)
+    project = briefgen.load_project(make_project())
+    view = pack_view(project, "meeting", "fr", ISSUED)
+    with pytest.raises(briefgen.RenderError, match="rendering took longer than 30 s"):
+        render_document("briefing-note", view, project.templates, 30.0)
+    assert "Exception ignored" not in capfd.readouterr().err

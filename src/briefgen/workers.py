@@ -14,6 +14,7 @@ import multiprocessing
 import resource
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -181,14 +182,24 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         fired.append(True)
         raise _TimeUp
 
+    # The alarm may go off in a weakref callback or a __del__, where Python swallows the
+    # exception and prints "Exception ignored": say nothing then, and stop after the render.
+    unraisable = sys.unraisablehook
+
+    def ignore_time_up(error: Any) -> None:
+        if not isinstance(error.exc_value, _TimeUp):
+            unraisable(error)
+
     previous = signal.signal(signal.SIGALRM, time_up)
+    sys.unraisablehook = ignore_time_up
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    if fired:  # raised where Python swallows it (a weakref callback, a __del__): time is up
+        sys.unraisablehook = unraisable
+    if fired:
         raise _TimeUp
 
 
