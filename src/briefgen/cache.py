@@ -31,7 +31,7 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -196,10 +196,6 @@ class ParseCache:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-
-    def used(self) -> Iterable[str]:
-        return frozenset(self._used)
-
 
 def _sign(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
