@@ -7,6 +7,7 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -371,3 +372,42 @@ def errors_for_root(root: Path) -> list[str]:
     with pytest.raises(briefgen.ValidationFailed) as caught:
         briefgen.load_project(root)
     return [str(error) for error in caught.value.errors]
+
+
+def test_many_files_parse_on_every_core_to_the_same_result(make_project: ProjectFactory,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from benchmarks.synthetic import base_text
+
+    from briefgen import load
+    from briefgen.cache import ParseCache
+
+    facts = {f"base-{i:04d}.yaml": base_text(i, 110) for i in range(24)}
+    facts["base-0005.yaml"] = facts["base-0005.yaml"].replace("subject: ", "subject: XX#", 1)
+    root = make_project(facts=facts, packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "facts: [base]", "facts: [base-0000]")})
+    assert sum(len(text) for text in facts.values()) > load.PARALLEL_BYTES
+    monkeypatch.setattr(load.threading, "active_count", lambda: 1)  # as in the CLI
+    forked: list[int] = []
+    from briefgen import workers
+
+    real = workers.fork_pool
+
+    def counted(count: int, **options: Any) -> Any:
+        forked.append(count)
+        return real(count, **options)
+
+    monkeypatch.setattr(workers, "fork_pool", counted)
+    results = []
+    for jobs in (2, 1):
+        with pytest.raises(briefgen.ValidationFailed) as caught:
+            briefgen.load_project(root, cache=ParseCache(), jobs=jobs)
+        results.append([str(error) for error in caught.value.errors])
+    assert forked == [2]  # one pool of two processes, for the first load only
+    assert results[0] == results[1]
+    assert any(error.startswith("facts/base-0005.yaml:") for error in results[0])
+    (root / "facts" / "base-0005.yaml").write_text(base_text(5, 110))
+    two = briefgen.load_project(root, cache=ParseCache(), jobs=2)
+    one = briefgen.load_project(root, cache=ParseCache(), jobs=1)
+    assert {k: (v.model, v.lines) for k, v in two.bases.items()} == {
+        k: (v.model, v.lines) for k, v in one.bases.items()}

@@ -243,7 +243,7 @@ def _watch_once(project_dir: Path, pack_ids: tuple[str, ...], out: Path | None,
                 cache: ParseCache) -> None:
     project: Project | None = None
     try:
-        project = load_project(project_dir, cache=cache)
+        project = load_project(project_dir, cache=cache, jobs=1)  # the watcher has a thread
     except ValidationFailed as failure:
         report = failure_report(failure)
     else:

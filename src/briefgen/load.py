@@ -13,6 +13,7 @@ parsed on every core when there are many.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,9 @@ def load_project(root: str | Path, *, cache: ParseCache | None = None,
 
     ``cache`` keeps validated files between loads (default: the project's own, in
     ``build/.briefgen-cache``; pass ``ParseCache()`` to keep them in memory only). Files
-    not in it are parsed on ``jobs`` processes (default: one per core) when there are
-    many. Raises :class:`ValidationFailed` listing every problem (file, line, fact id).
+    not in it are parsed on ``jobs`` forked processes (default: one per core) when there
+    are many and this process runs no other thread. Raises :class:`ValidationFailed`
+    listing every problem (file, line, fact id).
     """
     from briefgen.validate import validate_project
 
@@ -167,7 +169,8 @@ def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
     """Parse and validate each file; on several processes when there are many."""
     work = [(raw, file.display, file.model, limits) for file, raw, _ in missing]
     size = sum(len(raw) for _, raw, _ in missing)
-    if jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES:
+    if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
+            or threading.active_count() > 1):  # forking a process with threads may hang
         return [_parse_one(item) for item in work]
     from briefgen.workers import fork_pool
 
