@@ -50,6 +50,13 @@ documents: [briefing-note]
 """
 
 
+@pytest.fixture(autouse=True)
+def _cache_key_of_the_test_run(tmp_path_factory: pytest.TempPathFactory,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse cache's signing key in the test run's own folder, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
 @pytest.fixture
 def demo_project() -> briefgen.Project:
     """The repository's own demo project (facts/, packs/)."""

@@ -34,9 +34,11 @@ TAGGED_BASE = (MINIMAL_BASE.replace("    kind: position\n", "    kind: position\
 
 
 def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of an output folder and its hash (not the lock, nor the parse cache)."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*")) if path.is_file() and path.name != ".briefgen.lock"
+        and ".briefgen-cache" not in path.relative_to(folder).parts
     }
 
 
@@ -298,7 +300,8 @@ def test_full_disk_leaves_the_previous_pack_cli(make_project: ProjectFactory,
     assert ("build/meeting: cannot write the pack: No space left on device — free some "
             "space, then build again") in [line.strip() for line in result.stderr.splitlines()]
     assert snapshot(root / "build") == before
-    assert sorted(p.name for p in (root / "build").iterdir()) == [".briefgen.lock", "meeting"]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [
+        ".briefgen-cache", ".briefgen.lock", "meeting"]  # the parse cache, and no staging
 
 
 def read_only(folder: Path, command: list[str]) -> list[str]:
@@ -541,14 +544,46 @@ class HidingExecutor(Executor):
         return future
 
 
-def test_workers_that_see_other_templates_fail_loudly(make_project: ProjectFactory,
-                                                     tmp_path: Path) -> None:
+def test_the_templates_travel_with_the_tasks(make_project: ProjectFactory,
+                                            tmp_path: Path) -> None:
+    """A worker that cannot see the project's templates/ (a Dask worker on another
+    machine) renders with the copy that came with its task: the same bytes."""
     css = (Path(briefgen.__file__).parents[2] / "templates/css/briefing-note.css").read_text()
-    root = make_project(templates={"css/briefing-note.css": css + "\nh1 { color: red }\n"})
+    red = css + "\nh1 { color: red !important }\n"
+    root = make_project(templates={"css/briefing-note.css": red})
     project = briefgen.load_project(root)
+    here = briefgen.build(project, out=tmp_path / "here", issued=ISSUED)
+    away = briefgen.build(project, out=tmp_path / "away", issued=ISSUED,
+                          executor=HidingExecutor(root / "templates"))
+    assert [d.sha256 for d in away.written] == [d.sha256 for d in here.written]
+    shutil.rmtree(root / "templates")
+    plain = briefgen.build(briefgen.load_project(root), out=tmp_path / "plain", issued=ISSUED)
+    assert [d.sha256 for d in plain.written] != [d.sha256 for d in here.written]
+
+
+class OtherBriefgenExecutor(Executor):
+    """Runs tasks as a worker with another briefgen installed would."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        from briefgen import workers
+
+        future: Future[T] = Future()
+        real = workers.code_fingerprint
+        workers.code_fingerprint = lambda: "another briefgen"  # type: ignore[assignment]
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        finally:
+            workers.code_fingerprint = real
+        return future
+
+
+def test_workers_with_another_briefgen_fail_loudly(make_project: ProjectFactory,
+                                                   tmp_path: Path) -> None:
+    project = briefgen.load_project(make_project(templates={"css/x.css": "p {}"}))
     with pytest.raises(briefgen.BuildFailed) as caught:
-        briefgen.build(project, out=tmp_path, issued=ISSUED,
-                       executor=HidingExecutor(root / "templates"))
+        briefgen.build(project, out=tmp_path, issued=ISSUED, executor=OtherBriefgenExecutor())
     assert len(caught.value.errors) == 2
     assert "this worker sees other templates or another briefgen than the build" in str(
         caught.value)
@@ -582,3 +617,241 @@ def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory
     assert len(caught.value.errors) == 2
     assert all("ran out of memory" in str(error) for error in caught.value.errors)
     assert snapshot(tmp_path) == before
+
+
+# -- What each document shows; written as it goes ---------------------------------------------
+
+TP_PACK = MINIMAL_PACK.replace("documents: [briefing-note]",
+                               "documents: [briefing-note, talking-points]")
+
+
+def test_a_fact_without_a_talking_point_leaves_the_talking_points_alone(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    result = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in result.rendered} == {("briefing-note", "en")}
+    path.write_text(path.read_text().replace("We support the Coalition.",
+                                             "We fully support the Coalition."))
+    result = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in result.rendered} == {
+        ("briefing-note", "en"), ("talking-points", "en")}
+
+
+def test_a_word_template_that_shows_every_fact_is_rendered_for_every_fact(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    import zipfile
+
+    shipped = Path(briefgen.__file__).parents[2] / "templates/talking-points.docx"
+    copy = tmp_path / "talking-points.docx"
+    with zipfile.ZipFile(shipped) as source, zipfile.ZipFile(copy, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":  # a template that lists pack.facts
+                data = data.replace(b"{{ pack.title }}",
+                                    b"{{ pack.title }}{% for f in pack.facts %}{{ f.text }}"
+                                    b"{% endfor %}", 1)
+            target.writestr(item, data)
+    root = make_project(packs={"meeting.yaml": TP_PACK},
+                        templates={"talking-points.docx": copy.read_bytes()})
+    out = tmp_path / "out"
+    briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    result = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    assert ("talking-points", "en") in {(d.document, d.language) for d in result.rendered}
+
+
+def test_each_document_is_reported_as_it_finishes(make_project: ProjectFactory,
+                                                  tmp_path: Path) -> None:
+    events: list[tuple[str, str]] = []
+    briefgen.build(briefgen.load_project(make_project(packs={"meeting.yaml": TP_PACK})),
+                   out=tmp_path, issued=ISSUED,
+                   progress=lambda event: events.append((event.status, str(event.job))))
+    assert [status for status, _ in events] == ["started", "done"] * 4
+    assert all(events[i][1] == events[i + 1][1] for i in range(0, 8, 2))
+
+
+def test_a_pack_is_in_place_as_soon_as_its_documents_are(make_project: ProjectFactory,
+                                                         tmp_path: Path) -> None:
+    """Pack a is swapped in before pack b is started, not at the end of the build."""
+    root = make_project(facts={"base.yaml": TAGGED_BASE}, packs=TWO_PACKS)
+    seen: dict[str, bool] = {}
+
+    def progress(event: briefgen.Progress) -> None:
+        if event.status == "started" and event.job.pack_id == "pack-b":
+            seen.setdefault("a in place", (tmp_path / "pack-a" / "manifest.json").is_file())
+            seen.setdefault("b in place", (tmp_path / "pack-b").exists())
+
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, progress=progress)
+    assert seen == {"a in place": True, "b in place": False}
+
+
+def test_a_build_holds_a_pack_at_a_time(make_project: ProjectFactory, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Peak memory does not grow with the number of packs: each pack's files are let go
+    once it is written (documents of 4 MB each, 2 a pack, 8 packs)."""
+    import tracemalloc
+
+    from briefgen.documents import Rendered, briefing_note
+
+    def big(view: Any, engines: Any) -> Rendered:
+        return Rendered(f"{view.id}/{view.lang}".ljust(16).encode() * (4 * 1024**2 // 16), 1,
+                        (), ())
+
+    monkeypatch.setattr(briefing_note, "render", big)
+    packs = {f"p{i}.yaml": MINIMAL_PACK.replace("id: meeting", f"id: p{i}") for i in range(8)}
+    project = briefgen.load_project(make_project(packs=packs))
+    tracemalloc.start()
+    try:
+        briefgen.build(project, out=tmp_path, issued=ISSUED)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(list(tmp_path.glob("p*/*/briefing-note.pdf"))) == 16
+    assert peak < 4 * 2 * 4 * 1024**2  # under 4 documents of 4 MB: never all 16
+
+
+def test_an_unchanged_pack_is_not_written_again(make_project: ProjectFactory,
+                                                tmp_path: Path) -> None:
+    other = MINIMAL_BASE.replace("id: base", "id: other")
+    root = make_project(facts={"base.yaml": MINIMAL_BASE, "other.yaml": other}, packs={
+        "a.yaml": MINIMAL_PACK.replace("id: meeting", "id: pack-a"),
+        "b.yaml": MINIMAL_PACK.replace("id: meeting", "id: pack-b").replace(
+            "facts: [base]", "facts: [other]")})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+
+    def states() -> dict[str, tuple[int, int]]:
+        return {pack: ((tmp_path / pack / "manifest.json").stat().st_ino,
+                       (tmp_path / pack / "manifest.json").stat().st_mtime_ns)
+                for pack in ("pack-a", "pack-b")}
+
+    before = states()
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert states() == before  # nothing changed: nothing written
+    path = root / "facts" / "other.yaml"
+    path.write_text(path.read_text().replace("Meeting on {date}.", "A meeting on {date}."))
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    after = states()
+    assert after["pack-a"] == before["pack-a"]
+    assert after["pack-b"][0] != before["pack-b"][0]
+
+
+def test_eager_builds_write_the_notes_first(make_project: ProjectFactory,
+                                            tmp_path: Path) -> None:
+    """What watch does: the briefing notes first, each in place (with its manifest record)
+    before the next document is started."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Morocco supports", "Morocco backs")
+                    .replace("We support", "We back").replace("Le Maroc soutient", "Le Maroc "
+                    "appuie").replace("Nous soutenons", "Nous appuyons"))
+    before = snapshot(tmp_path / "meeting")
+    started: list[tuple[str, list[str]]] = []
+
+    def progress(event: briefgen.Progress) -> None:
+        if event.status == "started":
+            now = snapshot(tmp_path / "meeting")
+            started.append((str(event.job), sorted(k for k in now if now[k] != before[k])))
+
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, eager=True,
+                   progress=progress)
+    assert started == [
+        ("meeting/fr/briefing-note.pdf", []),
+        ("meeting/en/briefing-note.pdf", ["fr/briefing-note.pdf", "manifest.json"]),
+        ("meeting/fr/talking-points.docx",
+         ["en/briefing-note.pdf", "fr/briefing-note.pdf", "manifest.json"]),
+        ("meeting/en/talking-points.docx",
+         ["en/briefing-note.pdf", "fr/briefing-note.pdf", "fr/talking-points.docx",
+          "manifest.json"]),
+    ]
+    assert briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED).rendered == ()
+
+
+def test_twenty_packs_on_a_dask_cluster_are_byte_identical(make_project: ProjectFactory,
+                                                            tmp_path: Path) -> None:
+    """Two worker processes of a distributed.LocalCluster build what --jobs 1 builds."""
+    distributed = pytest.importorskip("distributed", reason="install briefgen[dask]")
+    packs = {f"p{i:02d}.yaml": MINIMAL_PACK.replace("id: meeting", f"id: p{i:02d}")
+             for i in range(20)}
+    css = (Path(briefgen.__file__).parents[2] / "templates/css/briefing-note.css").read_text()
+    project = briefgen.load_project(make_project(
+        packs=packs, templates={"css/briefing-note.css": css + "\nh1 { color: #036 }\n"}))
+    serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        result = briefgen.build(project, out=tmp_path / "dask", issued=ISSUED,
+                                executor=client.get_executor())
+        workers = len(client.scheduler_info()["workers"])
+    assert workers == 2
+    assert len(result.written) == 40
+    assert [(d.path.relative_to(tmp_path / "dask"), d.sha256) for d in result.written] == [
+        (d.path.relative_to(tmp_path / "serial"), d.sha256) for d in serial.written]
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "serial")
+
+
+def test_a_half_written_pack_is_not_taken_for_an_unchanged_one(
+        make_project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An eager build that wrote the notes and failed on the talking points leaves no
+    record that the pack is made from one set of inputs: undoing the edit renders the
+    notes again."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    first = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    original = path.read_text()
+    path.write_text(original.replace("Le Maroc soutient", "Le Maroc appuie")
+                    .replace("Nous soutenons", "Nous appuyons"))
+    from briefgen.documents import talking_points
+
+    def broken(view: Any, engines: Any) -> Any:
+        raise briefgen.RenderError("broken", "talking-points.docx")
+
+    monkeypatch.setattr(talking_points, "render", broken)
+    with pytest.raises(briefgen.BuildFailed):
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, eager=True)
+    manifest = json.loads((tmp_path / "meeting" / "manifest.json").read_text())
+    assert sorted(manifest["inputs"]) == ["en"]  # fr's note is new, its talking points not
+    monkeypatch.undo()
+    path.write_text(original)
+    again = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert {(d.document, d.language) for d in again.rendered} == {("briefing-note", "fr")}
+    assert [d.sha256 for d in again.written] == [d.sha256 for d in first.written]
+
+
+def test_a_build_of_some_kinds_says_nothing_of_the_others(make_project: ProjectFactory,
+                                                         tmp_path: Path) -> None:
+    """After an edit, a build of the talking points alone records its inputs; the next
+    whole build still renders the notes the edit changed instead of keeping the old ones."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    note = tmp_path / "meeting" / "fr" / "briefing-note.pdf"
+    before = note.read_bytes()
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Le Maroc soutient", "Le Maroc appuie"))
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED,
+                   documents=["talking-points"])
+    assert note.read_bytes() == before  # not built: still the old note
+    whole = briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    assert ("briefing-note", "fr") in {(d.document, d.language) for d in whole.rendered}
+    assert note.read_bytes() != before
+
+
+def test_a_changed_photo_renders_its_pack_again(copy_demo: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = tmp_path / "out"
+    first = briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                           languages=["en"], issued=ISSUED)
+    assert briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                          languages=["en"], issued=ISSUED).rendered == ()
+    photo = copy_demo / "facts" / "photos" / "jane-holloway.png"
+    with Image.open(photo) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(photo)
+    again = briefgen.build(briefgen.load_project(copy_demo), ["rabat-2026-12"], out=out,
+                           languages=["en"], issued=ISSUED)
+    assert ("briefing-note", "en") in {(d.document, d.language) for d in again.rendered}
+    assert len(again.written) == len(first.written)

@@ -16,6 +16,7 @@ import pytest
 from docx.oxml.ns import qn
 from markupsafe import Markup
 
+import briefgen
 from briefgen import docx as engine
 from briefgen.errors import RenderError
 from briefgen.templating import Templates
@@ -334,3 +335,34 @@ def test_importing_briefgen_does_not_load_word_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, cwd=REPO).stdout
     assert out.strip() == "[]"
+
+
+def test_the_talking_points_are_zipped_once(demo_project: briefgen.Project,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-docx's parts, fonts embedded, zipped in a fixed order: one zip, not three."""
+    import zipfile
+
+    from briefgen.context import pack_view
+    from briefgen.documents import Engines, talking_points
+    from briefgen.templating import Templates
+    from tests.conftest import ISSUED
+
+    written: list[str] = []
+    real = zipfile.ZipFile
+
+    class Counted(real):  # type: ignore[misc, valid-type]
+        def __init__(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> None:
+            if mode != "r":
+                written.append(mode)
+            super().__init__(file, mode, *args, **kwargs)
+
+    view = pack_view(demo_project, "rabat-2026-12", "ar", ISSUED)
+    engines = Engines(Templates(demo_project.templates))
+    monkeypatch.setattr(zipfile, "ZipFile", Counted)
+    rendered = talking_points.render(view, engines)
+    monkeypatch.undo()
+    assert written == ["w"]
+    with zipfile.ZipFile(io.BytesIO(rendered.data)) as package:
+        names = package.namelist()
+    assert names[0] == "[Content_Types].xml" and names[1:] == sorted(names[1:])
+    assert any(name.startswith("word/fonts/briefgen-font") for name in names)

@@ -362,6 +362,93 @@ def test_binary_search_gives_up_at_the_floor(start: int) -> None:
     assert fit.step is None and tried == sorted({start, 16})
 
 
+PREDICTORS: dict[str, Callable[[int, int | None], Callable[[int, Any], int]]] = {
+    "exact": lambda answer, _: lambda step, laid: 17 if answer is None else answer,
+    "two too small": lambda answer, _: lambda step, laid: (answer or 17) + 2,
+    "two too large": lambda answer, _: lambda step, laid: (answer or 17) - 2,
+    "always the ceiling": lambda answer, _: lambda step, laid: 0,
+    "always the floor": lambda answer, _: lambda step, laid: 16,
+    "anything": lambda answer, seed: lambda step, laid: (step * 7 + (seed or 0) * 5) % 19 - 1,
+}
+
+
+@pytest.mark.parametrize("predictor", PREDICTORS)
+@pytest.mark.parametrize("start", [0, 3, 6, 16])
+@pytest.mark.parametrize("first_fitting", [*range(17), None])
+def test_a_guided_search_lands_where_the_binary_search_does(
+        first_fitting: int | None, start: int, predictor: str) -> None:
+    """Whatever the guesses, the step found fits and the one above it was seen to overflow:
+    the largest type that fits, as the plain binary search finds it."""
+    binary: list[int] = []
+    plain = fact_sheet.fit_one_page(fake(first_fitting, binary), 17, start)
+    tried: list[int] = []
+    guided = fact_sheet.fit_one_page(fake(first_fitting, tried), 17, start,
+                                     PREDICTORS[predictor](first_fitting, start))
+    assert guided.step == plain.step == first_fitting
+    assert tried[0] == start and len(set(tried)) == len(tried) == guided.renders
+    if first_fitting is None:
+        assert 16 in tried and len(guided.document.pages) == 2
+    else:
+        assert len(guided.document.pages) == 1
+        assert first_fitting in tried and (first_fitting == 0 or first_fitting - 1 in tried)
+    assert guided.renders <= 8
+
+
+@pytest.mark.parametrize("first_fitting", range(17))
+def test_a_good_guess_costs_two_layouts(first_fitting: int) -> None:
+    for start in (first_fitting, max(first_fitting - 1, 0)):  # the step, or the one above
+        tried: list[int] = []
+        fit = fact_sheet.fit_one_page(fake(first_fitting, tried), 17, start,
+                                      PREDICTORS["exact"](first_fitting, None))
+        assert fit.step == first_fitting
+        assert fit.renders == (1 if first_fitting == 0 else 2)
+
+
+def test_the_guided_fit_agrees_with_the_binary_search_on_real_sheets(
+        demo_project: briefgen.Project, tmp_path: Path) -> None:
+    full = briefgen.load_project(write_project(tmp_path, base(("fr", "ar")), pack(("ar",))))
+    for project, pack_id, lang in ((demo_project, "rabat-2026-12", "fr"),
+                                   (demo_project, "rabat-2026-12", "ar"),
+                                   (full, "meeting", "ar")):
+        view = pack_view(project, pack_id, lang, ISSUED)
+        engines = Engines(Templates(project.templates))
+        templates = engines.templates
+        content = fact_sheet.fact_sheet(view)
+        html = templates.render(fact_sheet.TEMPLATE, view.lang, pack=view, sheet=content)
+        sheets = [templates.find(sheet) for sheet in fact_sheet.STYLESHEETS]
+
+        def lay_out(step: int, view: Any = view, engines: Engines = engines, html: str = html,
+                    sheets: list[Path] = sheets) -> Any:
+            return engines.pdf.layout(html, engines.templates.roots[0], sheets, "x",
+                                      fact_sheet.STEPS[step].css())
+
+        steps = len(fact_sheet.STEPS)
+        plain = fact_sheet.fit_one_page(lay_out, steps, fact_sheet.DESIGNED_STEP)
+        guided = fact_sheet.fit_one_page(lay_out, steps, fact_sheet.DESIGNED_STEP,
+                                         fact_sheet.predict_step)
+        assert guided.step == plain.step is not None, (pack_id, lang)
+        assert guided.renders <= plain.renders
+
+
+def test_a_rebuilt_sheet_starts_from_its_previous_step(tmp_path: Path,
+                                                      count_renders: list[str]) -> None:
+    root = write_project(tmp_path, base(("fr",)), pack(("fr",)))
+    out = tmp_path / "out"
+    first = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED, force=True)
+    manifest = json.loads((out / "meeting" / "manifest.json").read_text())
+    step = manifest["documents"][0]["hint"]
+    assert isinstance(step, int)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("face aux groupes armés", "face aux groupes "
+                                                                     "armés du Sahel", 1))
+    count_renders.clear()
+    second = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    assert [d.rendered for d in second.written] == [True]
+    assert count_renders[0] == fact_sheet.STEPS[step].css()  # the previous step first
+    assert len(count_renders) <= 2
+    assert first.written[0].pages == second.written[0].pages == 1
+
+
 def test_steps_run_from_a_ceiling_down_to_a_legible_floor() -> None:
     sizes = [step.size for step in fact_sheet.STEPS]
     assert sizes == sorted(sizes, reverse=True)

@@ -7,6 +7,7 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -258,8 +259,9 @@ def test_raw_control_bytes_have_a_line(make_project: ProjectFactory, raw: bytes,
 def test_a_huge_file_is_stopped_early_with_a_size_message(make_project: ProjectFactory) -> None:
     facts = "".join(f"  - {{id: g{i}, kind: role, text: {{fr: a, en: b}}}}\n"
                     for i in range(100_000))
-    [error] = [e for e in errors_for(make_project, base=MINIMAL_BASE + facts)
-               if e.startswith("facts/")]
+    root = make_project(facts={"base.yaml": MINIMAL_BASE + facts})
+    (root / "briefgen.yaml").write_text("limits: {values: 100000}\n")
+    [error] = [e for e in errors_for_root(root) if e.startswith("facts/")]
     assert "the file holds more than 100000 values; reading stopped here" in error
     assert "split it into several fact bases" in error
     assert "aliases" not in error
@@ -267,8 +269,18 @@ def test_a_huge_file_is_stopped_early_with_a_size_message(make_project: ProjectF
     assert line < 20_000  # stopped a fifth of the way through the file
 
 
-def test_a_file_over_the_size_limit_is_not_read_whole(make_project: ProjectFactory,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_ten_thousand_fact_base_loads_within_the_default_limits(
+        make_project: ProjectFactory) -> None:
+    from benchmarks.synthetic import base_text
+
+    text = base_text(0, 10_000)
+    project = briefgen.load_project(make_project(facts={"base-0000.yaml": text}, packs={
+        "meeting.yaml": MINIMAL_PACK.replace("facts: [base]", "facts: [base-0000]")}))
+    assert len(project.bases["base-0000"].model.facts) == 10_000
+
+
+def test_a_project_sets_its_own_limits(make_project: ProjectFactory,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from briefgen import fsutil, yamlfile
 
     read: list[int] = []
@@ -280,11 +292,28 @@ def test_a_file_over_the_size_limit_is_not_read_whole(make_project: ProjectFacto
         return data
 
     monkeypatch.setattr(yamlfile, "read_regular", counted)
-    monkeypatch.setattr(yamlfile, "MAX_FILE_BYTES", 1000)
-    base = MINIMAL_BASE + "# " + "x" * 100_000 + "\n"
-    [error] = [e for e in errors_for(make_project, base=base) if e.startswith("facts/")]
-    assert error.startswith("facts/base.yaml: the file is larger than")
-    assert max(read) == 1001
+    base = MINIMAL_BASE + "# " + "x" * (2 * 1024**2) + "\n"
+    root = make_project(facts={"base.yaml": base})
+    (root / "briefgen.yaml").write_text("limits: {file_mb: 1}\n")
+    [error] = [e for e in errors_for_root(root) if e.startswith("facts/")]
+    assert error.startswith("facts/base.yaml: the file is larger than 1 MB")
+    assert max(read) == 1024**2 + 1
+    (root / "briefgen.yaml").write_text("limits: {file_mb: 3}\n")
+    assert "base" in briefgen.load_project(root).bases
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ("limits: {file_mb: 0}\n", "briefgen.yaml:1: 'limits.file_mb': Input should be greater"),
+    ("limits: {values: 10}\n", "briefgen.yaml:1: 'limits.values': Input should be greater"),
+    ("limit: {values: 10}\n", "briefgen.yaml:1: unknown field 'limit'"),
+    ("limits: [1\n", "briefgen.yaml:2: "),
+])
+def test_project_settings_errors_are_located(make_project: ProjectFactory, settings: str,
+                                             expected: str) -> None:
+    root = make_project()
+    (root / "briefgen.yaml").write_text(settings)
+    assert any(error.startswith(expected) for error in errors_for_root(root)), \
+        errors_for_root(root)
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
@@ -343,3 +372,42 @@ def errors_for_root(root: Path) -> list[str]:
     with pytest.raises(briefgen.ValidationFailed) as caught:
         briefgen.load_project(root)
     return [str(error) for error in caught.value.errors]
+
+
+def test_many_files_parse_on_every_core_to_the_same_result(make_project: ProjectFactory,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from benchmarks.synthetic import base_text
+
+    from briefgen import load
+    from briefgen.cache import ParseCache
+
+    facts = {f"base-{i:04d}.yaml": base_text(i, 110) for i in range(24)}
+    facts["base-0005.yaml"] = facts["base-0005.yaml"].replace("subject: ", "subject: XX#", 1)
+    root = make_project(facts=facts, packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "facts: [base]", "facts: [base-0000]")})
+    assert sum(len(text) for text in facts.values()) > load.PARALLEL_BYTES
+    monkeypatch.setattr(load.threading, "active_count", lambda: 1)  # as in the CLI
+    forked: list[int] = []
+    from briefgen import workers
+
+    real = workers.fork_pool
+
+    def counted(count: int, **options: Any) -> Any:
+        forked.append(count)
+        return real(count, **options)
+
+    monkeypatch.setattr(workers, "fork_pool", counted)
+    results = []
+    for jobs in (2, 1):
+        with pytest.raises(briefgen.ValidationFailed) as caught:
+            briefgen.load_project(root, cache=ParseCache(), jobs=jobs)
+        results.append([str(error) for error in caught.value.errors])
+    assert forked == [2]  # one pool of two processes, for the first load only
+    assert results[0] == results[1]
+    assert any(error.startswith("facts/base-0005.yaml:") for error in results[0])
+    (root / "facts" / "base-0005.yaml").write_text(base_text(5, 110))
+    two = briefgen.load_project(root, cache=ParseCache(), jobs=2)
+    one = briefgen.load_project(root, cache=ParseCache(), jobs=1)
+    assert {k: (v.model, v.lines) for k, v in two.bases.items()} == {
+        k: (v.model, v.lines) for k, v in one.bases.items()}

@@ -87,7 +87,8 @@ def third_party_imports() -> set[str]:
 
 
 DISTRIBUTIONS = {"PIL": "pillow", "fontTools": "fonttools", "docx": "python-docx",
-                 "ruamel": "ruamel.yaml", "translate": "translate-toolkit"}
+                 "ruamel": "ruamel.yaml", "translate": "translate-toolkit",
+                 "yaml": "pyyaml"}
 
 
 def test_every_direct_import_is_a_declared_dependency() -> None:

@@ -1,12 +1,13 @@
-"""The build: plan -> fingerprint -> render what changed -> write atomically -> manifest.
+"""The build: plan -> fingerprint -> render what changed -> write as it goes -> manifest.
 
-Every document's inputs (its localized view, which holds every fact and source it shows;
-the template files; briefgen's version) are hashed; a document whose hash and output are
-unchanged since the last build is not rendered again. Rendering happens in memory, in this
-process or on an executor; then each pack whose documents all rendered is swapped in whole
-(:func:`briefgen.fsutil.replace_folder`: staged beside, then one atomic exchange), its
-manifest with it. A failed, interrupted or killed build leaves the previous good output as
-it was.
+Every document's inputs (what it shows of its localized view; the template files;
+briefgen's version) are hashed; a document whose hash and output are unchanged since the
+last build is not rendered again. Rendering happens in this process or on an executor,
+and results are taken as they come: each pack whose documents all rendered is swapped in
+whole (:func:`briefgen.fsutil.replace_folder`: staged beside, then one atomic exchange),
+its manifest with it, as soon as its last document is done; its rendered files are then
+let go, so a build of any size holds a few packs at a time. A failed, interrupted or
+killed build leaves the previous good output of every pack it had not finished.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+from briefgen import photos
 from briefgen.context import PackView, pack_view
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import (
@@ -33,13 +36,21 @@ from briefgen.errors import (
     display_path,
     excerpt,
 )
-from briefgen.fsutil import check_folder, file_lock, output_error, recover, replace_folder
+from briefgen.fsutil import (
+    check_folder,
+    file_lock,
+    file_sha256,
+    output_error,
+    recover,
+    replace_folder,
+)
 from briefgen.load import Project, load_project
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 from briefgen.templating import Templates
 from briefgen.workers import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIME_LIMIT,
+    TemplateBundle,
     environment_fingerprint,
     render_document,
 )
@@ -56,10 +67,15 @@ class Job:
     document: str
 
     def relative_path(self) -> Path:
-        return Path(self.pack_id) / self.lang / REGISTRY[self.document].filename
+        return _relative_path(self.pack_id, self.lang, self.document)
 
     def __str__(self) -> str:
         return str(self.relative_path())
+
+
+@lru_cache(maxsize=4096)
+def _relative_path(pack_id: str, lang: str, document: str) -> Path:
+    return Path(pack_id) / lang / REGISTRY[document].filename
 
 
 @dataclass(frozen=True)
@@ -181,7 +197,7 @@ def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) ->
 @dataclass(frozen=True)
 class _Task:
     job: Job
-    view: PackView
+    view: PackView | None  # None: up to date, not worked out
     fingerprint: str  # of everything the document is made from: the manifest's input_hash
     environment: str  # of briefgen's code and the template files alone: checked by workers
 
@@ -200,6 +216,7 @@ def build(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     strict: bool = False,
     documents: Sequence[str] | None = None,
+    eager: bool = False,
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
@@ -208,11 +225,15 @@ def build(
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
-    instead when given. Unchanged documents are kept unless ``force``. ``documents`` (kind
-    names) builds those kinds instead of each pack's own list, keeping the pack's other
-    files. A document that takes longer than ``time_limit`` seconds to render fails
-    (forked workers are also capped at 4 GiB of memory each; see the README's security
-    model). Returns what is in place; if
+    instead when given, and the project's templates travel with each task. Unchanged
+    documents are kept unless ``force``. ``documents`` (kind names) builds those kinds
+    instead of each pack's own list, keeping the pack's other files. ``eager`` (what
+    ``watch`` uses) renders the briefing notes first and swaps each document in as soon as
+    it is rendered, its pack's manifest with it (the others keep their previous files and
+    records until theirs are done); otherwise a pack is swapped in when all its documents
+    are. A document that takes longer than ``time_limit`` seconds to render fails (forked
+    workers are also capped at 4 GiB of memory each; see the README's security model).
+    Returns what is in place; if
     any document or pack folder failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
     output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
@@ -228,34 +249,38 @@ def build(
     log.info("%d document(s) to build into %s", len(planned), _shown(out_dir))
     _check_out(out_dir, project)
     templates = Templates(project.templates)
-    tasks = _tasks(project, planned, templates, issued)
+    environment = environment_fingerprint(templates)
+    groups = _groups(project, planned, issued, environment)
     _make_out(out_dir)
     notify = progress or (lambda _: None)
     with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
-        previous = _previous(out_dir, tasks)
-        fresh = {t.job: previous[t.job.pack_id].up_to_date(t, out_dir) for t in tasks}
-        blocked = _check_folders(out_dir, tasks)
+        previous = _previous(out_dir, planned)
+        tasks, fresh = _tasks(project, groups, templates, environment, previous, out_dir, force)
+        blocked = _check_folders(out_dir, planned)
         writable = [t for t in tasks if t.job.pack_id not in blocked]
         stale = [t for t in writable if force or fresh[t.job] is None]
         for task in writable:
-            if task not in stale:
+            if not force and fresh[task.job] is not None:
                 notify(Progress(task.job, "up-to-date", len(tasks)))
         log.info("%d up to date, %d to render", len(writable) - len(stale), len(stale))
-        rendered, errors = _render(stale, templates, jobs, executor, notify, len(tasks),
-                                   time_limit)
-        if strict:
-            errors += _refuse_warnings(writable, rendered, fresh)
-        written = _write_packs(out_dir, writable, rendered, fresh, previous, errors)
-    result = BuildResult(tuple(written))
-    log.info("%d document(s) in place, %d failure(s)", len(written), len(errors) + len(blocked))
-    if errors or blocked:
-        raise BuildFailed([*blocked.values(), *errors], result)
+        keys = {(group.pack_id, group.lang): group.key for group in groups}
+        packs = _Packs(out_dir, writable, stale, fresh, previous, eager, keys, strict)
+        bundle = TemplateBundle.of(project.templates) if executor is not None else None
+        hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in stale}
+        for task, outcome in _rendered(_ordered(stale, eager), templates, jobs, executor,
+                                       notify, len(tasks), time_limit, bundle, hints):
+            packs.finished(task, outcome)
+    result = BuildResult(packs.written())
+    log.info("%d document(s) in place, %d failure(s)", len(result.written),
+             len(packs.errors) + len(blocked))
+    if packs.errors or blocked:
+        raise BuildFailed([*blocked.values(), *packs.errors], result)
     return result
 
 
-def _previous(out_dir: Path, tasks: list[_Task]) -> dict[str, Manifest]:
+def _previous(out_dir: Path, jobs: list[Job]) -> dict[str, Manifest]:
     """Each pack's manifest from the last build, after undoing what a killed build left."""
-    packs = sorted({t.job.pack_id for t in tasks})
+    packs = sorted({job.pack_id for job in jobs})
     for pack in packs:
         recover(out_dir / pack)
     return {pack: read_manifest(out_dir / pack) for pack in packs}
@@ -301,13 +326,13 @@ def _shown(path: Path) -> str:
     return display_path(path.absolute(), Path.cwd()) if path.is_absolute() else str(path)
 
 
-def _check_folders(out_dir: Path, tasks: list[_Task]) -> dict[str, OutputError]:
+def _check_folders(out_dir: Path, jobs: list[Job]) -> dict[str, OutputError]:
     """Packs whose folder cannot be written (a link, a folder in a file's place): found
     before anything is rendered."""
     blocked = {}
-    for pack_id in sorted({t.job.pack_id for t in tasks}):
-        files = [Path(MANIFEST), *(t.job.relative_path().relative_to(pack_id)
-                                   for t in tasks if t.job.pack_id == pack_id)]
+    for pack_id in sorted({job.pack_id for job in jobs}):
+        files = [Path(MANIFEST), *(job.relative_path().relative_to(pack_id)
+                                   for job in jobs if job.pack_id == pack_id)]
         try:
             check_folder(out_dir / pack_id, files, _shown(out_dir / pack_id))
         except OutputError as error:
@@ -315,72 +340,159 @@ def _check_folders(out_dir: Path, tasks: list[_Task]) -> dict[str, OutputError]:
     return blocked
 
 
-def _tasks(project: Project, jobs: list[Job], templates: Templates,
-           issued: dt.date | None) -> list[_Task]:
-    views: dict[tuple[str, str], PackView] = {}
-    environment = environment_fingerprint(templates)
-    tasks = []
+@dataclass(frozen=True)
+class _Group:
+    """A pack's documents in one language: they share a view, and a key of their inputs."""
+
+    pack_id: str
+    lang: str
+    jobs: tuple[Job, ...]
+    issued: dt.date
+    key: str | None  # a hash of every input of the documents (None: not known cheaply)
+
+
+def _groups(project: Project, jobs: list[Job], issued: dt.date | None,
+            environment: str) -> list[_Group]:
+    planned: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
-        key = (job.pack_id, job.lang)
-        if key not in views:
-            views[key] = pack_view(project, *key, issue_date(project, job.pack_id, issued))
-        digest = hashlib.sha256(
-            f"{environment}\0{job.document}\0{views[key]!r}".encode()
-        ).hexdigest()
-        tasks.append(_Task(job, views[key], digest, environment))
-    return tasks
+        planned.setdefault((job.pack_id, job.lang), []).append(job)
+    dates = {pack_id: issue_date(project, pack_id, issued) for pack_id, _ in planned}
+    return [_Group(pack_id, lang, tuple(group), dates[pack_id],
+                   _inputs_key(project, pack_id, lang, dates[pack_id], environment,
+                               [job.document for job in group]))
+            for (pack_id, lang), group in planned.items()]
 
 
-def _render(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
-            notify: ProgressCallback, total: int,
-            time_limit: float | None) -> tuple[dict[Job, Rendered], list[BriefgenError]]:
-    rendered: dict[Job, Rendered] = {}
-    errors: list[BriefgenError] = []
+def _inputs_key(project: Project, pack_id: str, lang: str, issued: dt.date,
+                environment: str, documents: Sequence[str]) -> str | None:
+    """A hash of everything a pack's documents in ``lang`` are made from: the contents of
+    the pack's file and of its fact bases' (the parse cache's names for them), where the
+    bases are, their people's photos, the templates and briefgen (``environment``), the
+    language, the date of issue and which ``documents`` are built (a build of some of them
+    says nothing of the others). None if a file did not go through the parse cache."""
+    pack = project.packs[pack_id]
+    parts = [environment, pack.entry, lang, issued.isoformat(), " ".join(sorted(documents))]
+    for base_id in pack.model.facts:
+        base = project.bases[base_id]
+        parts += [base.display, base.entry]
+        for person in base.model.people:
+            if person.photo:
+                try:
+                    path = photos.resolve(person.photo, base.path, project.root)
+                except photos.PhotoError:
+                    return None
+                parts.append(file_sha256(path) or "")
+    if not all(parts):
+        return None
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _tasks(project: Project, groups: list[_Group], templates: Templates, environment: str,
+           previous: dict[str, Manifest], out_dir: Path,
+           force: bool) -> tuple[list[_Task], dict[Job, DocumentRecord | None]]:
+    """Every document to build, and its record if it is up to date. A pack whose inputs
+    and files are those of the last build is up to date at once; for the others, each
+    document's view is worked out and fingerprinted."""
+    tasks: list[_Task] = []
+    fresh: dict[Job, DocumentRecord | None] = {}
+    for group in groups:
+        manifest = previous[group.pack_id]
+        kept = (None if force or group.key is None
+                else manifest.unchanged(group.lang, group.key, group.jobs, out_dir))
+        if kept is not None:
+            for job in group.jobs:
+                tasks.append(_Task(job, None, kept[job].input_hash, environment))
+                fresh[job] = kept[job]
+            continue
+        view = pack_view(project, group.pack_id, group.lang, group.issued)
+        for job in group.jobs:
+            task = _Task(job, view, _fingerprint(job, view, templates, environment),
+                         environment)
+            tasks.append(task)
+            fresh[job] = manifest.up_to_date(task, out_dir)
+    return tasks, fresh
+
+
+def _fingerprint(job: Job, view: PackView, templates: Templates, environment: str) -> str:
+    """The hash of everything the document is made from: what it shows of the view (its
+    kind says; the whole view if it does not), the template files and briefgen's code."""
+    shows = REGISTRY[job.document].shows
+    shown = shows(view, templates) if shows is not None else view
+    return hashlib.sha256(f"{environment}\0{job.document}\0{shown!r}".encode()).hexdigest()
+
+
+def _ordered(tasks: list[_Task], eager: bool) -> list[_Task]:
+    """Pack by pack, as planned (so a pack is done before the next is started); with
+    ``eager``, every briefing note first: it is the document a writer looks at."""
+    if not eager:
+        return tasks
+    return sorted(tasks, key=lambda task: task.job.document != "briefing-note")
+
+
+Outcome = Rendered | BriefgenError
+
+
+def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
+              notify: ProgressCallback, total: int, time_limit: float | None,
+              bundle: TemplateBundle | None,
+              hints: dict[Job, int | None]) -> Iterator[tuple[_Task, Outcome]]:
+    """Each task with its rendered document or its error, as each one finishes."""
     if not tasks:
-        return rendered, errors
-    with _executor(executor, jobs, len(tasks)) as pool:
-        futures: dict[Job, Future[tuple[Rendered, float]]] = {}
-        for task in tasks:
+        return
+    if executor is None and (jobs <= 1 or len(tasks) <= 1):
+        for task in tasks:  # here, one after the other: each reported as it finishes
+            assert task.view is not None
             notify(Progress(task.job, "started", total))
             try:
-                futures[task.job] = pool.submit(render_document, task.job.document, task.view,
-                                                templates.project, time_limit, task.environment)
-            except BrokenExecutor:
-                futures[task.job] = _failed(_worker_died(task.job))
-        for job, future in futures.items():
-            try:
-                rendered[job], seconds = future.result()
+                rendered, seconds = render_document(task.job.document, task.view,
+                                                    templates.project, time_limit,
+                                                    hint=hints.get(task.job))
             except BriefgenError as error:
-                errors.append(error)
-                notify(Progress(job, "failed", total))
+                notify(Progress(task.job, "failed", total))
+                yield task, error
                 continue
-            except Exception as error:
-                if not _is_dead_worker(error):
-                    raise
-                errors.append(_worker_died(job))
-                notify(Progress(job, "failed", total))
-                continue
-            notify(Progress(job, "done", total, seconds))
-    return rendered, errors
+            notify(Progress(task.job, "done", total, seconds))
+            yield task, rendered
+        return
+    with _executor(executor, jobs, len(tasks)) as pool:
+        futures: dict[Future[tuple[Rendered, float]], _Task] = {}
+        for task in tasks:
+            assert task.view is not None
+            notify(Progress(task.job, "started", total))
+            try:
+                futures[pool.submit(render_document, task.job.document, task.view,
+                                    templates.project, time_limit, task.environment,
+                                    bundle, hints.get(task.job))] = task
+            except BrokenExecutor:
+                futures[_failed(_worker_died(task.job))] = task
+        for future in as_completed(futures):
+            task = futures.pop(future)  # let go of the future, and of its document
+            yield task, _outcome(future, task.job, notify, total)
 
 
-def _refuse_warnings(tasks: list[_Task], rendered: dict[Job, Rendered],
-                     fresh: dict[Job, DocumentRecord | None]) -> list[BriefgenError]:
-    """Under ``strict``, a document rendered (now or before) with a warning is an error: it
-    leaves ``rendered`` and ``fresh``, so its pack keeps its previous files."""
-    errors: list[BriefgenError] = []
-    for task in tasks:
-        job = task.job
-        now, kept = rendered.get(job), fresh[job]
-        warnings = now.warnings if now is not None else kept.warnings if kept else ()
-        if warnings:
-            rendered.pop(job, None)
-            fresh[job] = None
-            errors += [RenderError(f"{warning} (a warning; strict makes it an error)", None,
-                                   "fix what it says, or build without --strict",
-                                   pack=job.pack_id, language=job.lang, document=job.document,
-                                   output=str(job)) for warning in warnings]
-    return errors
+def _outcome(future: Future[tuple[Rendered, float]], job: Job, notify: ProgressCallback,
+             total: int) -> Outcome:
+    try:
+        rendered, seconds = future.result()
+    except BriefgenError as error:
+        notify(Progress(job, "failed", total))
+        return error
+    except Exception as error:
+        if not _is_dead_worker(error):
+            raise
+        notify(Progress(job, "failed", total))
+        return _worker_died(job)
+    notify(Progress(job, "done", total, seconds))
+    return rendered
+
+
+def _refused(job: Job, warnings: Sequence[str]) -> list[BriefgenError]:
+    """Under ``strict``, the warnings a document was rendered with (now or before), as
+    errors: its pack keeps its previous files."""
+    return [RenderError(f"{warning} (a warning; strict makes it an error)", None,
+                        "fix what it says, or build without --strict",
+                        pack=job.pack_id, language=job.lang, document=job.document,
+                        output=str(job)) for warning in warnings]
 
 
 def _is_dead_worker(error: Exception) -> bool:
@@ -410,45 +522,105 @@ def _executor(executor: Executor | None, jobs: int, count: int) -> Iterator[Exec
     if executor is not None:
         yield executor
         return
-    if jobs <= 1 or count <= 1:
-        from briefgen.workers import InlineExecutor
-
-        yield InlineExecutor()
-        return
     from briefgen.workers import fork_pool
 
     with fork_pool(min(jobs, count)) as pool:
         yield pool
 
 
-def _write_packs(out_dir: Path, tasks: list[_Task], rendered: dict[Job, Rendered],
+class _Packs:
+    """The packs being built, each swapped in as soon as its last document is in (with
+    ``eager``, at each document); then its documents are let go of."""
+
+    def __init__(self, out_dir: Path, tasks: list[_Task], stale: list[_Task],
                  fresh: dict[Job, DocumentRecord | None], previous: dict[str, Manifest],
-                 errors: list[BriefgenError]) -> list[WrittenDocument]:
-    by_pack: dict[str, list[_Task]] = {}
-    for task in tasks:
-        by_pack.setdefault(task.job.pack_id, []).append(task)
-    written: list[WrittenDocument] = []
-    for pack_id, pack_tasks in by_pack.items():
-        if any(t.job not in rendered and fresh[t.job] is None for t in pack_tasks):
-            continue  # a document of this pack failed: keep the previous pack whole
-        records = [
-            _record(t, rendered.get(t.job), fresh[t.job]) for t in pack_tasks
-        ]
-        manifest = previous[pack_id].updated(pack_id, records)
-        files = {
-            t.job.relative_path().relative_to(pack_id): rendered[t.job].data
-            for t in pack_tasks if t.job in rendered
-        }
-        if files or manifest != previous[pack_id]:
+                 eager: bool, keys: dict[tuple[str, str], str | None],
+                 strict: bool = False) -> None:
+        self.out_dir = out_dir
+        self.strict = strict
+        self.keys = keys
+        self.fresh = fresh
+        self.previous = dict(previous)
+        self.eager = eager
+        self.errors: list[BriefgenError] = []
+        self.failed: set[str] = set()
+        self.tasks: dict[str, list[_Task]] = {}
+        for task in tasks:
+            self.tasks.setdefault(task.job.pack_id, []).append(task)
+        self.pending: dict[str, set[Job]] = {pack_id: set() for pack_id in self.tasks}
+        for task in stale:
+            self.pending[task.job.pack_id].add(task.job)
+        self.done: dict[str, dict[Job, DocumentRecord]] = {pack: {} for pack in self.tasks}
+        self.waiting: dict[str, dict[Job, bytes]] = {pack: {} for pack in self.tasks}
+        self.complete: dict[str, list[tuple[Job, DocumentRecord, bool]]] = {}
+        for task in tasks:  # kept from before: under strict, its warnings count as now
+            kept = fresh[task.job]
+            if (strict and kept is not None and kept.warnings
+                    and task.job not in self.pending[task.job.pack_id]):
+                self._fail(task.job.pack_id, _refused(task.job, kept.warnings))
+        for pack_id, pending in self.pending.items():
+            if not pending and pack_id not in self.failed:  # its manifest, if that changed
+                self._write(pack_id, {})
+
+    def finished(self, task: _Task, outcome: Outcome) -> None:
+        """Take a document's outcome; write its pack if it is the last (or ``eager``)."""
+        pack_id, job = task.job.pack_id, task.job
+        self.pending[pack_id].discard(job)
+        if isinstance(outcome, BriefgenError):
+            self._fail(pack_id, [outcome])
+        elif self.strict and outcome.warnings:
+            self._fail(pack_id, _refused(job, outcome.warnings))
+        elif self.eager:
+            self.done[pack_id][job] = _record(task, outcome, None)
+            self._write(pack_id, {job: outcome.data})
+        elif pack_id not in self.failed:
+            self.done[pack_id][job] = _record(task, outcome, None)
+            self.waiting[pack_id][job] = outcome.data
+            if not self.pending[pack_id]:
+                self._write(pack_id, self.waiting[pack_id])
+        if not self.pending[pack_id]:
+            self.waiting[pack_id] = {}
+
+    def _fail(self, pack_id: str, errors: list[BriefgenError]) -> None:
+        self.errors += errors
+        self.failed.add(pack_id)
+        self.waiting[pack_id].clear()
+
+    def _write(self, pack_id: str, new: dict[Job, bytes]) -> None:
+        """Swap the pack in with the ``new`` documents and the records of those rendered so
+        far and those up to date; a pack whose files and manifest are unchanged is left
+        alone."""
+        done = self.done[pack_id]
+        records = []
+        complete: dict[str, bool] = {}  # each language: all its documents in place
+        for task in self.tasks[pack_id]:
+            record = done.get(task.job) or self.fresh[task.job]
+            if record is not None:
+                records.append((task.job, record, task.job in done))
+            complete[task.job.lang] = complete.get(task.job.lang, True) and record is not None
+        inputs = {lang: self.keys.get((pack_id, lang)) if whole else None
+                  for lang, whole in complete.items()}
+        manifest = self.previous[pack_id].updated(
+            pack_id, [record for _, record, _ in records], inputs)
+        files = {job.relative_path().relative_to(pack_id): data for job, data in new.items()}
+        if files or manifest != self.previous[pack_id]:
             try:
-                replace_folder(out_dir / pack_id, {**files, Path(MANIFEST): manifest.to_bytes()},
-                               _shown(out_dir / pack_id))
+                replace_folder(self.out_dir / pack_id,
+                               {**files, Path(MANIFEST): manifest.to_bytes()},
+                               _shown(self.out_dir / pack_id))
             except OutputError as error:
-                errors.append(error)
-                continue
-        written += [_written(out_dir, t.job, record, t.job in rendered)
-                    for t, record in zip(pack_tasks, records, strict=True)]
-    return written
+                self.errors.append(error)
+                self.failed.add(pack_id)
+                return
+            self.previous[pack_id] = manifest
+        if len(records) == len(self.tasks[pack_id]):
+            self.complete[pack_id] = records
+
+    def written(self) -> tuple[WrittenDocument, ...]:
+        """What is in place, in the order of the plan."""
+        return tuple(_written(self.out_dir, job, record, rendered)
+                     for pack_id in self.tasks if pack_id not in self.failed
+                     for job, record, rendered in self.complete.get(pack_id, ()))
 
 
 def _record(task: _Task, rendered: Rendered | None,
@@ -467,6 +639,7 @@ def _record(task: _Task, rendered: Rendered | None,
         facts=rendered.facts,
         sources=rendered.sources,
         warnings=tuple(rendered.warnings),
+        hint=rendered.hint,
     )
 
 

@@ -14,10 +14,12 @@ import logging
 import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from briefgen import placeholders, translation
+from briefgen.cache import ParseCache, derived
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import (
@@ -91,12 +93,18 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
         try:
             project = load_project(project)
         except ValidationFailed as failure:
-            return Report(tuple(_from_error(error) for error in failure.errors))
+            return failure_report(failure)
     _known_packs(project, pack_ids)
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
     findings = tuple(_sorted(project_findings(project, pack_ids, today, final=final)))
-    return Report(findings, _translation_counts(_checked_bases(project, pack_ids)))
+    return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
+                                                project.cache))
+
+
+def failure_report(failure: ValidationFailed) -> Report:
+    """The report of a project that does not load: its errors."""
+    return Report(tuple(_from_error(error) for error in failure.errors))
 
 
 def _known_packs(project: Project, pack_ids: Sequence[str] | None) -> None:
@@ -111,7 +119,8 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
     today = today or dt.datetime.now(dt.UTC).date()
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
     for base in _checked_bases(project, pack_ids):
-        yield from _base_findings(base)
+        yield from derived(project.cache, base.entry, f"findings\0{base.display}",
+                           partial(_listed_findings, base))
         if not pack_ids:
             yield from _unused_facts(base, project)
     for pack in packs:
@@ -140,10 +149,13 @@ def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loa
     return [project.bases[base_id] for base_id in sorted(used)]
 
 
-def _translation_counts(bases: list[Loaded[FactBase]]) -> dict[str, dict[str, int]]:
+def _translation_counts(bases: list[Loaded[FactBase]],
+                        cache: ParseCache | None = None) -> dict[str, dict[str, int]]:
     total: dict[str, dict[str, int]] = {}
     for base in bases:
-        for lang, count in translation.counts(base.model).items():
+        counts = derived(cache, base.entry, "translation-counts",
+                         partial(translation.counts, base.model))
+        for lang, count in counts.items():
             for status, n in count.items():
                 total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
     return total
@@ -154,6 +166,10 @@ def _translation_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
         message, hint = translation.describe(gap)
         code = "translation-missing" if gap.status == "missing" else "translation-outdated"
         yield Finding.at("warning", code, message, translation.gap_location(loaded, gap), hint)
+
+
+def _listed_findings(loaded: Loaded[FactBase]) -> list[Finding]:
+    return list(_base_findings(loaded))
 
 
 def _base_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
@@ -182,7 +198,8 @@ def _missing_placeholder_data(loaded: Loaded[FactBase], index: int,
                               fact: Fact) -> Iterator[Finding]:
     for field in ("text", "talking_point"):
         texts = getattr(fact, field) or {}
-        used = set().union(*(placeholders.names(text) for text in texts.values()))
+        used = set().union(*(placeholders.names(text) for text in texts.values()
+                             if "{" in text))
         for name in sorted(used):
             attribute = _PLACEHOLDER_DATA.get(name)
             if attribute and not getattr(fact, attribute):

@@ -572,24 +572,59 @@ def set_properties(document: Any, properties: Properties) -> None:
 
 def to_bytes(document: Any, fonts: Sequence[Face] = ()) -> bytes:
     """The package, byte-reproducible: fixed entry order, timestamps and permissions; the
-    families of ``fonts`` its text is set in embedded (:func:`embed_fonts`)."""
-    saved = io.BytesIO()
-    document.save(saved)
-    data = saved.getvalue()
-    return repack(embed_fonts(data, fonts) if fonts else data)
+    families of ``fonts`` its text is set in embedded (:func:`embed_fonts`). It is zipped
+    once, from python-docx's parts."""
+    parts = _package_parts(document)
+    return zipped(_with_fonts(parts, fonts) if fonts else parts)
+
+
+class _Collected(dict[str, bytes]):
+    """python-docx's package writer's destination, as parts by name instead of a zip."""
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def _package_parts(document: Any) -> dict[str, bytes]:
+    """The parts python-docx would zip, by name (what ``OpcPackage.save`` writes)."""
+    package = document.part.package
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        for part in package.parts:
+            part.before_marshal()
+        collected = _Collected()
+        writer: Any = PackageWriter  # the steps of its write(), to a dict instead of a zip
+        writer._write_content_types_stream(collected, package.parts)
+        writer._write_pkg_rels(collected, package.rels)
+        writer._write_parts(collected, package.parts)
+        return dict(collected)
+    except AttributeError:  # pragma: no cover - another python-docx: zip, then read back
+        saved = io.BytesIO()
+        document.save(saved)
+        return _unzipped(saved.getvalue())
+
+
+def _unzipped(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}
 
 
 def repack(data: bytes) -> bytes:
     """``data``'s zip entries rewritten in a fixed order with fixed metadata."""
+    return zipped(_unzipped(data))
+
+
+def zipped(parts: Mapping[str, bytes]) -> bytes:
+    """``parts`` as a zip package in a fixed order with fixed metadata."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in _entry_order(source.namelist()):
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in _entry_order(parts):
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name), compresslevel=6)
+            target.writestr(info, parts[name], compresslevel=6)
     return out.getvalue()
 
 
@@ -633,14 +668,26 @@ def embed_fonts(data: bytes, fonts: Sequence[Face]) -> bytes:
     inputs give equal packages), named in the font table, and the settings telling Word and
     LibreOffice to use them. Families the document names but ``fonts`` lacks are left as
     they are."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = {name: package.read(name) for name in package.namelist()}
-    if FONT_TABLE not in parts:
+    parts = _unzipped(data)
+    embedded = _with_fonts(parts, fonts)
+    if embedded is parts:
         return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_package:
+        for name, content in embedded.items():
+            target_package.writestr(name, content)
+    return out.getvalue()
+
+
+def _with_fonts(parts: dict[str, bytes], fonts: Sequence[Face]) -> dict[str, bytes]:
+    """``parts`` with the fonts embedded (:func:`embed_fonts`); ``parts`` itself if none."""
+    if FONT_TABLE not in parts:
+        return parts
     text = _characters(parts)
     plan = _embedding_plan(parts, fonts, text)
     if not plan:
-        return data
+        return parts
+    parts = dict(parts)
     characters = "".join(sorted(set(text) | set(EDITING_CHARACTERS)))
     table = _xml(parts[FONT_TABLE])
     rels = _xml(parts[FONT_TABLE_RELS]) if FONT_TABLE_RELS in parts else _new_relationships()
@@ -660,11 +707,7 @@ def embed_fonts(data: bytes, fonts: Sequence[Face]) -> bytes:
     parts["[Content_Types].xml"] = _with_font_type(parts["[Content_Types].xml"])
     if SETTINGS in parts:
         parts[SETTINGS] = _embedding_settings(parts[SETTINGS])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_package:
-        for name, content in parts.items():
-            target_package.writestr(name, content)
-    return out.getvalue()
+    return parts
 
 
 @lru_cache(maxsize=32)

@@ -45,8 +45,13 @@ def check_locale(tag: str) -> str | None:
 
 def fallbacks(tag: str) -> list[str]:
     """``ar_MA`` -> ``['ar_MA', 'ar']``: where to look for a text in that language."""
+    return list(_fallbacks(tag))
+
+
+@lru_cache(maxsize=256)
+def _fallbacks(tag: str) -> tuple[str, ...]:
     parts = tag.replace("-", "_").split("_")
-    return ["_".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    return tuple("_".join(parts[:n]) for n in range(len(parts), 0, -1))
 
 
 def pick(text: str | Mapping[str, str], tag: str) -> str | None:

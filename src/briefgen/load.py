@@ -4,22 +4,45 @@
 validates each file against :mod:`briefgen.model`, then checks what spans files
 (:mod:`briefgen.validate`), and raises one :class:`ValidationFailed` with every
 problem found.
+
+A file whose bytes were loaded before is taken from the parse cache
+(:mod:`briefgen.cache`) instead of being parsed and validated again; the others are
+parsed on every core when there are many.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
+from briefgen.cache import ParseCache, dumps, entry_name, loads
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
-from briefgen.model import FactBase, Pack, forbidden_character
-from briefgen.yamlfile import PathKey, YamlDocument, read_yaml, walk_strings
+from briefgen.model import FORBIDDEN, FactBase, Pack, forbidden_character
+from briefgen.yamlfile import (
+    DEFAULT_LIMITS,
+    Limits,
+    PathKey,
+    YamlDocument,
+    decode,
+    line_of,
+    parse_data,
+    read_bytes,
+    read_data,
+    walk_strings,
+)
 
 M = TypeVar("M", bound=BaseModel)
+
+SETTINGS = "briefgen.yaml"  # the project's own settings, at its root (optional)
+PARALLEL_FROM = 16  # files to parse before parsing is spread over the cores
+PARALLEL_BYTES = 1024**2  # ... and bytes
 
 
 @dataclass(frozen=True)
@@ -30,10 +53,10 @@ class Loaded(Generic[M]):
     path: Path
     display: str
     lines: dict[PathKey, int]
+    entry: str = ""  # the parse cache's name for the file's content, if it went through it
 
     def location(self, path: PathKey = (), fact_id: str | None = None) -> Location:
-        line = YamlDocument(None, self.lines).line_of(path)
-        return Location(self.display, line, fact_id)
+        return Location(self.display, line_of(self.lines, path), fact_id)
 
     def fact_location(self, index: int, *rest: str | int) -> Location:
         assert isinstance(self.model, FactBase)
@@ -48,16 +71,22 @@ class Project:
     bases: dict[str, Loaded[FactBase]]
     packs: dict[str, Loaded[Pack]]
     unloaded: tuple[str, ...] = ()  # files that failed to load, as displayed
+    cache: ParseCache | None = field(default=None, compare=False, repr=False)
 
     @property
     def templates(self) -> Path:
         return self.root / "templates"
 
 
-def load_project(root: str | Path) -> Project:
+def load_project(root: str | Path, *, cache: ParseCache | None = None,
+                 jobs: int | None = None) -> Project:
     """Load and validate every fact base and pack under ``root``.
 
-    Raises :class:`ValidationFailed` listing every problem (file, line, fact id).
+    ``cache`` keeps validated files between loads (default: the project's own, in
+    ``build/.briefgen-cache``; pass ``ParseCache()`` to keep them in memory only). Files
+    not in it are parsed on ``jobs`` forked processes (default: one per core) when there
+    are many and this process runs no other thread. Raises :class:`ValidationFailed`
+    listing every problem (file, line, fact id).
     """
     from briefgen.validate import validate_project
 
@@ -65,20 +94,30 @@ def load_project(root: str | Path) -> Project:
     errors: list[LocatedError] = []
     if not root.is_dir():
         raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
-    bases = _load_all(root, "facts", FactBase, errors)
-    packs = _load_all(root, "packs", Pack, errors)
+    limits = project_limits(root, errors)
+    cache = cache if cache is not None else ParseCache.for_project(root)
+    files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
+    loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
+    cache.prune()
+    bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
+    packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
     unloaded = tuple(sorted({error.location.file for error in errors}))
-    project = Project(root, bases, packs, unloaded)
+    project = Project(root, bases, packs, unloaded, cache)
     errors += validate_project(project)
     if errors:
         raise ValidationFailed(errors)
     return project
 
 
-def _load_all(
-    root: Path, folder: str, model: type[M], errors: list[LocatedError]
-) -> dict[str, Loaded[M]]:
-    found: dict[str, Loaded[M]] = {}
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    display: str
+    model: type[BaseModel]
+
+
+def _files(root: Path, folder: str, model: type[BaseModel],
+           errors: list[LocatedError]) -> list[_File]:
     directory = root / folder
     paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     if not paths:
@@ -90,50 +129,170 @@ def _load_all(
                 f"add a {what} file to {folder}/ (see the README's reference)",
             )
         )
-    for path in paths:
-        display = display_path(path, root)
+    return [_File(path, display_path(path, root), model) for path in paths]
+
+
+def _load_files(files: list[_File], root: Path, limits: Limits, cache: ParseCache, jobs: int,
+                errors: list[LocatedError]) -> list[Loaded[Any]]:
+    """Every file that loads, in order: from the cache, else parsed (on ``jobs`` cores)."""
+    settings = repr(limits)
+    found: dict[Path, Loaded[Any]] = {}
+    missing: list[tuple[_File, bytes, str]] = []
+    for file in files:
         try:
-            loaded = load_file(path, display, model, root)
+            raw = read_bytes(file.path, file.display, root, limits)
         except LocatedError as error:
             errors.append(error)
             continue
-        except ValidationFailed as failed:
-            errors += failed.errors
+        name = entry_name(file.model.__name__, raw, settings)
+        cached = cache.get(name)
+        if cached is not None:
+            found[file.path] = Loaded(cached[0], file.path, file.display, cached[1], name)
+        else:
+            missing.append((file, raw, name))
+    for (file, _, name), outcome in zip(missing, _parse_many(missing, limits, jobs),
+                                        strict=True):
+        if isinstance(outcome, list):
+            errors += outcome
             continue
-        key = loaded.model.id  # type: ignore[attr-defined]
+        value, payload = outcome
+        cache.put(name, value, payload)
+        found[file.path] = Loaded(value[0], file.path, file.display, value[1], name)
+    return [found[file.path] for file in files if file.path in found]
+
+
+_Parsed = tuple[tuple[BaseModel, dict[PathKey, int]], bytes] | list[LocatedError]
+
+
+def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
+                jobs: int) -> list[_Parsed]:
+    """Parse and validate each file; on several processes when there are many."""
+    work = [(raw, file.display, file.model, limits) for file, raw, _ in missing]
+    size = sum(len(raw) for _, raw, _ in missing)
+    if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
+            or threading.active_count() > 1):  # forking a process with threads may hang
+        return [_parse_one(item) for item in work]
+    from briefgen.workers import fork_pool
+
+    with fork_pool(min(jobs, len(work)), warm=False) as pool:
+        results = list(pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 4))))
+    return [result if isinstance(result, list) else (loads(result[1]), result[1])
+            for result in results]
+
+
+def _parse_one(item: tuple[bytes, str, type[BaseModel], Limits]) -> _Parsed:
+    """One file's model and lines, and their pickle for the cache; or its errors."""
+    raw, display, model, limits = item
+    try:
+        value = parse(raw, display, model, limits)
+    except LocatedError as error:
+        return [error]
+    except ValidationFailed as failed:
+        return list(failed.errors)
+    return value, dumps(value)
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs is not None:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def _by_id(loaded: Sequence[Loaded[M]], errors: list[LocatedError]) -> dict[str, Loaded[M]]:
+    found: dict[str, Loaded[M]] = {}
+    for item in loaded:
+        key = item.model.id  # type: ignore[attr-defined]
         if key in found:
             errors.append(
                 LocatedError(
                     f"id '{key}' is already used by {found[key].display}",
-                    loaded.location(("id",)),
+                    item.location(("id",)),
                     "give each file its own id",
                 )
             )
             continue
-        found[key] = loaded
+        found[key] = item
     return found
 
 
-def load_file(path: Path, display: str, model: type[M],
-              root: Path | None = None) -> Loaded[M]:
+# -- The project's settings ------------------------------------------------------------------
+
+
+class _LimitSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file_mb: int = Field(DEFAULT_LIMITS.file_bytes // 1024**2, ge=1, le=1024,
+                         description="the largest fact base or pack file, in megabytes")
+    values: int = Field(DEFAULT_LIMITS.values, ge=1000, le=50_000_000,
+                        description="the most values (keys, texts, list items) in one file")
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    limits: _LimitSettings = _LimitSettings()
+
+
+def project_limits(root: Path, errors: list[LocatedError] | None = None) -> Limits:
+    """The limits of the project at ``root``: briefgen's, or those its ``briefgen.yaml``
+    raises or lowers::
+
+        limits: {file_mb: 64, values: 2000000}
+
+    A problem in the file is added to ``errors`` (the defaults then apply).
+    """
+    path = root / SETTINGS
+    if not path.exists() and not path.is_symlink():
+        return DEFAULT_LIMITS
+    try:
+        document = read_data(path, SETTINGS, root)
+        settings = _Settings.model_validate(document.data or {})
+    except LocatedError as error:
+        (errors if errors is not None else []).append(error)
+        return DEFAULT_LIMITS
+    except PydanticError as error:
+        (errors if errors is not None else []).extend(
+            _located(error, document, SETTINGS, []))
+        return DEFAULT_LIMITS
+    limits = settings.limits
+    return Limits(file_bytes=limits.file_mb * 1024**2, values=limits.values)
+
+
+# -- One file ------------------------------------------------------------------------------
+
+
+def load_file(path: Path, display: str, model: type[M], root: Path | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Loaded[M]:
     """Read and validate one file; raises :class:`ValidationFailed` or :class:`LocatedError`.
 
     ``root`` is the project folder: the file must be a regular file inside it.
     """
-    document = read_yaml(path, display, root)
+    raw = read_bytes(path, display, root or path.parent, limits)
+    validated, lines = parse(raw, display, model, limits)
+    return Loaded(validated, path, display, lines)
+
+
+def parse(raw: bytes, display: str, model: type[M],
+          limits: Limits = DEFAULT_LIMITS) -> tuple[M, dict[PathKey, int]]:
+    """The validated model of a file's bytes, and its lines; raises
+    :class:`ValidationFailed` or :class:`LocatedError`."""
+    text = decode(raw, display)
+    document = parse_data(text, display, limits)
     if not isinstance(document.data, dict):
         raise LocatedError(
             "expected a mapping of fields (id:, title:, …) at the top of the file",
             Location(display, 1),
         )
-    hygiene = _text_hygiene(document)
+    # A string can hold a forbidden character only if the file does, or writes one as an
+    # escape ("\u202E"): most files do neither, and need no look at every string.
+    hygiene = _text_hygiene(document) if "\\" in text or FORBIDDEN.search(text) else []
     try:
         validated = model.model_validate(document.data)
     except PydanticError as error:
         raise ValidationFailed(_located(error, document, display, hygiene)) from None
     if hygiene:
         raise ValidationFailed(_located(None, document, display, hygiene))
-    return Loaded(validated, path, display, document.lines)
+    return validated, document.lines
 
 
 def _text_hygiene(document: YamlDocument) -> list[tuple[PathKey, str]]:

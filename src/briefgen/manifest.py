@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +28,7 @@ class DocumentRecord:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    hint: int | None = None  # what the render left for the next one (the fact sheet's step)
 
 
 class _Task(Protocol):
@@ -42,6 +43,9 @@ class _Task(Protocol):
 class Manifest:
     pack: str | None = None
     documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    # language -> a hash of every input of the pack's documents in it, when they were all
+    # made from them: an unchanged pack is known to be up to date without working them out
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def up_to_date(self, task: _Task, out_dir: Path) -> DocumentRecord | None:
         """The previous record if the document's inputs and file are unchanged."""
@@ -53,10 +57,38 @@ class Manifest:
             return None
         return record
 
-    def updated(self, pack_id: str, records: Iterable[DocumentRecord]) -> Manifest:
+    def hint(self, job: Any) -> int | None:
+        """What the last render of ``job``'s document left for the next one, if anything."""
+        record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
+        return record.hint if record is not None else None
+
+    def unchanged(self, lang: str, key: str, jobs: Iterable[Any],
+                  out_dir: Path) -> dict[Any, DocumentRecord] | None:
+        """The records of ``jobs`` (a pack's documents in ``lang``) if the last build made
+        them all from the inputs ``key`` names and their files are as it wrote them."""
+        if self.inputs.get(lang) != key:
+            return None
+        kept = {}
+        for job in jobs:
+            record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
+            if record is None or file_sha256(out_dir / job.relative_path()) != record.sha256:
+                return None
+            kept[job] = record
+        return kept
+
+    def updated(self, pack_id: str, records: Iterable[DocumentRecord],
+                inputs: Mapping[str, str | None] | None = None) -> Manifest:
+        """This manifest with ``records``, and the ``inputs`` key of each language (None:
+        the language's documents are not all made from the same inputs any more)."""
         documents = dict(self.documents)
         documents.update({record.path: record for record in records})
-        return Manifest(pack_id, documents)
+        keys = dict(self.inputs)
+        for lang, key in (inputs or {}).items():
+            if key is None:
+                keys.pop(lang, None)
+            else:
+                keys[lang] = key
+        return Manifest(pack_id, documents, keys)
 
     def to_json(self) -> str:
         documents = [asdict(self.documents[path]) for path in sorted(self.documents)]
@@ -70,6 +102,7 @@ class Manifest:
             "input_hash": combined,
             "documents": documents,
             "warnings": sorted({w for d in documents for w in d["warnings"]}),
+            "inputs": dict(sorted(self.inputs.items())),
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -90,7 +123,8 @@ def read_manifest(pack_dir: Path) -> Manifest:
                                          "warnings": tuple(d["warnings"])})
             for d in data["documents"]
         }
+        inputs = {str(lang): str(key) for lang, key in data.get("inputs", {}).items()}
     except (OSError, NotAFile, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
     existing = {path: r for path, r in records.items() if (pack_dir / path).is_file()}
-    return Manifest(data.get("pack"), existing)
+    return Manifest(data.get("pack"), existing, inputs)

@@ -130,8 +130,15 @@ Day = Annotated[
 _BIDI_CONTROLS = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
 
 
+# The same characters, for a fast first look (most texts hold none).
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff\ufffe\uffff]")
+
+
 def forbidden_character(text: str) -> str | None:
     """Describe the first character of ``text`` that may not appear in a document."""
+    if FORBIDDEN.search(text) is None:
+        return None
     for char in text:
         code = ord(char)
         if char in "\n\t":

@@ -225,8 +225,10 @@ class PdfEngine:
         with _weasyprint_log() as log:
             pages = len(document.pages)
             try:
-                data = document.write_pdf(pdf_tags=True, pdf_identifier=identifier,
-                                          finisher=_right_to_left if right_to_left else None)
+                data = with_identifier(
+                    document.write_pdf(pdf_tags=True, pdf_identifier=False,
+                                       finisher=_right_to_left if right_to_left else None),
+                    identifier)
             except weasyprint.urls.FatalURLFetchingError as error:
                 raise RenderError(
                     f"a resource could not be loaded: {error.__cause__ or error}", name
@@ -244,6 +246,20 @@ def _right_to_left(document: weasyprint.Document, pdf: Any) -> None:
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
+
+
+def with_identifier(data: bytes, identifier: bytes) -> bytes:
+    """``data``, a PDF written without a file identifier, with ``identifier`` (hex digits)
+    as both parts of its trailer's ``/ID``. (pydyf would compute the second part by
+    serializing and compressing every object of the file a second time.) The trailer comes
+    after every object, and after the offset ``startxref`` gives: nothing moves."""
+    entry = b"/ID [(" + identifier + b") (" + identifier + b")]"
+    at = data.rfind(b"/Type /XRef")  # the trailer of a compressed file: its xref stream
+    if at >= 0:
+        at += len(b"/Type /XRef")
+        return data[:at] + entry + data[at:]
+    at = data.rindex(b"trailer\n<<\n") + len(b"trailer\n<<\n")
+    return data[:at] + entry + b"\n" + data[at:]
 
 
 def _missing_glyphs(records: list[logging.LogRecord]) -> list[str]:

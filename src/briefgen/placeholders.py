@@ -44,6 +44,8 @@ Segment = tuple[str, Field | None]  # literal text, then a placeholder or None
 
 def parse(text: str) -> list[Segment]:
     """Split ``text`` into literal text and placeholders; ``ValueError`` if malformed."""
+    if "{" not in text and "}" not in text:  # most texts: no need to parse them
+        return [(text, None)] if text else []
     segments: list[Segment] = []
     try:
         parsed = list(string.Formatter().parse(text))

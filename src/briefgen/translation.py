@@ -213,9 +213,10 @@ class Gap:
 def gaps(base: FactBase, languages: tuple[str, ...] | None = None) -> list[Gap]:
     """Every translation of ``base`` (in ``languages``, default all) that is not current."""
     source = source_language(base)
-    tracked = is_tracked(base)
+    texts = translatables(base)
+    tracked = any(text.stamps for text in texts)  # is_tracked, without listing them again
     found = []
-    for text in translatables(base):
+    for text in texts:
         if source not in text.texts:
             continue  # reported by validation: nothing to translate from
         for lang in languages or base.languages:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefgen import grammar, i18n, photos, placeholders, translation
+from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, ValidationFailed
 from briefgen.model import FactBase, Pack, Staff
 from briefgen.templating import Templates
@@ -24,18 +25,54 @@ def validate_project(project: Project) -> list[LocatedError]:
     errors: list[LocatedError] = []
     grammars = Grammars(project.templates)
     for base in project.bases.values():
-        errors += validate_base(base, project.root)
-        errors += check_forms(base, base.model.languages, grammars)
+        errors += _base_errors(base, project, grammars)
+    templates = Templates(project.templates)
     for pack in project.packs.values():
-        errors += validate_pack(pack, project)
-        for base_id in pack.model.facts:
-            if base_id in project.bases:
-                errors += check_forms(project.bases[base_id], pack.model.languages, grammars)
+        errors += _pack_errors(pack, project, grammars, templates)
     for lang in {lang for pack in project.packs.values() for lang in pack.model.languages}:
         if i18n.check_locale(lang) is None:
             grammars.get(lang)  # documents read every pack language's grammar: check it
     errors += grammars.errors
     return list({(str(error), error.hint): error for error in errors}.values())
+
+
+def _base_errors(base: Loaded[FactBase], project: Project,
+                 grammars: Grammars) -> list[LocatedError]:
+    """A base's own errors; not looked for again in a file found clean before with the same
+    grammar forms (a base with photos is checked every time: the photos may change)."""
+    def errors() -> list[LocatedError]:
+        return (validate_base(base, project.root)
+                + check_forms(base, base.model.languages, grammars))
+
+    if any(person.photo for person in base.model.people):
+        return errors()
+    forms = [(found.source, found.forms) if (found := grammars.get(lang)) else None
+             for lang in base.model.languages if i18n.check_locale(lang) is None]
+    return known_clean(project.cache, base.entry, f"base-errors\0{base.display}", errors,
+                       repr(forms))
+
+
+def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
+                 templates: Templates) -> list[LocatedError]:
+    """A pack's errors; not looked for again in a pack found clean before with the same
+    fact bases, catalogs and grammar forms."""
+    def errors() -> list[LocatedError]:
+        found = validate_pack(pack, project)
+        for base_id in pack.model.facts:
+            if base_id in project.bases:
+                found += check_forms(project.bases[base_id], pack.model.languages, grammars)
+        return found
+
+    bases = [project.bases.get(base_id) for base_id in pack.model.facts]
+    if any(base is None or not base.entry for base in bases):
+        return errors()
+    langs = [lang for lang in (*pack.model.languages, pack.model.labels_fallback)
+             if lang and i18n.check_locale(lang) is None]
+    key = repr(([(base.display, base.entry) for base in bases if base is not None],
+                [(lang, templates.has_catalog(lang)) for lang in langs],
+                [(found.source, found.forms) if (found := grammars.get(lang)) else None
+                 for lang in pack.model.languages if i18n.check_locale(lang) is None]))
+    return known_clean(project.cache, pack.entry, f"pack-errors\0{pack.display}", errors, key)
 
 
 def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
@@ -407,14 +444,15 @@ def check_forms(loaded: Loaded[FactBase], langs: tuple[str, ...],
     for lang in langs:
         if i18n.check_locale(lang) is not None:
             continue
+        candidates = i18n.fallbacks(lang)
         for index, fact in enumerate(loaded.model.facts):
             for field_name in ("text", "talking_point"):
                 texts = getattr(fact, field_name) or {}
-                key = next((c for c in i18n.fallbacks(lang) if c in texts), None)
-                if key is None:
+                key = next((c for c in candidates if c in texts), None)
+                if key is None or "{" not in texts[key]:  # no placeholder
                     continue
-                where = loaded.fact_location(index, field_name, key)
-                errors += _undefined_forms(texts[key], f"{field_name}.{key}", lang, where,
+                errors += _undefined_forms(texts[key], f"{field_name}.{key}", lang,
+                                           loaded.fact_location(index, field_name, key),
                                            grammars)
     return errors
 

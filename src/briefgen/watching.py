@@ -13,19 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.build import BuildResult, WrittenDocument, build
-from briefgen.check import Finding, Report, check
-from briefgen.errors import BriefgenError, BuildFailed
-
-Checker = Callable[[Path, Sequence[str] | None], Report]
-Builder = Callable[[Path, Sequence[str] | None, Path | None], BuildResult]
-
-
-def _check(root: Path, pack_ids: Sequence[str] | None) -> Report:
-    return check(root, pack_ids)
-
-
-def _build(root: Path, pack_ids: Sequence[str] | None, out: Path | None) -> BuildResult:
-    return build(root, pack_ids, out=out)
+from briefgen.cache import ParseCache
+from briefgen.check import Finding, Report, check, failure_report
+from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
+from briefgen.load import Project, load_project
 
 
 @dataclass(frozen=True)
@@ -74,25 +65,35 @@ def _finding_line(f: Finding) -> str:
 
 @dataclass
 class Watcher:
-    """Checks and builds the project at ``root``, remembering the last round."""
+    """Checks and builds the project at ``root``, remembering the last round. Each round
+    loads the project once (through a parse cache kept across rounds: only the saved
+    files are read again), checks it and builds it eagerly: the briefing notes first, each
+    document in place as soon as it is rendered."""
 
     root: Path
     pack_ids: Sequence[str] | None = None
     out: Path | None = None
-    checker: Checker = _check
-    builder: Builder = _build
     _findings: frozenset[Finding] = field(default_factory=frozenset)
     _errors: tuple[str, ...] = ()
+    _cache: ParseCache | None = None
 
     def step(self) -> Step:
-        report = self.checker(self.root, self.pack_ids)
+        if self._cache is None:
+            self._cache = ParseCache.for_project(self.root)
+        project: Project | None = None
+        try:  # parsed here: the watcher runs a thread, forking to parse is not safe
+            project = load_project(self.root, cache=self._cache, jobs=1)
+        except ValidationFailed as failure:
+            report = failure_report(failure)
+        else:
+            report = check(project, self.pack_ids)
         findings = frozenset(report.findings)
         new = tuple(f for f in report.findings if f not in self._findings)
         gone = len(self._findings - findings)
         self._findings = findings
-        if report.errors:
+        if report.errors or project is None:
             return Step(report, new, gone, (), 0, (), 0, 0, built=False)
-        result, errors = self._build()
+        result, errors = self._build(project)
         fresh = tuple(e for e in errors if e not in self._errors)
         still = sum(1 for e in errors if e in self._errors)
         fixed = sum(1 for e in self._errors if e not in errors)
@@ -100,9 +101,9 @@ class Watcher:
         return Step(report, new, gone, result.rendered, len(result.written), fresh, still,
                     fixed, built=True)
 
-    def _build(self) -> tuple[BuildResult, tuple[str, ...]]:
+    def _build(self, project: Project) -> tuple[BuildResult, tuple[str, ...]]:
         try:
-            return self.builder(self.root, self.pack_ids, self.out), ()
+            return build(project, self.pack_ids, out=self.out, eager=True), ()
         except BuildFailed as failed:
             written = failed.written if isinstance(failed.written, BuildResult) else None
             return written or BuildResult(()), tuple(str(e) for e in failed.errors)

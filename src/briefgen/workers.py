@@ -11,22 +11,25 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from briefgen.cache import code_fingerprint
 from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
+from briefgen.fsutil import inside
 from briefgen.templating import Templates
-from briefgen.version import __version__
 
 # POSIX-only parts, each with its fallback (see docs/platforms.md): without ``resource``
 # (Windows) workers have no memory cap; without SIGALRM a render has no time limit; without
@@ -61,36 +64,80 @@ class _TimeUp(BaseException):
     """Raised by the timer inside a runaway render (a BaseException: nothing swallows it)."""
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
-    in a development checkout, renders everything again."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def environment_fingerprint(templates: Templates) -> str:
     """What a document is made from besides its data: briefgen's code and the templates."""
     return hashlib.sha256(f"{code_fingerprint()}\0{templates.fingerprint()}".encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class TemplateBundle:
+    """A project's ``templates/`` folder as data, to travel with the tasks to workers that
+    cannot see it (a Dask worker on another machine)."""
+
+    files: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def of(cls, folder: Path | None) -> TemplateBundle | None:
+        """Every file under ``folder`` that documents may use (a regular file inside it,
+        not hidden), or None for a project without templates."""
+        if folder is None or not folder.is_dir():
+            return None
+        files = []
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
+            if any(part.startswith((".", "__pycache__")) for part in relative.parts):
+                continue
+            real = inside(path, folder)
+            if real is not None and real.is_file():
+                files.append((relative.as_posix(), real.read_bytes()))
+        return cls(tuple(files))
+
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for name, data in self.files:
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+        return digest.hexdigest()
+
+    def unpacked(self) -> Path:
+        """The files in a folder of this process's own (made once per process)."""
+        key = self.digest()
+        if key not in _UNPACKED:
+            folder = Path(tempfile.mkdtemp(prefix="briefgen-templates-")) / "templates"
+            atexit.register(shutil.rmtree, folder.parent, True)
+            for name, data in self.files:
+                target = folder / name
+                if not target.resolve().is_relative_to(folder.resolve()):
+                    raise RenderError("a template file's name leads outside its folder", name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            _UNPACKED[key] = folder
+        return _UNPACKED[key]
+
+
+_UNPACKED: dict[str, Path] = {}  # bundles unpacked in this process, by digest
+
+
 def render_document(document: str, view: PackView, project_templates: Path | None,
                     time_limit: float | None = DEFAULT_TIME_LIMIT,
-                    environment: str | None = None) -> tuple[Rendered, float]:
+                    environment: str | None = None,
+                    bundle: TemplateBundle | None = None,
+                    hint: int | None = None) -> tuple[Rendered, float]:
     """Render one document and time it; the entry point that crosses to worker processes.
 
     ``environment`` is the :func:`environment_fingerprint` the build computed: a worker
-    that sees other templates or other code (a Dask worker on another machine, without the
-    project's ``templates/``) fails instead of rendering from other inputs than the
-    manifest records. A render that runs past ``time_limit`` seconds, or out of memory,
-    fails with a :class:`RenderError`. (The time limit needs the process's main thread:
-    executors that run tasks on threads, such as Dask's, rely on their own limits.)
+    that sees other templates or other code fails instead of rendering from other inputs
+    than the manifest records. A worker that cannot see the project's ``templates/`` (a
+    Dask worker on another machine) uses the ``bundle`` of them that came with the task.
+    ``hint`` is what the document's previous render left (:attr:`Rendered.hint`). A render
+    that runs past ``time_limit`` seconds, or out of memory, fails with a
+    :class:`RenderError`. (The time limit needs the process's main thread: executors that
+    run tasks on threads, such as Dask's, rely on their own limits.)
     """
     name = f"{view.id}/{view.lang}/{REGISTRY[document].filename}"
     try:
-        return _render(document, view, project_templates, time_limit, environment, name)
+        return _render(document, view, project_templates, time_limit, environment, bundle,
+                       hint, name)
     except RenderError as error:  # say which document, whatever part of it failed
         error.in_document(view.id, view.lang, document, name)
         raise
@@ -98,8 +145,12 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
 
 def _render(document: str, view: PackView, project_templates: Path | None,
             time_limit: float | None, environment: str | None,
+            bundle: TemplateBundle | None, hint: int | None,
             name: str) -> tuple[Rendered, float]:
     engines = engines_for(project_templates)
+    if (environment is not None and bundle is not None
+            and environment_fingerprint(engines.templates) != environment):
+        engines = engines_for(bundle.unpacked())
     if environment is not None and environment_fingerprint(engines.templates) != environment:
         raise RenderError(
             "this worker sees other templates or another briefgen than the build: its output "
@@ -107,6 +158,8 @@ def _render(document: str, view: PackView, project_templates: Path | None,
             f"run workers with the same briefgen and the project's templates/ at "
             f"{project_templates}, or build without the executor",
         )
+    if hint is not None:
+        engines.hints[name] = hint
     started = time.perf_counter()
     try:
         with _time_limit(time_limit):
@@ -145,16 +198,31 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    fired = []
+
     def time_up(signum: int, frame: object) -> None:
+        fired.append(True)
         raise _TimeUp
 
+    # The alarm may go off in a weakref callback or a __del__, where Python swallows the
+    # exception and prints "Exception ignored": say nothing then, and stop after the render.
+    unraisable = sys.unraisablehook
+
+    def ignore_time_up(error: Any) -> None:
+        if not isinstance(error.exc_value, _TimeUp):
+            unraisable(error)
+
     previous = signal.signal(signal.SIGALRM, time_up)
+    sys.unraisablehook = ignore_time_up
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = unraisable
+    if fired:
+        raise _TimeUp
 
 
 def _limit_memory(limit: int) -> None:
@@ -166,18 +234,6 @@ def _limit_memory(limit: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-class InlineExecutor(Executor):
-    """Runs each task at once in this process (``--jobs 1``)."""
-
-    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as error:  # handed to the caller through the future
-            future.set_exception(error)
-        return future
-
-
 def _warm() -> Any:
     """Import the engines once in the parent, so forked workers start with them loaded."""
     from briefgen import pdf
@@ -186,11 +242,13 @@ def _warm() -> Any:
 
 
 @contextmanager
-def fork_pool(workers: int,
-              memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Iterator[ProcessPoolExecutor]:
+def fork_pool(workers: int, memory_limit: int = DEFAULT_MEMORY_LIMIT,
+              warm: bool = True) -> Iterator[ProcessPoolExecutor]:
     """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported),
-    each with its address space capped at ``memory_limit`` bytes."""
-    _warm()
+    each with its address space capped at ``memory_limit`` bytes; ``warm``: with the
+    rendering engines imported first."""
+    if warm:
+        _warm()
     # fork only on Linux: macOS's system libraries are not safe to fork (Python's default
     # there is spawn), and Windows has no fork.
     method = "fork" if sys.platform.startswith("linux") else "spawn"

@@ -29,6 +29,7 @@ class Rendered:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
+    hint: int | None = None  # for the next render of the document (the fact sheet's step)
 
 
 class Engines:
@@ -36,6 +37,9 @@ class Engines:
 
     def __init__(self, templates: Templates) -> None:
         self.templates = templates
+        # What the previous render of each document (by its pack/lang/file name) left for
+        # this one: the build passes on the manifest's record.
+        self.hints: dict[str, int] = {}
 
     @cached_property
     def pdf(self) -> PdfEngine:
@@ -51,6 +55,9 @@ class Engines:
 
 
 Renderer = Callable[["PackView", Engines], Rendered]
+# What a document shows of the view, to fingerprint it: a document whose shown part is
+# unchanged is not rendered again. Without one, a kind shows the whole view.
+Shows = Callable[["PackView", Templates], object]
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class DocumentKind:
     name: str
     filename: str
     render: Renderer
+    shows: Shows | None = None
 
 
 def _briefing_note(view: PackView, engines: Engines) -> Rendered:
@@ -70,6 +78,12 @@ def _talking_points(view: PackView, engines: Engines) -> Rendered:
     from briefgen.documents import talking_points
 
     return talking_points.render(view, engines)
+
+
+def _talking_points_show(view: PackView, templates: Templates) -> object:
+    from briefgen.documents import talking_points
+
+    return talking_points.shows(view, templates)
 
 
 def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
@@ -94,7 +108,8 @@ def _briefing_html(view: PackView, engines: Engines) -> Rendered:
 # three of model.DOCUMENT_NAMES: the book is opted in).
 REGISTRY: dict[str, DocumentKind] = {
     "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
-    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points),
+    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points,
+                                   _talking_points_show),
     "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
     "briefing-book": DocumentKind("briefing-book", "briefing-book.pdf", _briefing_book),
     "briefing-html": DocumentKind("briefing-html", "briefing.html", _briefing_html),

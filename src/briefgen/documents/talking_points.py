@@ -9,15 +9,26 @@ out; :mod:`briefgen.docx` renders it, and a draft gets Word's own watermark.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from briefgen import docx, i18n
+from briefgen.fsutil import read_regular
 
 if TYPE_CHECKING:
     from briefgen.context import FactView, PackView, SourceView
     from briefgen.documents import Engines, Rendered
+    from briefgen.templating import Templates
 
 TEMPLATE = "talking-points.docx"
 NBSP = "\u00a0"
@@ -77,6 +88,63 @@ def render(view: PackView, engines: Engines) -> Rendered:
         tuple(f"{source.base_id}/{source.id}" for source in sources),
         missing_markings(document, view.classification),
     )
+
+
+# What render() and _finish() read of the view, besides the points and sources.
+_READ_BY_CODE = ("id", "lang", "labels", "status", "dir", "html_lang", "numbering", "title",
+                 "subject_names", "issued", "classification")
+
+
+def shows(view: PackView, templates: Templates) -> object:
+    """What the document shows of ``view``: the points and the sources they cite, and the
+    fields of the pack that the code and the Word template read (the whole view if the
+    template uses ``pack`` otherwise than as ``pack.field``). A fact without a talking
+    point is not in it: editing one does not render the talking points again."""
+    fields = template_fields(templates.find(TEMPLATE))
+    if fields is None:
+        return view
+    groups = talking_points(view, str)  # the labels' words are in the catalogs' fingerprint
+    points = [point for group in groups for point in group.points]
+    return (groups, cited_sources(points),
+            [(name, getattr(view, name, None)) for name in sorted({*fields, *_READ_BY_CODE})])
+
+
+MAX_PART_BYTES = 64 * 1024**2
+
+
+def template_fields(path: Path) -> frozenset[str] | None:
+    """The fields of ``pack`` that the Word template at ``path`` reads (``pack.title``),
+    or None if it uses ``pack`` in any other way, or cannot be read."""
+    try:
+        data = read_regular(Path(os.path.realpath(path)), docx.MAX_TEMPLATE_BYTES)
+    except OSError:
+        return None
+    return _fields(hashlib.sha256(data).hexdigest(), data)
+
+
+@lru_cache(maxsize=8)
+def _fields(digest: str, data: bytes) -> frozenset[str] | None:
+    fields: set[str] = set()
+    lexer = jinja2.Environment(autoescape=True)  # only its lexer is used
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                if not info.filename.endswith(".xml") or info.file_size > MAX_PART_BYTES:
+                    continue
+                text = re.sub(r"<[^>]+>", "", package.read(info).decode("utf-8"))
+                tokens = [(kind, value) for _, kind, value in lexer.lex(text)
+                          if kind != "whitespace"]
+                for index, (kind, value) in enumerate(tokens):
+                    if kind != "name" or value != "pack":
+                        continue
+                    following = tokens[index + 1:index + 3]
+                    if [token for token, _ in following] != ["operator", "name"] or \
+                            following[0][1] != ".":
+                        return None
+                    fields.add(following[1][1])
+    except (zipfile.BadZipFile, jinja2.TemplateSyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    return frozenset(fields)
 
 
 def talking_points(view: PackView, gettext: Callable[[str], str],

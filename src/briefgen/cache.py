@@ -1,0 +1,338 @@
+"""The parse cache: each fact base and pack, validated, by the content of its file.
+
+Reading YAML and validating it is most of what ``check`` and a no-change ``build`` cost.
+A :class:`ParseCache` keeps each file's validated model and line map under a name derived
+from the file's bytes, briefgen's code (and the versions of Python, pydantic and Babel)
+and the project's limits: a changed file, or another briefgen, simply misses. Entries
+live in ``<project>/build/.briefgen-cache/`` once the project has a build folder, and in
+memory (``watch`` keeps one cache across saves).
+
+An entry is never trusted for being there. It is a pickle signed with HMAC-SHA256 under
+a key kept outside the project (``$XDG_CACHE_HOME/briefgen/cache-key``, made on first use,
+readable by its owner only); the signature covers the entry's name, so an entry cannot
+stand for another file either. An entry that is corrupt, foreign (another machine's or
+another user's key), renamed or truncated is ignored and rebuilt; and even a signed entry
+is read by an unpickler that can build nothing but briefgen's model classes, dates and
+plain containers. Entries are written to a temporary file and renamed into place, so
+builds running at the same time read whole entries or none, and the cache never makes a
+command fail: a cache that cannot be read or written is a cache that misses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import logging
+import os
+import pickle
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefgen.fsutil import NotAFile, read_regular
+from briefgen.version import __version__
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+E = TypeVar("E")
+
+FOLDER = ".briefgen-cache"  # in the project's build folder
+KEY_BYTES = 32
+MAX_ENTRY_BYTES = 512 * 1024**2
+PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
+DERIVED = "d-"  # results worked out from an entry: removed after a week without use
+_OWN_FILES = ("README", ".gitignore", "CACHEDIR.TAG")
+_README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
+           b"Safe to delete.\n")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """briefgen's version and a hash of its own code: an upgrade, or a change to the code
+    in a development checkout, renders everything again and misses every cache entry."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _environment() -> bytes:
+    """What a validated model depends on besides its file: briefgen, Python, pydantic, Babel."""
+    import babel
+    import pydantic
+
+    return f"{code_fingerprint()}\0{sys.version}\0{pydantic.VERSION}\0{babel.__version__}".encode()
+
+
+def entry_name(kind: str, raw: bytes, settings: str = "") -> str:
+    """The name of the entry for a file of ``kind`` holding ``raw``, read with ``settings``."""
+    digest = hashlib.sha256(b"briefgen-parse\0" + _environment())
+    digest.update(f"\0{kind}\0{settings}\0".encode())
+    digest.update(hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def derived_name(entry: str, *parts: str) -> str:
+    """The name of an entry worked out from the entry ``entry`` and ``parts``."""
+    return DERIVED + hashlib.sha256("\0".join((entry, *parts)).encode()).hexdigest()
+
+
+class ParseCache:
+    """Validated models by entry name: in memory, and on disk in ``folder`` when a signing
+    ``key`` is at hand (:meth:`for_project` finds both)."""
+
+    def __init__(self, folder: Path | None = None, key: bytes | None = None) -> None:
+        self.folder = folder if key is not None else None
+        self._key = key
+        self._memory: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_project(cls, root: str | Path) -> ParseCache:
+        """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key,
+        once the project has a build folder (a real folder, not a link). A project never
+        built gets nothing written: ``check`` on a fresh checkout leaves it as it was."""
+        build = Path(root) / "build"
+        if build.is_symlink() or not build.is_dir():
+            return cls()
+        return cls(build / FOLDER, user_key())
+
+    def get(self, name: str) -> Any | None:
+        """The value stored under ``name``, or None (never stored, or not to be trusted)."""
+        self._used.add(name)
+        value = self._memory.get(name)
+        if value is None and self.folder is not None:
+            value = self._read(name)
+            if value is not None:
+                self._memory[name] = value
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, name: str, value: Any, payload: bytes | None = None) -> None:
+        """Keep ``value`` under ``name``; ``payload`` is its pickle, if already made."""
+        self._used.add(name)
+        self._memory[name] = value
+        if self.folder is None:
+            return
+        try:
+            self._write(name, payload if payload is not None else dumps(value))
+        except (OSError, pickle.PicklingError, TypeError) as error:
+            log.debug("parse cache: cannot write an entry: %s", error)
+
+    def prune(self) -> None:
+        """Remove the entries on disk that this cache did not use and nothing used for a day
+        (another branch's files, old versions of a file)."""
+        if self.folder is None:
+            return
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        now = time.time()
+        for entry in entries:
+            if entry.name in self._used or entry.name in _OWN_FILES:
+                continue
+            age = PRUNE_AFTER
+            if entry.name.endswith(".tmp"):  # a write that was stopped
+                age = 3600.0
+            elif entry.name.startswith(DERIVED):  # used after the load: unknown yet
+                age = 7 * PRUNE_AFTER
+            try:
+                if now - entry.stat(follow_symlinks=False).st_mtime > age:
+                    Path(entry.path).unlink()
+            except OSError:
+                continue
+
+    def _read(self, name: str) -> Any | None:
+        assert self.folder is not None and self._key is not None
+        path = self.folder / name
+        try:
+            data = read_regular(path, MAX_ENTRY_BYTES)
+        except (OSError, NotAFile):
+            return None
+        signature, payload = data[:32], data[32:]
+        if len(data) > MAX_ENTRY_BYTES or not hmac.compare_digest(
+                signature, _sign(self._key, name, payload)):
+            log.debug("parse cache: ignoring %s (not signed with this user's key)", path)
+            return None
+        try:
+            value = loads(payload)
+        except Exception as error:
+            log.debug("parse cache: ignoring %s: %s", path, error)
+            return None
+        self._touch(path)
+        return value
+
+    def _touch(self, path: Path) -> None:
+        """Mark an entry as used, at most once an hour (a write per read would cost)."""
+        try:
+            if time.time() - path.stat().st_mtime > 3600:
+                os.utime(path)
+        except OSError:
+            pass
+
+    def _write(self, name: str, payload: bytes) -> None:
+        assert self.folder is not None and self._key is not None
+        _make_folder(self.folder)
+        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(_sign(self._key, name, payload))
+                handle.write(payload)
+            Path(temporary).replace(self.folder / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+def _sign(key: bytes, name: str, payload: bytes) -> bytes:
+    return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+
+
+def _make_folder(folder: Path) -> None:
+    """The cache folder, made with a note saying what it is and a .gitignore of everything."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = (_README, b"*\n", b"Signature: 8a477f597d28d172789f06886806bc55\n")
+    for name, content in zip(_OWN_FILES, contents, strict=True):
+        try:
+            with open(folder / name, "xb") as handle:  # noqa: PTH123 - exclusive creation
+                handle.write(content)
+        except FileExistsError:
+            pass
+
+
+# -- Results worked out from one file ------------------------------------------------------
+
+
+def derived(cache: ParseCache | None, entry: str, what: str, compute: Callable[[], T],
+            key: str = "") -> T:
+    """``compute()``, a result worked out from the file of the entry ``entry`` alone (and
+    ``key``: anything else it depends on), kept with it: a file seen before is not gone
+    through again. ``what`` names the result (and the file as results show it). The
+    result must be plain data, briefgen's models or findings."""
+    if cache is None or not entry:
+        return compute()
+    name = derived_name(entry, what, key)
+    found = cache.get(name)
+    if isinstance(found, tuple) and len(found) == 1:
+        return found[0]  # type: ignore[no-any-return]
+    value = compute()
+    cache.put(name, (value,))
+    return value
+
+
+def known_clean(cache: ParseCache | None, entry: str, what: str,
+                compute: Callable[[], list[E]], key: str = "") -> list[E]:
+    """The problems ``compute()`` finds in the file of the entry ``entry`` alone (and
+    ``key``), not looked for again in a file found clean before."""
+    if cache is None or not entry:
+        return compute()
+    name = derived_name(entry, what, key)
+    if cache.get(name) is True:
+        return []
+    problems = compute()
+    if not problems:
+        cache.put(name, True)
+    return problems
+
+
+# -- The key -------------------------------------------------------------------------------
+
+
+def key_file() -> Path:
+    """Where the signing key is kept: the user's cache folder, never the project."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "briefgen" / "cache-key"
+
+
+def user_key(path: Path | None = None) -> bytes | None:
+    """The user's signing key, made on first use; None (no disk cache) if it cannot be."""
+    path = path or key_file()
+    try:
+        return _read_key(path) or _make_key(path)
+    except (OSError, RuntimeError) as error:
+        log.debug("parse cache: no key at %s (%s): caching in memory only", path, error)
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = read_regular(path, KEY_BYTES)
+    except FileNotFoundError:
+        return None
+    except NotAFile:
+        raise RuntimeError("not a regular file") from None
+    return key if len(key) == KEY_BYTES else None
+
+
+def _make_key(path: Path) -> bytes:
+    """A new key, put in place whole (a link, which fails if another process was first)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
+            handle.write(secrets.token_bytes(KEY_BYTES))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+        if (key := _read_key(path)) is None:  # a broken key file: replace it
+            Path(temporary).replace(path)
+            key = _read_key(path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    if key is None:
+        raise RuntimeError("the key file could not be written")
+    return key
+
+
+# -- Entries -------------------------------------------------------------------------------
+
+
+def dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(payload: bytes) -> Any:
+    """Unpickle ``payload``, building nothing but briefgen's models, findings, dates and
+    plain containers."""
+    return _ModelUnpickler(io.BytesIO(payload)).load()
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _ALLOWED:
+            return super().find_class(module, name)
+        if module == "briefgen.model" and name in _model_classes():
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} may not be in a cache entry")
+
+
+_ALLOWED = {("datetime", "date"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+            ("briefgen.check", "Finding")}
+
+
+@lru_cache(maxsize=1)
+def _model_classes() -> frozenset[str]:
+    """briefgen's model classes: pydantic models and PartialDate."""
+    from pydantic import BaseModel
+
+    from briefgen import model
+
+    return frozenset(
+        name for name, value in vars(model).items()
+        if isinstance(value, type) and value.__module__ == model.__name__
+        and (issubclass(value, BaseModel) or value is model.PartialDate)
+    )

@@ -1,0 +1,47 @@
+"""``briefgen watch``: one load of the project per save, the notes first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import briefgen
+from briefgen import cli, validate
+from tests.conftest import MINIMAL_PACK, ProjectFactory
+
+
+def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "documents: [briefing-note]", "documents: [briefing-note, talking-points]")})
+    note = root / "build" / "meeting" / "fr" / "briefing-note.pdf"
+    loads: list[str] = []
+    real_validate = validate.validate_project
+
+    def validated(project: briefgen.Project) -> list[Any]:  # the last step of every load
+        loads.append(project.root.name)
+        return real_validate(project)
+
+    states: list[bytes] = []
+
+    def watch(*folders: Path, **options: Any) -> Iterator[set[tuple[int, str]]]:
+        states.append(note.read_bytes())
+        yield set()  # the watcher runs
+        path = root / "facts" / "base.yaml"
+        path.write_text(path.read_text().replace("Le Maroc soutient", "Le Maroc appuie"))
+        yield {(2, str(path))}
+        states.append(note.read_bytes())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate, "validate_project", validated)
+    monkeypatch.setattr("watchfiles.watch", watch)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli.main, ["watch"])
+    assert result.exit_code == 0, result.output
+    assert "watching facts/, packs/ and templates/" in result.output
+    assert len(loads) == 2  # the first build, and one save
+    assert states[0] != states[1]  # the note rebuilt
