@@ -55,6 +55,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from briefgen.build import WrittenDocument, build
+from briefgen.cache import ParseCache
 from briefgen.check import Finding, project_findings
 from briefgen.documents import REGISTRY
 from briefgen.errors import (
@@ -229,6 +230,7 @@ class Preview:
                  executor: Executor | None = None) -> None:
         self.root = root.resolve()
         self.out = (out if out is not None else self.root / "build").absolute()
+        self._cache: ParseCache | None = None  # kept across rounds: a save reads one file
         self.pack_ids = tuple(pack_ids or ())
         self.state = State()
         self._viewed = viewed
@@ -277,7 +279,10 @@ class Preview:
 
     def _load(self) -> Project | None:
         try:
-            project = load_project(self.root)
+            if self._cache is None:
+                self._cache = ParseCache.for_project(self.root)
+            # parsed here: the server runs threads, forking to parse is not safe
+            project = load_project(self.root, cache=self._cache, jobs=1)
         except ValidationFailed as failure:
             with self._lock:
                 self._project = None
