@@ -10,7 +10,9 @@ build; --jobs 2 >= 1.7x --jobs 1 on 40 packs; RSS growth over 500 documents < 50
 issue #20 (check on 300 bases x 50 facts: first run <= 3 s, later runs < 1 s; no-change
 rebuild of 100 packs < 0.5 s and <= 1.5x that of 1 pack; an edit in watch -> its note
 written < 0.2 s; the fact-sheet fit <= 2 layouts on average, same step as the binary
-search; peak memory of a build independent of its number of documents).
+search; peak memory of a build independent of its number of documents), issue #16 (the
+briefing book's render against the sum of its parts rendered alone) and issue #17 (a save
+-> the brief shown in `briefgen serve`, in headless Chromium: median < 0.3 s).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # benchmarks.synthetic, tests.test_fact_sheet
 
+from benchmarks.serve_latency import rows as serve_rows  # noqa: E402
 from benchmarks.synthetic import make_project  # noqa: E402
 
 import briefgen  # noqa: E402
@@ -362,8 +365,16 @@ def main() -> None:
         print(lines[-1], flush=True)
 
     print("\n".join(lines), flush=True)
-    for document, seconds in per_document(project):
+    renders = dict(per_document(project))
+    for document, seconds in renders.items():
         row(f"render {document} (fr, in process, median)", f"{seconds * 1000:.0f} ms")
+    parts = ("briefing-note", "talking-points", "fact-sheet")
+    if "briefing-book" in renders and all(part in renders for part in parts):
+        alone = sum(renders[part] for part in parts)
+        book = renders["briefing-book"]
+        row("briefing book vs the sum of its parts rendered alone (note + talking points "
+            "+ fact sheet)", f"{book * 1000:.0f} ms vs {alone * 1000:.0f} ms = "
+            f"{book / alone:.2f}", "")
     bare, ours = bare_engine_ratio(project)
     row("briefing note: bare WeasyPrint vs briefgen",
         f"{bare * 1000:.0f} ms vs {ours * 1000:.0f} ms = {ours / bare:.2f}", "<= 1.10",
@@ -405,6 +416,8 @@ def main() -> None:
     row(f"40 packs ({docs} documents): --jobs 1 vs --jobs 2",
         f"{one_job:.1f} s vs {two_jobs:.1f} s = {one_job / two_jobs:.2f}x", ">= 1.7x",
         one_job / two_jobs >= 1.7)
+    for measure, value, target, met in serve_rows():
+        row(measure, value, target, met)
     start, end = memory_growth(project, 500)
     row("RSS over 500 documents in one process",
         f"{start:.0f} MB -> {end:.0f} MB (+{end - start:.1f} MB)", "< 50 MB", end - start < 50)

@@ -71,25 +71,25 @@ def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
-def rows(edits: int = EDITS) -> list[tuple[str, str, str]]:
-    """(measure, value, target) rows for benchmarks/run.py's table."""
+def rows(edits: int = EDITS) -> list[tuple[str, str, str, bool | None]]:
+    """(measure, value, target, met) rows for benchmarks/run.py's table."""
     samples = measure(edits)
     shown, seen, documents = samples["shown"], samples["seen"], samples["documents"]
     return [
         (f"`serve`: save a fact -> brief shown in Chromium ({edits} edits, median / p90)",
          f"{statistics.median(shown) * 1000:.0f} ms / {p90(shown) * 1000:.0f} ms "
          f"(seen by the test: {statistics.median(seen) * 1000:.0f} ms)",
-         f"median < {TARGET * 1000:.0f} ms"),
+         f"median < {TARGET * 1000:.0f} ms", statistics.median(shown) < TARGET),
         ("`serve`: save a fact -> every document of the page rebuilt, links updated "
          "(median / p90)",
-         f"{statistics.median(documents):.2f} s / {p90(documents):.2f} s", ""),
+         f"{statistics.median(documents):.2f} s / {p90(documents):.2f} s", "", None),
     ]
 
 
 def main() -> None:
     edits = int(sys.argv[1]) if len(sys.argv) > 1 else EDITS
     print("| measure | value | target |\n|---|---|---|")
-    for measure_name, value, target in rows(edits):
+    for measure_name, value, target, _met in rows(edits):
         print(f"| {measure_name} | {value} | {target} |")
 
 
