@@ -238,7 +238,7 @@ def watch_latency() -> list[float]:
             while note.read_bytes() == before:
                 time.sleep(0.002)
             latencies.append(time.perf_counter() - saved)
-            _wait_for(lines, "built")  # the whole rebuild, before the next edit
+            _wait_for(lines, "document(s) rendered")  # the whole round, before the next edit
     return latencies
 
 
@@ -266,7 +266,7 @@ def _wait_for(lines: queue.Queue[str], start: str, timeout: float = 300) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if lines.get(timeout=1).startswith(start):
+            if start in lines.get(timeout=1):
                 return
         except queue.Empty:
             continue

@@ -350,6 +350,7 @@ def test_watch_reports_only_what_changed(make_project: ProjectFactory, tmp_path:
     first = watcher.step().lines()
     assert any(" stale: " in line for line in first)
     assert "rendered meeting/fr/briefing-note.pdf" in first
+    assert first[-1] == "2 document(s) rendered, 0 up to date"
     assert watcher.step().lines() == ["no document changed (2 up to date)"]
     base = root / "facts" / "base.yaml"
     base.write_text(base.read_text().replace("    sources: [s1]\n", "\n", 1))  # f1 unsourced

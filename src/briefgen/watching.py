@@ -51,6 +51,9 @@ class Step:
             lines.append(f"{self.gone_errors} build error(s) fixed")
         lines += [f"rendered {document.pack_id}/{document.language}/{document.path.name}"
                   for document in self.rendered]
+        if self.rendered:
+            lines.append(f"{len(self.rendered)} document(s) rendered, "
+                         f"{self.documents - len(self.rendered)} up to date")
         if not self.rendered and not self.new_errors and not self.still_errors:
             lines.append(f"no document changed ({self.documents} up to date)")
         return lines
