@@ -58,9 +58,12 @@ def test_watch_rebuilds_on_save(tmp_path: Path) -> None:
 
     init_project(tmp_path)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1780000000", "PYTHONUNBUFFERED": "1"}
+    # Ctrl-C's signal as a terminal sends it, even where this test runs with SIGINT ignored
+    # (a background job of a script), which a child would inherit.
     with subprocess.Popen([sys.executable, "-m", "briefgen", "watch", "--project", str(tmp_path)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          env=env) as process:
+                          env=env, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                          ) as process:
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or []],
                          daemon=True).start()
@@ -77,7 +80,11 @@ def test_watch_rebuilds_on_save(tmp_path: Path) -> None:
             wait_for("'2022-13' is not a real date")
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
 
 
 @pytest.mark.parametrize("pack_id", ["../../x", "Bad ID", "x/y", "_x", ".hidden", "x.yaml"])
