@@ -37,6 +37,7 @@ from briefgen.errors import (
     excerpt,
 )
 from briefgen.fsutil import (
+    STAGING_PREFIX,
     check_folder,
     file_lock,
     file_sha256,
@@ -281,8 +282,13 @@ def build(
 def _previous(out_dir: Path, jobs: list[Job]) -> dict[str, Manifest]:
     """Each pack's manifest from the last build, after undoing what a killed build left."""
     packs = sorted({job.pack_id for job in jobs})
+    try:  # one listing of the output folder, not one per pack
+        left = {path.name for path in out_dir.iterdir() if path.name.startswith(STAGING_PREFIX)}
+    except OSError:
+        left = None
     for pack in packs:
-        recover(out_dir / pack)
+        if left is None or any(name.startswith(f"{STAGING_PREFIX}{pack}.") for name in left):
+            recover(out_dir / pack)
     return {pack: read_manifest(out_dir / pack) for pack in packs}
 
 

@@ -179,12 +179,15 @@ def check_folder(folder: Path, files: Iterable[Path], shown: str) -> None:
                           shown, "remove the link (or build into the folder it points to)")
     if folder.exists() and not folder.is_dir():
         raise OutputError("is not a folder", shown, "move the file away")
+    files = list(files)
+    parents = sorted({parent for relative in files for parent in Path(relative).parents[:-1]},
+                     key=lambda parent: len(parent.parts))  # each once, outermost first
+    for parent in parents:
+        where = folder / parent
+        if where.is_symlink() or (where.exists() and not where.is_dir()):
+            raise OutputError("is a symbolic link or a file where briefgen needs a folder",
+                              f"{shown}/{parent}", "move it away")
     for relative in files:
-        for parent in reversed(Path(relative).parents[:-1]):
-            where = folder / parent
-            if where.is_symlink() or (where.exists() and not where.is_dir()):
-                raise OutputError("is a symbolic link or a file where briefgen needs a folder",
-                                  f"{shown}/{parent}", "move it away")
         target = folder / relative
         if target.is_dir() and not target.is_symlink():
             raise OutputError("is a folder where briefgen writes a file",

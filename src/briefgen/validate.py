@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,9 @@ def validate_project(project: Project) -> list[LocatedError]:
     grammars = Grammars(project.templates)
     for base in project.bases.values():
         errors += _base_errors(base, project, grammars)
-    templates = Templates(project.templates)
+    has_catalog = functools.cache(Templates(project.templates).has_catalog)  # once a language
     for pack in project.packs.values():
-        errors += _pack_errors(pack, project, grammars, templates)
+        errors += _pack_errors(pack, project, grammars, has_catalog)
     for lang in {lang for pack in project.packs.values() for lang in pack.model.languages}:
         if i18n.check_locale(lang) is None:
             grammars.get(lang)  # documents read every pack language's grammar: check it
@@ -53,7 +54,7 @@ def _base_errors(base: Loaded[FactBase], project: Project,
 
 
 def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
-                 templates: Templates) -> list[LocatedError]:
+                 has_catalog: Callable[[str], bool]) -> list[LocatedError]:
     """A pack's errors; not looked for again in a pack found clean before with the same
     fact bases, catalogs and grammar forms."""
     def errors() -> list[LocatedError]:
@@ -69,7 +70,7 @@ def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
     langs = [lang for lang in (*pack.model.languages, pack.model.labels_fallback)
              if lang and i18n.check_locale(lang) is None]
     key = repr(([(base.display, base.entry) for base in bases if base is not None],
-                [(lang, templates.has_catalog(lang)) for lang in langs],
+                [(lang, has_catalog(lang)) for lang in langs],
                 [(found.source, found.forms) if (found := grammars.get(lang)) else None
                  for lang in pack.model.languages if i18n.check_locale(lang) is None]))
     return known_clean(project.cache, pack.entry, f"pack-errors\0{pack.display}", errors, key)
