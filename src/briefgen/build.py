@@ -362,22 +362,22 @@ def _groups(project: Project, jobs: list[Job], issued: dt.date | None,
     planned: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
         planned.setdefault((job.pack_id, job.lang), []).append(job)
-    dates = {pack_id: issue_date(project, pack_id, issued) for pack_id, _ in planned}
+    packs = {pack_id for pack_id, _ in planned}
+    dates = {pack_id: issue_date(project, pack_id, issued) for pack_id in packs}
+    files = {pack_id: _input_files(project, pack_id) for pack_id in packs}  # once a pack
     return [_Group(pack_id, lang, tuple(group), dates[pack_id],
-                   _inputs_key(project, pack_id, lang, dates[pack_id], environment,
+                   _inputs_key(files[pack_id], lang, dates[pack_id], environment,
                                [job.document for job in group]))
             for (pack_id, lang), group in planned.items()]
 
 
-def _inputs_key(project: Project, pack_id: str, lang: str, issued: dt.date,
-                environment: str, documents: Sequence[str]) -> str | None:
-    """A hash of everything a pack's documents in ``lang`` are made from: the contents of
-    the pack's file and of its fact bases' (the parse cache's names for them), where the
-    bases are, their people's photos, the templates and briefgen (``environment``), the
-    language, the date of issue and which ``documents`` are built (a build of some of them
-    says nothing of the others). None if a file did not go through the parse cache."""
+def _input_files(project: Project, pack_id: str) -> list[str] | None:
+    """What a pack's documents are read from, in every language: the contents of the pack's
+    file and of its fact bases' (the parse cache's names for them), where the bases are,
+    and their people's photos. None if a file did not go through the parse cache, or a
+    photo cannot be read."""
     pack = project.packs[pack_id]
-    parts = [environment, pack.entry, lang, issued.isoformat(), " ".join(sorted(documents))]
+    parts = [pack.entry]
     for base_id in pack.model.facts:
         base = project.bases[base_id]
         parts += [base.display, base.entry]
@@ -388,8 +388,18 @@ def _inputs_key(project: Project, pack_id: str, lang: str, issued: dt.date,
                 except photos.PhotoError:
                     return None
                 parts.append(file_sha256(path) or "")
-    if not all(parts):
+    return parts if all(parts) else None
+
+
+def _inputs_key(files: list[str] | None, lang: str, issued: dt.date, environment: str,
+                documents: Sequence[str]) -> str | None:
+    """A hash of everything a pack's documents in ``lang`` are made from: its input
+    ``files`` (:func:`_input_files`), the templates and briefgen (``environment``), the
+    language, the date of issue and which ``documents`` are built (a build of some of them
+    says nothing of the others). None if the files are not known."""
+    if files is None or not environment:
         return None
+    parts = [environment, *files, lang, issued.isoformat(), " ".join(sorted(documents))]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
