@@ -235,11 +235,25 @@ def watch_latency() -> list[float]:
             base.write_text(text.replace("Le Maroc soutient les objectifs",
                                          f"Le Maroc soutient ({index}) les objectifs"))
             saved = time.perf_counter()
-            while note.read_bytes() == before:
-                time.sleep(0.002)
+            _wait_for_new(note, before)
             latencies.append(time.perf_counter() - saved)
             _wait_for(lines, "document(s) rendered")  # the whole round, before the next edit
     return latencies
+
+
+def _wait_for_new(path: Path, before: bytes) -> None:
+    """Until ``path`` holds other bytes than ``before``. Its inode and time are looked at
+    every millisecond, its bytes only when they change: reading the file every time would
+    take the CPU the watcher needs (measured: 20-25 % slower renders on 2 cores)."""
+    seen = path.stat()
+    while True:
+        now = path.stat()
+        if (now.st_ino, now.st_mtime_ns, now.st_size) != (seen.st_ino, seen.st_mtime_ns,
+                                                           seen.st_size):
+            seen = now
+            if path.read_bytes() != before:
+                return
+        time.sleep(0.001)
 
 
 @contextmanager

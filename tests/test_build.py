@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -768,6 +769,33 @@ def test_eager_builds_write_the_notes_first(make_project: ProjectFactory,
          ["en/briefing-note.pdf", "fr/briefing-note.pdf", "fr/talking-points.docx",
           "manifest.json"]),
     ]
+    assert briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED).rendered == ()
+
+
+def test_an_eager_build_writes_a_note_before_working_out_the_next_language(
+        make_project: ProjectFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """watch's note waits for its own language's view only: the French note is in place
+    before the English view is worked out (with many languages of a large base, one view
+    instead of all of them)."""
+    root = make_project(packs={"meeting.yaml": TP_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Morocco supports", "Morocco backs")
+                    .replace("Le Maroc soutient", "Le Maroc appuie"))
+    before = snapshot(tmp_path / "meeting")
+    module = importlib.import_module("briefgen.build")
+    worked_out: list[tuple[str, list[str]]] = []
+
+    def pack_view(project: Any, pack_id: str, lang: str, issued: Any) -> Any:
+        now = snapshot(tmp_path / "meeting")
+        worked_out.append((lang, sorted(k for k in now if now[k] != before[k])))
+        return real(project, pack_id, lang, issued)
+
+    real = module.pack_view
+    monkeypatch.setattr(module, "pack_view", pack_view)
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, eager=True)
+    assert worked_out == [("fr", []), ("en", ["fr/briefing-note.pdf", "manifest.json"])]
+    monkeypatch.undo()
     assert briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED).rendered == ()
 
 

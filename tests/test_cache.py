@@ -199,6 +199,23 @@ def test_unused_entries_are_pruned_after_a_day(make_project: ProjectFactory) -> 
     assert len(entries(root)) == 2  # the old base's entry is gone, the used ones stay
 
 
+def test_a_cache_kept_across_loads_prunes_once_an_hour(make_project: ProjectFactory) -> None:
+    """watch and serve keep one cache: it does not list its folder at every save."""
+    root = make_project()
+    _, kept = load(root)  # watch's cache: it prunes at its first load
+    path = root / "facts" / "base.yaml"
+    path.write_text(path.read_text().replace("Morocco", "Maroc"))
+    load(root)  # another process, another entry for the base
+    old = time.time() - 2 * 24 * 3600
+    for entry in entries(root):
+        os.utime(entry, (old, old))
+    path.write_text(path.read_text().replace("Maroc", "Marruecos"))
+    briefgen.load_project(root, cache=kept)
+    assert len(entries(root)) == 4  # the pack and three bases: nothing pruned since
+    load(root)  # a new process prunes
+    assert len(entries(root)) == 2  # the pack and the base as it is now
+
+
 # -- Side by side -------------------------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ and every new field's located errors."""
 
 from __future__ import annotations
 
+import base64
+import io
 import subprocess
 from pathlib import Path
 
@@ -205,3 +207,18 @@ def test_a_base_of_people_only(make_project: ProjectFactory) -> None:
     empty = make_project(facts={"base.yaml": "id: x\ntitle: {en: X}\nsubject: MA\n"
                                              "as_of: 2022\nlanguages: [en]\n"})
     assert ("facts/base.yaml", 1, "'file': a fact base needs facts: (or people:)") in errors(empty)
+
+
+def test_a_photo_replaced_under_the_same_name_is_embedded_anew(tmp_path: Path) -> None:
+    """The re-encoded photo is remembered by the file's content, never by its name: a
+    new photo saved over the old one is what the next document shows."""
+    from briefgen import photos
+
+    path = tmp_path / "facts" / "amina.png"
+    write_photo(tmp_path, "amina.png", size=(40, 50))
+    first = photos.embed(path)
+    assert photos.embed(path) == first
+    write_photo(tmp_path, "amina.png", size=(50, 40))
+    second = photos.embed(path)
+    assert second != first
+    assert Image.open(io.BytesIO(base64.b64decode(second.split(",", 1)[1]))).size == (50, 40)

@@ -45,3 +45,35 @@ def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
     assert "watching facts/, packs/ and templates/" in result.output
     assert len(loads) == 2  # the first build, and one save
     assert states[0] != states[1]  # the note rebuilt
+
+
+def test_the_garbage_collector_waits_for_the_first_document(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full collection of the last round's documents (70-90 ms on the demo) never runs
+    while the note a writer waits for renders; it runs again from the next document on,
+    and after a round that rendered nothing."""
+    import dataclasses
+    import gc
+
+    from briefgen.documents import REGISTRY
+    from briefgen.watching import Watcher
+
+    root = make_project(packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "documents: [briefing-note]", "documents: [briefing-note, talking-points]")})
+    collecting: list[tuple[str, str, bool]] = []
+    for kind in ("briefing-note", "talking-points"):
+        real = REGISTRY[kind].render
+
+        def render(view: Any, engines: Any, real: Any = real, kind: str = kind) -> Any:
+            collecting.append((view.lang, kind, gc.isenabled()))
+            return real(view, engines)
+
+        monkeypatch.setitem(REGISTRY, kind, dataclasses.replace(REGISTRY[kind], render=render))
+    watcher = Watcher(root)
+    assert gc.isenabled()
+    watcher.step()
+    assert collecting[0] == ("fr", "briefing-note", False)
+    assert all(enabled for *_, enabled in collecting[1:])
+    assert len(collecting) == 4 and gc.isenabled()
+    watcher.step()  # nothing changed, nothing rendered
+    assert len(collecting) == 4 and gc.isenabled()

@@ -256,21 +256,38 @@ def build(
     notify = progress or (lambda _: None)
     with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
         previous = _previous(out_dir, planned)
-        tasks, fresh = _tasks(project, groups, templates, environment, previous, out_dir, force)
         blocked = _check_folders(out_dir, planned)
-        writable = [t for t in tasks if t.job.pack_id not in blocked]
-        stale = [t for t in writable if force or fresh[t.job] is None]
-        for task in writable:
-            if not force and fresh[task.job] is not None:
-                notify(Progress(task.job, "up-to-date", len(tasks)))
-        log.info("%d up to date, %d to render", len(writable) - len(stale), len(stale))
         keys = {(group.pack_id, group.lang): group.key for group in groups}
-        packs = _Packs(out_dir, writable, stale, fresh, previous, eager, keys, strict)
+        packs = _Packs(out_dir, previous, eager, keys, strict)
         bundle = TemplateBundle.of(project.templates) if executor is not None else None
-        hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in stale}
-        for task, outcome in _rendered(_ordered(stale, eager), templates, jobs, executor,
-                                       notify, len(tasks), time_limit, bundle, hints):
-            packs.finished(task, outcome)
+
+        def render(tasks: list[_Task]) -> None:
+            hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in tasks}
+            for task, outcome in _rendered(tasks, templates, jobs, executor, notify,
+                                           len(planned), time_limit, bundle, hints):
+                packs.finished(task, outcome)
+
+        # eager, here: each language's note as soon as its view is worked out
+        notes_at_once = eager and executor is None and jobs <= 1
+        later: list[_Task] = []
+        for group in groups:
+            if group.pack_id in blocked:
+                continue
+            tasks, fresh = _group_tasks(project, group, templates, environment,
+                                        previous[group.pack_id], out_dir, force)
+            stale = packs.add(tasks, fresh, force)
+            rendering = {task.job for task in stale}
+            for task in tasks:
+                if task.job not in rendering:
+                    notify(Progress(task.job, "up-to-date", len(planned)))
+            now: list[_Task] = []
+            for task in stale:
+                at_once = notes_at_once and task.job.document == "briefing-note"
+                (now if at_once else later).append(task)
+            render(now)
+        packs.settled()
+        log.info("%d up to date, %d to render", packs.kept(), len(later))
+        render(_ordered(later, eager))
     result = BuildResult(packs.written())
     log.info("%d document(s) in place, %d failure(s)", len(result.written),
              len(packs.errors) + len(blocked))
@@ -403,30 +420,21 @@ def _inputs_key(files: list[str] | None, lang: str, issued: dt.date, environment
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _tasks(project: Project, groups: list[_Group], templates: Templates, environment: str,
-           previous: dict[str, Manifest], out_dir: Path,
-           force: bool) -> tuple[list[_Task], dict[Job, DocumentRecord | None]]:
-    """Every document to build, and its record if it is up to date. A pack whose inputs
-    and files are those of the last build is up to date at once; for the others, each
-    document's view is worked out and fingerprinted."""
-    tasks: list[_Task] = []
-    fresh: dict[Job, DocumentRecord | None] = {}
-    for group in groups:
-        manifest = previous[group.pack_id]
-        kept = (None if force or group.key is None
-                else manifest.unchanged(group.lang, group.key, group.jobs, out_dir))
-        if kept is not None:
-            for job in group.jobs:
-                tasks.append(_Task(job, None, kept[job].input_hash, environment))
-                fresh[job] = kept[job]
-            continue
-        view = pack_view(project, group.pack_id, group.lang, group.issued)
-        for job in group.jobs:
-            task = _Task(job, view, _fingerprint(job, view, templates, environment),
-                         environment)
-            tasks.append(task)
-            fresh[job] = manifest.up_to_date(task, out_dir)
-    return tasks, fresh
+def _group_tasks(project: Project, group: _Group, templates: Templates, environment: str,
+                 manifest: Manifest, out_dir: Path,
+                 force: bool) -> tuple[list[_Task], dict[Job, DocumentRecord | None]]:
+    """A pack's documents in one language, and the record of each that is up to date. If
+    their inputs and files are those of the last build they are all up to date at once;
+    otherwise their view is worked out and each is fingerprinted."""
+    kept = (None if force or group.key is None
+            else manifest.unchanged(group.lang, group.key, group.jobs, out_dir))
+    if kept is not None:
+        return ([_Task(job, None, kept[job].input_hash, environment) for job in group.jobs],
+                dict(kept))
+    view = pack_view(project, group.pack_id, group.lang, group.issued)
+    tasks = [_Task(job, view, _fingerprint(job, view, templates, environment), environment)
+             for job in group.jobs]
+    return tasks, {task.job: manifest.up_to_date(task, out_dir) for task in tasks}
 
 
 def _fingerprint(job: Job, view: PackView, templates: Templates, environment: str) -> str:
@@ -545,38 +553,56 @@ def _executor(executor: Executor | None, jobs: int, count: int) -> Iterator[Exec
 
 
 class _Packs:
-    """The packs being built, each swapped in as soon as its last document is in (with
+    """The packs being built, their documents taken as each language's are worked out
+    (:meth:`add`); each pack is swapped in as soon as its last document is in (with
     ``eager``, at each document); then its documents are let go of."""
 
-    def __init__(self, out_dir: Path, tasks: list[_Task], stale: list[_Task],
-                 fresh: dict[Job, DocumentRecord | None], previous: dict[str, Manifest],
-                 eager: bool, keys: dict[tuple[str, str], str | None],
-                 strict: bool = False) -> None:
+    def __init__(self, out_dir: Path, previous: dict[str, Manifest], eager: bool,
+                 keys: dict[tuple[str, str], str | None], strict: bool = False) -> None:
         self.out_dir = out_dir
         self.strict = strict
         self.keys = keys
-        self.fresh = fresh
         self.previous = dict(previous)
         self.eager = eager
         self.errors: list[BriefgenError] = []
         self.failed: set[str] = set()
+        self.fresh: dict[Job, DocumentRecord | None] = {}
         self.tasks: dict[str, list[_Task]] = {}
-        for task in tasks:
-            self.tasks.setdefault(task.job.pack_id, []).append(task)
-        self.pending: dict[str, set[Job]] = {pack_id: set() for pack_id in self.tasks}
-        for task in stale:
-            self.pending[task.job.pack_id].add(task.job)
-        self.done: dict[str, dict[Job, DocumentRecord]] = {pack: {} for pack in self.tasks}
-        self.waiting: dict[str, dict[Job, bytes]] = {pack: {} for pack in self.tasks}
+        self.pending: dict[str, set[Job]] = {}
+        self.done: dict[str, dict[Job, DocumentRecord]] = {}
+        self.waiting: dict[str, dict[Job, bytes]] = {}
         self.complete: dict[str, list[tuple[Job, DocumentRecord, bool]]] = {}
-        for task in tasks:  # kept from before: under strict, its warnings count as now
-            kept = fresh[task.job]
-            if (strict and kept is not None and kept.warnings
-                    and task.job not in self.pending[task.job.pack_id]):
-                self._fail(task.job.pack_id, _refused(task.job, kept.warnings))
+
+    def add(self, tasks: list[_Task], fresh: dict[Job, DocumentRecord | None],
+            force: bool) -> list[_Task]:
+        """Take a pack's documents in one language, with the record of each that is up to
+        date; return those to render."""
+        stale = []
+        for task in tasks:
+            pack_id, job = task.job.pack_id, task.job
+            self.tasks.setdefault(pack_id, []).append(task)
+            self.pending.setdefault(pack_id, set())
+            self.done.setdefault(pack_id, {})
+            self.waiting.setdefault(pack_id, {})
+            kept = self.fresh[job] = fresh[job]
+            if force or kept is None:
+                self.pending[pack_id].add(job)
+                stale.append(task)
+            elif self.strict and kept.warnings:  # kept from before: its warnings count now
+                self._fail(pack_id, _refused(job, kept.warnings))
+        return stale
+
+    def settled(self) -> None:
+        """Every document is known: a pack with none to render gets its manifest, if that
+        changed."""
         for pack_id, pending in self.pending.items():
-            if not pending and pack_id not in self.failed:  # its manifest, if that changed
+            if not pending and pack_id not in self.failed:
                 self._write(pack_id, {})
+
+    def kept(self) -> int:
+        """How many documents are up to date and kept."""
+        return sum(len(tasks) - len(self.pending[pack_id]) - len(self.done[pack_id])
+                   for pack_id, tasks in self.tasks.items())
 
     def finished(self, task: _Task, outcome: Outcome) -> None:
         """Take a document's outcome; write its pack if it is the last (or ``eager``)."""

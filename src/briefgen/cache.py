@@ -94,6 +94,7 @@ class ParseCache:
         self._key = key
         self._memory: dict[str, Any] = {}
         self._used: set[str] = set()
+        self._pruned: float | None = None  # when (time.monotonic()) this cache last pruned
         self.hits = 0
         self.misses = 0
 
@@ -134,9 +135,13 @@ class ParseCache:
 
     def prune(self) -> None:
         """Remove the entries on disk that this cache did not use and nothing used for a day
-        (another branch's files, old versions of a file)."""
+        (another branch's files, old versions of a file). A cache kept across loads (watch,
+        serve) looks at most once an hour."""
         if self.folder is None:
             return
+        if self._pruned is not None and time.monotonic() - self._pruned < 3600:
+            return
+        self._pruned = time.monotonic()
         try:
             entries = list(os.scandir(self.folder))
         except OSError:

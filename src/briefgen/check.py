@@ -14,7 +14,7 @@ import logging
 import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
@@ -131,13 +131,18 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
                              "have it cleared, then set status: cleared and its clearance:")
         yield from _labels_fallback(pack, project)
     yield from _unfinished_catalogs(project)
-    if ctypes.util.find_library("harfbuzz-subset") is None:
+    if _harfbuzz_subset_missing():
         yield Finding(
             "warning", "no-harfbuzz-subset",
             "HarfBuzz's subset library is missing: PDF fonts are subset with fontTools, "
             "3x slower and not byte-reproducible", "(system)",
             hint="install libharfbuzz-subset0 (Debian/Ubuntu); `make demo` does it",
         )
+
+
+@cache  # asks ldconfig: once a process (watch checks at every save)
+def _harfbuzz_subset_missing() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is None
 
 
 def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loaded[FactBase]]:

@@ -464,8 +464,9 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     try:
         # The first (empty) timeout tick means the watcher runs: only then say so.
         # step: how long the folders must stay quiet before a save is taken (watchfiles'
-        # 50 ms by default; serve uses 10 ms too: an editor's save is one burst of events)
-        changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=10)
+        # 50 ms by default): an editor's save is one burst of events, microseconds apart;
+        # a save seen half-written is reported, then built again at its next event.
+        changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=5)
         watch_folders(watcher, changes, report, ready)
     except KeyboardInterrupt:
         pass

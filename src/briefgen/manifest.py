@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -91,7 +91,7 @@ class Manifest:
         return Manifest(pack_id, documents, keys)
 
     def to_json(self) -> str:
-        documents = [asdict(self.documents[path]) for path in sorted(self.documents)]
+        documents = [_as_dict(self.documents[path]) for path in sorted(self.documents)]
         combined = hashlib.sha256(
             "".join(d["input_hash"] for d in documents).encode()
         ).hexdigest()
@@ -108,6 +108,11 @@ class Manifest:
 
     def to_bytes(self) -> bytes:
         return self.to_json().encode()
+
+
+def _as_dict(record: DocumentRecord) -> dict[str, Any]:
+    """A record's fields (what ``dataclasses.asdict`` gives, without its deep copies)."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def read_manifest(pack_dir: Path) -> Manifest:

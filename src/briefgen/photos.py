@@ -10,6 +10,7 @@ PNG that Pillow draws from the decoded pixels (no metadata, no original bytes), 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import os
 import stat
@@ -47,11 +48,26 @@ def check(path: Path) -> None:
 
 
 def embed(path: Path) -> str:
-    """A ``data:`` URI of the photo, re-encoded as PNG and scaled down."""
+    """A ``data:`` URI of the photo, re-encoded as PNG and scaled down. (The file is read
+    every time; what is made of the same bytes is remembered: every language's view of a
+    pack embeds the same photos.)"""
+    data = _read_bytes(path)
+    key = hashlib.sha256(data).digest()
+    if key not in _EMBEDDED:
+        if len(_EMBEDDED) >= _EMBEDDED_KEPT:  # the oldest goes
+            del _EMBEDDED[next(iter(_EMBEDDED))]
+        _EMBEDDED[key] = _reencoded(data)
+    return _EMBEDDED[key]
+
+
+_EMBEDDED: dict[bytes, str] = {}  # data: URIs by the SHA-256 of the file's bytes
+_EMBEDDED_KEPT = 32
+
+
+def _reencoded(data: bytes) -> str:
     from PIL import ImageOps
 
-    image = _read(path)
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    image = ImageOps.exif_transpose(_decoded(data)).convert("RGB")
     image.thumbnail((EMBED_SIDE, EMBED_SIDE))
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -59,8 +75,10 @@ def embed(path: Path) -> str:
 
 
 def _read(path: Path) -> Image:
-    from PIL import Image, UnidentifiedImageError
+    return _decoded(_read_bytes(path))
 
+
+def _read_bytes(path: Path) -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -74,6 +92,14 @@ def _read(path: Path) -> Image:
         )
     with path.open("rb") as handle:
         data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:  # grown since
+        raise PhotoError(f"the photo is over the limit of {MAX_BYTES // 1024**2} MB")
+    return data
+
+
+def _decoded(data: bytes) -> Image:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -78,7 +78,7 @@ class Templates:
         """A hash of every template file, font and catalog that documents may use."""
         digest = hashlib.sha256()
         for root in self.roots:
-            for path in sorted(p for p in root.rglob("*") if _is_template_file(p, root)):
+            for path in _template_files(root, root):
                 digest.update(f"{path.relative_to(root)}\0".encode())
                 digest.update(_file_hash(path, path.stat()))
         return digest.hexdigest()
@@ -227,13 +227,25 @@ def _isolate_inserts(value: object) -> object:
     return value
 
 
-def _is_template_file(path: Path, root: Path) -> bool:
-    """A file documents may use: a regular file inside ``root`` (links out are refused
-    where they are used, and their targets never read)."""
-    parts = path.relative_to(root).parts
-    if any(p.startswith((".", "__pycache__")) for p in parts):
-        return False
-    real = inside(path, root)
+def _template_files(folder: Path, root: Path) -> Iterator[Path]:
+    """The files documents may use in ``folder`` (under ``root``), in order: regular files,
+    and links to regular files inside ``root`` (links out are refused where they are used,
+    and their targets never read); hidden files and caches left out, links to folders not
+    entered."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith((".", "__pycache__")):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _template_files(path, root)
+        elif entry.is_file(follow_symlinks=False) or _links_to_a_file(path, root):
+            yield path
+
+
+def _links_to_a_file(path: Path, root: Path) -> bool:
+    real = inside(path, root) if path.is_symlink() else None
     return real is not None and real.is_file()
 
 
