@@ -116,6 +116,22 @@ class _File:
     model: type[BaseModel]
 
 
+
+@dataclass
+class Reloader:
+    """Loads the project at ``root`` again and again (``watch``, ``serve``): through one
+    parse cache kept across loads, so that a save reads only the saved files; in the
+    calling thread (forking to parse beside other threads is not safe)."""
+
+    root: Path
+    _cache: ParseCache | None = None
+
+    def load(self) -> Project:
+        """The project as its files are now; raises :class:`ValidationFailed`."""
+        if self._cache is None:
+            self._cache = ParseCache.for_project(self.root)
+        return load_project(self.root, cache=self._cache, jobs=1)
+
 def _files(root: Path, folder: str, model: type[BaseModel],
            errors: list[LocatedError]) -> list[_File]:
     directory = root / folder

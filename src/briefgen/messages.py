@@ -94,9 +94,12 @@ class Unfinished:
 def unfinished_catalogs(project_templates: Path) -> Iterator[Unfinished]:
     """Each project catalog with labels left untranslated or marked fuzzy: its own empty
     and fuzzy entries, and labels briefgen uses that neither it nor briefgen translates."""
-    template = _read(shipped_template(), None)
     locale_dir = project_templates / "locale"
-    for path in sorted(locale_dir.glob(f"*/{CATALOG}")):
+    paths = sorted(locale_dir.glob(f"*/{CATALOG}"))
+    if not paths:  # (the shipped template is read only for a project's own catalogs)
+        return
+    template = _read(shipped_template(), None)
+    for path in paths:
         lang = path.parents[1].name
         catalog = _read(path, lang)
         everywhere = i18n.catalog_paths([locale_dir, default_templates() / "locale"], lang)

@@ -55,7 +55,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from briefgen.build import WrittenDocument, build
-from briefgen.cache import ParseCache
 from briefgen.check import Finding, project_findings
 from briefgen.documents import REGISTRY
 from briefgen.errors import (
@@ -68,7 +67,7 @@ from briefgen.errors import (
     ValidationFailed,
     excerpt,
 )
-from briefgen.load import Project, load_project
+from briefgen.load import Project, Reloader, load_project
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +229,7 @@ class Preview:
                  executor: Executor | None = None) -> None:
         self.root = root.resolve()
         self.out = (out if out is not None else self.root / "build").absolute()
-        self._cache: ParseCache | None = None  # kept across rounds: a save reads one file
+        self._reloader = Reloader(self.root)  # a save reads the saved files only
         self.pack_ids = tuple(pack_ids or ())
         self.state = State()
         self._viewed = viewed
@@ -279,10 +278,7 @@ class Preview:
 
     def _load(self) -> Project | None:
         try:
-            if self._cache is None:
-                self._cache = ParseCache.for_project(self.root)
-            # parsed here: the server runs threads, forking to parse is not safe
-            project = load_project(self.root, cache=self._cache, jobs=1)
+            project = self._reloader.load()
         except ValidationFailed as failure:
             with self._lock:
                 self._project = None

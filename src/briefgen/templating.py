@@ -27,6 +27,7 @@ from briefgen.fsutil import NotAFile, inside, read_regular
 MAX_TEMPLATE_BYTES = 5 * 1024**2  # an HTML template or stylesheet
 
 
+@lru_cache(maxsize=1)  # where briefgen is installed does not move
 def default_templates() -> Path:
     """The templates shipped with briefgen (in the wheel, or the repository's own)."""
     packaged = Path(str(resources.files("briefgen"))) / "templates"

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen.build import BuildResult, Progress, WrittenDocument, build
-from briefgen.cache import ParseCache
 from briefgen.check import Finding, Report, check, failure_report
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
-from briefgen.load import Project, load_project
+from briefgen.load import Project, Reloader
 
 
 @dataclass(frozen=True)
@@ -80,18 +79,17 @@ class Watcher:
     out: Path | None = None
     _findings: frozenset[Finding] = field(default_factory=frozenset)
     _errors: tuple[str, ...] = ()
-    _cache: ParseCache | None = None
+    _reloader: Reloader | None = None
 
     def step(self) -> Step:
         with _collector_held_off() as progress:
             return self._step(progress)
 
     def _step(self, progress: Callable[[Progress], None]) -> Step:
-        if self._cache is None:
-            self._cache = ParseCache.for_project(self.root)
+        self._reloader = self._reloader or Reloader(self.root)
         project: Project | None = None
-        try:  # parsed here: the watcher runs a thread, forking to parse is not safe
-            project = load_project(self.root, cache=self._cache, jobs=1)
+        try:
+            project = self._reloader.load()
         except ValidationFailed as failure:
             report = failure_report(failure)
         else:
