@@ -413,6 +413,9 @@ def main() -> None:
     row("`watch` on the demo: an edited fact saved -> its French note in place (3 edits)",
         " / ".join(f"{seconds:.2f} s" for seconds in latencies), "< 0.2 s (was 0.36 s)",
         median < 0.2)
+    if "briefing-note" in renders:  # what watch adds to the note's own render
+        row("`watch`: the median above less the French note's render (first rows)",
+            f"{(median - renders['briefing-note']) * 1000:.0f} ms", "")
     sheets, first_fit, again_fit, same = fit_layouts()
     row(f"fact-sheet fit: layouts per sheet over {sheets} sheets (demo, 25 facts): first "
         "build, then a rebuild", f"{first_fit:.2f}, then {again_fit:.2f}"
