@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import textwrap
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -289,6 +291,32 @@ def bbox_words(path: Path) -> dict[str, float]:
     for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out):
         words.setdefault(word, float(x))
     return words
+
+
+# --- a short sheet ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_short_sheet_has_its_foot_at_the_bottom(tmp_path: Path, lang: str) -> None:
+    """Three facts at the largest type leave most of the page: the sources and who drafted
+    the sheet sit at its foot, as on a printed form, not under the last fact."""
+    items = [fact(1, "position", (lang,)), fact(2, "principle", (lang,)),
+             fact(3, "position", (lang,))]
+    root = write_project(tmp_path, base((lang,), facts=items), pack((lang,)).replace(
+        "facts: [base]", "facts: [base]\ndrafted_by: {name: Salma Bennani}"))
+    out = tmp_path / "out"
+    briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
+    sheet = out / "meeting" / lang / "fact-sheet.pdf"
+    assert pdfinfo(sheet)["Pages"] == "1"
+    height, lines = text_lines(sheet)
+    footer_top = height - 12 / 25.4 * 72  # the page's bottom margin holds the footer
+    watermark = "PROJET مسودة"  # the draft's, diagonal: pdftotext gives it letter by letter
+    body = sorted(bottom for bottom, word in lines if bottom < footer_top
+                  and not (len(word) == 1 and unicodedata.normalize("NFKC", word) in watermark))
+    drafted = [bottom for bottom, word in lines if word == "Bennani"]
+    assert drafted and drafted[0] > body[-1] - 5  # on the lowest line of the page's body
+    assert drafted[0] > footer_top - 12 / 25.4 * 72  # within 12 mm of the footer
+    gaps = [lower - upper for upper, lower in itertools.pairwise(body)]
+    assert max(gaps) > 0.2 * height  # the room is between the facts and the foot
 
 
 # --- opting out and overflowing ---------------------------------------------------------------

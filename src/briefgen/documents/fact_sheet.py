@@ -253,7 +253,8 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name)
-    result = engines.pdf.write(fit.document, name, html)
+    document = _foot_at_the_bottom(fit, lambda css: _lay_out(view, engines, html, name, css))
+    result = engines.pdf.write(document, name, html)
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
     return Rendered(result.data, result.pages, facts, sources, result.warnings, fit.step)
@@ -267,14 +268,12 @@ def content_of(view: PackView, engines: Engines) -> FactSheet:
 def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit, str]:
     """The sheet's content, its fit on one page (or a :class:`RenderError` saying why it
     cannot) and its HTML."""
-    templates = engines.templates
     content = content_of(view, engines)
-    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
-    stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
+    html = engines.templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view,
+                                    sheet=content)
 
     def lay_out(step: int) -> Any:
-        return engines.pdf.layout(html, templates.roots[0], stylesheets, name,
-                                  STEPS[step].css() + i18n.counter_style_css(view.numbering))
+        return _lay_out(view, engines, html, name, STEPS[step].css())
 
     # The step of this sheet's previous render, else of the pack's sheet in another
     # language, else the designed size.
@@ -288,6 +287,31 @@ def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit,
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
     return content, fit, html
+
+
+def _lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
+    templates = engines.templates
+    return engines.pdf.layout(html, templates.roots[0],
+                              [templates.find(sheet) for sheet in STYLESHEETS], name,
+                              css + i18n.counter_style_css(view.numbering))
+
+
+# A sheet at its largest type with more room left than this is a short sheet: its foot (the
+# sources, who drafted it) goes to the bottom of the page, as on a printed form, instead of
+# under the last fact with the rest of the page blank.
+SHORT_SHEET_ROOM_MM = 15.0
+
+
+def _foot_at_the_bottom(fit: Fit, lay_out: Callable[[str], Any]) -> Any:
+    """The fitted layout; for a short sheet, laid out once more with its foot moved down by
+    the room left (less a millimetre): still one page."""
+    if fit.step != 0:
+        return fit.document
+    room = page_height_mm(fit.document) - content_mm(fit.document)
+    if room <= SHORT_SHEET_ROOM_MM:
+        return fit.document
+    document = lay_out(STEPS[0].css() + f".sheet .sheet-foot {{ margin-top: {room - 1:.1f}mm; }}\n")
+    return document if len(document.pages) == 1 else fit.document
 
 
 def _does_not_fit(name: str, document: _Layout, facts: Sequence[FactView]) -> RenderError:
