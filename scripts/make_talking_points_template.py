@@ -42,6 +42,9 @@ NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x59, 0x59, 0x59)
 RED = RGBColor(0xA5, 0x00, 0x21)
 LIST_INDENT = Cm(0.75)
+# The meeting table's labels: wide enough for the longest shipped label in one line
+# (German "Gesprächspartner"); the values take the rest of the 16 cm line.
+LABELS = Cm(4)
 THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 PPR = qn("w:pPr")
 THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
@@ -365,12 +368,12 @@ def _meeting_table(document: Any) -> None:
     table.autofit = False
     for row, (label, value) in zip(table.rows, rows, strict=True):
         cells = row.cells
-        cells[0].width, cells[1].width = Cm(3.5), Cm(12.5)
+        cells[0].width, cells[1].width = LABELS, Cm(16) - LABELS
         cells[0].paragraphs[0].text = label
         cells[0].paragraphs[0].style = document.styles["Meeting Label"]
         cells[1].paragraphs[0].text = value
         cells[1].paragraphs[0].style = document.styles["Meeting Detail"]
-    for column, width in zip(table.columns, (Cm(3.5), Cm(12.5)), strict=True):
+    for column, width in zip(table.columns, (LABELS, Cm(16) - LABELS), strict=True):
         column.width = width
 
 

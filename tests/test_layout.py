@@ -13,8 +13,9 @@ import pytest
 from PIL import Image
 
 import briefgen
-from tests.conftest import ISSUED, REPO
+from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
 from tests.test_fact_sheet import base, pack, write_project
+from tests.test_talking_points import convert_with_libreoffice, needs_soffice
 
 PT_PER_MM = 72 / 25.4
 
@@ -133,3 +134,50 @@ def test_the_rule_is_drawn_between_the_columns(full: Path, tmp_path: Path, lang:
     _, rules = column_rule(full / lang / "fact-sheet.pdf", tmp_path)
     assert rules, "no rule between the columns"
     assert all(0.45 < x < 0.55 for x in rules), rules
+
+
+@pytest.fixture
+def german(make_project: ProjectFactory, tmp_path: Path) -> Path:
+    """A German pack: its meeting label "Gesprächspartner" is the longest shipped label."""
+    base = (MINIMAL_BASE.replace("languages: [fr, en]", "languages: [de]")
+            .replace("{fr: Base de test, en: Test base}", "{de: Testbasis}")
+            .replace("{fr: Source un, en: Source one}", "{de: Quelle eins}")
+            .replace('{fr: "Le Maroc soutient la Coalition.", en: "Morocco supports the '
+                     'Coalition."}', '{de: "Marokko unterstützt die Koalition."}')
+            .replace('{fr: "Nous soutenons la Coalition.", en: "We support the Coalition."}',
+                     '{de: "Wir unterstützen die Koalition."}')
+            .replace('{fr: "Réunion le {date}.", en: "Meeting on {date}."}',
+                     '{de: "Treffen am {date}."}'))
+    pack = (MINIMAL_PACK.replace("languages: [fr, en]", "languages: [de]")
+            .replace("{fr: Réunion de test, en: Test meeting}", "{de: Testtreffen}")
+            .replace("  place: {fr: Rabat, en: Rabat}\n",
+                     "  place: {de: Rabat}\n  counterpart: MA\n")
+            .replace("{fr: DIFFUSION RESTREINTE, en: RESTRICTED}", "{de: VS-NfD}")
+            .replace("documents: [briefing-note]",
+                     "documents: [briefing-note, talking-points]"))
+    root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})
+    briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    return tmp_path / "out" / "meeting" / "de"
+
+
+def test_a_long_meeting_label_keeps_clear_of_its_value(german: Path) -> None:
+    """German's "GESPRÄCHSPARTNER" is wider than the note's 32 mm of labels: it is
+    hyphenated onto a second line, never run into the value beside it."""
+    _, found = words(german / "briefing-note.pdf")
+    value = first(found, "Marokko")
+    row = first(found, "ORT").y1, first(found, "THEMA").y0  # between the rows above and below
+    label = [w for w in found if row[0] < w.y0 and w.y1 < row[1] and w.x1 < value.x0 + 20]
+    assert "".join(w.text for w in label).replace("\u2010", "-") == "GESPRÄCHS-PARTNER"
+    assert max(w.x1 for w in label) + 2 * PT_PER_MM <= value.x0 + 0.5, (label, value)
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_the_talking_points_labels_are_never_broken(german: Path, tmp_path: Path) -> None:
+    """In the Word document the label column fits "Gesprächspartner" on one line (a word
+    processor breaks a word too long for its cell letter by letter)."""
+    pdfs = convert_with_libreoffice([german / "talking-points.docx"], tmp_path,
+                                    tmp_path / "profile")
+    _, found = words(next(iter(pdfs.values())))
+    label, value = first(found, "Gesprächspartner"), first(found, "Marokko")
+    assert abs(label.y1 - value.y1) < 3 and label.x1 < value.x0
