@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,3 +182,15 @@ def test_the_talking_points_labels_are_never_broken(german: Path, tmp_path: Path
     _, found = words(next(iter(pdfs.values())))
     label, value = first(found, "Gesprächspartner"), first(found, "Marokko")
     assert abs(label.y1 - value.y1) < 3 and label.x1 < value.x0
+
+
+def test_sources_are_never_split_one_by_one(tmp_path: Path) -> None:
+    """The second project's German note runs onto a second page at its two sources: they
+    go there together with their heading, never one at the foot of a page and one at the
+    head of the next."""
+    root = tmp_path / "energy"
+    shutil.copytree(Path(__file__).parent / "data" / "energy", root)
+    briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    _, found = words(tmp_path / "out" / "rabat-2026" / "de" / "briefing-note.pdf")
+    pages = {word.text: word.page for word in found if word.text in ("QUELLEN", "[1]", "[2]")}
+    assert pages["QUELLEN"] == pages["[1]"] == pages["[2]"], pages
