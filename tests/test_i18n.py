@@ -53,6 +53,23 @@ def test_numbers() -> None:
     assert i18n.format_number(2.5, "fr") == "2,5"
 
 
+@pytest.mark.parametrize(("tag", "four", "five"), [
+    ("es", "4600", "12.500"),          # CLDR's minimumGroupingDigits 2 (and the RAE)
+    ("es_MX", "4,600", "12,500"),      # Latin American Spanish: 1, through es_419
+    ("pl", "4600", "12\xa0500"),
+    ("pt_PT", "4600", "12\xa0500"),
+    ("pt_AO", "4600", "12\xa0500"),    # inherits pt_PT
+    ("pt", "4.600", "12.500"),
+    ("de", "4.600", "12.500"),
+    ("en", "4,600", "12,500"),
+])
+def test_four_digit_numbers_are_grouped_as_the_locale_does(tag: str, four: str,
+                                                           five: str) -> None:
+    assert i18n.format_number(4600, tag) == four
+    assert i18n.format_number(-4600, tag) == "-" + four
+    assert i18n.format_number(12500, tag) == five
+
+
 def test_text_fallback_follows_cldr() -> None:
     text = {"fr": "Bonjour", "ar": "مرحبا"}
     assert i18n.pick(text, "ar_MA") == "مرحبا"

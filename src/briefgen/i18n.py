@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import DateTimeFormat, format_date, format_skeleton, match_skeleton
 from babel.dates import parse_pattern as parse_date_pattern
 from babel.lists import format_list
@@ -250,12 +251,31 @@ def format_number(value: float, tag: str, numbering: str | None = None) -> str:
     loc = locale(tag)
     system = numbering_system(tag, numbering)
     symbols = system if loc.number_symbols.get(system, {}).get("decimal") else "latn"
-    text = str(format_decimal(value, locale=loc, numbering_system=symbols))
+    grouped = abs(value) >= 10 ** (2 + minimum_grouping_digits(loc))
+    text = str(format_decimal(value, locale=loc, numbering_system=symbols,
+                              group_separator=grouped))
     minus = loc.number_symbols.get(symbols, {}).get("minusSign")
     if value < 0 and minus and text.startswith("-"):
         # CLDR's U+2212 MINUS SIGN (fa, he...) is in no shipped font: the hyphen-minus is.
         text = minus.replace("\u2212", "-") + text[1:]
     return localize_digits(text, system)
+
+
+# CLDR's minimumGroupingDigits where it is not 1 (Babel does not carry it): how many digits
+# a number needs before its first group separator. Spanish writes 4600 and 12.500 (so does
+# the RAE), Latin American Spanish 4,600; Polish 4600; European Portuguese 4600.
+_MINIMUM_GROUPING_DIGITS = {"es": 2, "es_419": 1, "pl": 2, "pt_PT": 2}
+
+
+def minimum_grouping_digits(loc: Locale) -> int:
+    """CLDR's minimumGroupingDigits of ``loc``, through its parent locales (es_MX: es_419)."""
+    parents = get_global("parent_exceptions")
+    ident = str(loc)
+    while ident:
+        if ident in _MINIMUM_GROUPING_DIGITS:
+            return _MINIMUM_GROUPING_DIGITS[ident]
+        ident = parents.get(ident) or ident.rpartition("_")[0]
+    return 1
 
 
 def catalog_dir(templates: Path) -> Path:
