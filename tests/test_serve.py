@@ -496,3 +496,20 @@ def test_build_builds_the_kinds_asked_for_and_keeps_the_others(project: Path,
     assert not result.rendered  # up to date
     assert (tmp_path / "meeting/fr/briefing-note.pdf").read_bytes() == note
 
+
+
+def _address_space_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+
+def test_the_document_worker_has_the_build_workers_memory_cap() -> None:
+    """A runaway document in the preview fails alone: its worker's address space is capped
+    as a build worker's is, the server's own is not."""
+    from briefgen.serve import _document_pool
+    from briefgen.workers import DEFAULT_MEMORY_LIMIT
+
+    with _document_pool() as pool:
+        assert pool.submit(_address_space_limit).result(timeout=60) == DEFAULT_MEMORY_LIMIT
+    assert _address_space_limit() != DEFAULT_MEMORY_LIMIT

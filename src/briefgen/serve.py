@@ -68,6 +68,7 @@ from briefgen.errors import (
     excerpt,
 )
 from briefgen.load import Project, Reloader, load_project
+from briefgen.workers import DEFAULT_MEMORY_LIMIT, limit_memory
 
 log = logging.getLogger(__name__)
 
@@ -867,10 +868,12 @@ class _Worker(Executor):
 
 
 def _worker_started(parent: int) -> None:
-    """In the worker: a lower priority (on a busy machine the pages come first), and an end
-    with the server's process, however that ends (the worker holds its own end of the
-    task queue's pipe, so it would otherwise wait forever)."""
+    """In the worker: a lower priority (on a busy machine the pages come first), the build
+    workers' memory cap (a runaway document fails alone, the worker and the server go on),
+    and an end with the server's process, however that ends (the worker holds its own end
+    of the task queue's pipe, so it would otherwise wait forever)."""
     os.nice(10)
+    limit_memory(DEFAULT_MEMORY_LIMIT)
 
     def orphaned() -> None:
         while os.getppid() == parent:

@@ -225,7 +225,7 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         raise _TimeUp
 
 
-def _limit_memory(limit: int) -> None:
+def limit_memory(limit: int) -> None:
     """Worker initializer: cap the address space, so a runaway render fails alone."""
     if resource is None:
         return
@@ -254,5 +254,5 @@ def fork_pool(workers: int, memory_limit: int = DEFAULT_MEMORY_LIMIT,
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_limit_memory, initargs=(memory_limit,)) as pool:
+                             initializer=limit_memory, initargs=(memory_limit,)) as pool:
         yield pool
