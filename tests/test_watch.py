@@ -77,3 +77,32 @@ def test_the_garbage_collector_waits_for_the_first_document(
     assert len(collecting) == 4 and gc.isenabled()
     watcher.step()  # nothing changed, nothing rendered
     assert len(collecting) == 4 and gc.isenabled()
+
+
+def test_watch_says_each_document_as_soon_as_it_is_in_place(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The findings as soon as the check is done, the note's line before the talking points
+    are started, then how many: a writer sees the note is ready, not a second later."""
+    import dataclasses
+
+    from briefgen.documents import REGISTRY
+    from briefgen.watching import Watcher
+
+    root = make_project(packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "documents: [briefing-note]", "documents: [briefing-note, talking-points]")})
+    said: list[str] = []
+    real = REGISTRY["talking-points"].render
+
+    def render(view: Any, engines: Any) -> Any:
+        said.append(f"(talking points of {view.lang} started)")
+        return real(view, engines)
+
+    monkeypatch.setitem(REGISTRY, "talking-points",
+                        dataclasses.replace(REGISTRY["talking-points"], render=render))
+    step = Watcher(root, say=said.append).step()
+    assert " stale: " in said[0]  # a finding of the check, said before anything is built
+    note = next(i for i, line in enumerate(said)
+                if line.startswith("rendered meeting/fr/briefing-note.pdf ("))
+    assert note < said.index("(talking points of fr started)")
+    assert said[-1] == "4 document(s) rendered, 0 up to date" == step.lines()[-1]
+    assert len([line for line in said if line.startswith("rendered ")]) == 4

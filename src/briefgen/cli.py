@@ -454,13 +454,12 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     folders = [folder for folder in folders if folder.is_dir()]
 
     def report(step: Step) -> None:
-        for line in step.lines():
-            _say(line)
+        pass  # the watcher says each line as soon as it is known
 
     def ready() -> None:
         _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
 
-    watcher = Watcher(project_dir, pack_ids or None, out)
+    watcher = Watcher(project_dir, pack_ids or None, out, say=_say)
     try:
         # The first (empty) timeout tick means the watcher runs: only then say so.
         # step: how long the folders must stay quiet before a save is taken (watchfiles'

@@ -36,6 +36,10 @@ class Step:
 
     def lines(self) -> list[str]:
         """The step as a person reads it: only what changed."""
+        return [*self.check_lines(), *self.build_lines()]
+
+    def check_lines(self) -> list[str]:
+        """What the check found that is new, and what it resolved."""
         lines = [_finding_line(finding) for finding in self.new_findings]
         if self.gone_findings:
             lines.append(f"{self.gone_findings} finding(s) resolved")
@@ -44,14 +48,21 @@ class Step:
                          f"{len(self.report.warnings)} warning(s)")
         if not self.built:
             lines.append("not built: fix the errors above")
-            return lines
-        lines += self.new_errors
+        return lines
+
+    def build_lines(self, each: bool = True) -> list[str]:
+        """What the build did: new build errors, the documents rendered (``each``: a line
+        for each of them, else only how many), how many are up to date."""
+        if not self.built:
+            return []
+        lines = list(self.new_errors)
         if self.still_errors:
             lines.append(f"{self.still_errors} build error(s) as before")
         if self.gone_errors:
             lines.append(f"{self.gone_errors} build error(s) fixed")
-        lines += [f"rendered {document.pack_id}/{document.language}/{document.path.name}"
-                  for document in self.rendered]
+        if each:
+            lines += [f"rendered {document.pack_id}/{document.language}/{document.path.name}"
+                      for document in self.rendered]
         if self.rendered:
             lines.append(f"{len(self.rendered)} document(s) rendered, "
                          f"{self.documents - len(self.rendered)} up to date")
@@ -77,6 +88,9 @@ class Watcher:
     root: Path
     pack_ids: Sequence[str] | None = None
     out: Path | None = None
+    # Each line as soon as it is known (the check's findings, then each document as it is
+    # in place, then how many); :meth:`Step.lines` holds them all either way.
+    say: Callable[[str], None] | None = None
     _findings: frozenset[Finding] = field(default_factory=frozenset)
     _errors: tuple[str, ...] = ()
     _reloader: Reloader | None = None
@@ -98,15 +112,31 @@ class Watcher:
         new = tuple(f for f in report.findings if f not in self._findings)
         gone = len(self._findings - findings)
         self._findings = findings
-        if report.errors or project is None:
-            return Step(report, new, gone, (), 0, (), 0, 0, built=False)
-        result, errors = self._build(project, progress)
+        checked = Step(report, new, gone, (), 0, (), 0, 0,
+                       built=not report.errors and project is not None)
+        self._say(checked.check_lines())
+        if project is None or not checked.built:
+            return checked
+
+        def rendered(event: Progress) -> None:
+            progress(event)
+            if event.status == "done":
+                self._say([f"rendered {event.job} ({event.seconds:.2f} s)"])
+
+        result, errors = self._build(project, rendered)
         fresh = tuple(e for e in errors if e not in self._errors)
         still = sum(1 for e in errors if e in self._errors)
         fixed = sum(1 for e in self._errors if e not in errors)
         self._errors = errors
-        return Step(report, new, gone, result.rendered, len(result.written), fresh, still,
+        step = Step(report, new, gone, result.rendered, len(result.written), fresh, still,
                     fixed, built=True)
+        self._say(step.build_lines(each=False))
+        return step
+
+    def _say(self, lines: list[str]) -> None:
+        if self.say is not None:
+            for line in lines:
+                self.say(line)
 
     def _build(self, project: Project,
                progress: Callable[[Progress], None]) -> tuple[BuildResult, tuple[str, ...]]:
