@@ -109,14 +109,6 @@ def load_project(root: str | Path, *, cache: ParseCache | None = None,
     return project
 
 
-@dataclass(frozen=True)
-class _File:
-    path: Path
-    display: str
-    model: type[BaseModel]
-
-
-
 @dataclass
 class Reloader:
     """Loads the project at ``root`` again and again (``watch``, ``serve``): through one
@@ -131,6 +123,14 @@ class Reloader:
         if self._cache is None:
             self._cache = ParseCache.for_project(self.root)
         return load_project(self.root, cache=self._cache, jobs=1)
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    display: str
+    model: type[BaseModel]
+
 
 def _files(root: Path, folder: str, model: type[BaseModel],
            errors: list[LocatedError]) -> list[_File]:
