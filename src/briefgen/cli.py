@@ -448,13 +448,10 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     """
     from watchfiles import watch
 
-    from briefgen.watching import Step, Watcher, watch_folders
+    from briefgen.watching import Watcher, watch_folders
 
     folders = [project_dir / name for name in ("facts", "packs", "templates")]
     folders = [folder for folder in folders if folder.is_dir()]
-
-    def report(step: Step) -> None:
-        pass  # the watcher says each line as soon as it is known
 
     def ready() -> None:
         _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
@@ -466,7 +463,7 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
         # 50 ms by default): an editor's save is one burst of events, microseconds apart;
         # a save seen half-written is reported, then built again at its next event.
         changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=5)
-        watch_folders(watcher, changes, report, ready)
+        watch_folders(watcher, changes, ready=ready)  # the watcher says its lines itself
     except KeyboardInterrupt:
         pass
 

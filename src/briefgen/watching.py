@@ -171,10 +171,11 @@ def _collector_held_off() -> Iterator[Callable[[Progress], None]]:
 
 
 def watch_folders(watcher: Watcher, changes: Iterable[object],
-                  report: Callable[[Step], None],
+                  report: Callable[[Step], None] = lambda _step: None,
                   ready: Callable[[], None] = lambda: None) -> None:
     """One step at once, then one per item of ``changes`` that is not empty (an empty item
-    is the watcher's first idle tick: ``ready`` is called then)."""
+    is the watcher's first idle tick: ``ready`` is called then); ``report`` is given each
+    step once it is over (a watcher with ``say`` has said its lines as it went)."""
     report(watcher.step())
     said_ready = False
     for change in changes:
