@@ -68,6 +68,10 @@ def test_four_digit_numbers_are_grouped_as_the_locale_does(tag: str, four: str,
     assert i18n.format_number(4600, tag) == four
     assert i18n.format_number(-4600, tag) == "-" + four
     assert i18n.format_number(12500, tag) == five
+    # decided on the number as shown, once rounded
+    assert i18n.format_number(4599.9996, tag) == four
+    assert i18n.format_number(12499.9996, tag) == five
+    assert i18n.format_number(9999.9996, tag) == i18n.format_number(10000, tag)
 
 
 def test_text_fallback_follows_cldr() -> None:

@@ -222,3 +222,21 @@ def test_a_photo_replaced_under_the_same_name_is_embedded_anew(tmp_path: Path) -
     second = photos.embed(path)
     assert second != first
     assert Image.open(io.BytesIO(base64.b64decode(second.split(",", 1)[1]))).size == (50, 40)
+
+
+def test_the_photos_used_last_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import photos
+
+    monkeypatch.setattr(photos, "_EMBEDDED_KEPT", 2)
+    monkeypatch.setattr(photos, "_EMBEDDED", photos.OrderedDict())
+    made: list[bytes] = []
+    real = photos._reencoded
+    monkeypatch.setattr(photos, "_reencoded", lambda data: made.append(data) or real(data))
+    for name, size in (("a.png", (40, 50)), ("b.png", (41, 50)), ("c.png", (42, 50))):
+        write_photo(tmp_path, name, size=size)
+    folder = tmp_path / "facts"
+    for name in ("a.png", "b.png", "a.png", "c.png", "a.png"):
+        photos.embed(folder / name)
+    assert len(made) == 3  # a, b, c once each: a was used last when c came, b went
+    photos.embed(folder / "b.png")
+    assert len(made) == 4

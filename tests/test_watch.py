@@ -99,7 +99,15 @@ def test_watch_says_each_document_as_soon_as_it_is_in_place(
 
     monkeypatch.setitem(REGISTRY, "talking-points",
                         dataclasses.replace(REGISTRY["talking-points"], render=render))
-    step = Watcher(root, say=said.append).step()
+
+    def say(line: str) -> None:  # a document said rendered is in place
+        if line.startswith("rendered "):
+            path = root / "build" / line.split()[1]
+            line += " (in place)" if path.is_file() else " (NOT in place)"
+        said.append(line)
+
+    step = Watcher(root, say=say).step()
+    assert not [line for line in said if line.endswith("(NOT in place)")]
     assert " stale: " in said[0]  # a finding of the check, said before anything is built
     note = next(i for i, line in enumerate(said)
                 if line.startswith("rendered meeting/fr/briefing-note.pdf ("))

@@ -57,3 +57,28 @@ def test_an_alarm_in_a_weakref_callback_is_not_printed(
     with pytest.raises(briefgen.RenderError, match="rendering took longer than 30 s"):
         render_document("briefing-note", view, project.templates, 30.0)
     assert "Exception ignored" not in capfd.readouterr().err
+
+
+def test_a_template_folder_that_cannot_be_read_is_left_out_of_the_fingerprint(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of templates/ unreadable or gone while it is walked (an editor's temporary
+    folder during watch) is passed over, as pathlib's rglob did: never a traceback."""
+    import os
+
+    from briefgen import templating
+
+    templates = tmp_path / "templates"
+    (templates / "css").mkdir(parents=True)
+    (templates / "css" / "extra.css").write_text("h1 { color: #036 }\n")
+    without = templating.Templates(templates).fingerprint()
+    (templates / "gone").mkdir()
+    (templates / "gone" / "x.css").write_text("p {}\n")
+    real = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if str(path).endswith("gone"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real(path)
+
+    monkeypatch.setattr(templating.os, "scandir", scandir)
+    assert templating.Templates(templates).fingerprint() == without

@@ -263,19 +263,24 @@ def build(
 
         def render(tasks: list[_Task]) -> None:
             hints = {t.job: previous[t.job.pack_id].hint(t.job) for t in tasks}
-            for task, outcome in _rendered(tasks, templates, jobs, executor, notify,
-                                           len(planned), time_limit, bundle, hints):
-                packs.finished(task, outcome)
+            for task, outcome, seconds in _rendered(tasks, templates, jobs, executor, notify,
+                                                    len(planned), time_limit, bundle, hints):
+                packs.finished(task, outcome)  # eager: the document is in place now
+                failed = isinstance(outcome, BriefgenError)
+                notify(Progress(task.job, "failed" if failed else "done", len(planned),
+                                seconds))
 
         # eager, here: each language's note as soon as its view is worked out
         notes_at_once = eager and executor is None and jobs <= 1
         later: list[_Task] = []
+        up_to_date = to_render = 0
         for group in groups:
             if group.pack_id in blocked:
                 continue
             tasks, fresh = _group_tasks(project, group, templates, environment,
                                         previous[group.pack_id], out_dir, force)
             stale = packs.add(tasks, fresh, force)
+            up_to_date, to_render = up_to_date + len(tasks) - len(stale), to_render + len(stale)
             rendering = {task.job for task in stale}
             for task in tasks:
                 if task.job not in rendering:
@@ -286,7 +291,7 @@ def build(
                 (now if at_once else later).append(task)
             render(now)
         packs.settled()
-        log.info("%d up to date, %d to render", packs.kept(), len(later))
+        log.info("%d up to date, %d to render", up_to_date, to_render)
         render(_ordered(later, eager))
     result = BuildResult(packs.written())
     log.info("%d document(s) in place, %d failure(s)", len(result.written),
@@ -459,8 +464,10 @@ Outcome = Rendered | BriefgenError
 def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Executor | None,
               notify: ProgressCallback, total: int, time_limit: float | None,
               bundle: TemplateBundle | None,
-              hints: dict[Job, int | None]) -> Iterator[tuple[_Task, Outcome]]:
-    """Each task with its rendered document or its error, as each one finishes."""
+              hints: dict[Job, int | None]) -> Iterator[tuple[_Task, Outcome, float]]:
+    """Each task with its rendered document or its error, and the seconds it took to
+    render, as each one finishes (its ``started`` is notified here, its ``done`` or
+    ``failed`` by the caller, once the outcome is taken in)."""
     if not tasks:
         return
     if executor is None and (jobs <= 1 or len(tasks) <= 1):
@@ -472,11 +479,9 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
                                                     templates.project, time_limit,
                                                     hint=hints.get(task.job))
             except BriefgenError as error:
-                notify(Progress(task.job, "failed", total))
-                yield task, error
+                yield task, error, 0.0
                 continue
-            notify(Progress(task.job, "done", total, seconds))
-            yield task, rendered
+            yield task, rendered, seconds
         return
     with _executor(executor, jobs, len(tasks)) as pool:
         futures: dict[Future[tuple[Rendered, float]], _Task] = {}
@@ -491,23 +496,18 @@ def _rendered(tasks: list[_Task], templates: Templates, jobs: int, executor: Exe
                 futures[_failed(_worker_died(task.job))] = task
         for future in as_completed(futures):
             task = futures.pop(future)  # let go of the future, and of its document
-            yield task, _outcome(future, task.job, notify, total)
+            yield task, *_outcome(future, task.job)
 
 
-def _outcome(future: Future[tuple[Rendered, float]], job: Job, notify: ProgressCallback,
-             total: int) -> Outcome:
+def _outcome(future: Future[tuple[Rendered, float]], job: Job) -> tuple[Outcome, float]:
     try:
-        rendered, seconds = future.result()
+        return future.result()
     except BriefgenError as error:
-        notify(Progress(job, "failed", total))
-        return error
+        return error, 0.0
     except Exception as error:
         if not _is_dead_worker(error):
             raise
-        notify(Progress(job, "failed", total))
-        return _worker_died(job)
-    notify(Progress(job, "done", total, seconds))
-    return rendered
+        return _worker_died(job), 0.0
 
 
 def _refused(job: Job, warnings: Sequence[str]) -> list[BriefgenError]:
@@ -598,11 +598,6 @@ class _Packs:
         for pack_id, pending in self.pending.items():
             if not pending and pack_id not in self.failed:
                 self._write(pack_id, {})
-
-    def kept(self) -> int:
-        """How many documents are up to date and kept."""
-        return sum(len(tasks) - len(self.pending[pack_id]) - len(self.done[pack_id])
-                   for pack_id, tasks in self.tasks.items())
 
     def finished(self, task: _Task, outcome: Outcome) -> None:
         """Take a document's outcome; write its pack if it is the last (or ``eager``)."""

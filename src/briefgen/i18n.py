@@ -251,9 +251,13 @@ def format_number(value: float, tag: str, numbering: str | None = None) -> str:
     loc = locale(tag)
     system = numbering_system(tag, numbering)
     symbols = system if loc.number_symbols.get(system, {}).get("decimal") else "latn"
-    grouped = abs(value) >= 10 ** (2 + minimum_grouping_digits(loc))
-    text = str(format_decimal(value, locale=loc, numbering_system=symbols,
-                              group_separator=grouped))
+    text = str(format_decimal(value, locale=loc, numbering_system=symbols))
+    if (least := minimum_grouping_digits(loc)) > 1:  # 4600, not 4.600: as rounded and shown
+        bare = str(format_decimal(value, locale=loc, numbering_system=symbols,
+                                  group_separator=False))
+        decimal = loc.number_symbols.get(symbols, {}).get("decimal", ".")
+        if sum(char.isdigit() for char in bare.split(decimal)[0]) < 3 + least:
+            text = bare
     minus = loc.number_symbols.get(symbols, {}).get("minusSign")
     if value < 0 and minus and text.startswith("-"):
         # CLDR's U+2212 MINUS SIGN (fa, he...) is in no shipped font: the hyphen-minus is.

@@ -14,6 +14,8 @@ import hashlib
 import io
 import os
 import stat
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,14 +55,20 @@ def embed(path: Path) -> str:
     pack embeds the same photos.)"""
     data = _read_bytes(path)
     key = hashlib.sha256(data).digest()
-    if key not in _EMBEDDED:
-        if len(_EMBEDDED) >= _EMBEDDED_KEPT:  # the oldest goes
-            del _EMBEDDED[next(iter(_EMBEDDED))]
-        _EMBEDDED[key] = _reencoded(data)
-    return _EMBEDDED[key]
+    with _EMBEDDED_LOCK:  # serve works out views on two threads
+        if key in _EMBEDDED:
+            _EMBEDDED.move_to_end(key)
+            return _EMBEDDED[key]
+    uri = _reencoded(data)
+    with _EMBEDDED_LOCK:
+        _EMBEDDED[key] = uri
+        while len(_EMBEDDED) > _EMBEDDED_KEPT:  # the least recently used goes
+            _EMBEDDED.popitem(last=False)
+    return uri
 
 
-_EMBEDDED: dict[bytes, str] = {}  # data: URIs by the SHA-256 of the file's bytes
+_EMBEDDED: OrderedDict[bytes, str] = OrderedDict()  # data: URIs by the SHA-256 of the bytes
+_EMBEDDED_LOCK = threading.Lock()
 _EMBEDDED_KEPT = 32
 
 

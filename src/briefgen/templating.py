@@ -233,8 +233,11 @@ def _template_files(folder: Path, root: Path) -> Iterator[Path]:
     and links to regular files inside ``root`` (links out are refused where they are used,
     and their targets never read); hidden files and caches left out, links to folders not
     entered."""
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # unreadable, or gone since listed (an editor's folder): as rglob did
+        return
     for entry in entries:
         if entry.name.startswith((".", "__pycache__")):
             continue
