@@ -297,12 +297,8 @@ def _body(document: Any) -> None:
     add('{{ _("Purpose") }}', style="Heading 1")
     add("{{ pack.purpose }}")
     add("{%p endif %}")
-    add("{%p if pack.objectives %}")
-    add('{{ _("Objectives") }}', style="Heading 1")
-    add("{%p for objective in pack.objectives %}")
-    add("{{ objective }}", style="List Bullet")
-    add("{%p endfor %}")
-    add("{%p endif %}")
+    _list_section(add, "pack.objectives", '{{ _("Objectives") }}', "objective", "objective",
+                  "List Bullet")
     add("{%p for group in groups %}")
     add("{{ group.title }}", style="Heading 1")
     add("{%p for point in group.points %}")
@@ -316,12 +312,8 @@ def _body(document: Any) -> None:
     add("{%p if not groups %}")
     add('{{ _("No fact in this pack has a talking point.") }}')
     add("{%p endif %}")
-    add("{%p if pack.if_raised %}")
-    add('{{ _("If raised") }}', style="Heading 1")
-    add("{%p for line in pack.if_raised %}")
-    add("{{ line.text }}", style="If Raised")
-    add("{%p endfor %}")
-    add("{%p endif %}")
+    _list_section(add, "pack.if_raised", '{{ _("If raised") }}', "line", "line.text",
+                  "If Raised")
     add("{%p if sources %}")
     add('{{ ngettext("Source", "Sources", sources | length) }}', style="Heading 1")
     add("{%p for source in sources %}")
@@ -343,6 +335,18 @@ def _body(document: Any) -> None:
     add("{%p for who in pack.clearance %}")
     add('{{ _("Cleared by %(person)s on %(date)s", person=who.label(punct.comma), '
         "date=who.date_label) }}", style="Apparatus")
+    add("{%p endfor %}")
+    add("{%p endif %}")
+
+
+def _list_section(add: Any, items: str, heading: str, name: str, text: str,
+                  style: str) -> None:
+    """A section shown only when ``items`` has any: its heading, then a paragraph in
+    ``style`` for each item (``name`` in the loop, ``text`` printed)."""
+    add(f"{{%p if {items} %}}")
+    add(heading, style="Heading 1")
+    add(f"{{%p for {name} in {items} %}}")
+    add(f"{{{{ {text} }}}}", style=style)
     add("{%p endfor %}")
     add("{%p endif %}")
 
