@@ -42,8 +42,8 @@ facts:
   - id: first-fact
     kind: position
     text:
-      en: "{{subject}} supports multilateral cooperation."
-      fr: "{{subject}} soutient la coopération multilatérale."
+      en: "{{subject:def}} supports multilateral cooperation."
+      fr: "{{subject:def}} soutient la coopération multilatérale."
     talking_point:
       en: We value our cooperation.
       fr: Nous attachons du prix à notre coopération.
