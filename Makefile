@@ -7,14 +7,15 @@ BIN := $(VENV)/bin
 # which font subsetting is 3x slower and not byte-reproducible) ...
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 # ... and what the tests read documents with; strace injects faults (kills, full disks);
-# gettext's msgfmt checks exported PO files, and php-symfony-translation ships the XLIFF 1.2
-# schema (xliff-core-1.2-strict.xsd) they are validated against; `briefgen serve` is tested
-# in headless Chromium through its driver, and iproute2's ss shows what it listens on.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace gettext chromium \
-    chromium-driver iproute2 php-symfony-translation
+# faketime sets the system clock of a process (`make test-dates`); gettext's msgfmt checks
+# exported PO files, and php-symfony-translation ships the XLIFF 1.2 schema
+# (xliff-core-1.2-strict.xsd) they are validated against; `briefgen serve` is tested in
+# headless Chromium through its driver, and iproute2's ss shows what it listens on.
+TEST_PACKAGES := $(RUNTIME_PACKAGES) poppler-utils qpdf libreoffice-writer-nogui strace faketime \
+    gettext chromium chromium-driver iproute2 php-symfony-translation
 
-.PHONY: demo test lint bench messages talking-points-template wheel clean system-runtime \
-    system-test
+.PHONY: demo test test-dates lint bench messages talking-points-template wheel clean \
+    system-runtime system-test
 
 demo: system-runtime $(VENV)/.installed
 	$(BIN)/briefgen build --project .
@@ -24,6 +25,12 @@ test: system-test $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2
+
+# The whole suite again on a system clock five years ahead, then five years back (faketime):
+# no test depends on the day it runs (each runs on a fixed day: tests/conftest.py).
+test-dates: system-test $(VENV)/.installed-test
+	faketime -f +5y $(BIN)/pytest -n 2 -q -p no:cacheprovider
+	faketime -f -5y $(BIN)/pytest -n 2 -q -p no:cacheprovider
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -15,6 +15,8 @@ import briefgen
 
 REPO = Path(__file__).resolve().parents[1]
 ISSUED = dt.date(2026, 11, 20)
+TODAY = ISSUED  # what the clock says in every test (briefgen.clock): SOURCE_DATE_EPOCH
+TODAY_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
 
 MINIMAL_BASE = """\
 id: base
@@ -48,6 +50,13 @@ classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
 facts: [base]
 documents: [briefing-note]
 """
+
+
+@pytest.fixture(autouse=True)
+def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs on the same day, whatever the system clock says: briefgen reads the
+    date from SOURCE_DATE_EPOCH (briefgen.clock), here and in the processes tests start."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
 
 
 @pytest.fixture(autouse=True)

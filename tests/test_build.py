@@ -22,7 +22,7 @@ import pytest
 
 import briefgen
 from briefgen import fsutil
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, TODAY_EPOCH, ProjectFactory
 
 T = TypeVar("T")
 
@@ -101,7 +101,7 @@ briefgen.build(project, out=sys.argv[2], issued=datetime.date(2026, 11, 20), for
 def test_byte_identical_across_processes_and_locales(make_project: ProjectFactory,
                                                      tmp_path: Path, env: dict[str, str]) -> None:
     root = make_project()
-    base_env = {"PATH": os.environ["PATH"]}
+    base_env = {"PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": TODAY_EPOCH}
     outputs = []
     for index, extra in enumerate([{}, env]):
         out = tmp_path / f"out{index}"
@@ -217,6 +217,7 @@ def build_killed_at(syscall: str, count: int, root: Path, out: Path, exchange: b
     """Build with the process killed (SIGKILL) on entering its ``count``-th ``syscall``;
     True if it was killed, False if the build ended first."""
     env = {"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1",
+           "SOURCE_DATE_EPOCH": TODAY_EPOCH,
            **({} if exchange else {"NO_EXCHANGE": "1"})}
     result = subprocess.run(
         ["strace", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",

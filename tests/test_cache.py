@@ -6,7 +6,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,13 @@ def entries(root: Path) -> list[Path]:
     folder = root / "build" / FOLDER
     return sorted(path for path in folder.iterdir()
                   if not path.name.startswith((".", "README", "CACHEDIR", "d-")))
+
+
+def file_time(root: Path) -> float:
+    """Now, on the file system's clock (which faketime does not set with the process's)."""
+    probe = root / "build" / "probe"
+    probe.write_bytes(b"now")
+    return probe.stat().st_mtime
 
 
 def load(root: Path) -> tuple[briefgen.Project, ParseCache]:
@@ -192,11 +198,28 @@ def test_unused_entries_are_pruned_after_a_day(make_project: ProjectFactory) -> 
     path.write_text(path.read_text().replace("Morocco", "Maroc"))
     load(root)
     assert len(entries(root)) == 3  # the old base's entry stays a day (another branch's)
-    old = time.time() - 2 * 24 * 3600
+    old = file_time(root) - 2 * 24 * 3600
     for entry in entries(root):
         os.utime(entry, (old, old))
     load(root)
     assert len(entries(root)) == 2  # the old base's entry is gone, the used ones stay
+
+
+def test_a_clock_set_years_apart_prunes_nothing_in_use(make_project: ProjectFactory) -> None:
+    """Ages are measured on the file system's clock: a process whose clock disagrees with
+    it (faketime here; a file server elsewhere) neither prunes fresh entries nor misses."""
+    root = make_project()
+    load(root)
+    before = entries(root)
+    script = ("import sys, briefgen\nfrom briefgen.cache import ParseCache\n"
+              "cache = ParseCache.for_project(sys.argv[1])\n"
+              "briefgen.load_project(sys.argv[1], cache=cache, jobs=1)\n"
+              "print(cache.hits, cache.misses)\n")
+    for shift in ("+5y", "-5y", "+5y"):
+        shown = subprocess.run(["faketime", "-f", shift, sys.executable, "-c", script,
+                                str(root)], capture_output=True, text=True, check=True).stdout
+        assert shown.split() == ["4", "0"], shift
+    assert entries(root) == before
 
 
 def test_a_cache_kept_across_loads_prunes_once_an_hour(make_project: ProjectFactory) -> None:
@@ -206,7 +229,7 @@ def test_a_cache_kept_across_loads_prunes_once_an_hour(make_project: ProjectFact
     path = root / "facts" / "base.yaml"
     path.write_text(path.read_text().replace("Morocco", "Maroc"))
     load(root)  # another process, another entry for the base
-    old = time.time() - 2 * 24 * 3600
+    old = file_time(root) - 2 * 24 * 3600
     for entry in entries(root):
         os.utime(entry, (old, old))
     path.write_text(path.read_text().replace("Maroc", "Marruecos"))

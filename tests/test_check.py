@@ -56,16 +56,59 @@ def test_each_warning_type(make_project: ProjectFactory) -> None:
             .replace("sources:\n  - {id: s1", "sources:\n  - {id: s0, title: Unused}\n  - {id: s1")
             + "  - id: f3\n    kind: figure\n    tags: [other]\n"
               "    text: {fr: 'En {date}', en: 'In {date}'}\n    sources: [s1]\n")
-    pack = (MINIMAL_PACK.replace("date: 2026-12-03", "date: 2026-11-01")
-            + "tags: []\n")
+    pack = MINIMAL_PACK + "tags: []\n"
     report = check(make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack}),
                    today=TODAY)
     found = codes(report)
+    assert found.keys() == {"unsourced", "unused-source", "placeholder-without-data"}
     assert found["unsourced"] == [(10, "f1")]
     assert found["unused-source"] == [(7, None)]
     assert found["placeholder-without-data"] == [(22, "f3")]
-    assert found["past-meeting"] == [(4, None)]
     assert report.failed(strict=True) and not report.failed(strict=False)
+
+
+PAST = MINIMAL_PACK.replace("date: 2026-12-03", "date: 2025-04-03\n  end: 2025-04-04")
+
+
+def test_a_past_meeting_without_a_date_of_issue_is_an_error(
+        make_project: ProjectFactory) -> None:
+    """Built today, its documents would be dated after the meeting: say what to do."""
+    report = check(make_project(packs={"meeting.yaml": PAST}), today=TODAY)
+    [finding] = [f for f in report.findings if f.code == "past-meeting"]
+    assert (finding.severity, finding.file, finding.line) == ("error", "packs/meeting.yaml", 4)
+    assert "2025-04-03 to 2025-04-04" in finding.message
+    assert "2026-11-20" in finding.message
+    assert finding.hint is not None and "set issued: YYYY-MM-DD" in finding.hint
+    assert report.failed()
+
+
+@pytest.mark.parametrize(("today", "past"), [(dt.date(2025, 4, 3), False),
+                                             (dt.date(2025, 4, 4), False),  # its last day
+                                             (dt.date(2025, 4, 5), True)])
+def test_a_meeting_is_past_after_its_last_day(make_project: ProjectFactory, today: dt.date,
+                                              past: bool) -> None:
+    report = check(make_project(packs={"meeting.yaml": PAST}), today=today)
+    assert ("past-meeting" in codes(report)) is past
+
+
+def test_a_dated_pack_checks_the_same_on_any_day(make_project: ProjectFactory) -> None:
+    root = make_project(packs={"meeting.yaml": PAST + "issued: 2025-03-28\n"})
+    days = (dt.date(2025, 3, 1), dt.date(2025, 4, 5), dt.date(2031, 1, 1), dt.date(1999, 1, 1))
+    reports = [check(root, today=day) for day in days]
+    assert "past-meeting" not in codes(reports[2])
+    assert all(report.findings == reports[0].findings for report in reports)
+
+
+def test_the_demo_checks_the_same_on_any_day() -> None:
+    """The demo's packs carry issued:, so it does not age: no past-meeting, ever."""
+    from briefgen.cache import ParseCache
+    from tests.conftest import REPO
+
+    project = briefgen.load_project(REPO, cache=ParseCache())
+    reports = [check(project, today=day, final=True)
+               for day in (dt.date(2001, 1, 1), TODAY, dt.date(2040, 6, 30))]
+    assert "past-meeting" not in codes(reports[2])
+    assert all(report.findings == reports[0].findings for report in reports)
 
 
 def test_unused_fact(make_project: ProjectFactory) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import briefgen as briefgen_api
 from briefgen import cli
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
+from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, REPO, TODAY_EPOCH, ProjectFactory
 
 
 def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -204,7 +204,7 @@ def run_on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 def test_check_colours_only_a_terminal_without_no_color(make_project: ProjectFactory) -> None:
     root = make_project()
-    env = {"PATH": os.environ["PATH"], "TERM": "xterm"}
+    env = {"PATH": os.environ["PATH"], "TERM": "xterm", "SOURCE_DATE_EPOCH": TODAY_EPOCH}
     args = ["check", "--today", "2026-01-01"]
     coloured = run_on_a_terminal(args, root, env)
     assert "stale" in coloured and "\x1b[" in coloured
@@ -334,7 +334,8 @@ def test_github_annotations_name_files_from_the_repository_root(
     assert "file=ministry/facts/base.yaml," in given.stdout
     workspace = subprocess.run(
         [sys.executable, "-m", "briefgen", *args], cwd=project, capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "GITHUB_WORKSPACE": str(repository / "briefs")},
+        env={"PATH": "/usr/bin:/bin", "GITHUB_WORKSPACE": str(repository / "briefs"),
+             "SOURCE_DATE_EPOCH": TODAY_EPOCH},
         check=False)
     assert "file=ministry/facts/base.yaml," in workspace.stdout
 

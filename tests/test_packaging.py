@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from tests.conftest import REPO
+from tests.conftest import REPO, TODAY_EPOCH
 
 WHEEL = f"briefgen-{briefgen.__version__}-py3-none-any.whl"
 
@@ -219,7 +219,7 @@ def test_the_ci_example_checks_the_demo_as_its_comments_say(copy_demo: Path) -> 
     checks = {s["name"]: s["run"] for s in steps if s.get("run", "").startswith("briefgen check")}
     assert len(checks) == 2
     env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-           "GITHUB_WORKSPACE": str(copy_demo)}
+           "GITHUB_WORKSPACE": str(copy_demo), "SOURCE_DATE_EPOCH": TODAY_EPOCH}
     every_push = subprocess.run(checks["Check the facts (errors fail; warnings become "
                                        "annotations)"].split(), cwd=copy_demo, env=env,
                                 capture_output=True, text=True, check=False)

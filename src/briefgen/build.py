@@ -17,14 +17,14 @@ import errno
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen import photos
+from briefgen import clock, photos
 from briefgen.context import PackView, pack_view
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import (
@@ -34,7 +34,6 @@ from briefgen.errors import (
     RenderError,
     UsageError,
     display_path,
-    excerpt,
 )
 from briefgen.fsutil import (
     STAGING_PREFIX,
@@ -48,6 +47,7 @@ from briefgen.fsutil import (
 from briefgen.load import Project, load_project
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 from briefgen.templating import Templates
+from briefgen.validate import check_issue_date
 from briefgen.workers import (
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIME_LIMIT,
@@ -178,21 +178,18 @@ def plan(
     return jobs
 
 
-def issue_date(project: Project, pack_id: str, issued: dt.date | None = None) -> dt.date:
-    """The date of issue: given, else the pack's ``issued``, else SOURCE_DATE_EPOCH, else today."""
-    if issued is not None:
-        return issued
-    pack = project.packs[pack_id].model
-    if pack.issued is not None:
-        return pack.issued
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (OverflowError, OSError, ValueError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={excerpt(epoch)} is not a time briefgen can "
-                             "use: give seconds since 1970 (e.g. 1780000000)") from None
-    return dt.datetime.now(dt.UTC).date()
+def issue_dates(project: Project, pack_ids: Iterable[str], issued: dt.date | None,
+                today: dt.date) -> tuple[dict[str, dt.date], dict[str, BriefgenError]]:
+    """Each pack's date of issue (``issued`` if given, else the pack's own ``issued:``,
+    else ``today``), and the packs that date would put after their meeting, with why."""
+    dates: dict[str, dt.date] = {}
+    refused: dict[str, BriefgenError] = {}
+    for pack_id in pack_ids:
+        loaded = project.packs[pack_id]
+        date = dates[pack_id] = issued or loaded.model.issue_date(today)
+        if error := check_issue_date(loaded, date):
+            refused[pack_id] = error
+    return dates, refused
 
 
 @dataclass(frozen=True)
@@ -210,6 +207,7 @@ def build(
     out: str | Path | None = None,
     languages: Sequence[str] | None = None,
     issued: dt.date | None = None,
+    today: dt.date | None = None,
     jobs: int = 1,
     executor: Executor | None = None,
     force: bool = False,
@@ -243,6 +241,10 @@ def build(
 
     Render warnings are in the result's ``warnings``; with ``strict`` a document with a
     warning fails like a render error (its pack keeps its previous files).
+
+    The documents are dated ``issued`` if given, else by their pack's ``issued:``, else
+    ``today`` (default: :func:`briefgen.clock.today`). A pack they would date after its
+    meeting fails (its previous output kept): set ``issued:`` in it to build it as it was.
     """
     project = project if isinstance(project, Project) else load_project(project)
     out_dir = Path(out) if out is not None else project.root / "build"
@@ -251,12 +253,14 @@ def build(
     _check_out(out_dir, project)
     templates = Templates(project.templates)
     environment = environment_fingerprint(templates)
-    groups = _groups(project, planned, issued, environment)
+    dates, refused = issue_dates(project, {job.pack_id: None for job in planned}, issued,
+                                 clock.today(today))
+    groups = _groups(project, planned, dates, environment)
     _make_out(out_dir)
     notify = progress or (lambda _: None)
     with file_lock(out_dir / ".briefgen.lock", _shown(out_dir / ".briefgen.lock")):
         previous = _previous(out_dir, planned)
-        blocked = _check_folders(out_dir, planned)
+        blocked = {**_check_folders(out_dir, planned), **refused}
         keys = {(group.pack_id, group.lang): group.key for group in groups}
         packs = _Packs(out_dir, previous, eager, keys, strict)
         bundle = TemplateBundle.of(project.templates) if executor is not None else None
@@ -354,10 +358,10 @@ def _shown(path: Path) -> str:
     return display_path(path.absolute(), Path.cwd()) if path.is_absolute() else str(path)
 
 
-def _check_folders(out_dir: Path, jobs: list[Job]) -> dict[str, OutputError]:
+def _check_folders(out_dir: Path, jobs: list[Job]) -> dict[str, BriefgenError]:
     """Packs whose folder cannot be written (a link, a folder in a file's place): found
     before anything is rendered."""
-    blocked = {}
+    blocked: dict[str, BriefgenError] = {}
     for pack_id in sorted({job.pack_id for job in jobs}):
         files = [Path(MANIFEST), *(job.relative_path().relative_to(pack_id)
                                    for job in jobs if job.pack_id == pack_id)]
@@ -379,13 +383,12 @@ class _Group:
     key: str | None  # a hash of every input of the documents (None: not known cheaply)
 
 
-def _groups(project: Project, jobs: list[Job], issued: dt.date | None,
+def _groups(project: Project, jobs: list[Job], dates: dict[str, dt.date],
             environment: str) -> list[_Group]:
     planned: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
         planned.setdefault((job.pack_id, job.lang), []).append(job)
     packs = {pack_id for pack_id, _ in planned}
-    dates = {pack_id: issue_date(project, pack_id, issued) for pack_id in packs}
     files = {pack_id: _input_files(project, pack_id) for pack_id in packs}  # once a pack
     return [_Group(pack_id, lang, tuple(group), dates[pack_id],
                    _inputs_key(files[pack_id], lang, dates[pack_id], environment,

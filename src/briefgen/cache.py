@@ -48,7 +48,8 @@ KEY_BYTES = 32
 MAX_ENTRY_BYTES = 512 * 1024**2
 PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
 DERIVED = "d-"  # results worked out from an entry: removed after a week without use
-_OWN_FILES = ("README", ".gitignore", "CACHEDIR.TAG")
+CLOCK_FILE = ".clock"  # written when the cache measures ages: its time is the files' now
+_OWN_FILES = ("README", ".gitignore", "CACHEDIR.TAG", CLOCK_FILE)
 _README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
            b"Safe to delete.\n")
 
@@ -95,6 +96,7 @@ class ParseCache:
         self._memory: dict[str, Any] = {}
         self._used: set[str] = set()
         self._pruned: float | None = None  # when (time.monotonic()) this cache last pruned
+        self._clock: tuple[float, float] | None = None  # (file time, monotonic) read together
         self.hits = 0
         self.misses = 0
 
@@ -146,7 +148,7 @@ class ParseCache:
             entries = list(os.scandir(self.folder))
         except OSError:
             return
-        now = time.time()
+        now = self._file_time()
         for entry in entries:
             if entry.name in self._used or entry.name in _OWN_FILES:
                 continue
@@ -184,10 +186,22 @@ class ParseCache:
     def _touch(self, path: Path) -> None:
         """Mark an entry as used, at most once an hour (a write per read would cost)."""
         try:
-            if time.time() - path.stat().st_mtime > 3600:
-                os.utime(path)
+            now = self._file_time()
+            if now - path.stat().st_mtime > 3600:
+                os.utime(path, (now, now))
         except OSError:
             pass
+
+    def _file_time(self) -> float:
+        """Now, on the clock that stamps the cache's files: the modification time of a file
+        written now, then counted on from there. Entries' ages are measured on the file
+        system's clock, which may not be this process's (a file server's; a clock set
+        apart, as faketime sets it): nothing is pruned for a clock that disagrees."""
+        if self._clock is None:
+            assert self.folder is not None
+            self._clock = (_written_now(self.folder / CLOCK_FILE), time.monotonic())
+        written, at = self._clock
+        return written + time.monotonic() - at
 
     def _write(self, name: str, payload: bytes) -> None:
         assert self.folder is not None and self._key is not None
@@ -202,6 +216,21 @@ class ParseCache:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+def _written_now(path: Path) -> float:
+    """The modification time of ``path`` once written (never through a link), else the
+    process's clock."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                             0o600)
+        try:
+            os.write(descriptor, b"briefgen\n")
+            return os.fstat(descriptor).st_mtime
+        finally:
+            os.close(descriptor)
+    except OSError:
+        return time.time()
+
+
 def _sign(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
 
@@ -212,7 +241,7 @@ def _make_folder(folder: Path) -> None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     contents = (_README, b"*\n", b"Signature: 8a477f597d28d172789f06886806bc55\n")
-    for name, content in zip(_OWN_FILES, contents, strict=True):
+    for name, content in zip(("README", ".gitignore", "CACHEDIR.TAG"), contents, strict=True):
         try:
             with open(folder / name, "xb") as handle:  # noqa: PTH123 - exclusive creation
                 handle.write(content)

@@ -18,7 +18,7 @@ from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from briefgen import placeholders, translation
+from briefgen import clock, placeholders, translation
 from briefgen.cache import ParseCache, derived
 from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
@@ -35,7 +35,7 @@ from briefgen.messages import unfinished_catalogs
 from briefgen.model import Fact, FactBase, Pack
 from briefgen.scaffold import UNFILLED
 from briefgen.templating import Templates
-from briefgen.validate import language_name
+from briefgen.validate import check_issue_date, language_name
 from briefgen.yamlfile import walk_strings
 
 Severity = Literal["error", "warning"]
@@ -85,8 +85,9 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     and collect findings for ``pack_ids`` (default all).
 
     Everything the loader rejects is an error finding. ``final``: the packs are about to be
-    sent, so a pack still in ``status: draft`` is an error. Raises :class:`UsageError` for
-    a pack id the project does not have.
+    sent, so a pack still in ``status: draft`` is an error. ``today`` (default:
+    :func:`briefgen.clock.today`) dates the packs that set no ``issued:``. Raises
+    :class:`UsageError` for a pack id the project does not have.
     """
     if not isinstance(project, Project):
         log.info("loading the project %s", project)
@@ -97,7 +98,8 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     _known_packs(project, pack_ids)
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
-    findings = tuple(_sorted(project_findings(project, pack_ids, today, final=final)))
+    findings = tuple(_sorted(project_findings(project, pack_ids, clock.today(today),
+                                              final=final)))
     return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
                                                 project.cache))
 
@@ -114,9 +116,9 @@ def _known_packs(project: Project, pack_ids: Sequence[str] | None) -> None:
         raise UsageError(f"no pack with id {', '.join(unknown)} (packs in this project: {known})")
 
 
-def project_findings(project: Project, pack_ids: Sequence[str] | None = None,
-                     today: dt.date | None = None, *, final: bool = False) -> Iterator[Finding]:
-    today = today or dt.datetime.now(dt.UTC).date()
+def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt.date, *,
+                     final: bool = False) -> Iterator[Finding]:
+    """The findings of a project that loads, for ``pack_ids`` (None: all) as of ``today``."""
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
     for base in _checked_bases(project, pack_ids):
         yield from derived(project.cache, base.entry, f"findings\0{base.display}",
@@ -267,11 +269,8 @@ def _unfilled(loaded: Loaded[Pack]) -> Iterator[Finding]:
 def _pack_findings(loaded: Loaded[Pack], project: Project, today: dt.date) -> Iterator[Finding]:
     pack = loaded.model
     yield from _unfilled(loaded)
-    if pack.meeting.date < today:
-        yield Finding.at("warning", "past-meeting",
-                         f"the meeting date {pack.meeting.date.isoformat()} is already past",
-                         loaded.location(("meeting", "date")),
-                         "update the date or archive the pack")
+    if dated_after := check_issue_date(loaded, pack.issue_date(today)):
+        yield _from_error(dated_after)
     for base_id in pack.facts:
         base = project.bases[base_id]
         selected = {fact.id for fact in selected_facts(pack, base.model)}

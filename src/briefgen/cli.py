@@ -42,6 +42,23 @@ project_option = click.option(
 )
 
 
+
+def _date(_ctx: click.Context, _param: click.Parameter,
+          value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+def today_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--today``: the date a command takes as today (default: the day of
+    SOURCE_DATE_EPOCH, else the system's; :mod:`briefgen.clock`)."""
+    return click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        callback=_date, metavar="YYYY-MM-DD",
+                        help=f"{what} (default: the day of SOURCE_DATE_EPOCH, else today).")
+
+
+DATES_PACKS = "Date the packs that set no issued: as of this day"
+
+
 # -- -q / -v on every command --------------------------------------------------------------
 
 
@@ -156,8 +173,8 @@ def _examples(*lines: str) -> str:
                  "briefgen -v build        # log each step",
              ) + "\n\n\b\nExit status: 0 success, 1 an error in the project or the build "
                  "(or warnings\nunder --strict), 2 a usage error. NO_COLOR=1 turns colour off; "
-                 "SOURCE_DATE_EPOCH\nsets the date of issue. Documentation: the README and "
-                 "docs/.")
+                 "SOURCE_DATE_EPOCH\n(or --today) sets today's date: the date of issue of a "
+                 "pack without issued:.\nDocumentation: the README and docs/.")
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Build briefing packs (PDF note, DOCX talking points, fact sheet) from fact bases."""
@@ -187,9 +204,10 @@ def main() -> None:
                    "previous files).")
 @click.option("--json", "as_json_summary", is_flag=True,
               help="Print a machine-readable summary on stdout (version 1), on failure too.")
+@today_option(DATES_PACKS)
 def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
                   languages: tuple[str, ...], jobs: int, force: bool, strict: bool,
-                  as_json_summary: bool) -> None:
+                  as_json_summary: bool, today: dt.date | None) -> None:
     """Build PACK_IDS (default: every pack of the project).
 
     Unchanged documents are kept; a pack with a failed document keeps its previous files.
@@ -201,7 +219,7 @@ def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
         with display:
             result = build(project_dir, pack_ids or None, out=out,
                            languages=languages or None, jobs=jobs, force=force,
-                           progress=display.update, strict=strict)
+                           progress=display.update, strict=strict, today=today)
     except BriefgenError as error:
         failure = error
         if isinstance(error, BuildFailed) and isinstance(error.written, BuildResult):
@@ -251,15 +269,14 @@ def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
               default="text", show_default=True, help="How to print the findings.")
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Check as of this date (default: today).")
+@today_option("Check as of this day")
 @click.option("--final", is_flag=True,
               help="The packs are about to be sent: a pack still in status: draft is an error.")
 @click.option("--repo-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="GitHub annotations name files relative to this folder (default: "
                    "$GITHUB_WORKSPACE, else the git repository holding the project).")
 def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, strict: bool,
-                  today: dt.datetime | None, final: bool, repo_root: Path | None) -> None:
+                  today: dt.date | None, final: bool, repo_root: Path | None) -> None:
     """Validate everything and report findings; write nothing.
 
     Errors exit 1; warnings (unsourced or stale facts, unused sources and facts, past
@@ -268,8 +285,7 @@ def check_command(pack_ids: tuple[str, ...], project_dir: Path, output: str, str
     fails the check is printed.
     """
     try:
-        report = check(project_dir, pack_ids or None, today.date() if today else None,
-                       final=final)
+        report = check(project_dir, pack_ids or None, today, final=final)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     if output == "json":
@@ -318,9 +334,10 @@ def schema_command(out: Path) -> None:
     "cd my-briefs && briefgen build",
 ))
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory: Path) -> None:
+@today_option("The sample's facts are as of this day, its meeting 30 days later")
+def init_command(directory: Path, today: dt.date | None) -> None:
     """Create a new project in DIRECTORY with a sample fact base and pack."""
-    paths = init_project(directory)
+    paths = init_project(directory, today)
     for path in paths:
         _say(f"wrote {_shown(path)}")
     _say(f"next: briefgen build --project {directory}")
@@ -332,10 +349,11 @@ def init_command(directory: Path) -> None:
 ))
 @click.argument("pack_id")
 @project_option
-def new_command(pack_id: str, project_dir: Path) -> None:
+@today_option("The meeting is 30 days after this day")
+def new_command(pack_id: str, project_dir: Path, today: dt.date | None) -> None:
     """Create packs/PACK_ID.yaml drawing on the project's fact bases."""
     try:
-        path = new_pack(load_project(project_dir), pack_id)
+        path = new_pack(load_project(project_dir), pack_id, today)
     except UsageError as error:
         raise click.BadParameter(str(error), param_hint="PACK_ID") from None
     _say(f"wrote {_shown(path)}: fill in the meeting, then `briefgen build {pack_id}`")
@@ -440,7 +458,9 @@ def messages_update_command(langs: tuple[str, ...], project_dir: Path) -> None:
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: <project>/build).")
-def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None) -> None:
+@today_option(DATES_PACKS)
+def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
+                  today: dt.date | None) -> None:
     """Rebuild PACK_IDS on every save of a fact base, pack or template.
 
     The first round prints every finding; after that, only what changed: new findings,
@@ -456,7 +476,7 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     def ready() -> None:
         _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
 
-    watcher = Watcher(project_dir, pack_ids or None, out, say=_say)
+    watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
     try:
         # The first (empty) timeout tick means the watcher runs: only then say so.
         # step: how long the folders must stay quiet before a save is taken (watchfiles'
@@ -483,8 +503,9 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback lets others read the packs.")
+@today_option(DATES_PACKS)
 def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
-                  host: str) -> None:
+                  host: str, today: dt.date | None) -> None:
     """Preview the packs in a browser; every save rebuilds them and reloads the page.
 
     Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all).
@@ -493,7 +514,7 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
 
     try:
         serve(project_dir, pack_id, out=out, host=host, port=port,
-              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"))
+              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
 

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from briefgen import i18n
+from briefgen import clock, i18n
 from briefgen.errors import BriefgenError, display_path
 from briefgen.templating import default_templates
 
@@ -37,10 +37,11 @@ def project_catalog(root: Path, lang: str) -> Path:
     return root / "templates" / "locale" / lang / CATALOG
 
 
-def init_catalog(root: str | Path, lang: str) -> Path:
+def init_catalog(root: str | Path, lang: str, now: dt.datetime | None = None) -> Path:
     """Create ``templates/locale/<lang>/LC_MESSAGES/messages.po`` in the project at ``root``
     from briefgen's template catalog; labels briefgen already translates into ``lang`` come
-    filled in. Raises :class:`CatalogError` if the language is unknown or the file exists."""
+    filled in; its header records ``now`` (default: :func:`briefgen.clock.now`). Raises
+    :class:`CatalogError` if the language is unknown or the file exists."""
     root = Path(root)
     problem = i18n.check_locale(lang)
     if problem:
@@ -54,7 +55,7 @@ def init_catalog(root: str | Path, lang: str) -> Path:
     catalog = _read(shipped_template(), lang)
     catalog.locale = Locale.parse(lang)
     catalog.fuzzy = False
-    catalog.revision_date = dt.datetime.now(dt.UTC)
+    catalog.revision_date = now or clock.now()
     _fill_from_shipped(catalog, lang)
     _write(path, catalog)
     return path

@@ -364,6 +364,11 @@ class Meeting(Strict):
     counterpart: Country | None = None
     previous: Day | None = None
 
+    @property
+    def last_day(self) -> dt.date:
+        """The day the meeting ends (its only day, unless it has an ``end``)."""
+        return self.end or self.date
+
 
 class Staff(Strict):
     """Who drafted a brief, or cleared it."""
@@ -429,3 +434,7 @@ class Pack(Strict):
         True, description="false: refuse to build while a text the pack shows has an "
         "outdated translation"
     )
+
+    def issue_date(self, today: dt.date) -> dt.date:
+        """The date the documents print: the pack's ``issued``, else ``today``."""
+        return self.issued or today

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from briefgen import clock
 from briefgen.errors import BriefgenError, UsageError, excerpt
 from briefgen.fsutil import write_atomic
 from briefgen.load import Project
@@ -78,8 +79,9 @@ def write_schemas(directory: Path) -> list[Path]:
 
 
 def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
-    """A new project that builds at once: facts/, packs/, schemas/, a sample base and pack."""
-    today = today or dt.datetime.now(dt.UTC).date()
+    """A new project that builds at once: facts/, packs/, schemas/, a sample base as of
+    ``today`` (default: :func:`briefgen.clock.today`) and a pack meeting 30 days later."""
+    today = clock.today(today)
     if (directory / "facts").exists() or (directory / "packs").exists():
         raise BriefgenError(f"{directory} already holds a project (facts/ or packs/ exists)")
     (directory / "facts").mkdir(parents=True)
@@ -95,7 +97,8 @@ def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
 
 
 def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Path:
-    """A pack file drawing on every fact base of ``project``, meeting in 30 days.
+    """A pack file drawing on every fact base of ``project``, meeting 30 days after
+    ``today`` (default: :func:`briefgen.clock.today`).
 
     Raises :class:`UsageError` for an id that is not a pack id (``Bad ID``, ``../x``).
     """
@@ -109,7 +112,7 @@ def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Pa
         lang for lang in next(iter(project.bases.values())).model.languages
         if all(lang in base.model.languages for base in project.bases.values())
     ))
-    meeting = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=30)
+    meeting = clock.today(today) + dt.timedelta(days=30)
     write_atomic({path: pack_text(pack_id, sorted(project.bases), languages, meeting).encode()})
     return path
 

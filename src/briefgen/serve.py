@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import ipaddress
 import json
@@ -54,6 +55,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from briefgen import clock
 from briefgen.build import WrittenDocument, build
 from briefgen.check import Finding, project_findings
 from briefgen.documents import REGISTRY
@@ -117,6 +119,7 @@ def watch_project(root: Path, builder: Builder, stop: threading.Event, *,
             watching.set()
             if changes:
                 saved.put({Path(path) for _change, path in changes})
+        saved.put(set())  # stopped: wakes the loop at once (it sees ``stop``)
 
     listener = threading.Thread(target=listen, name="briefgen-watch", daemon=True)
     listener.start()
@@ -227,7 +230,7 @@ class Preview:
                  pack_ids: Sequence[str] | None = None, *,
                  viewed: Callable[[], Iterable[Key]] = tuple,
                  changed: Callable[[], None] = lambda: None,
-                 executor: Executor | None = None) -> None:
+                 executor: Executor | None = None, today: dt.date | None = None) -> None:
         self.root = root.resolve()
         self.out = (out if out is not None else self.root / "build").absolute()
         self._reloader = Reloader(self.root)  # a save reads the saved files only
@@ -236,8 +239,10 @@ class Preview:
         self._viewed = viewed
         self._changed = changed
         self._executor = executor
+        self._today = today  # None: the clock's, read at each round
         self._lock = threading.Condition()
         self._project: Project | None = None  # the last one that loaded; None while broken
+        self._day = clock.today(today)  # the date the last round checked and built as of
         self._saved: set[Path] | None = None  # saves not yet acted on; None: everything
         self._pages: set[Key] = set()  # preview pages to build again
         self._jobs: set[Job] = set()  # documents to build again
@@ -256,18 +261,19 @@ class Preview:
         started = time.perf_counter()
         self._saved = None if self._saved is None or not saved else self._saved | saved
         project = self._load()
+        day = clock.today(self._today)
         log.info("project loaded in %.3f s", time.perf_counter() - started)
         if project is None:
             return
-        self._plan(project)
+        self._plan(project, day)
         viewed = set(self._viewed())
         for key in sorted(self._pages, key=lambda key: (key not in viewed, key)):
             if key not in viewed:
                 yield from self._shown()
             if key not in viewed and self._unchecked:
-                self._check(project)
+                self._check(project, day)
                 yield
-            if self._build_page(project, key) and key in viewed:
+            if self._build_page(project, key, day) and key in viewed:
                 with self._lock:
                     self._unseen.add(key)
             log.info("page %s/%s in place, %.3f s into the round", *key,
@@ -275,7 +281,7 @@ class Preview:
             yield
         yield from self._shown()
         if self._unchecked:
-            self._check(project)
+            self._check(project, day)
 
     def _load(self) -> Project | None:
         try:
@@ -292,11 +298,14 @@ class Preview:
         self._update(packs=packs, errors=(), loaded=True)
         return project
 
-    def _plan(self, project: Project) -> None:
-        """Mark what the saves may have changed, and hand the project to the slow lane,
-        which waits until the pages a browser shows are built (:meth:`_shown`)."""
+    def _plan(self, project: Project, day: dt.date) -> None:
+        """Mark what the saves may have changed (everything on a new day), and hand the
+        project to the slow lane, which waits until the pages a browser shows are built
+        (:meth:`_shown`)."""
         packs = self.state.packs
         saved, self._saved = self._saved, set()
+        if day != self._day:
+            saved = None
         affected = set(packs) if saved is None else _affected(project, saved, packs)
         self._pages = {key for key in self._pages if key[0] in packs}
         self._pages |= {key for pack_id in affected for key in packs[pack_id].pages()}
@@ -304,7 +313,7 @@ class Preview:
         with self._lock:
             self._jobs = {job for job in self._jobs if job[0] in packs}
             self._jobs |= {job for pack_id in affected for job in packs[pack_id].jobs()}
-            self._project = project
+            self._project, self._day = project, day
             self._urgent = True
 
     def _shown(self) -> Iterator[None]:
@@ -333,19 +342,19 @@ class Preview:
                 self._unseen.discard(key)
                 self._lock.notify_all()
 
-    def _check(self, project: Project) -> None:
+    def _check(self, project: Project, day: dt.date) -> None:
         findings = {
-            pack_id: tuple(sorted(project_findings(project, [pack_id]),
+            pack_id: tuple(sorted(project_findings(project, [pack_id], day),
                                   key=lambda f: (f.severity != "error", f.file, f.line or 0)))
             for pack_id in sorted(self._unchecked)
         }
         self._unchecked.clear()
         self._update(lambda state: {"findings": {**state.findings, **findings}})
 
-    def _build_page(self, project: Project, key: Key) -> bool:
+    def _build_page(self, project: Project, key: Key, day: dt.date) -> bool:
         """Build the page of ``key``; whether what it shows changed."""
         self._pages.discard(key)
-        written, failures = _built(project, (*key, HTML_KIND), self.preview_out, None)
+        written, failures = _built(project, (*key, HTML_KIND), self.preview_out, day, None)
         before = self.state.versions(key)
         self._update(lambda state: {
             "pages": _with(state.pages, key, written[0] if written else None),
@@ -355,23 +364,31 @@ class Preview:
     # The slow lane -----------------------------------------------------------------------
 
     def documents(self, stop: threading.Event) -> None:
-        """Build the packs' own documents as the fast lane marks them, until ``stop``."""
-        while not stop.is_set():
+        """Build the packs' own documents as the fast lane marks them, until ``stop`` (then
+        :meth:`wake` it)."""
+        while True:
             with self._lock:
+                if stop.is_set():
+                    return
                 if self._project is None or not self._jobs or self._urgent:
                     self._lock.wait(timeout=0.2)
                     continue
-                project, job = self._project, self._next_job()
-            self._build_document(project, job)
+                project, day, job = self._project, self._day, self._next_job()
+            self._build_document(project, job, day)
 
-    def _build_document(self, project: Project, job: Job) -> None:
-        written, failures = _built(project, job, self.out, self._executor)
+    def _build_document(self, project: Project, job: Job, day: dt.date) -> None:
+        written, failures = _built(project, job, self.out, day, self._executor)
         with self._lock:
             pending = frozenset(self._jobs)
         self._update(lambda state: {
             "written": {**state.written, **{_job_of(d): d for d in written}},
             "failures": _with(state.failures, job, failures or None),
             "pending": pending})
+
+    def wake(self) -> None:
+        """Wake the slow lane, to see that it is asked to stop."""
+        with self._lock:
+            self._lock.notify_all()
 
     def _next_job(self) -> Job:
         """The next document to build (called holding the lock): the pages shown first."""
@@ -392,13 +409,14 @@ class Preview:
             self._changed()
 
 
-def _built(project: Project, job: Job, out: Path,
-           executor: Executor | None) -> tuple[tuple[WrittenDocument, ...], tuple[Finding, ...]]:
-    """Build one document with :func:`briefgen.build`: what it wrote, or why it failed."""
+def _built(project: Project, job: Job, out: Path, day: dt.date, executor: Executor | None,
+           ) -> tuple[tuple[WrittenDocument, ...], tuple[Finding, ...]]:
+    """Build one document with :func:`briefgen.build`, dated ``day`` unless its pack is
+    dated: what it wrote, or why it failed."""
     pack_id, lang, kind = job
     try:
         result = build(project, [pack_id], out=out, languages=[lang], documents=[kind],
-                       executor=executor)
+                       executor=executor, today=day)
     except BuildFailed as failed:
         return (), tuple(_finding(error) for error in failed.errors)
     except BriefgenError as error:
@@ -743,12 +761,14 @@ def url_of(sock: socket.socket) -> str:
 
 def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | None = None,
           host: str = "127.0.0.1", port: int = 8000,
-          ready: Callable[[str], None] = lambda url: None) -> None:
+          ready: Callable[[str], None] = lambda url: None, today: dt.date | None = None,
+          ) -> None:
     """Serve a preview of the project at ``root`` until interrupted (Ctrl-C, SIGTERM).
 
     ``pack_id`` limits it to one pack. ``ready`` is called with the URL to open once the
     server listens and watches the project's folders. Listens on the loopback interface
-    unless ``host`` says otherwise (with a warning: there is no password). Raises
+    unless ``host`` says otherwise (with a warning: there is no password). Packs without
+    ``issued:`` are dated ``today``, else the clock's date at each save. Raises
     :class:`UsageError` for an unknown pack, :class:`ServeError` for an address that cannot
     be listened on.
     """
@@ -764,7 +784,7 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
         broadcaster = Broadcaster(lambda: preview.state)
         preview = Preview(root, Path(out) if out is not None else None,
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
-                          changed=broadcaster.publish, executor=pool)
+                          changed=broadcaster.publish, executor=pool, today=today)
         with _lanes(preview, pool, ready=lambda: ready(url)) as start:
             app = make_app(preview, broadcaster, allowed_hosts(host), on_startup=start)
             _run(app, sock, on_exit=broadcaster.close)
@@ -791,6 +811,7 @@ def _lanes(preview: Preview, pool: Executor,
         yield start
     finally:
         stop.set()
+        preview.wake()
         pool.shutdown()
         for lane in lanes:
             if lane.is_alive():

@@ -15,6 +15,7 @@ does not stop its translation.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError as PydanticError
 
-from briefgen import placeholders, translation_files, yamledit
+from briefgen import clock, placeholders, translation_files, yamledit
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
 from briefgen.fsutil import write_atomic
 from briefgen.load import Loaded, load_file
@@ -236,9 +237,11 @@ class Exported:
 
 
 def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[str] = (),
-           fmt: str | None = None, everything: bool = False) -> Exported:
+           fmt: str | None = None, everything: bool = False,
+           now: dt.datetime | None = None) -> Exported:
     """Write the texts of the bases that need translating into ``lang`` (missing, outdated,
-    not stamped; every text with ``everything``) to ``out`` as PO or XLIFF."""
+    not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
+    header records ``now`` (default: :func:`briefgen.clock.now`)."""
     out = Path(out)
     chosen = translation_files.format_for(out, fmt)
     bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
@@ -252,7 +255,7 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     outgoing = [_outgoing(base, lang, everything) for base in bases]
     files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
     ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
-    data = translation_files.write(files, lang, chosen, ", ".join(ids))
+    data = translation_files.write(files, lang, chosen, ", ".join(ids), now or clock.now())
     write_atomic({out: data})
     return Exported(out, chosen, sum(len(f.units) for f in files), ids)
 

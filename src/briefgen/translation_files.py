@@ -78,18 +78,19 @@ def format_for(path: Path, given: str | None) -> Format:
     return "xliff" if path.suffix.lower() in (".xlf", ".xliff") else "po"
 
 
-def write(files: Sequence[OutgoingFile], lang: str, fmt: Format, project: str) -> bytes:
-    return write_xliff(files, lang) if fmt == "xliff" else write_po(files, lang, project)
+def write(files: Sequence[OutgoingFile], lang: str, fmt: Format, project: str,
+          now: dt.datetime) -> bytes:
+    return write_xliff(files, lang) if fmt == "xliff" else write_po(files, lang, project, now)
 
 
 # PO -------------------------------------------------------------------------------------
 
 
-def write_po(files: Sequence[OutgoingFile], lang: str, project: str) -> bytes:
+def write_po(files: Sequence[OutgoingFile], lang: str, project: str,
+             now: dt.datetime) -> bytes:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po as babel_write_po
 
-    now = dt.datetime.now(dt.UTC)
     sources = ", ".join(sorted({file.source_language for file in files})) or "-"
     catalog = Catalog(
         locale=lang, project="briefgen", version=project, fuzzy=False, creation_date=now,

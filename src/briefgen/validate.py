@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -262,6 +263,35 @@ def _check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
             )
         )
     return errors
+
+
+class DatedAfterMeeting(LocatedError):
+    """A pack whose documents would be dated after its meeting: ``check`` reports it as
+    ``past-meeting``, and the build refuses the pack."""
+
+    code = "past-meeting"
+
+
+def check_issue_date(loaded: Loaded[Pack], issued: dt.date) -> DatedAfterMeeting | None:
+    """An error if the documents of the pack, dated ``issued``, would be dated after its
+    meeting: a brief is issued before the meeting it prepares. (A pack's own ``issued:``
+    after its meeting is refused when the pack is loaded.)"""
+    pack = loaded.model
+    last_day = pack.meeting.last_day
+    if issued <= last_day:
+        return None
+    meeting = pack.meeting.date.isoformat() + (f" to {last_day.isoformat()}"
+                                               if pack.meeting.end else "")
+    where = loaded.location(("meeting", "date"))
+    if pack.issued is None:
+        return DatedAfterMeeting(
+            f"the meeting ({meeting}) is past: built today, {issued.isoformat()}, its "
+            "documents would be dated after it, as the pack sets no issued: date", where,
+            "set issued: YYYY-MM-DD in the pack (the day the brief was issued) to build it "
+            "as it was on that day, or move the meeting's date")
+    return DatedAfterMeeting(
+        f"the documents would be dated {issued.isoformat()}, after the meeting ({meeting})",
+        where, "give a date of issue on or before the meeting's last day")
 
 
 def _check_tags(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:

@@ -8,12 +8,14 @@ is the loop, over any ``changes`` iterator (watchfiles' in the command).
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefgen import clock
 from briefgen.build import BuildResult, Progress, WrittenDocument, build
 from briefgen.check import Finding, Report, check, failure_report
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
@@ -91,6 +93,7 @@ class Watcher:
     # Each line as soon as it is known (the check's findings, then each document as it is
     # in place, then how many); :meth:`Step.lines` holds them all either way.
     say: Callable[[str], None] | None = None
+    today: dt.date | None = None  # the date packs without issued: print; None: the clock's
     _findings: frozenset[Finding] = field(default_factory=frozenset)
     _errors: tuple[str, ...] = ()
     _reloader: Reloader | None = None
@@ -101,13 +104,14 @@ class Watcher:
 
     def _step(self, progress: Callable[[Progress], None]) -> Step:
         self._reloader = self._reloader or Reloader(self.root)
+        day = clock.today(self.today)  # read at each round: a watch may run past midnight
         project: Project | None = None
         try:
             project = self._reloader.load()
         except ValidationFailed as failure:
             report = failure_report(failure)
         else:
-            report = check(project, self.pack_ids)
+            report = check(project, self.pack_ids, day)
         findings = frozenset(report.findings)
         new = tuple(f for f in report.findings if f not in self._findings)
         gone = len(self._findings - findings)
@@ -123,7 +127,7 @@ class Watcher:
             if event.status == "done":
                 self._say([f"rendered {event.job} ({event.seconds:.2f} s)"])
 
-        result, errors = self._build(project, rendered)
+        result, errors = self._build(project, day, rendered)
         fresh = tuple(e for e in errors if e not in self._errors)
         still = sum(1 for e in errors if e in self._errors)
         fixed = sum(1 for e in self._errors if e not in errors)
@@ -138,10 +142,10 @@ class Watcher:
             for line in lines:
                 self.say(line)
 
-    def _build(self, project: Project,
+    def _build(self, project: Project, day: dt.date,
                progress: Callable[[Progress], None]) -> tuple[BuildResult, tuple[str, ...]]:
         try:
-            return build(project, self.pack_ids, out=self.out, eager=True,
+            return build(project, self.pack_ids, out=self.out, eager=True, today=day,
                          progress=progress), ()
         except BuildFailed as failed:
             written = failed.written if isinstance(failed.written, BuildResult) else None
