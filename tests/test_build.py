@@ -605,14 +605,15 @@ def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A cap so low that Pango's allocations fail: GLib aborts the worker (or Python raises
     MemoryError); either way a located error per document, and the previous pack kept."""
-    from briefgen import workers
+    from briefgen import processes
 
     root = make_project()
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     before = snapshot(tmp_path)
-    real = workers.fork_pool
-    monkeypatch.setattr(workers, "fork_pool",
-                        lambda count: real(count, memory_limit=200 * 1024**2))
+    real = processes.fork_pool
+    monkeypatch.setattr(processes, "fork_pool",
+                        lambda count, **options: real(count, **{**options,
+                                                                "memory_limit": 200 * 1024**2}))
     with pytest.raises(briefgen.BuildFailed) as caught:
         briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED, force=True,
                        jobs=2)

@@ -13,7 +13,7 @@ from babel import Locale, localedata
 
 import briefgen
 from briefgen import i18n
-from briefgen.model import PartialDate
+from briefgen.dates import PartialDate
 from tests.conftest import ISSUED, ProjectFactory, pdftotext, squash
 from tests.test_labels import base_in, pack_in
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from briefgen import i18n
-from briefgen.model import PartialDate
+from briefgen.dates import PartialDate
 
 
 @pytest.mark.parametrize(

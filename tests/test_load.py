@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 import briefgen
+from briefgen.dates import PartialDate
 from briefgen.errors import excerpt
-from briefgen.model import PartialDate
 from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
 
@@ -389,15 +389,15 @@ def test_many_files_parse_on_every_core_to_the_same_result(make_project: Project
     assert sum(len(text) for text in facts.values()) > load.PARALLEL_BYTES
     monkeypatch.setattr(load.threading, "active_count", lambda: 1)  # as in the CLI
     forked: list[int] = []
-    from briefgen import workers
+    from briefgen import processes
 
-    real = workers.fork_pool
+    real = processes.fork_pool
 
     def counted(count: int, **options: Any) -> Any:
         forked.append(count)
         return real(count, **options)
 
-    monkeypatch.setattr(workers, "fork_pool", counted)
+    monkeypatch.setattr(processes, "fork_pool", counted)
     results = []
     for jobs in (2, 1):
         with pytest.raises(briefgen.ValidationFailed) as caught:

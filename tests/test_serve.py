@@ -507,8 +507,8 @@ def _address_space_limit() -> int:
 def test_the_document_worker_has_the_build_workers_memory_cap() -> None:
     """A runaway document in the preview fails alone: its worker's address space is capped
     as a build worker's is, the server's own is not."""
+    from briefgen.processes import DEFAULT_MEMORY_LIMIT
     from briefgen.serve import _document_pool
-    from briefgen.workers import DEFAULT_MEMORY_LIMIT
 
     with _document_pool() as pool:
         assert pool.submit(_address_space_limit).result(timeout=60) == DEFAULT_MEMORY_LIMIT

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from briefgen import i18n
-from briefgen.model import PartialDate
+from briefgen.dates import PartialDate
 from briefgen.timeline import (
     TimelineEvent,
     axis_years,
@@ -145,7 +145,7 @@ def test_no_events_is_an_error() -> None:
 def test_the_model_s_year_bounds_fit_on_an_axis() -> None:
     """Years are bounded in the model (1000-2999) so that every axis stays in Python's
     calendar: ``date: 9999`` crashed the fact sheet before."""
-    from briefgen.model import MAX_YEAR, MIN_YEAR
+    from briefgen.dates import MAX_YEAR, MIN_YEAR
 
     for dates in ([PartialDate(MIN_YEAR)], [PartialDate(MAX_YEAR)],
                   [PartialDate(MIN_YEAR, 1, 1), PartialDate(MAX_YEAR, 12, 31)]):

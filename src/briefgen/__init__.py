@@ -33,7 +33,8 @@ from briefgen.errors import (
     UsageError,
     ValidationFailed,
 )
-from briefgen.load import Project, load_project
+from briefgen.load import Project
+from briefgen.project import load_project
 from briefgen.version import __version__
 
 __all__ = [

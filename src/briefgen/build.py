@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen import clock, photos
-from briefgen.context import PackView, pack_view
+from briefgen import clock, photos, processes
+from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import (
     BriefgenError,
@@ -44,16 +44,19 @@ from briefgen.fsutil import (
     recover,
     replace_folder,
 )
-from briefgen.load import Project, load_project
+from briefgen.load import PROJECT_FOLDERS, Project
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
+from briefgen.processes import DEFAULT_MEMORY_LIMIT
+from briefgen.project import load_project
 from briefgen.templating import Templates
 from briefgen.validate import check_issue_date
+from briefgen.views import PackView
 from briefgen.workers import (
-    DEFAULT_MEMORY_LIMIT,
     DEFAULT_TIME_LIMIT,
     TemplateBundle,
     environment_fingerprint,
     render_document,
+    warm_engines,
 )
 
 log = logging.getLogger(__name__)
@@ -318,15 +321,12 @@ def _previous(out_dir: Path, jobs: list[Job]) -> dict[str, Manifest]:
     return {pack: read_manifest(out_dir / pack) for pack in packs}
 
 
-_PROJECT_FOLDERS = ("facts", "packs", "templates")
-
-
 def _check_out(out_dir: Path, project: Project) -> None:
     """Refuse an output folder that holds, or lies in, the project's own folders: a pack
     folder there could take the place of ``facts/``, and ``templates/`` would change with
     every build."""
     out = out_dir.resolve()
-    for name in _PROJECT_FOLDERS:
+    for name in PROJECT_FOLDERS:
         folder = (project.root / name).resolve()
         if out == folder or out in folder.parents or folder in out.parents:
             where = "contains" if out in folder.parents else "is inside"
@@ -549,9 +549,7 @@ def _executor(executor: Executor | None, jobs: int, count: int) -> Iterator[Exec
     if executor is not None:
         yield executor
         return
-    from briefgen.workers import fork_pool
-
-    with fork_pool(min(jobs, count)) as pool:
+    with processes.fork_pool(min(jobs, count), warm=warm_engines) as pool:
         yield pool
 
 

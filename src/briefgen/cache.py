@@ -355,12 +355,12 @@ class _ModelUnpickler(pickle.Unpickler):
 
 
 _ALLOWED = {("datetime", "date"), ("copyreg", "_reconstructor"), ("builtins", "object"),
-            ("briefgen.check", "Finding")}
+            ("briefgen.check", "Finding"), ("briefgen.dates", "PartialDate")}
 
 
 @lru_cache(maxsize=1)
 def _model_classes() -> frozenset[str]:
-    """briefgen's model classes: pydantic models and PartialDate."""
+    """briefgen's model classes: its pydantic models."""
     from pydantic import BaseModel
 
     from briefgen import model
@@ -368,5 +368,5 @@ def _model_classes() -> frozenset[str]:
     return frozenset(
         name for name, value in vars(model).items()
         if isinstance(value, type) and value.__module__ == model.__name__
-        and (issubclass(value, BaseModel) or value is model.PartialDate)
+        and issubclass(value, BaseModel)
     )

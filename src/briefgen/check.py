@@ -20,7 +20,6 @@ from typing import Literal
 
 from briefgen import clock, placeholders, translation
 from briefgen.cache import ParseCache, derived
-from briefgen.context import fact_age, fact_reference_date, selected_facts
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import (
     LocatedError,
@@ -30,9 +29,20 @@ from briefgen.errors import (
     display_path,
     excerpt,
 )
-from briefgen.load import Loaded, Project, load_project
+from briefgen.load import Loaded, Project
 from briefgen.messages import unfinished_catalogs
-from briefgen.model import Fact, FactBase, Pack
+from briefgen.model import (
+    Fact,
+    FactBase,
+    Pack,
+    Person,
+    age_at_meeting,
+    is_stale,
+    max_age,
+    reference_date,
+    selected_facts,
+)
+from briefgen.project import load_project
 from briefgen.scaffold import UNFILLED
 from briefgen.templating import Templates
 from briefgen.validate import check_issue_date, language_name
@@ -40,7 +50,6 @@ from briefgen.yamlfile import walk_strings
 
 Severity = Literal["error", "warning"]
 JSON_SCHEMA_VERSION = 1
-DEFAULT_MAX_AGE_DAYS = 365  # when a pack sets no max_age_days
 
 log = logging.getLogger(__name__)
 
@@ -284,37 +293,35 @@ def _stale_biographies(base: Loaded[FactBase], pack: Loaded[Pack]) -> Iterator[F
     """A participant's biography last checked longer ago than the pack allows."""
     participants = pack.model.participants
     named = {*participants.theirs, *participants.ours, pack.model.counterpart_person}
-    limit = pack.model.max_age_days or DEFAULT_MAX_AGE_DAYS
     for index, person in enumerate(base.model.people):
-        if person.id not in named or not person.bio:
+        if person.id not in named or not person.bio or not is_stale(person, base.model,
+                                                                   pack.model):
             continue
-        reference = person.verified or base.model.as_of
-        age = (pack.model.meeting.date - reference.last_day).days
-        if age > limit:
-            what = "verified" if person.verified else "not verified; its base is as of"
-            yield Finding.at(
-                "warning", "stale-biography",
-                f"the biography of '{person.id}' is {age} days old at the meeting of pack "
-                f"'{pack.model.id}' ({what} {reference.isoformat()}; the pack allows {limit} "
-                "days)", base.location(("people", index), person.id),
-                "check it again and set verified: YYYY-MM-DD on the person",
-            )
+        yield Finding.at(
+            "warning", "stale-biography",
+            f"the biography of '{person.id}' is {_age(person, base, pack)}",
+            base.location(("people", index), person.id),
+            "check it again and set verified: YYYY-MM-DD on the person",
+        )
 
 
 def _stale(fact: Fact, index: int, base: Loaded[FactBase],
            pack: Loaded[Pack]) -> Iterator[Finding]:
-    reference = fact_reference_date(fact, base.model)
-    age = fact_age(fact, base.model, pack.model.meeting.date)  # from the date's last day
-    limit = pack.model.max_age_days or DEFAULT_MAX_AGE_DAYS
-    if age > limit:
-        what = "verified" if fact.verified else "not verified; its base is as of"
+    if is_stale(fact, base.model, pack.model):
         yield Finding.at(
-            "warning", "stale",
-            f"the fact is {age} days old at the meeting of pack '{pack.model.id}' "
-            f"({what} {reference.isoformat()}; the pack allows {limit} days)",
+            "warning", "stale", f"the fact is {_age(fact, base, pack)}",
             base.fact_location(index),
             "check it again and set verified: YYYY-MM-DD, or raise max_age_days on the pack",
         )
+
+
+def _age(item: Fact | Person, base: Loaded[FactBase], pack: Loaded[Pack]) -> str:
+    """``400 days old at the meeting of pack 'p' (verified 2025-11-01; the pack allows 365
+    days)``."""
+    what = "verified" if item.verified else "not verified; its base is as of"
+    return (f"{age_at_meeting(item, base.model, pack.model)} days old at the meeting of pack "
+            f"'{pack.model.id}' ({what} {reference_date(item, base.model).isoformat()}; the "
+            f"pack allows {max_age(pack.model)} days)")
 
 
 def _labels_fallback(loaded: Loaded[Pack], project: Project) -> Iterator[Finding]:

@@ -26,9 +26,10 @@ from briefgen import i18n
 from briefgen.build import BuildResult, build
 from briefgen.check import Report, as_github, as_json, as_text, check
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed, excerpt
-from briefgen.load import load_project
+from briefgen.load import PROJECT_FOLDERS
 from briefgen.messages import init_catalog, update_catalogs
 from briefgen.progress import progress_display, summary_json, use_color
+from briefgen.project import load_project
 from briefgen.scaffold import init_project, new_pack, write_schemas
 from briefgen.version import __version__
 
@@ -470,7 +471,7 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
 
     from briefgen.watching import Watcher, watch_folders
 
-    folders = [project_dir / name for name in ("facts", "packs", "templates")]
+    folders = [project_dir / name for name in PROJECT_FOLDERS]
     folders = [folder for folder in folders if folder.is_dir()]
 
     def ready() -> None:

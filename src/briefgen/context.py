@@ -1,246 +1,41 @@
-"""Select a pack's facts and localize them: the view every document template fills.
-
-A :class:`PackView` is plain, frozen, already-localized data for one pack in one
-language. Templates only lay it out; they never format a date or look up a name.
-"""
+"""Select a pack's facts and localize them: :func:`pack_view` makes the view every
+document template fills (:mod:`briefgen.views`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen import grammar, i18n, photos, placeholders, typography
+from briefgen.dates import PartialDate
+from briefgen.load import Loaded, Project
 from briefgen.model import (
     Clearance,
     Drafter,
     Fact,
     FactBase,
     Pack,
-    PartialDate,
     Person,
     Source,
+    is_stale,
+    reference_date,
+    selected_facts,
 )
 from briefgen.templating import Templates
-
-if TYPE_CHECKING:
-    from briefgen.load import Loaded, Project
-
-# Background sections of the briefing note, in reading order: each kind's group. A fact
-# base may name its own sections (`sections:`); each takes the place of its first fact's kind.
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("position", ("position",)),
-    ("principle", ("principle",)),
-    ("membership", ("membership", "role")),
-    ("event", ("event",)),
-    ("figure", ("figure",)),
+from briefgen.views import (
+    KIND_GROUP,
+    KIND_RANK,
+    BaseView,
+    FactView,
+    Line,
+    PackView,
+    PersonEntry,
+    PersonView,
+    Section,
+    SourceView,
+    Staleness,
 )
-KIND_RANK = {kind: rank for rank, (_, kinds) in enumerate(SECTIONS) for kind in kinds}
-KIND_GROUP = {kind: name for name, kinds in SECTIONS for kind in kinds}
-
-
-@dataclass(frozen=True)
-class SourceView:
-    number: int
-    id: str
-    base_id: str
-    title: str
-    publisher: str | None
-    date_label: str | None
-    url: str | None
-    place: str | None = None
-    label: str = ""  # the number as printed, in the document's digits
-
-    @property
-    def is_description(self) -> bool:
-        """A bracketed description of an untitled document: printed upright, not as a title."""
-        return self.title.startswith("[") and self.title.endswith("]")
-
-
-@dataclass(frozen=True)
-class FactView:
-    id: str
-    base_id: str
-    kind: str
-    text: str
-    talking_point: str | None
-    if_raised: str | None
-    label: str | None
-    section: str | None
-    date: PartialDate | None
-    date_label: str | None
-    countries: tuple[str, ...]
-    countries_label: str | None
-    value: float | None
-    value_label: str | None
-    tags: tuple[str, ...]
-    sources: tuple[SourceView, ...]
-    verified: PartialDate | None
-    is_new: bool
-    on_fact_sheet: bool
-    names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
-
-    @property
-    def source_numbers(self) -> tuple[int, ...]:
-        return tuple(source.number for source in self.sources)
-
-    @property
-    def source_labels(self) -> tuple[str, ...]:
-        """The source numbers as printed, in the document's digits."""
-        return tuple(source.label or str(source.number) for source in self.sources)
-
-    @property
-    def text_shows_date(self) -> bool:
-        """Whether the text already says the fact's date (then nothing prints it again)."""
-        return self.date_label is not None and " ".join(self.date_label.split()) in " ".join(
-            self.text.split())
-
-
-@dataclass(frozen=True)
-class Section:
-    """A group of the background: a kind's group (``title`` None: the template labels it)
-    or a section the fact base names (``title`` its localized heading)."""
-
-    kind: str
-    facts: tuple[FactView, ...]
-    title: str | None = None
-    id: str | None = None
-
-
-@dataclass(frozen=True)
-class Line:
-    """A numbered line of one series (key messages, lines to take if raised)."""
-
-    number: int
-    fact: FactView
-    text: str
-
-
-@dataclass(frozen=True)
-class PersonView:
-    name: str
-    unit: str | None
-    contact: str | None = None
-    date_label: str | None = None
-
-    def label(self, separator: str = ", ") -> str:
-        """``Name (unit, contact)``, joined with the language's ``separator``."""
-        details = separator.join(part for part in (self.unit, self.contact) if part)
-        return f"{self.name} ({details})" if details else self.name
-
-
-@dataclass(frozen=True)
-class PersonEntry:
-    """Someone of a delegation, localized: name, post, photo, and a short dated biography
-    (posts held, then previous meetings with us, newest first), sourced like any fact."""
-
-    id: str
-    base_id: str
-    name: str
-    title: str | None
-    organization: str | None
-    country_name: str | None
-    photo: str | None  # a data: URI of the re-encoded photo
-    career: tuple[FactView, ...]
-    meetings: tuple[FactView, ...]
-
-    @property
-    def has_biography(self) -> bool:
-        return bool(self.career or self.meetings or self.photo)
-
-    def post(self, separator: str = ", ") -> str:
-        """``title, organization``, as far as known."""
-        return separator.join(part for part in (self.title, self.organization) if part)
-
-
-@dataclass(frozen=True)
-class Staleness:
-    """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest."""
-
-    count: int
-    max_age_days: int
-    oldest_label: str
-
-
-@dataclass(frozen=True)
-class BaseView:
-    id: str
-    title: str
-    subject: str
-    subject_name: str
-    as_of: PartialDate
-    as_of_label: str
-    place: str | None
-
-
-@dataclass(frozen=True)
-class PackView:
-    """One pack in one language, ready to lay out."""
-
-    id: str
-    lang: str
-    html_lang: str
-    dir: str
-    classification: str
-    reference: str | None
-    status: str
-    drafted_by: PersonView | None
-    clearance: tuple[PersonView, ...]
-    title: str
-    date: dt.date
-    end: dt.date | None
-    date_label: str
-    place: str | None
-    counterpart: str | None
-    counterpart_name: str | None
-    purpose: str | None
-    objectives: tuple[str, ...]
-    previous: dt.date | None
-    previous_label: str | None
-    issued: dt.date
-    issued_label: str
-    as_of_label: str
-    bases: tuple[BaseView, ...]
-    facts: tuple[FactView, ...]
-    sections: tuple[Section, ...]
-    since_previous: tuple[FactView, ...]
-    sources: tuple[SourceView, ...]
-    subject_names: str
-    key_messages: tuple[Line, ...] = ()
-    if_raised: tuple[Line, ...] = ()
-    counterpart_person: PersonEntry | None = None
-    theirs: tuple[PersonEntry, ...] = ()
-    staleness: Staleness | None = None
-    ours: tuple[PersonEntry, ...] = ()
-    fact_ids: tuple[str, ...] = field(default=())
-    labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
-    numbering: str = "latn"  # the digits of every number: a CLDR numbering system
-
-    @property
-    def labels_lang(self) -> str:
-        return self.labels or self.lang
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
-    @property
-    def biographies(self) -> tuple[PersonEntry, ...]:
-        """Their delegation's biographies, the counterpart first."""
-        return tuple(person for person in self.theirs if person.has_biography)
-
-    @property
-    def source_ids(self) -> tuple[str, ...]:
-        return tuple(f"{source.base_id}/{source.id}" for source in self.sources)
-
-
-def selected_facts(pack: Pack, base: FactBase) -> list[Fact]:
-    """The facts of ``base`` that ``pack`` draws: all, or those sharing one of its tags."""
-    if not pack.tags:
-        return list(base.facts)
-    wanted = set(pack.tags)
-    return [fact for fact in base.facts if wanted & set(fact.tags)]
 
 
 def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> PackView:
@@ -395,27 +190,13 @@ def _person(person: Drafter | Clearance, lang: str, digits: str = "latn") -> Per
     )
 
 
-def fact_reference_date(fact: Fact, base: FactBase) -> PartialDate:
-    """The date a fact was last known true: when verified, else its base's ``as_of``."""
-    return fact.verified or base.as_of
-
-
-def fact_age(fact: Fact, base: FactBase, meeting: dt.date) -> int:
-    """Days from the fact's reference date (its last possible day) to the meeting."""
-    return (meeting - fact_reference_date(fact, base).last_day).days
-
-
 def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:
     """Only when the pack sets ``max_age_days``: the facts older than that at the meeting."""
     limit = pack.max_age_days
     if limit is None:
         return None
-    old = [
-        fact_reference_date(fact, base)
-        for base in bases
-        for fact in selected_facts(pack, base)
-        if fact_age(fact, base, pack.meeting.date) > limit
-    ]
+    old = [reference_date(fact, base) for base in bases for fact in selected_facts(pack, base)
+           if is_stale(fact, base, pack)]
     if not old:
         return None
     return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits))

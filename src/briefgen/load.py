@@ -1,9 +1,9 @@
 """YAML files -> validated models, with line numbers; every error collected.
 
-``load_project`` reads ``facts/*.yaml`` and ``packs/*.yaml`` under a project folder,
-validates each file against :mod:`briefgen.model`, then checks what spans files
-(:mod:`briefgen.validate`), and raises one :class:`ValidationFailed` with every
-problem found.
+:func:`load_files` reads ``facts/*.yaml`` and ``packs/*.yaml`` under a project folder and
+validates each file against :mod:`briefgen.model`; what spans files is checked above it
+(:func:`briefgen.project.load_project`). :class:`Project` and :class:`Loaded` are the
+types every later stage takes.
 
 A file whose bytes were loaded before is taken from the parse cache
 (:mod:`briefgen.cache`) instead of being parsed and validated again; the others are
@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
+from briefgen import processes
 from briefgen.cache import ParseCache, dumps, entry_name, loads
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
 from briefgen.model import FORBIDDEN, FactBase, Pack, forbidden_character
@@ -41,6 +42,9 @@ from briefgen.yamlfile import (
 M = TypeVar("M", bound=BaseModel)
 
 SETTINGS = "briefgen.yaml"  # the project's own settings, at its root (optional)
+# What a project's documents are made from: watched by `watch` and `serve`, and never an
+# output folder.
+PROJECT_FOLDERS = ("facts", "packs", "templates")
 PARALLEL_FROM = 16  # files to parse before parsing is spread over the cores
 PARALLEL_BYTES = 1024**2  # ... and bytes
 
@@ -78,51 +82,19 @@ class Project:
         return self.root / "templates"
 
 
-def load_project(root: str | Path, *, cache: ParseCache | None = None,
-                 jobs: int | None = None) -> Project:
-    """Load and validate every fact base and pack under ``root``.
-
-    ``cache`` keeps validated files between loads (default: the project's own, in
-    ``build/.briefgen-cache``; pass ``ParseCache()`` to keep them in memory only). Files
-    not in it are parsed on ``jobs`` forked processes (default: one per core) when there
-    are many and this process runs no other thread. Raises :class:`ValidationFailed`
-    listing every problem (file, line, fact id).
-    """
-    from briefgen.validate import validate_project
-
-    root = Path(root).resolve()
-    errors: list[LocatedError] = []
-    if not root.is_dir():
-        raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
+def load_files(root: Path, cache: ParseCache, jobs: int | None,
+               errors: list[LocatedError]) -> Project:
+    """The project at ``root`` with every fact base and pack that loads; each problem found
+    is added to ``errors``. Files not in ``cache`` are parsed on ``jobs`` forked processes
+    (default: one per core) when there are many and this process runs no other thread."""
     limits = project_limits(root, errors)
-    cache = cache if cache is not None else ParseCache.for_project(root)
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
     loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
     cache.prune()
     bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
     unloaded = tuple(sorted({error.location.file for error in errors}))
-    project = Project(root, bases, packs, unloaded, cache)
-    errors += validate_project(project)
-    if errors:
-        raise ValidationFailed(errors)
-    return project
-
-
-@dataclass
-class Reloader:
-    """Loads the project at ``root`` again and again (``watch``, ``serve``): through one
-    parse cache kept across loads, so that a save reads only the saved files; in the
-    calling thread (forking to parse beside other threads is not safe)."""
-
-    root: Path
-    _cache: ParseCache | None = None
-
-    def load(self) -> Project:
-        """The project as its files are now; raises :class:`ValidationFailed`."""
-        if self._cache is None:
-            self._cache = ParseCache.for_project(self.root)
-        return load_project(self.root, cache=self._cache, jobs=1)
+    return Project(root, bases, packs, unloaded, cache)
 
 
 @dataclass(frozen=True)
@@ -188,9 +160,7 @@ def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
     if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
             or threading.active_count() > 1):  # forking a process with threads may hang
         return [_parse_one(item) for item in work]
-    from briefgen.workers import fork_pool
-
-    with fork_pool(min(jobs, len(work)), warm=False) as pool:
+    with processes.fork_pool(min(jobs, len(work))) as pool:
         results = list(pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 4))))
     return [result if isinstance(result, list) else (loads(result[1]), result[1])
             for result in results]

@@ -7,13 +7,11 @@ references, placeholders).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -26,7 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-Precision = Literal["year", "month", "day"]
+from briefgen import i18n, placeholders
+from briefgen.dates import PartialDate, parse_full_date, parse_partial_date
+
 KINDS = ("position", "principle", "membership", "event", "role", "figure")
 Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
 DocumentName = Literal[
@@ -34,81 +34,6 @@ DocumentName = Literal[
 ]
 # What a pack builds when it does not list its documents; the others are opted in.
 DOCUMENT_NAMES: tuple[DocumentName, ...] = ("briefing-note", "talking-points", "fact-sheet")
-
-
-@dataclass(frozen=True, order=True)
-class PartialDate:
-    """A date known to the year, the month or the day; it keeps its precision."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def precision(self) -> Precision:
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
-
-    @property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def last_day(self) -> dt.date:
-        if self.day is not None:
-            return self.first_day
-        month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
-
-    def isoformat(self) -> str:
-        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
-        return "-".join(parts)
-
-    def __str__(self) -> str:
-        return self.isoformat()
-
-    @classmethod
-    def of(cls, day: dt.date) -> PartialDate:
-        return cls(day.year, day.month, day.day)
-
-
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-# Years a document can show: every date sits on a timeline, in a CLDR format and in date
-# arithmetic (ages, ranges), all of which must stay inside Python's years 1-9999.
-MIN_YEAR, MAX_YEAR = 1000, 2999
-
-
-def parse_partial_date(value: Any) -> PartialDate:
-    """Read ``2021``, ``2022-05`` or ``2022-05-10`` (YAML may give int, str or date)."""
-    if isinstance(value, PartialDate):
-        return value
-    if isinstance(value, dt.datetime):
-        raise ValueError("give a date (YYYY, YYYY-MM or YYYY-MM-DD), not a date and time")
-    if isinstance(value, dt.date):
-        return PartialDate.of(value)
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
-    match = _DATE_RE.match(str(value).strip())
-    if not match:
-        raise ValueError(f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(part) if part else None for part in match.groups())
-    assert year is not None
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a real date") from None
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"'{value}' is out of range: years go from {MIN_YEAR} to {MAX_YEAR}")
-    return PartialDate(year, month, day)
-
-
-def parse_full_date(value: Any) -> dt.date:
-    """A meeting date must be a whole day."""
-    partial = parse_partial_date(value)
-    if partial.precision != "day":
-        raise ValueError(f"'{value}' must be a full date, YYYY-MM-DD")
-    return partial.first_day
 
 
 _DATE_SCHEMA = {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
@@ -195,15 +120,11 @@ def check_country(code: str) -> str:
 
 
 def check_placeholders(text: str) -> str:
-    from briefgen import placeholders
-
     placeholders.parse(text)
     return text
 
 
 def check_numbering(system: str) -> str:
-    from briefgen import i18n
-
     problem = i18n.check_numbering(system)
     if problem:
         raise ValueError(problem)
@@ -438,3 +359,39 @@ class Pack(Strict):
     def issue_date(self, today: dt.date) -> dt.date:
         """The date the documents print: the pack's ``issued``, else ``today``."""
         return self.issued or today
+
+
+# The rules a pack draws its facts by, and how old a fact may be at its meeting: the check,
+# the translation status and the documents all go by these.
+
+DEFAULT_MAX_AGE_DAYS = 365  # how old a fact may be at the meeting when a pack sets no limit
+
+
+def selected_facts(pack: Pack, base: FactBase) -> list[Fact]:
+    """The facts of ``base`` that ``pack`` draws: all, or those sharing one of its tags."""
+    if not pack.tags:
+        return list(base.facts)
+    wanted = set(pack.tags)
+    return [fact for fact in base.facts if wanted & set(fact.tags)]
+
+
+def reference_date(item: Fact | Person, base: FactBase) -> PartialDate:
+    """The date a fact or a biography was last known true: when verified, else its base's
+    ``as_of``."""
+    return item.verified or base.as_of
+
+
+def age_at_meeting(item: Fact | Person, base: FactBase, pack: Pack) -> int:
+    """Days from the item's reference date (the last day its precision allows) to the
+    pack's meeting: a fact's age is counted up to the meeting, never to today."""
+    return (pack.meeting.date - reference_date(item, base).last_day).days
+
+
+def max_age(pack: Pack) -> int:
+    """How old a fact may be at the pack's meeting: its ``max_age_days``, else 365."""
+    return pack.max_age_days or DEFAULT_MAX_AGE_DAYS
+
+
+def is_stale(item: Fact | Person, base: FactBase, pack: Pack) -> bool:
+    """Whether the item is older at the meeting than the pack allows."""
+    return age_at_meeting(item, base, pack) > max_age(pack)

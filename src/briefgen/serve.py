@@ -69,15 +69,15 @@ from briefgen.errors import (
     ValidationFailed,
     excerpt,
 )
-from briefgen.load import Project, Reloader, load_project
-from briefgen.workers import DEFAULT_MEMORY_LIMIT, limit_memory
+from briefgen.load import PROJECT_FOLDERS, Project
+from briefgen.processes import DEFAULT_MEMORY_LIMIT, limit_memory
+from briefgen.project import Reloader, load_project
 
 log = logging.getLogger(__name__)
 
 HTML_KIND = "briefing-html"
 BROWSER_TURN = 0.5  # seconds the slow lane waits for browsers to fetch the pages they show
 PREVIEW_FOLDER = ".preview"  # in the output folder: pages of packs that do not build them
-WATCHED = ("facts", "packs", "templates")
 
 Key = tuple[str, str]  # a pack id and a language: one page
 Job = tuple[str, str, str]  # a pack id, a language, a document kind
@@ -101,7 +101,7 @@ def watch_project(root: Path, builder: Builder, stop: threading.Event, *,
 
     # The folders there are when it starts; the project itself if there are none yet.
     root = root.resolve()
-    folders = [root / name for name in WATCHED if (root / name).is_dir()] or [root]
+    folders = [root / name for name in PROJECT_FOLDERS if (root / name).is_dir()] or [root]
     saved: queue.SimpleQueue[set[Path]] = queue.SimpleQueue()
     watching = threading.Event()
     editors = DefaultFilter()  # editors' swap and backup files, .git, caches
@@ -109,7 +109,7 @@ def watch_project(root: Path, builder: Builder, stop: threading.Event, *,
     def project_file(change: Change, path: str) -> bool:
         inside = Path(path).resolve()
         return editors(change, path) and any(inside.is_relative_to(root / name)
-                                             for name in WATCHED)
+                                             for name in PROJECT_FOLDERS)
 
     def listen() -> None:
         # The first (empty) timeout tick means the watcher runs.

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from briefgen.model import PartialDate
+from briefgen.dates import PartialDate
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ACCENT, RULE, BAR = "#1f3a5f", "#9aa8bb", "#c9d6e8"

@@ -25,16 +25,13 @@ import hashlib
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from briefgen import i18n
-from briefgen.context import selected_facts
 from briefgen.errors import LocatedError, Location
-from briefgen.model import Fact, FactBase, Pack
+from briefgen.load import Loaded, Project
+from briefgen.model import Fact, FactBase, Pack, selected_facts
 from briefgen.yamlfile import PathKey
-
-if TYPE_CHECKING:
-    from briefgen.load import Loaded, Project
 
 HASH_LENGTH = 8
 FACT_FIELDS = ("text", "talking_point", "if_raised", "label")

@@ -6,17 +6,14 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from briefgen import grammar, i18n, photos, placeholders, translation
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, ValidationFailed
+from briefgen.load import Loaded, Project
 from briefgen.model import FactBase, Pack, Staff
 from briefgen.templating import Templates
 from briefgen.yamlfile import PathKey
-
-if TYPE_CHECKING:
-    from briefgen.load import Loaded, Project
 
 
 def validate_project(project: Project) -> list[LocatedError]:

@@ -19,7 +19,8 @@ from briefgen import clock
 from briefgen.build import BuildResult, Progress, WrittenDocument, build
 from briefgen.check import Finding, Report, check, failure_report
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
-from briefgen.load import Project, Reloader
+from briefgen.load import Project
+from briefgen.project import Reloader
 
 
 @dataclass(frozen=True)

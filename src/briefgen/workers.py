@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import multiprocessing
+import importlib
 import shutil
 import signal
 import sys
@@ -18,18 +18,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from briefgen.cache import code_fingerprint
-from briefgen.context import PackView
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
 from briefgen.fsutil import inside
 from briefgen.templating import Templates
+from briefgen.views import PackView
 
 # POSIX-only parts, each with its fallback (see docs/platforms.md): without ``resource``
 # (Windows) workers have no memory cap; without SIGALRM a render has no time limit; without
@@ -57,7 +56,6 @@ def engines_for(project_templates: Path | None) -> Engines:
 
 
 DEFAULT_TIME_LIMIT = 120.0  # seconds per document
-DEFAULT_MEMORY_LIMIT = 4 * 1024**3  # bytes of address space per worker process
 
 
 class _TimeUp(BaseException):
@@ -225,34 +223,6 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         raise _TimeUp
 
 
-def limit_memory(limit: int) -> None:
-    """Worker initializer: cap the address space, so a runaway render fails alone."""
-    if resource is None:
-        return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > limit:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _warm() -> Any:
+def warm_engines() -> None:
     """Import the engines once in the parent, so forked workers start with them loaded."""
-    from briefgen import pdf
-
-    return pdf
-
-
-@contextmanager
-def fork_pool(workers: int, memory_limit: int = DEFAULT_MEMORY_LIMIT,
-              warm: bool = True) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` forked processes (fork beats spawn here: nothing is re-imported),
-    each with its address space capped at ``memory_limit`` bytes; ``warm``: with the
-    rendering engines imported first."""
-    if warm:
-        _warm()
-    # fork only on Linux: macOS's system libraries are not safe to fork (Python's default
-    # there is spawn), and Windows has no fork.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=limit_memory, initargs=(memory_limit,)) as pool:
-        yield pool
+    importlib.import_module("briefgen.pdf")

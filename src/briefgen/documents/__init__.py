@@ -1,116 +1,48 @@
-"""Document kinds: one module each, registered here by name.
+"""Document kinds: one module each, registered here by name and module path.
 
-A document kind is a function from a localized :class:`~briefgen.context.PackView` and
-the process's :class:`Engines` to :class:`Rendered` bytes. Adding a kind is one module
-plus one entry in :data:`REGISTRY`.
+A document kind is a function from a localized :class:`~briefgen.views.PackView` and the
+process's :class:`~briefgen.documents.kinds.Engines` to
+:class:`~briefgen.documents.kinds.Rendered` bytes. Adding a kind is one module (with a
+``render`` function, and a ``shows`` one if it shows less than the whole view) plus one
+entry in :data:`REGISTRY`. A kind's module is imported when it first renders (the
+engines' imports are heavy), as Sphinx names its builtin extensions by module path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+import importlib
+from typing import Any
 
-from briefgen.templating import Templates
+from briefgen.documents.kinds import DocumentKind, Engines, Rendered, Renderer, Shows
 
-if TYPE_CHECKING:
-    from briefgen.context import PackView
-    from briefgen.docx import DocxEngine
-    from briefgen.pdf import PdfEngine
+__all__ = ["REGISTRY", "DocumentKind", "Engines", "Rendered", "Renderer", "Shows"]
 
 
-@dataclass
-class Rendered:
-    """A rendered document and what went into it."""
+def _lazy(module: str, name: str) -> Any:
+    """``module.name``, looked up at each call: the module is imported on first use, and a
+    test may replace the function in its module."""
 
-    data: bytes
-    pages: int | None
-    facts: tuple[str, ...]
-    sources: tuple[str, ...]
-    warnings: list[str] = field(default_factory=list)
-    hint: int | None = None  # for the next render of the document (the fact sheet's step)
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args)
 
-
-class Engines:
-    """The rendering engines of one process, created on first use (imports are heavy)."""
-
-    def __init__(self, templates: Templates) -> None:
-        self.templates = templates
-        # What the previous render of each document (by its pack/lang/file name) left for
-        # this one: the build passes on the manifest's record.
-        self.hints: dict[str, int] = {}
-
-    @cached_property
-    def pdf(self) -> PdfEngine:
-        from briefgen.pdf import PdfEngine
-
-        return PdfEngine(self.templates.roots)
-
-    @cached_property
-    def docx(self) -> DocxEngine:
-        from briefgen.docx import DocxEngine
-
-        return DocxEngine(self.templates)
+    call.__qualname__ = call.__name__ = f"{module}.{name}"
+    return call
 
 
-Renderer = Callable[["PackView", Engines], Rendered]
-# What a document shows of the view, to fingerprint it: a document whose shown part is
-# unchanged is not rendered again. Without one, a kind shows the whole view.
-Shows = Callable[["PackView", Templates], object]
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    name: str
-    filename: str
-    render: Renderer
-    shows: Shows | None = None
-
-
-def _briefing_note(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import briefing_note
-
-    return briefing_note.render(view, engines)
-
-
-def _talking_points(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import talking_points
-
-    return talking_points.render(view, engines)
-
-
-def _talking_points_show(view: PackView, templates: Templates) -> object:
-    from briefgen.documents import talking_points
-
-    return talking_points.shows(view, templates)
-
-
-def _fact_sheet(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import fact_sheet
-
-    return fact_sheet.render(view, engines)
-
-
-def _briefing_book(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import briefing_book
-
-    return briefing_book.render(view, engines)
-
-
-def _briefing_html(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import briefing_html
-
-    return briefing_html.render(view, engines)
+def _kind(name: str, filename: str, module: str, shows: bool = False) -> DocumentKind:
+    path = f"briefgen.documents.{module}"
+    return DocumentKind(name, filename, _lazy(path, "render"),
+                        _lazy(path, "shows") if shows else None)
 
 
 # Every kind briefgen can build; a pack's `documents:` picks among them (by default the
 # three of model.DOCUMENT_NAMES: the book is opted in).
 REGISTRY: dict[str, DocumentKind] = {
-    "briefing-note": DocumentKind("briefing-note", "briefing-note.pdf", _briefing_note),
-    "talking-points": DocumentKind("talking-points", "talking-points.docx", _talking_points,
-                                   _talking_points_show),
-    "fact-sheet": DocumentKind("fact-sheet", "fact-sheet.pdf", _fact_sheet),
-    "briefing-book": DocumentKind("briefing-book", "briefing-book.pdf", _briefing_book),
-    "briefing-html": DocumentKind("briefing-html", "briefing.html", _briefing_html),
+    kind.name: kind for kind in (
+        _kind("briefing-note", "briefing-note.pdf", "briefing_note"),
+        _kind("talking-points", "talking-points.docx", "talking_points", shows=True),
+        _kind("fact-sheet", "fact-sheet.pdf", "fact_sheet"),
+        _kind("briefing-book", "briefing-book.pdf", "briefing_book"),
+        _kind("briefing-html", "briefing.html", "briefing_html"),
+    )
 }

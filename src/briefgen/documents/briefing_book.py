@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from briefgen import i18n
 from briefgen.documents import fact_sheet, talking_points
+from briefgen.documents.kinds import Engines, Rendered
 from briefgen.errors import RenderError
 
 if TYPE_CHECKING:
-    from briefgen.context import PackView
-    from briefgen.documents import Engines, Rendered
+    from briefgen.views import PackView
 
 TEMPLATE = "briefing-book.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css",
@@ -27,8 +27,6 @@ SHEET_PAGES = ("sheet", "sheet-rtl")  # the named pages of the fact sheet (fact-
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import Rendered
-
     name = f"{view.id}/{view.lang}/briefing-book.pdf"
     templates = engines.templates
     sheet, fit, _ = fact_sheet.fitted(view, engines, name)

@@ -17,12 +17,12 @@ from markupsafe import Markup
 
 from briefgen import fonts, i18n
 from briefgen.documents import fact_sheet, talking_points
+from briefgen.documents.kinds import Engines, Rendered
 from briefgen.errors import RenderError
 
 if TYPE_CHECKING:
-    from briefgen.context import PackView
-    from briefgen.documents import Engines, Rendered
     from briefgen.templating import Templates
+    from briefgen.views import PackView
 
 TEMPLATE = "briefing.html"
 STYLESHEETS = ("css/briefing-note.css", "css/fact-sheet.css", "css/briefing-html.css")
@@ -31,8 +31,6 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import Rendered
-
     templates = engines.templates
     translations = templates.translations(view.labels_lang)
     groups = talking_points.talking_points(view, translations.gettext,

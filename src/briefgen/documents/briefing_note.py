@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefgen import i18n
+from briefgen.documents.kinds import Engines, Rendered
 
 if TYPE_CHECKING:
-    from briefgen.context import PackView
-    from briefgen.documents import Engines, Rendered
+    from briefgen.views import PackView
 
 TEMPLATE = "briefing-note.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css")
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import Rendered
-
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from markupsafe import Markup
 
 from briefgen import i18n, timeline
-from briefgen.context import Section
+from briefgen.dates import PartialDate
+from briefgen.documents.kinds import Engines, Rendered
 from briefgen.errors import RenderError
-from briefgen.model import PartialDate
+from briefgen.views import Section
 
 if TYPE_CHECKING:
-    from briefgen.context import FactView, PackView, SourceView
-    from briefgen.documents import Engines, Rendered
+    from briefgen.views import FactView, PackView, SourceView
 
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
@@ -249,8 +249,6 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import Rendered
-
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name)
     document = _foot_at_the_bottom(fit, lambda css: _lay_out(view, engines, html, name, css))

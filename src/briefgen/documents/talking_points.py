@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from briefgen import docx, i18n
+from briefgen.documents.kinds import Engines, Rendered
 from briefgen.fsutil import read_regular
 
 if TYPE_CHECKING:
-    from briefgen.context import FactView, PackView, SourceView
-    from briefgen.documents import Engines, Rendered
     from briefgen.templating import Templates
+    from briefgen.views import FactView, PackView, SourceView
 
 TEMPLATE = "talking-points.docx"
 NBSP = "\u00a0"
@@ -69,8 +69,6 @@ class Group:
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    from briefgen.documents import Rendered
-
     translations = engines.templates.translations(view.labels_lang)
     gettext = translations.gettext
     groups = talking_points(view, gettext, i18n.Punctuation.of(translations).comma)

@@ -1,0 +1,66 @@
+"""What every document kind shares: a kind is a function from a localized
+:class:`~briefgen.views.PackView` and the process's :class:`Engines` to :class:`Rendered`
+bytes, declared as a :class:`DocumentKind`. Document modules import this, never the
+package face (which lists them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from briefgen.templating import Templates
+
+if TYPE_CHECKING:
+    from briefgen.docx import DocxEngine
+    from briefgen.pdf import PdfEngine
+    from briefgen.views import PackView
+
+
+@dataclass
+class Rendered:
+    """A rendered document and what went into it."""
+
+    data: bytes
+    pages: int | None
+    facts: tuple[str, ...]
+    sources: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
+    hint: int | None = None  # for the next render of the document (the fact sheet's step)
+
+
+class Engines:
+    """The rendering engines of one process, created on first use (imports are heavy)."""
+
+    def __init__(self, templates: Templates) -> None:
+        self.templates = templates
+        # What the previous render of each document (by its pack/lang/file name) left for
+        # this one: the build passes on the manifest's record.
+        self.hints: dict[str, int] = {}
+
+    @cached_property
+    def pdf(self) -> PdfEngine:
+        from briefgen.pdf import PdfEngine
+
+        return PdfEngine(self.templates.roots)
+
+    @cached_property
+    def docx(self) -> DocxEngine:
+        from briefgen.docx import DocxEngine
+
+        return DocxEngine(self.templates)
+
+
+Renderer = Callable[["PackView", Engines], Rendered]
+# What a document shows of the view, to fingerprint it: a document whose shown part is
+# unchanged is not rendered again. Without one, a kind shows the whole view.
+Shows = Callable[["PackView", Templates], object]
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    filename: str
+    render: Renderer
+    shows: Shows | None = None

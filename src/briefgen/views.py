@@ -1,0 +1,217 @@
+"""The view every document template fills: one pack in one language, plain, frozen and
+already localized (:func:`briefgen.context.pack_view` works it out). Templates only lay
+it out; they never format a date or look up a name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from briefgen.dates import PartialDate
+
+# Background sections of the briefing note, in reading order: each kind's group. A fact
+# base may name its own sections (`sections:`); each takes the place of its first fact's kind.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("position", ("position",)),
+    ("principle", ("principle",)),
+    ("membership", ("membership", "role")),
+    ("event", ("event",)),
+    ("figure", ("figure",)),
+)
+KIND_RANK = {kind: rank for rank, (_, kinds) in enumerate(SECTIONS) for kind in kinds}
+KIND_GROUP = {kind: name for name, kinds in SECTIONS for kind in kinds}
+
+
+@dataclass(frozen=True)
+class SourceView:
+    number: int
+    id: str
+    base_id: str
+    title: str
+    publisher: str | None
+    date_label: str | None
+    url: str | None
+    place: str | None = None
+    label: str = ""  # the number as printed, in the document's digits
+
+    @property
+    def is_description(self) -> bool:
+        """A bracketed description of an untitled document: printed upright, not as a title."""
+        return self.title.startswith("[") and self.title.endswith("]")
+
+
+@dataclass(frozen=True)
+class FactView:
+    id: str
+    base_id: str
+    kind: str
+    text: str
+    talking_point: str | None
+    if_raised: str | None
+    label: str | None
+    section: str | None
+    date: PartialDate | None
+    date_label: str | None
+    countries: tuple[str, ...]
+    countries_label: str | None
+    value: float | None
+    value_label: str | None
+    tags: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    verified: PartialDate | None
+    is_new: bool
+    on_fact_sheet: bool
+    names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
+
+    @property
+    def source_numbers(self) -> tuple[int, ...]:
+        return tuple(source.number for source in self.sources)
+
+    @property
+    def source_labels(self) -> tuple[str, ...]:
+        """The source numbers as printed, in the document's digits."""
+        return tuple(source.label or str(source.number) for source in self.sources)
+
+    @property
+    def text_shows_date(self) -> bool:
+        """Whether the text already says the fact's date (then nothing prints it again)."""
+        return self.date_label is not None and " ".join(self.date_label.split()) in " ".join(
+            self.text.split())
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of the background: a kind's group (``title`` None: the template labels it)
+    or a section the fact base names (``title`` its localized heading)."""
+
+    kind: str
+    facts: tuple[FactView, ...]
+    title: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A numbered line of one series (key messages, lines to take if raised)."""
+
+    number: int
+    fact: FactView
+    text: str
+
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    unit: str | None
+    contact: str | None = None
+    date_label: str | None = None
+
+    def label(self, separator: str = ", ") -> str:
+        """``Name (unit, contact)``, joined with the language's ``separator``."""
+        details = separator.join(part for part in (self.unit, self.contact) if part)
+        return f"{self.name} ({details})" if details else self.name
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    """Someone of a delegation, localized: name, post, photo, and a short dated biography
+    (posts held, then previous meetings with us, newest first), sourced like any fact."""
+
+    id: str
+    base_id: str
+    name: str
+    title: str | None
+    organization: str | None
+    country_name: str | None
+    photo: str | None  # a data: URI of the re-encoded photo
+    career: tuple[FactView, ...]
+    meetings: tuple[FactView, ...]
+
+    @property
+    def has_biography(self) -> bool:
+        return bool(self.career or self.meetings or self.photo)
+
+    def post(self, separator: str = ", ") -> str:
+        """``title, organization``, as far as known."""
+        return separator.join(part for part in (self.title, self.organization) if part)
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest."""
+
+    count: int
+    max_age_days: int
+    oldest_label: str
+
+
+@dataclass(frozen=True)
+class BaseView:
+    id: str
+    title: str
+    subject: str
+    subject_name: str
+    as_of: PartialDate
+    as_of_label: str
+    place: str | None
+
+
+@dataclass(frozen=True)
+class PackView:
+    """One pack in one language, ready to lay out."""
+
+    id: str
+    lang: str
+    html_lang: str
+    dir: str
+    classification: str
+    reference: str | None
+    status: str
+    drafted_by: PersonView | None
+    clearance: tuple[PersonView, ...]
+    title: str
+    date: dt.date
+    end: dt.date | None
+    date_label: str
+    place: str | None
+    counterpart: str | None
+    counterpart_name: str | None
+    purpose: str | None
+    objectives: tuple[str, ...]
+    previous: dt.date | None
+    previous_label: str | None
+    issued: dt.date
+    issued_label: str
+    as_of_label: str
+    bases: tuple[BaseView, ...]
+    facts: tuple[FactView, ...]
+    sections: tuple[Section, ...]
+    since_previous: tuple[FactView, ...]
+    sources: tuple[SourceView, ...]
+    subject_names: str
+    key_messages: tuple[Line, ...] = ()
+    if_raised: tuple[Line, ...] = ()
+    counterpart_person: PersonEntry | None = None
+    theirs: tuple[PersonEntry, ...] = ()
+    staleness: Staleness | None = None
+    ours: tuple[PersonEntry, ...] = ()
+    fact_ids: tuple[str, ...] = field(default=())
+    labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
+    numbering: str = "latn"  # the digits of every number: a CLDR numbering system
+
+    @property
+    def labels_lang(self) -> str:
+        return self.labels or self.lang
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def biographies(self) -> tuple[PersonEntry, ...]:
+        """Their delegation's biographies, the counterpart first."""
+        return tuple(person for person in self.theirs if person.has_biography)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(f"{source.base_id}/{source.id}" for source in self.sources)
