@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from briefgen import UsageError, build, load_project
-from briefgen.build import plan
+from briefgen.jobs import plan
 from briefgen.serve import (
     PREVIEW_FOLDER,
     Preview,

@@ -13,15 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from briefgen.build import (
-    BuildResult,
-    Job,
-    Progress,
-    RenderWarning,
-    WrittenDocument,
-    build,
-    plan,
-)
+from briefgen.build import build
 from briefgen.check import Finding, Report, check
 from briefgen.errors import (
     BriefgenError,
@@ -32,6 +24,14 @@ from briefgen.errors import (
     RenderError,
     UsageError,
     ValidationFailed,
+)
+from briefgen.jobs import (
+    BuildResult,
+    Job,
+    Progress,
+    RenderWarning,
+    WrittenDocument,
+    plan,
 )
 from briefgen.load import Project
 from briefgen.project import load_project

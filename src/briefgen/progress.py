@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
-    from briefgen.build import BuildResult, Progress
+    from briefgen.jobs import BuildResult, Progress
 
 
 class Display:
