@@ -64,3 +64,15 @@ def test_forms_are_fields_of_their_own() -> None:
     values = {"countries:of": "des États-Unis", "countries": "États-Unis", "subject:in": "au Maroc"}
     assert placeholders.fill(text, values) == (
         "Avec des États-Unis et États-Unis, au Maroc, des États-Unis.")
+
+
+def test_written_lists_placeholders_without_judging_them() -> None:
+    """What an imported translation is compared with its source by, before it is parsed."""
+    text = "{{x}} {datte} {countries:of} {date!r:x} {countries:of} {countries}"
+    assert placeholders.written(text) == {
+        "{datte}": "datte", "{countries:of}": "countries", "{date!r:x}": "date",
+        "{countries}": "countries"}
+    assert placeholders.written("Réunion le {date}.") == {
+        str(f): f.name for f in placeholders.fields("Réunion le {date}.")}
+    with pytest.raises(ValueError, match=r"^expected '\}' before end of string$"):
+        placeholders.written("{date")

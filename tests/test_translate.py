@@ -18,8 +18,8 @@ from lxml import etree
 
 import briefgen
 from briefgen.check import check
-from briefgen.translate import export, import_translations, load_bases, stamp
-from briefgen.translation import source_hash, translatables
+from briefgen.translation.state import source_hash, translatables
+from briefgen.translation.workflow import export, import_translations, load_bases, stamp
 from tests.conftest import MINIMAL_BASE, REPO, ProjectFactory
 from tests.test_translation import replace_once
 
@@ -251,6 +251,27 @@ def test_po_flags_placeholders_for_msgfmt(copy_demo: Path, tmp_path: Path) -> No
                             text=True, check=False)
     assert result.returncode == 1 and "'date' doesn't exist in 'msgstr'" in result.stderr
     assert "pythonbraceformat" in pofilter_failures(po, tmp_path)
+
+
+def test_braces_where_no_placeholder_goes_are_text(make_project: ProjectFactory,
+                                                   tmp_path: Path) -> None:
+    """Only fact texts take placeholders: the braces of a title are its own text, not read
+    as placeholders (a lone one stopped the export with a traceback)."""
+    root = make_project(facts={"base.yaml": MINIMAL_BASE.replace(
+        "title: {fr: Base de test,", 'title: {fr: "Base {A}",').replace(
+        "title: {fr: Source un,", 'title: {fr: "Source {",')})
+    po, xlf = tmp_path / "en.po", tmp_path / "en.xlf"
+    assert export(root, "en", po, everything=True).units == 5
+    assert export(root, "en", xlf, everything=True).units == 5
+    units = po_units(po)
+    for context, source in (("base/title", "Base {A}"), ("base/source/s1/title", "Source {")):
+        assert units[context][0] == source
+        assert not [note for note in units[context][3] if "placeholder" in note]
+    fill_po(po, {"base/source/s1/title": "Source one {"})
+    changes = [str(change) for change in import_translations(root, po).changes]
+    assert "facts/base.yaml:7: base/source/s1/title [en] updated" in changes
+    [loaded] = load_bases(root)
+    assert loaded.model.sources[0].title == {"fr": "Source {", "en": "Source one {"}
 
 
 @pytest.mark.parametrize(("translation", "problem"), [

@@ -15,8 +15,8 @@ import briefgen
 from briefgen.check import as_json, as_text, check
 from briefgen.context import pack_view
 from briefgen.errors import Location
-from briefgen.translate import stamp
-from briefgen.translation import TranslationError, source_hash
+from briefgen.translation.state import TranslationError, source_hash
+from briefgen.translation.workflow import stamp
 from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
 
 

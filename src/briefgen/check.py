@@ -18,7 +18,7 @@ from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from briefgen import clock, placeholders, translation
+from briefgen import clock, placeholders
 from briefgen.cache import ParseCache, derived
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import (
@@ -45,6 +45,7 @@ from briefgen.model import (
 from briefgen.project import load_project
 from briefgen.scaffold import UNFILLED
 from briefgen.templating import Templates
+from briefgen.translation import state as translation_state
 from briefgen.validate import check_issue_date, language_name
 from briefgen.yamlfile import walk_strings
 
@@ -170,7 +171,7 @@ def _translation_counts(bases: list[Loaded[FactBase]],
     total: dict[str, dict[str, int]] = {}
     for base in bases:
         counts = derived(cache, base.entry, "translation-counts",
-                         partial(translation.counts, base.model))
+                         partial(translation_state.counts, base.model))
         for lang, count in counts.items():
             for status, n in count.items():
                 total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
@@ -178,10 +179,11 @@ def _translation_counts(bases: list[Loaded[FactBase]],
 
 
 def _translation_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
-    for gap in translation.gaps(loaded.model):
-        message, hint = translation.describe(gap)
+    for gap in translation_state.gaps(loaded.model):
+        message, hint = translation_state.describe(gap)
         code = "translation-missing" if gap.status == "missing" else "translation-outdated"
-        yield Finding.at("warning", code, message, translation.gap_location(loaded, gap), hint)
+        yield Finding.at("warning", code, message,
+                         translation_state.gap_location(loaded, gap), hint)
 
 
 def _listed_findings(loaded: Loaded[FactBase]) -> list[Finding]:

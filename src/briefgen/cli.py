@@ -540,9 +540,9 @@ base_option = click.option("--base", "base_ids", multiple=True,
 @project_option
 def stamp_command(base_ids: tuple[str, ...], project_dir: Path) -> None:
     """Record every existing translation as made from the current source text."""
-    from briefgen import translate
+    from briefgen.translation import workflow
 
-    changes = _translating(lambda: translate.stamp(project_dir, base_ids))
+    changes = _translating(lambda: workflow.stamp(project_dir, base_ids))
     _say(f"stamped {len(changes)} translation(s)")
 
 
@@ -561,9 +561,9 @@ def stamp_command(base_ids: tuple[str, ...], project_dir: Path) -> None:
 def export_command(out: Path, lang: str, base_ids: tuple[str, ...], project_dir: Path,
                    fmt: str | None, everything: bool) -> None:
     """Write the texts to translate into LANG to OUT (PO or XLIFF)."""
-    from briefgen import translate
+    from briefgen.translation import workflow
 
-    done = _translating(lambda: translate.export(project_dir, lang, out, base_ids=base_ids,
+    done = _translating(lambda: workflow.export(project_dir, lang, out, base_ids=base_ids,
                                                  fmt=fmt, everything=everything))
     _say(f"wrote {_shown(done.path)}: {done.units} text(s) to translate into {lang} "
          f"({done.format}, from {', '.join(done.bases)})")
@@ -575,9 +575,9 @@ def export_command(out: Path, lang: str, base_ids: tuple[str, ...], project_dir:
 @project_option
 def import_command(file: Path, project_dir: Path) -> None:
     """Write the translations in FILE (PO or XLIFF) back into the fact bases."""
-    from briefgen import translate
+    from briefgen.translation import workflow
 
-    result = _translating(lambda: translate.import_translations(project_dir, file))
+    result = _translating(lambda: workflow.import_translations(project_dir, file))
     for change in result.changes:
         _say(str(change))
     _say(f"{len(result.changes)} translation(s) written in {result.language}; "
@@ -589,7 +589,7 @@ T = TypeVar("T")
 
 
 def _translating(action: Callable[[], T]) -> T:
-    from briefgen.translate import TranslateUsageError
+    from briefgen.translation.workflow import TranslateUsageError
 
     try:
         return action()

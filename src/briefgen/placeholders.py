@@ -60,8 +60,7 @@ def parse(text: str) -> list[Segment]:
 
 
 def _field(name: str, form: str | None, conversion: str | None) -> Field:
-    written = "{" + name + (f"!{conversion}" if conversion else "")
-    written += (f":{form}" if form else "") + "}"
+    written = _written(name, form, conversion)
     if name not in PLACEHOLDERS or conversion:
         known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
         raise ValueError(f"unknown placeholder {written}; use one of {known}")
@@ -71,6 +70,25 @@ def _field(name: str, form: str | None, conversion: str | None) -> Field:
         known = ", ".join("{" + f"{name}:{f}" + "}" for f in FORMS)
         raise ValueError(f"unknown placeholder {written}; its forms are {{{name}}}, {known}")
     return Field(name, form)
+
+
+def _written(name: str, form: str | None, conversion: str | None) -> str:
+    """A placeholder as the text writes it: ``{countries:of}``, ``{date!r}``."""
+    return "{" + name + (f"!{conversion}" if conversion else "") + (
+        f":{form}" if form else "") + "}"
+
+
+def written(text: str) -> dict[str, str]:
+    """Every placeholder of ``text`` as written, in order, each once, with its name:
+    ``{"{countries:of}": "countries"}``. Unlike :func:`parse`, it does not judge them:
+    ``{datte}`` and ``{date:short}`` are listed, so that a translation can be compared with
+    its source by name before its placeholders are checked. ``ValueError`` (Python's own
+    reason, without a hint) if the braces do not parse."""
+    found: dict[str, str] = {}
+    for _, name, form, conversion in string.Formatter().parse(text):
+        if name is not None:
+            found.setdefault(_written(name, form or None, conversion), name)
+    return found
 
 
 def fields(text: str) -> list[Field]:

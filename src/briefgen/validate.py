@@ -7,13 +7,14 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from briefgen import i18n, photos, translation
+from briefgen import i18n, photos
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError
 from briefgen.grammar import Grammars, check_forms
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase, Pack, Staff
 from briefgen.templating import Templates
+from briefgen.translation import state as translation_state
 from briefgen.yamlfile import PathKey
 
 
@@ -78,7 +79,7 @@ def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
 def validate_base(loaded: Loaded[FactBase], root: Path | None = None) -> list[LocatedError]:
     base = loaded.model
     errors = _check_languages(loaded, base.languages)
-    errors += translation.base_errors(loaded)  # a missing translation is a pack's concern
+    errors += translation_state.base_errors(loaded)  # a missing translation is a pack's concern
     errors += _check_unique(loaded, "sources", [s.id for s in base.sources])
     errors += _check_unique(loaded, "facts", [f.id for f in base.facts])
     errors += _check_sections(loaded)
@@ -140,7 +141,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
                     )
                 )
     errors += _check_tags(loaded, project)
-    errors += translation.pack_errors(loaded, project)
+    errors += translation_state.pack_errors(loaded, project)
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += _check_apparatus(loaded)

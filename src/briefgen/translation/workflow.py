@@ -10,21 +10,25 @@
 
 Only ``facts/`` is read: a pack that cannot build yet (a translation it needs is missing)
 does not stop its translation.
+
+This module owns the commands, the checks of an incoming translation and the safe
+write-back into the YAML files; which translations are missing or outdated is
+:mod:`briefgen.translation.state`'s, the PO and XLIFF files and what they say to the
+translator :mod:`briefgen.translation.exchange`'s.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError as PydanticError
 
-from briefgen import clock, placeholders, translation_files, yamledit
+from briefgen import clock, placeholders, yamledit
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
 from briefgen.fsutil import write_atomic
 from briefgen.load import Loaded, load_file
@@ -37,16 +41,17 @@ from briefgen.model import (
     PersonStamps,
     Source,
     SourceStamps,
+    forbidden_character,
 )
-from briefgen.translation import (
+from briefgen.translation import exchange
+from briefgen.translation.exchange import Format, IncomingUnit
+from briefgen.translation.state import (
     Translatable,
-    gaps,
     is_tracked,
     source_hash,
     source_language,
     translatables,
 )
-from briefgen.translation_files import Format, IncomingUnit, OutgoingFile, OutgoingUnit
 from briefgen.validate import validate_base
 from briefgen.yamlfile import PathKey, YamlDocument, dump_roundtrip, parse_yaml, read_yaml
 
@@ -243,7 +248,7 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
     header records ``now`` (default: :func:`briefgen.clock.now`)."""
     out = Path(out)
-    chosen = translation_files.format_for(out, fmt)
+    chosen = exchange.format_for(out, fmt)
     bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
     if not bases:
         raise TranslateUsageError(f"no fact base has the language '{lang}' (add it to a "
@@ -252,103 +257,12 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     if not bases:
         raise TranslateUsageError(f"'{lang}' is the language the fact bases are written in: "
                                   "there is nothing to translate into it")
-    outgoing = [_outgoing(base, lang, everything) for base in bases]
+    outgoing = [exchange.outgoing(base, lang, everything) for base in bases]
     files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
     ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
-    data = translation_files.write(files, lang, chosen, ", ".join(ids), now or clock.now())
+    data = exchange.write(files, lang, chosen, ", ".join(ids), now or clock.now())
     write_atomic({out: data})
     return Exported(out, chosen, sum(len(f.units) for f in files), ids)
-
-
-def _outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingFile:
-    base = loaded.model
-    source = source_language(base)
-    status = {gap.text.context: gap.status for gap in gaps(base, (lang,))}
-    units = []
-    for text in translatables(base):
-        state = status.get(text.context, "current")
-        if source not in text.texts or (state == "current" and not everything):
-            continue
-        where = loaded.location(text.path, text.fact_id)
-        units.append(OutgoingUnit(
-            context=text.context, source=text.texts[source], target=text.texts.get(lang),
-            needs_review=state in ("outdated", "unstamped"),
-            notes=tuple(_notes(text, source, state)),
-            location=(where.file, where.line),
-            placeholders=bool(placeholder_fields(text.texts[source]))
-            and text.takes_placeholders,
-        ))
-    return OutgoingFile(loaded.display, source, tuple(units))
-
-
-_FIELD_NOTES = {
-    "text": "the fact as the background of the briefing note states it",
-    "talking_point": "a line the minister says (a key message)",
-    "if_raised": "a defensive line, said only if the counterpart raises the subject",
-    "label": "a caption of a few words (timeline, key figures): keep it short",
-    "title": "the title of the fact base",
-    "place": "a place name",
-    "section": "a heading of the background",
-}
-_PERSON_NOTES = {
-    "name": "their name, as written in the target script",
-    "title": "the post they hold",
-    "organization": "the organization they work for",
-}
-_PLACEHOLDER_NOTES = {
-    "date": "the fact's date", "countries": "the list of the fact's countries",
-    "subject": "the country the base is about", "value": "the fact's number",
-}
-
-
-def _notes(text: Translatable, source: str, state: str) -> Iterable[str]:
-    kind = text.key[0]
-    if kind in ("fact", "person") and text.fact is not None:
-        fact = text.fact
-        dated = f", dated {fact.date.isoformat()}" if fact.date else ""
-        whose = f" of the biography of {text.key[1]}" if text.is_bio else ""
-        yield f"Fact {fact.id}{whose} ({fact.kind}{dated}): {_FIELD_NOTES[text.key[-1]]}."
-    elif kind == "person":
-        yield f"Person {text.key[1]}: {_PERSON_NOTES[text.key[2]]}."
-    elif kind == "source":
-        what = "title" if text.key[2] == "title" else "place of publication"
-        yield f"Source {text.key[1]}: its {what}, as cited in the list of sources."
-    else:
-        yield f"{_FIELD_NOTES[kind].capitalize()}."
-    fields = placeholder_fields(text.texts[source]) if text.takes_placeholders else []
-    if fields:
-        names = [f.strip("{}").partition(":")[0].partition("!")[0] for f in fields]
-        meant = "; ".join(f"{f}: {_PLACEHOLDER_NOTES.get(n, 'filled in by briefgen')}"
-                          for f, n in zip(fields, names, strict=True))
-        yield (f"Keep every placeholder ({meant}); briefgen fills them in the translated "
-               "language. The form after a colon (def, of, in) may change to suit your "
-               "language's grammar. Write {{ and }} for a literal brace.")
-    if state == "outdated":
-        yield (f"The {source} text changed since the previous translation, given as a "
-               "starting point: check it against the new text.")
-    elif state == "unstamped":
-        yield (f"The existing translation is not stamped: check it against the {source} "
-               "text.")
-
-
-def _name(field: str) -> str:
-    """``{countries:of}`` -> ``countries``."""
-    return field.strip("{}").partition(":")[0].partition("!")[0]
-
-
-def placeholder_fields(text: str) -> list[str]:
-    """The placeholders of ``text`` as written, ``{date}``, ``{countries:of}``, in order,
-    each once; literal ``{{`` and ``}}`` are not placeholders. ``ValueError`` if the braces
-    do not parse."""
-    found: list[str] = []
-    for _, name, spec, conversion in string.Formatter().parse(text):
-        if name is None:
-            continue
-        written = "{" + name + (f"!{conversion}" if conversion else "")
-        written += (f":{spec}" if spec else "") + "}"
-        if written not in found:
-            found.append(written)
-    return found
 
 
 # Import ---------------------------------------------------------------------------------
@@ -369,7 +283,7 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     Raises :class:`ValidationFailed` listing every refused unit (nothing is written then).
     """
     path = Path(path)
-    incoming = translation_files.read(path, str(path))
+    incoming = exchange.read(path, str(path))
     bases = {loaded.model.id: loaded for loaded in load_bases(root)}
     errors: list[LocatedError] = []
     if not incoming.language:
@@ -473,23 +387,20 @@ def _resolve(unit: IncomingUnit,
 
 def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | None:
     """Why ``target`` cannot stand for ``source`` in a fact base, or None."""
-    from briefgen.model import forbidden_character
-
     problem = forbidden_character(target)
     if problem:
         return f"the translation contains a {problem}; remove it"
     if not takes_placeholders:
         return None
-    try:
-        wanted, found = placeholder_fields(source), placeholder_fields(target)
+    try:  # as written, known or not: a misspelt name is told as such, not as unknown
+        wanted, found = placeholders.written(source), placeholders.written(target)
     except ValueError as error:
         return f"the translation's braces do not parse: {error}; write {{{{ and }}}} for " \
                "a literal brace"
     # A placeholder's grammatical form (after ':') may change with the language: French
     # "aux côtés {countries:of}", English "alongside {countries:def}". Its name may not.
-    wanted_names, found_names = {_name(f) for f in wanted}, {_name(f) for f in found}
-    dropped = [field for field in wanted if _name(field) not in found_names]
-    added = [field for field in found if _name(field) not in wanted_names]
+    dropped = [field for field, name in wanted.items() if name not in found.values()]
+    added = [field for field, name in found.items() if name not in wanted.values()]
     if dropped and added:
         return f"the translation has {', '.join(added)} where the source has " \
                f"{', '.join(dropped)}; keep the placeholders as written"

@@ -8,6 +8,11 @@ notes for the translator say what the text is and which placeholders to keep.
 
 Reading gives back every unit with its context, source, target, whether it still needs
 review (not imported) and where it is in the file, for located errors.
+
+:func:`outgoing` works out one base's units (which texts, their notes, whether they hold
+placeholders, read by :mod:`briefgen.placeholders`); :func:`write` and :func:`read` handle
+the files. Babel's PO support and translate-toolkit are imported only when a file of theirs
+is written or read.
 """
 
 from __future__ import annotations
@@ -15,12 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from briefgen import placeholders
 from briefgen.errors import LocatedError, Location
+from briefgen.load import Loaded
+from briefgen.model import FactBase
+from briefgen.translation.state import Translatable, gaps, source_language, translatables
 
 Format = Literal["po", "xliff"]
 FORMATS: tuple[Format, ...] = ("po", "xliff")
@@ -69,6 +78,85 @@ class IncomingUnit:
 class Incoming:
     language: str
     units: tuple[IncomingUnit, ...]
+
+
+# What each unit holds and says to the translator -----------------------------------------
+
+
+def outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingFile:
+    """The units of one base to translate into ``lang``: its missing, outdated and unstamped
+    translations (every text with ``everything``), each with its notes and the current or
+    previous translation as a starting point."""
+    base = loaded.model
+    source = source_language(base)
+    status = {gap.text.context: gap.status for gap in gaps(base, (lang,))}
+    units = []
+    for text in translatables(base):
+        state = status.get(text.context, "current")
+        if source not in text.texts or (state == "current" and not everything):
+            continue
+        where = loaded.location(text.path, text.fact_id)
+        # Only fact texts take placeholders (validated then); a title or label is not parsed.
+        fields = placeholders.fields(text.texts[source]) if text.takes_placeholders else []
+        units.append(OutgoingUnit(
+            context=text.context, source=text.texts[source], target=text.texts.get(lang),
+            needs_review=state in ("outdated", "unstamped"),
+            notes=tuple(_notes(text, source, state, fields)),
+            location=(where.file, where.line),
+            placeholders=bool(fields),
+        ))
+    return OutgoingFile(loaded.display, source, tuple(units))
+
+
+_FIELD_NOTES = {
+    "text": "the fact as the background of the briefing note states it",
+    "talking_point": "a line the minister says (a key message)",
+    "if_raised": "a defensive line, said only if the counterpart raises the subject",
+    "label": "a caption of a few words (timeline, key figures): keep it short",
+    "title": "the title of the fact base",
+    "place": "a place name",
+    "section": "a heading of the background",
+}
+_PERSON_NOTES = {
+    "name": "their name, as written in the target script",
+    "title": "the post they hold",
+    "organization": "the organization they work for",
+}
+_PLACEHOLDER_NOTES = {
+    "date": "the fact's date", "countries": "the list of the fact's countries",
+    "subject": "the country the base is about", "value": "the fact's number",
+}
+
+
+def _notes(text: Translatable, source: str, state: str,
+           fields: Sequence[placeholders.Field]) -> Iterable[str]:
+    """What the unit says to the translator: what the text is, the placeholders to keep
+    (``fields``, those of the source text), why a starting point needs checking."""
+    kind = text.key[0]
+    if kind in ("fact", "person") and text.fact is not None:
+        fact = text.fact
+        dated = f", dated {fact.date.isoformat()}" if fact.date else ""
+        whose = f" of the biography of {text.key[1]}" if text.is_bio else ""
+        yield f"Fact {fact.id}{whose} ({fact.kind}{dated}): {_FIELD_NOTES[text.key[-1]]}."
+    elif kind == "person":
+        yield f"Person {text.key[1]}: {_PERSON_NOTES[text.key[2]]}."
+    elif kind == "source":
+        what = "title" if text.key[2] == "title" else "place of publication"
+        yield f"Source {text.key[1]}: its {what}, as cited in the list of sources."
+    else:
+        yield f"{_FIELD_NOTES[kind].capitalize()}."
+    if fields:
+        meant = "; ".join(f"{f}: {_PLACEHOLDER_NOTES.get(f.name, 'filled in by briefgen')}"
+                          for f in fields)
+        yield (f"Keep every placeholder ({meant}); briefgen fills them in the translated "
+               "language. The form after a colon (def, of, in) may change to suit your "
+               "language's grammar. Write {{ and }} for a literal brace.")
+    if state == "outdated":
+        yield (f"The {source} text changed since the previous translation, given as a "
+               "starting point: check it against the new text.")
+    elif state == "unstamped":
+        yield (f"The existing translation is not stamped: check it against the {source} "
+               "text.")
 
 
 def format_for(path: Path, given: str | None) -> Format:

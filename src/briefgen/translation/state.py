@@ -17,6 +17,11 @@ A text missing in a language is a warning for ``check``; it is an error only whe
 needs it (a pack language, a fact the pack selects): briefgen never prints one language's
 text in another language's document. An outdated translation is a warning, and an error
 for a pack that sets ``allow_outdated_translations: false``.
+
+This module owns that state, the findings and errors ``check``, ``validate`` and the build
+report from it (:class:`TranslationError`), and imports nothing else of the package: the
+workflow (:mod:`briefgen.translation.workflow`) and the exchange files
+(:mod:`briefgen.translation.exchange`) are built on it.
 """
 
 from __future__ import annotations
