@@ -228,7 +228,8 @@ def test_zip_bomb_is_refused(tmp_path: Path) -> None:
 
 def test_oversized_template_is_refused(tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "MAX_TEMPLATE_BYTES", 1024)
+    # checked_template reads the limit where it is defined, not from briefgen.docx
+    monkeypatch.setattr(engine.template, "MAX_TEMPLATE_BYTES", 1024)
     with pytest.raises(RenderError, match="more than"):
         docx_engine(tmp_path, template_bytes("x")).render("t.docx", "en", {})
 
