@@ -40,9 +40,9 @@ from benchmarks.serve_latency import rows as serve_rows  # noqa: E402
 from benchmarks.synthetic import make_project  # noqa: E402
 
 import briefgen  # noqa: E402
-from briefgen.jobs import plan  # noqa: E402
 from briefgen.context import pack_view  # noqa: E402
 from briefgen.documents import REGISTRY, Engines  # noqa: E402
+from briefgen.jobs import plan  # noqa: E402
 from briefgen.templating import Templates  # noqa: E402
 from briefgen.workers import engines_for, render_document  # noqa: E402
 

@@ -3,7 +3,7 @@
 briefgen ships Noto Serif, Noto Sans, Noto Naskh Arabic and Noto Sans Hebrew in
 ``templates/fonts/``; a project adds fonts by dropping ``.ttf`` or ``.otf`` files into its own
 ``templates/fonts/``. The PDF engine knows no other font (:class:`briefgen.pdf.OwnFonts`) and
-the DOCX engine embeds these in the talking points (:func:`briefgen.docx.fonts.embed_fonts`).
+the DOCX engine embeds these in the talking points (:func:`briefgen.docx.fonts.with_fonts`).
 """
 
 from __future__ import annotations

@@ -41,50 +41,23 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from briefgen import i18n
-from briefgen.docx.fonts import (
-    CONTENT_TYPES,
-    EDITING_CHARACTERS,
-    EMBED_TAGS,
-    FONT_RELATIONSHIP,
-    FONT_TABLE,
-    FONT_TABLE_RELS,
-    OBFUSCATED_FONT,
-    PACKAGE_RELATIONSHIPS,
-    SETTINGS,
-    R,
-    _with_fonts,
-    embed_fonts,
-    obfuscated,
-)
-from briefgen.docx.language import (
-    DEFAULT_RTL_FONT,
-    WORD_NUMBER_FORMATS,
-    make_right_to_left,
-    set_digits,
-    set_language,
-)
+from briefgen.docx.fonts import EMBED_TAGS, obfuscated, with_fonts
+from briefgen.docx.language import make_right_to_left, set_digits, set_language
 from briefgen.docx.package import (
-    ZIP_TIME,
     Properties,
     _package_parts,
     add_watermark,
-    repack,
     set_properties,
     zipped,
 )
 from briefgen.docx.template import (
-    MAX_ENTRIES,
-    MAX_RATIO,
     MAX_TEMPLATE_BYTES,
-    MAX_UNPACKED_BYTES,
-    RELATIONSHIPS,
     _located,
     checked_template,
     extract_docx,
     jinja_source,
     xml_text,
 )
-from briefgen.docx.wordml import W
 from briefgen.errors import RenderError
 from briefgen.fonts import Face, faces, font_files
 from briefgen.templating import install_labels
@@ -92,14 +65,12 @@ from briefgen.templating import install_labels
 if TYPE_CHECKING:
     from briefgen.templating import Templates
 
+# What the talking points, the template script, the Babel extractor (babel.cfg) and the
+# tests use of the engine's parts.
 __all__ = [
-    "CONTENT_TYPES", "DEFAULT_RTL_FONT", "EDITING_CHARACTERS", "EMBED_TAGS",
-    "FONT_RELATIONSHIP", "FONT_TABLE", "FONT_TABLE_RELS", "MAX_ENTRIES", "MAX_RATIO",
-    "MAX_TEMPLATE_BYTES", "MAX_UNPACKED_BYTES", "OBFUSCATED_FONT", "PACKAGE_RELATIONSHIPS",
-    "RELATIONSHIPS", "SETTINGS", "WORD_NUMBER_FORMATS", "ZIP_TIME", "DocxEngine",
-    "Properties", "R", "W", "add_watermark", "checked_template", "embed_fonts",
-    "extract_docx", "jinja_source", "make_right_to_left", "obfuscated", "repack",
-    "set_digits", "set_language", "set_properties", "to_bytes", "xml_text", "zipped",
+    "EMBED_TAGS", "MAX_TEMPLATE_BYTES", "DocxEngine", "Properties", "add_watermark",
+    "checked_template", "extract_docx", "jinja_source", "make_right_to_left", "obfuscated",
+    "set_digits", "set_language", "set_properties", "to_bytes", "xml_text",
 ]
 
 
@@ -186,7 +157,7 @@ def _reopened(template: Any) -> Any:
 
 def to_bytes(document: Any, fonts: Sequence[Face] = ()) -> bytes:
     """The package, byte-reproducible: fixed entry order, timestamps and permissions; the
-    families of ``fonts`` its text is set in embedded (:func:`embed_fonts`). It is zipped
-    once, from python-docx's parts."""
+    families of ``fonts`` its text is set in embedded (:func:`~briefgen.docx.fonts.with_fonts`).
+    It is zipped once, from python-docx's parts."""
     parts = _package_parts(document)
-    return zipped(_with_fonts(parts, fonts) if fonts else parts)
+    return zipped(with_fonts(parts, fonts) if fonts else parts)

@@ -1,4 +1,4 @@
-"""Fonts embedded in a rendered document, as Word embeds them (:func:`embed_fonts`).
+"""Fonts embedded in a rendered document, as Word embeds them (:func:`with_fonts`).
 
 Each face the text is set in is subset to the document's characters, completed from other
 faces where a complex-script face lacks glyphs, obfuscated (:func:`obfuscated`) and named in
@@ -11,24 +11,20 @@ lxml is imported inside the functions that need it.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import uuid
-import zipfile
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from briefgen.docx.package import _unzipped
-from briefgen.docx.wordml import _make, _w
+from briefgen.docx.wordml import PACKAGE_RELATIONSHIPS, _make, _w
 from briefgen.fonts import Face, completed, subset
 from briefgen.fonts import coverage as fonts_coverage
 
 # ECMA-376 Part 1, 17.8.1 (font embedding) and 17.8.3.3 (embedRegular etc.).
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FONT_RELATIONSHIP = f"{R}/font"
-PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_TABLE = "word/fontTable.xml"
@@ -51,26 +47,13 @@ EDITING_CHARACTERS = "".join(
 _STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|numbering)\.xml")
 
 
-def embed_fonts(data: bytes, fonts: Sequence[Face]) -> bytes:
-    """The package ``data`` with every face of each family of ``fonts`` that its text is set
-    in embedded, as Word embeds fonts: each face subset to the document's characters (and
+def with_fonts(parts: dict[str, bytes], fonts: Sequence[Face]) -> dict[str, bytes]:
+    """``parts`` with every face of each family of ``fonts`` that their text is set in
+    embedded, as Word embeds fonts: each face subset to the document's characters (and
     :data:`EDITING_CHARACTERS`), obfuscated with a key derived from its bytes (so equal
     inputs give equal packages), named in the font table, and the settings telling Word and
-    LibreOffice to use them. Families the document names but ``fonts`` lacks are left as
-    they are."""
-    parts = _unzipped(data)
-    embedded = _with_fonts(parts, fonts)
-    if embedded is parts:
-        return data
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target_package:
-        for name, content in embedded.items():
-            target_package.writestr(name, content)
-    return out.getvalue()
-
-
-def _with_fonts(parts: dict[str, bytes], fonts: Sequence[Face]) -> dict[str, bytes]:
-    """``parts`` with the fonts embedded (:func:`embed_fonts`); ``parts`` itself if none."""
+    LibreOffice to use them; ``parts`` itself if none. Families the document names but
+    ``fonts`` lacks are left as they are."""
     if FONT_TABLE not in parts:
         return parts
     text = _characters(parts)

@@ -145,11 +145,6 @@ def _unzipped(data: bytes) -> dict[str, bytes]:
         return {name: package.read(name) for name in package.namelist()}
 
 
-def repack(data: bytes) -> bytes:
-    """``data``'s zip entries rewritten in a fixed order with fixed metadata."""
-    return zipped(_unzipped(data))
-
-
 def zipped(parts: Mapping[str, bytes]) -> bytes:
     """``parts`` as a zip package in a fixed order with fixed metadata."""
     out = io.BytesIO()

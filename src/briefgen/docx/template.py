@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from briefgen.docx.wordml import _w
+from briefgen.docx.wordml import PACKAGE_RELATIONSHIPS, _w
 from briefgen.errors import RenderError, excerpt
 from briefgen.fsutil import NotAFile, read_regular
 
@@ -31,7 +31,6 @@ MAX_TEMPLATE_BYTES = 20 * 1024**2  # a letterhead and fonts fit; anything bigger
 MAX_UNPACKED_BYTES = 100 * 1024**2
 MAX_RATIO = 100  # XML compresses ~10:1; a zip bomb compresses 1000:1
 MAX_ENTRIES = 1000
-RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _XML_TEXT_ESCAPES = {
     ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
@@ -168,7 +167,7 @@ def _declaration_error(name: str, where: str) -> RenderError:
 def _check_relationships(name: str, root: Any, where: str) -> None:
     """Refuse links Word follows when it opens a file: linked pictures, an attached
     template, OLE objects or frames on a server. Hyperlinks are only followed on a click."""
-    for relationship in root.iter(f"{{{RELATIONSHIPS}}}Relationship"):
+    for relationship in root.iter(f"{{{PACKAGE_RELATIONSHIPS}}}Relationship"):
         kind = str(relationship.get("Type", "")).rpartition("/")[2]
         if relationship.get("TargetMode") != "External" or kind == "hyperlink":
             continue

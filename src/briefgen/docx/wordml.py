@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def _w(tag: str) -> str:
