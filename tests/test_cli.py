@@ -85,7 +85,7 @@ import briefgen.cli
 def crash(*args, **kwargs):
     raise RuntimeError("unexpected\\x1b[31m state")
 
-briefgen.cli.build = crash
+briefgen.cli.building.build = crash  # the name build_command calls
 sys.argv = ["briefgen", *sys.argv[1:]]
 briefgen.cli.main()
 """

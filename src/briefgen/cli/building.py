@@ -1,0 +1,173 @@
+"""The commands that build packs: ``build`` (once), ``watch`` (on every save) and
+``serve`` (a preview in a browser, rebuilt on every save).
+
+watchfiles (``watch``) and the web server (``serve``: uvicorn, starlette) are imported only
+when their command runs, not for ``briefgen --version``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from briefgen.build import BuildResult, build
+from briefgen.cli.group import (
+    DATES_PACKS,
+    _examples,
+    _fail,
+    _quiet,
+    _say,
+    _shown,
+    main,
+    project_option,
+    today_option,
+)
+from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
+from briefgen.load import PROJECT_FOLDERS
+from briefgen.progress import progress_display, summary_json
+
+# -- build ---------------------------------------------------------------------------------
+
+
+@main.command("build", epilog=_examples(
+    "briefgen build                              # every pack, into build/",
+    "briefgen build rabat-2026-12 --lang fr      # one pack, one language",
+    "briefgen build --out /srv/packs -j 2        # elsewhere, on two processes",
+    "briefgen build --force                      # render everything again",
+    "briefgen build --json > build.json          # a summary for scripts",
+    "briefgen build --strict                     # a render warning fails the build",
+))
+@click.argument("pack_ids", nargs=-1)
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/build).")
+@click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
+              help="Render on this many worker processes.")
+@click.option("--force", is_flag=True, help="Render every document, even unchanged ones.")
+@click.option("--strict", is_flag=True,
+              help="A render warning fails its document (exit 1; its pack keeps its "
+                   "previous files).")
+@click.option("--json", "as_json_summary", is_flag=True,
+              help="Print a machine-readable summary on stdout (version 1), on failure too.")
+@today_option(DATES_PACKS)
+def build_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
+                  languages: tuple[str, ...], jobs: int, force: bool, strict: bool,
+                  as_json_summary: bool, today: dt.date | None) -> None:
+    """Build PACK_IDS (default: every pack of the project).
+
+    Unchanged documents are kept; a pack with a failed document keeps its previous files.
+    Render warnings are printed (and listed in --json); --strict fails on them.
+    """
+    display = progress_display(quiet=as_json_summary or _quiet())
+    result, failure = BuildResult(()), None
+    try:
+        with display:
+            result = build(project_dir, pack_ids or None, out=out,
+                           languages=languages or None, jobs=jobs, force=force,
+                           progress=display.update, strict=strict, today=today)
+    except BriefgenError as error:
+        failure = error
+        if isinstance(error, BuildFailed) and isinstance(error.written, BuildResult):
+            result = error.written
+    errors = _errors(failure)
+    if as_json_summary:
+        click.echo(summary_json(result, errors))
+    else:
+        _report_build(result, out if out is not None else project_dir / "build", errors)
+    if isinstance(failure, UsageError):
+        raise click.UsageError(str(failure))
+    if failure is not None:
+        _fail(failure)
+
+
+def _errors(failure: BriefgenError | None) -> list[BriefgenError]:
+    """Every error a failure holds, one by one."""
+    if isinstance(failure, ValidationFailed | BuildFailed):
+        return list(failure.errors)
+    return [failure] if failure is not None else []
+
+
+def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError]) -> None:
+    if not _quiet():
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if result.written or not errors:
+        rendered, warned = len(result.rendered), len(result.warnings)
+        _say(f"{len(result.written)} documents in {_shown(out)}/ ({rendered} rendered, "
+             f"{len(result.written) - rendered} up to date"
+             + (f", {warned} warning{'s' if warned != 1 else ''})" if warned else ")"))
+
+
+# -- watch ---------------------------------------------------------------------------------
+
+
+@main.command("watch", epilog=_examples(
+    "briefgen watch                      # every pack",
+    "briefgen watch rabat-2026-12 --out /tmp/preview",
+))
+@click.argument("pack_ids", nargs=-1)
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/build).")
+@today_option(DATES_PACKS)
+def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
+                  today: dt.date | None) -> None:
+    """Rebuild PACK_IDS on every save of a fact base, pack or template.
+
+    The first round prints every finding; after that, only what changed: new findings,
+    how many were resolved, the documents rendered again.
+    """
+    from watchfiles import watch
+
+    from briefgen.watching import Watcher, watch_folders
+
+    folders = [project_dir / name for name in PROJECT_FOLDERS]
+    folders = [folder for folder in folders if folder.is_dir()]
+
+    def ready() -> None:
+        _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
+
+    watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
+    try:
+        # The first (empty) timeout tick means the watcher runs: only then say so.
+        # step: how long the folders must stay quiet before a save is taken (watchfiles'
+        # 50 ms by default): an editor's save is one burst of events, microseconds apart;
+        # a save seen half-written is reported, then built again at its next event.
+        changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=5)
+        watch_folders(watcher, changes, ready=ready)  # the watcher says its lines itself
+    except KeyboardInterrupt:
+        pass
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+
+@main.command("serve", epilog=_examples(
+    "briefgen serve                      # every pack, http://127.0.0.1:8000/",
+    "briefgen serve rabat-2026-12 --port 8080",
+))
+@click.argument("pack_id", required=False)
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: <project>/build).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets others read the packs.")
+@today_option(DATES_PACKS)
+def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
+                  host: str, today: dt.date | None) -> None:
+    """Preview the packs in a browser; every save rebuilds them and reloads the page.
+
+    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all).
+    """
+    from briefgen.serve import serve
+
+    try:
+        serve(project_dir, pack_id, out=out, host=host, port=port,
+              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
