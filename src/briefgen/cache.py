@@ -36,6 +36,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
+from briefgen import model
 from briefgen.fsutil import NotAFile, read_regular
 from briefgen.version import __version__
 
@@ -361,10 +364,6 @@ _ALLOWED = {("datetime", "date"), ("copyreg", "_reconstructor"), ("builtins", "o
 @lru_cache(maxsize=1)
 def _model_classes() -> frozenset[str]:
     """briefgen's model classes: its pydantic models."""
-    from pydantic import BaseModel
-
-    from briefgen import model
-
     return frozenset(
         name for name, value in vars(model).items()
         if isinstance(value, type) and value.__module__ == model.__name__

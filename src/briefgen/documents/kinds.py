@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from briefgen.docx import DocxEngine
 from briefgen.templating import Templates
 
 if TYPE_CHECKING:
-    from briefgen.docx import DocxEngine
     from briefgen.pdf import PdfEngine
     from briefgen.views import PackView
 
@@ -41,14 +41,12 @@ class Engines:
 
     @cached_property
     def pdf(self) -> PdfEngine:
-        from briefgen.pdf import PdfEngine
+        from briefgen.pdf import PdfEngine  # WeasyPrint: imported when a PDF is first made
 
         return PdfEngine(self.templates.roots)
 
     @cached_property
     def docx(self) -> DocxEngine:
-        from briefgen.docx import DocxEngine
-
         return DocxEngine(self.templates)
 
 

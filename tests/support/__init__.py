@@ -1,0 +1,1 @@
+"""Helpers the tests share: projects, documents (PDF, office), the live server, imports."""
