@@ -13,11 +13,16 @@ import base64
 import hashlib
 import io
 import os
+import re
 import stat
+import struct
 import threading
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from briefgen.errors import excerpt
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -73,9 +78,7 @@ _EMBEDDED_KEPT = 32
 
 
 def _reencoded(data: bytes) -> str:
-    from PIL import ImageOps
-
-    image = ImageOps.exif_transpose(_decoded(data)).convert("RGB")
+    image = _decoded(data).convert("RGB")
     image.thumbnail((EMBED_SIDE, EMBED_SIDE))
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -106,7 +109,36 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _decoded(data: bytes) -> Image:
+    """The photo's pixels, upright (its EXIF orientation applied). Whatever Pillow makes of
+    a hostile file is a :class:`PhotoError`: a decompression bomb (an image of billions of
+    pixels in a few kilobytes), a text or colour-profile chunk that inflates to megabytes, a
+    truncated or corrupt stream; its warnings (corrupt EXIF) are taken in, never printed."""
     from PIL import Image, UnidentifiedImageError
+
+    # The warning filters are the process's: one photo at a time changes them (serve works
+    # out views on two threads).
+    with _DECODING, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's other warnings: the pixels are what count
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return _upright(data)
+        except PhotoError:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            pixels = re.search(r"\((\d+) pixels\)", str(error))
+            shown = f"{int(pixels.group(1)):,} pixels" if pixels else "too many pixels"
+            raise PhotoError(f"the photo has {shown} (a decompression bomb?); the limit is "
+                             f"{MAX_SIDE} pixels a side") from None
+        except (OSError, ValueError, SyntaxError, EOFError, MemoryError,
+                UnidentifiedImageError) as error:
+            raise PhotoError(f"the photo cannot be decoded ({_reason(error)})") from None
+
+
+_DECODING = threading.Lock()
+
+
+def _upright(data: bytes) -> Image:
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
@@ -119,8 +151,12 @@ def _decoded(data: bytes) -> Image:
             f"the photo is {image.size[0]}×{image.size[1]} pixels; the limit is {MAX_SIDE} "
             "a side"
         )
+    image.load()
     try:
-        image.load()
-    except (OSError, ValueError) as error:
-        raise PhotoError(f"the photo cannot be decoded ({error})") from None
-    return image
+        return ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError, KeyError, TypeError, struct.error):
+        return image  # orientation unreadable: the pixels as they are
+
+
+def _reason(error: BaseException) -> str:
+    return excerpt(str(error) or type(error).__name__, 80)
