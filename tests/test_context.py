@@ -136,10 +136,6 @@ def test_events_without_a_date_come_after_the_dated_ones(make_project: Any) -> N
     assert ids(events.facts) == ["ev-late", "ev-early"]
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "events are sorted by PartialDate, which cannot compare a year with a day of that "
-    "same year (dataclass tuple ordering, None < int): a base with events dated 2020 and "
-    "2020-06-01 crashes pack_view, so every build of the pack"))
 def test_events_of_one_year_at_different_precisions(make_project: Any) -> None:
     base = BASE + (
         "  - id: ev-year\n    kind: event\n    date: 2019\n"
@@ -179,12 +175,6 @@ def test_a_named_section_takes_the_place_of_its_first_facts_kind(make_project: A
     assert [s.title for s in french.sections if s.title] == ["Nos principes", "Partenaires"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a named section is placed by the lowest-ranked kind among its facts (min(KIND_RANK)) "
-    "but its Section.kind is its first fact's kind, against the docstrings ('takes the "
-    "place of its first fact's kind'): a section opening with a figure and holding a "
-    "position sits first yet says kind 'figure', so the fact sheet, which leaves out "
-    "sections of kind 'figure', drops the position with it"))
 def test_a_named_sections_kind_is_the_kind_whose_place_it_takes(make_project: Any) -> None:
     base = BASE.replace("facts:\n", "sections:\n  mixed: {fr: Mixte, en: Mixed}\nfacts:\n", 1)
     base += (
@@ -405,10 +395,6 @@ def test_the_staleness_notice_counts_the_drawn_facts_past_the_limit(make_project
     assert recent.staleness is None
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "_staleness takes min() of the stale facts' reference dates: a base's as_of 2022-05 and "
-    "a fact verified 2022-05-10 cannot be compared (PartialDate ordering, None < int), so "
-    "pack_view crashes for any pack that sets max_age_days"))
 def test_the_staleness_notice_with_dates_of_mixed_precision(make_project: Any) -> None:
     base = BASE.replace("    verified: 2022-01\n", "    verified: 2022-05-10\n")
     view = view_of(make_project, base=base, pack=PACK + "max_age_days: 100\n")

@@ -145,9 +145,6 @@ def test_a_duplicate_biography_id(make_project: Any) -> None:
          "give each one its own id")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "validate._check_unique names the item by cutting the last letter off the field "
-    "(field[:-1]): 'people' gives 'duplicate peopl id'"))
 def test_a_duplicate_person_id(make_project: Any) -> None:
     base = BASE.replace("  - id: omar\n", "  - id: amina\n")
     assert errors_of(make_project, base) == [

@@ -157,10 +157,6 @@ def test_keys_that_differ_are_kept() -> None:
     assert compose("a: 1\nA: 2\n'a ': 3\n")[0] == {"a": 1, "A": 2, "a ": 3}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "keys are compared as values (1 and '1' differ) but stored as text (both '1'): the "
-    "second silently replaces the first, the last-wins the module's duplicate-key rule is "
-    "there to prevent"))
 @pytest.mark.parametrize("text", ["1: x\n'1': y\n", "true: x\n'True': y\n"])
 def test_two_keys_that_become_the_same_text_are_a_duplicate(text: str) -> None:
     line, message, _ = refused(text)

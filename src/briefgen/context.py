@@ -302,7 +302,9 @@ def _newest(fact: FactView) -> dt.date:
 
 def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[Section, ...]:
     """Group the facts: by the section the base names, else by kind; each group sits where
-    its first fact's kind does, named sections in the base's order; events by date."""
+    the first placed of its facts' kinds does (and is of that kind: a section that opens
+    with a figure but holds a position is a position section), after that kind's own
+    group, named sections in the base's order; events by date."""
     named = {
         (base.id, section_id): (_text(title, lang), order)
         for base in bases
@@ -322,7 +324,7 @@ def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[
     for key, members in sorted(groups.items(), key=rank):
         if all(fact.kind == "event" for fact in members):
             members = sorted(members, key=lambda fact: fact.date or PartialDate(9999))
-        kind = KIND_GROUP[members[0].kind]
+        kind = KIND_GROUP[min(members, key=lambda fact: KIND_RANK[fact.kind]).kind]
         if key[0]:
             title = named[key][0]
             sections.append(Section(kind, tuple(members), title, key[1]))

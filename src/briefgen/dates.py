@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -12,9 +13,14 @@ from typing import Any, Literal
 Precision = Literal["year", "month", "day"]
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
-    """A date known to the year, the month or the day; it keeps its precision."""
+    """A date known to the year, the month or the day; it keeps its precision.
+
+    Dates are ordered by year, then month, then day, whatever their precisions: a year
+    before the months of that year, a month before its days (2022 < 2022-05 < 2022-05-10).
+    """
 
     year: int
     month: int | None = None
@@ -44,12 +50,20 @@ class PartialDate:
     def __str__(self) -> str:
         return self.isoformat()
 
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._order() < other._order()
+
+    def _order(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
     @classmethod
     def of(cls, day: dt.date) -> PartialDate:
         return cls(day.year, day.month, day.day)
 
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # 0-9 only
 # Years a document can show: every date sits on a timeline, in a CLDR format and in date
 # arithmetic (ages, ranges), all of which must stay inside Python's years 1-9999.
 MIN_YEAR, MAX_YEAR = 1000, 2999
@@ -70,6 +84,8 @@ def parse_partial_date(value: Any) -> PartialDate:
         raise ValueError(f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(part) if part else None for part in match.groups())
     assert year is not None
+    if month == 0 or day == 0:
+        raise ValueError(f"'{value}' is not a real date")
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:

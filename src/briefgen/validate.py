@@ -422,6 +422,9 @@ def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
             yield (*path, "unit"), person.unit
 
 
+_ITEMS = {"sources": "source", "facts": "fact", "people": "person"}  # what a field lists
+
+
 def _check_unique(loaded: Loaded[FactBase], field: str, ids: list[str]) -> list[LocatedError]:
     errors = []
     seen: dict[str, int] = {}
@@ -431,7 +434,8 @@ def _check_unique(loaded: Loaded[FactBase], field: str, ids: list[str]) -> list[
             first_line = loaded.location((field, seen[item_id])).line
             errors.append(
                 LocatedError(
-                    f"duplicate {field[:-1]} id '{item_id}' (first used on line {first_line})",
+                    f"duplicate {_ITEMS[field]} id '{item_id}' (first used on line "
+                    f"{first_line})",
                     loaded.location((field, index), fact_id),
                     "give each one its own id",
                 )

@@ -9,7 +9,8 @@ briefgen edits:
 - YAML 1.2 scalars, resolved here as ruamel resolves them for version 1.2 (``NO`` and
   ``yes`` stay text, ``0755`` is 755, dates stay as written), whatever ``%YAML``
   directive the file holds;
-- a duplicate key is an error (keys compared as values: ``1`` and ``1.0`` are the same);
+- a duplicate key is an error (keys compared as values, ``1`` and ``1.0`` are the same, and
+  as the text they become, ``1`` and ``'1'`` are the same);
 - no tags at all (``!!python/object``, ``!!str``, ``!``): plain data only;
 - caps checked at the event that passes them: values (aliases expanded, so an anchor
   bomb stops at once), nesting, the length of a number;
@@ -383,11 +384,12 @@ class Composer:
         if isinstance(key, dict | list):
             raise self._error("a key must be text, a number or a date, not a list or mapping",
                               line, "write the key as plain text")
-        first = mapping.keys.get(key)
+        text = _key_text(key)  # what the key becomes: two keys that become one are duplicates
+        first = mapping.keys.get(key) or mapping.keys.get(text)
         if first is not None:
-            raise self._error(f'duplicate key "{excerpt(_key_text(key))}" (first on line '
+            raise self._error(f'duplicate key "{excerpt(text)}" (first on line '
                               f"{first})", line, _DUPLICATE)
-        mapping.keys[key] = line
+        mapping.keys[key] = mapping.keys[text] = line
         mapping.key = key
 
     def _expands(self, line: int) -> LocatedError:
