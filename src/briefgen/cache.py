@@ -27,6 +27,7 @@ import io
 import logging
 import os
 import pickle
+import re
 import secrets
 import sys
 import tempfile
@@ -51,8 +52,10 @@ KEY_BYTES = 32
 MAX_ENTRY_BYTES = 512 * 1024**2
 PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
 DERIVED = "d-"  # results worked out from an entry: removed after a week without use
+# The names of the files the cache writes and may remove: entries, results worked out from
+# them, and the temporary files of writes that were stopped.
+_ENTRY = re.compile(r"(d-)?[0-9a-f]{64}|\.[A-Za-z0-9_]{8}\.tmp")
 CLOCK_FILE = ".clock"  # written when the cache measures ages: its time is the files' now
-_OWN_FILES = ("README", ".gitignore", "CACHEDIR.TAG", CLOCK_FILE)
 _README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
            b"Safe to delete.\n")
 
@@ -107,11 +110,18 @@ class ParseCache:
     def for_project(cls, root: str | Path) -> ParseCache:
         """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key,
         once the project has a build folder (a real folder, not a link). A project never
-        built gets nothing written: ``check`` on a fresh checkout leaves it as it was."""
+        built gets nothing written: ``check`` on a fresh checkout leaves it as it was. A
+        cache folder that is a link (to a folder of the user's, say) or not a folder is
+        never written into nor pruned: the cache is then in memory only."""
         build = Path(root) / "build"
         if build.is_symlink() or not build.is_dir():
             return cls()
-        return cls(build / FOLDER, user_key())
+        folder = build / FOLDER
+        if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+            log.warning("%s is not a folder of briefgen's (a link or a file): the parse cache "
+                        "stays in memory; remove it to cache on disk again", folder)
+            return cls()
+        return cls(folder, user_key())
 
     def get(self, name: str) -> Any | None:
         """The value stored under ``name``, or None (never stored, or not to be trusted)."""
@@ -153,8 +163,8 @@ class ParseCache:
             return
         now = self._file_time()
         for entry in entries:
-            if entry.name in self._used or entry.name in _OWN_FILES:
-                continue
+            if entry.name in self._used or not _ENTRY.fullmatch(entry.name):
+                continue  # used now, or not a file the cache writes: never removed
             age = PRUNE_AFTER
             if entry.name.endswith(".tmp"):  # a write that was stopped
                 age = 3600.0

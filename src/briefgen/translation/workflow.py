@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +31,8 @@ from pydantic import ValidationError as PydanticError
 
 from briefgen import clock, placeholders, yamledit
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
-from briefgen.fsutil import write_atomic
-from briefgen.load import Loaded, load_file
+from briefgen.fsutil import inside, write_atomic
+from briefgen.load import PROJECT_FOLDERS, Loaded, load_file
 from briefgen.model import (
     BaseStamps,
     Fact,
@@ -248,6 +249,7 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
     header records ``now`` (default: :func:`briefgen.clock.now`)."""
     out = Path(out)
+    _check_export(out, Path(root))
     chosen = exchange.format_for(out, fmt)
     bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
     if not bases:
@@ -263,6 +265,26 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     data = exchange.write(files, lang, chosen, ", ".join(ids), now or clock.now())
     write_atomic({out: data})
     return Exported(out, chosen, sum(len(f.units) for f in files), ids)
+
+
+def _check_export(out: Path, root: Path) -> None:
+    """Refuse to write the exported texts over the project's own files, or over anything
+    that is not a regular file (a link, a FIFO, a device, a folder)."""
+    for name in PROJECT_FOLDERS:
+        if inside(out.parent, root / name) is not None:
+            raise TranslateUsageError(
+                f"{out} is inside the project's {name}/: write the file to translate "
+                "elsewhere (e.g. ar.po in the project's folder)")
+    try:
+        mode = out.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise TranslateUsageError(f"{out}: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise TranslateUsageError(f"{out} is {what}: give the path of a new file, or of "
+                                  "a file to replace")
 
 
 # Import ---------------------------------------------------------------------------------
