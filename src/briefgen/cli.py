@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ from briefgen.progress import progress_display, summary_json, use_color
 from briefgen.project import load_project
 from briefgen.scaffold import init_project, new_pack, write_schemas
 from briefgen.version import __version__
+from briefgen.watching import Watcher, watch_project
 
 VERBOSE = "briefgen.verbose"  # keys of click's context meta, shared by nested commands
 QUIET = "briefgen.quiet"
@@ -467,26 +469,36 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     The first round prints every finding; after that, only what changed: new findings,
     how many were resolved, the documents rendered again.
     """
-    from watchfiles import watch
-
-    from briefgen.watching import Watcher, watch_folders
-
-    folders = [project_dir / name for name in PROJECT_FOLDERS]
-    folders = [folder for folder in folders if folder.is_dir()]
-
-    def ready() -> None:
-        _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
-
     watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
+    rounds = 0
+
+    def step(_saved: frozenset[Path]) -> None:
+        # A round: the watcher says its lines itself. The loop watches the folders from
+        # before the first round; as always, this says so once that round is over.
+        nonlocal rounds
+        watcher.step()
+        rounds += 1
+        if rounds == 1:
+            _say(f"watching {_folders(PROJECT_FOLDERS)} (Ctrl-C to stop)")
+
+    stop = threading.Event()
     try:
-        # The first (empty) timeout tick means the watcher runs: only then say so.
         # step: how long the folders must stay quiet before a save is taken (watchfiles'
         # 50 ms by default): an editor's save is one burst of events, microseconds apart;
         # a save seen half-written is reported, then built again at its next event.
-        changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=5)
-        watch_folders(watcher, changes, ready=ready)  # the watcher says its lines itself
+        # debounce is watchfiles' default; rust_timeout, how often the idle watcher ticks.
+        watch_project(project_dir, step, stop, step_ms=5, debounce_ms=1600,
+                      rust_timeout_ms=300)
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()  # the loop's watching thread ends too
+
+
+def _folders(names: Sequence[str]) -> str:
+    """``facts/, packs/ and templates/``"""
+    folders = [f"{name}/" for name in names]
+    return f"{', '.join(folders[:-1])} and {folders[-1]}"
 
 
 # -- translate -----------------------------------------------------------------------------
