@@ -237,7 +237,7 @@ def test_the_loopback_host_headers_are_accepted(served: tuple[LiveServer, Path],
     "/out/..%2f..%2ffacts/base.yaml", "/out//etc/passwd", "/out/%2fetc%2fpasswd",
     "/out/meeting/fr/..%5c..%5c..%5cfacts%5cbase.yaml", "/out/meeting/fr/briefing-note.pdf%00",
     "/preview/../build/meeting/fr/briefing-note.pdf", "/preview/../../facts/base.yaml",
-    "/_briefgen/base.html", "/_briefgen/../serve.py", "/_briefgen/page.html",
+    "/_briefgen/base.html", "/_briefgen/../watching.py", "/_briefgen/page.html",
     "/../../../../etc/passwd", "/out/../../../../etc/passwd",
 ])
 def test_nothing_but_the_built_documents_is_served(served: tuple[LiveServer, Path],

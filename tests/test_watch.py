@@ -10,12 +10,20 @@ import pytest
 from click.testing import CliRunner
 
 import briefgen
-from briefgen import cli, validate
+from briefgen import cli, validate, watching
 from tests.conftest import MINIMAL_PACK, ProjectFactory
 
 
 def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the one loop (:func:`briefgen.watching.watch_project`, on watchfiles'
+    ``watch``: here a stand-in that saves a file once the first round is over), then Ctrl-C
+    as the second round ends: exit 0. (The signal is raised on the command's own thread: a
+    signal sent from another just as the loop starts to wait could be missed until its
+    timed wait returns, and under faketime timed waits never return.)"""
+    import signal
+    import threading
+
     root = make_project(packs={"meeting.yaml": MINIMAL_PACK.replace(
         "documents: [briefing-note]", "documents: [briefing-note, talking-points]")})
     note = root / "build" / "meeting" / "fr" / "briefing-note.pdf"
@@ -26,25 +34,46 @@ def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
         loads.append(project.root.name)
         return real_validate(project)
 
-    states: list[bytes] = []
+    states: list[bytes] = []  # the note after each round
+    first_round = threading.Event()
+    real_step = watching.Watcher.step
 
-    def watch(*folders: Path, **options: Any) -> Iterator[set[tuple[int, str]]]:
+    def step(watcher: watching.Watcher) -> watching.Step:
+        done = real_step(watcher)
         states.append(note.read_bytes())
+        first_round.set()
+        if len(states) == 2:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C
+        return done
+
+    main = threading.current_thread()  # the command's
+
+    def watch(*folders: Path, stop_event: threading.Event,
+              **options: Any) -> Iterator[set[tuple[int, str]]]:
         yield set()  # the watcher runs
-        path = root / "facts" / "base.yaml"
-        path.write_text(path.read_text().replace("Le Maroc soutient", "Le Maroc appuie"))
-        yield {(2, str(path))}
-        states.append(note.read_bytes())
-        raise KeyboardInterrupt
+        if first_round.wait(timeout=60):
+            path = root / "facts" / "base.yaml"
+            path.write_text(path.read_text().replace("Le Maroc soutient", "Le Maroc appuie"))
+            yield {(2, str(path))}
+        if not stop_event.wait(timeout=60):  # the command stops the watching thread
+            assert main.ident is not None  # or it hangs: the test fails instead
+            signal.pthread_kill(main.ident, signal.SIGINT)
 
     monkeypatch.setattr(validate, "validate_project", validated)
+    monkeypatch.setattr(watching.Watcher, "step", step)
     monkeypatch.setattr("watchfiles.watch", watch)
     monkeypatch.chdir(root)
-    result = CliRunner().invoke(cli.main, ["watch"])
+    # Python's Ctrl-C handler, even where this test runs with SIGINT ignored (a background
+    # job of a script).
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = CliRunner().invoke(cli.main, ["watch"])
+    finally:
+        signal.signal(signal.SIGINT, handler)
     assert result.exit_code == 0, result.output
     assert "watching facts/, packs/ and templates/" in result.output
     assert len(loads) == 2  # the first build, and one save
-    assert states[0] != states[1]  # the note rebuilt
+    assert len(states) == 2 and states[0] != states[1]  # the note rebuilt
 
 
 def test_the_garbage_collector_waits_for_the_first_document(

@@ -1,17 +1,23 @@
-"""``briefgen watch``: check and build again on every save, and say only what changed.
+"""``briefgen watch``: check and build again on every save, and say only what changed; and
+the one loop on a project's folders, which ``briefgen watch`` and ``briefgen serve`` both run.
 
 A :class:`Watcher` remembers what it reported last time: each :meth:`Watcher.step` reports
 the findings and build errors that are new, how many went away, and the documents that were
-rendered again (none, when a save changed nothing a document shows). :func:`watch_folders`
-is the loop, over any ``changes`` iterator (watchfiles' in the command).
+rendered again (none, when a save changed nothing a document shows). :func:`watch_project`
+is the loop, over watchfiles: it calls a *builder* once, then after every batch of saves
+under the project's folders (:data:`briefgen.load.PROJECT_FOLDERS`). ``watch``'s builder
+runs :meth:`Watcher.step`; ``serve``'s is :meth:`briefgen.serve.Preview.rounds`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +25,12 @@ from briefgen import clock
 from briefgen.build import BuildResult, Progress, WrittenDocument, build
 from briefgen.check import Finding, Report, check, failure_report
 from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
-from briefgen.load import Project
+from briefgen.load import PROJECT_FOLDERS, Project
 from briefgen.project import Reloader
+
+log = logging.getLogger(__name__)
+
+Builder = Callable[[frozenset[Path]], Iterable[object] | None]
 
 
 @dataclass(frozen=True)
@@ -175,17 +185,73 @@ def _collector_held_off() -> Iterator[Callable[[Progress], None]]:
             gc.enable()
 
 
-def watch_folders(watcher: Watcher, changes: Iterable[object],
-                  report: Callable[[Step], None] = lambda _step: None,
-                  ready: Callable[[], None] = lambda: None) -> None:
-    """One step at once, then one per item of ``changes`` that is not empty (an empty item
-    is the watcher's first idle tick: ``ready`` is called then); ``report`` is given each
-    step once it is over (a watcher with ``say`` has said its lines as it went)."""
-    report(watcher.step())
-    said_ready = False
-    for change in changes:
-        if not said_ready:
-            said_ready = True
-            ready()
-        if change:
-            report(watcher.step())
+# -- The loop ----------------------------------------------------------------------------
+
+
+def watch_project(root: Path, builder: Builder, stop: threading.Event, *,
+                  ready: Callable[[], None] = lambda: None, step_ms: int = 10,
+                  debounce_ms: int = 1000, rust_timeout_ms: int = 100) -> None:
+    """Call ``builder`` with no paths, then with the paths saved since, until ``stop``.
+
+    ``ready`` is called once the folders are watched, before the first call. Saves are
+    gathered until ``step_ms`` milliseconds pass without one (or ``debounce_ms`` pass in
+    all); the watching thread ticks every ``rust_timeout_ms`` when nothing is saved, its
+    first tick saying it runs (watchfiles' ``step``, ``debounce`` and ``rust_timeout``:
+    each command its own; the defaults are serve's). While the builder runs, new
+    saves wait: at its next step (each item it yields) the builder is abandoned and called
+    again with them; it must carry over what it left undone. An exception in the builder
+    (a bug) is logged and the loop goes on. ``stop`` ends it at once, without waiting on a
+    timeout. Run on the main thread (``watch``), Ctrl-C ends it too, in the builder or
+    while it waits (KeyboardInterrupt): its caller then sets ``stop``, which ends the
+    watching thread.
+    """
+    from watchfiles import Change, DefaultFilter, watch
+
+    # The folders there are when it starts; the project itself if there are none yet.
+    root = root.resolve()
+    folders = [root / name for name in PROJECT_FOLDERS if (root / name).is_dir()] or [root]
+    saved: queue.SimpleQueue[set[Path]] = queue.SimpleQueue()
+    watching = threading.Event()
+    editors = DefaultFilter()  # editors' swap and backup files, .git, caches
+
+    def project_file(change: Change, path: str) -> bool:
+        # As reported (a folder may be a link within the project) or as it resolves.
+        places = {Path(path), Path(path).resolve()}
+        return editors(change, path) and any(place.is_relative_to(root / name)
+                                             for place in places for name in PROJECT_FOLDERS)
+
+    def listen() -> None:
+        # The first (empty) timeout tick means the watcher runs.
+        for changes in watch(*folders, watch_filter=project_file, stop_event=stop,
+                             step=step_ms, debounce=debounce_ms, yield_on_timeout=True,
+                             rust_timeout=rust_timeout_ms):
+            watching.set()
+            if changes:
+                saved.put({Path(path) for _change, path in changes})
+        saved.put(set())  # stopped: wakes the loop at once (it sees ``stop``)
+
+    listener = threading.Thread(target=listen, name="briefgen-watch", daemon=True)
+    listener.start()
+    watching.wait(timeout=10)
+    ready()
+    changed: frozenset[Path] = frozenset()
+    while not stop.is_set():
+        try:
+            for _step in builder(changed) or ():
+                if not saved.empty() or stop.is_set():
+                    break
+        except Exception:
+            log.exception("internal error while rebuilding (a bug in briefgen: please report it)")
+        changed = _next_saves(saved, stop)
+    listener.join(timeout=2)
+
+
+def _next_saves(saved: queue.SimpleQueue[set[Path]], stop: threading.Event) -> frozenset[Path]:
+    """Every path saved, once at least one is: waits for the first, takes all that wait."""
+    paths: set[Path] = set()
+    while not paths and not stop.is_set():
+        with suppress(queue.Empty):
+            paths |= saved.get(timeout=0.2)
+    while not saved.empty():
+        paths |= saved.get_nowait()
+    return frozenset(paths)

@@ -2,11 +2,13 @@
 ``serve`` (a preview in a browser, rebuilt on every save).
 
 watchfiles (``watch``) and the web server (``serve``: uvicorn, starlette) are imported only
-when their command runs, not for ``briefgen --version``."""
+when their command runs, not for ``briefgen --version``: the loop imports watchfiles when it
+starts, and ``serve`` is imported by its command."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from briefgen.cli.group import (
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
 from briefgen.load import PROJECT_FOLDERS
 from briefgen.progress import progress_display, summary_json
+from briefgen.watching import Watcher, watch_project
 
 # -- build ---------------------------------------------------------------------------------
 
@@ -120,26 +123,36 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     The first round prints every finding; after that, only what changed: new findings,
     how many were resolved, the documents rendered again.
     """
-    from watchfiles import watch
-
-    from briefgen.watching import Watcher, watch_folders
-
-    folders = [project_dir / name for name in PROJECT_FOLDERS]
-    folders = [folder for folder in folders if folder.is_dir()]
-
-    def ready() -> None:
-        _say("watching facts/, packs/ and templates/ (Ctrl-C to stop)")
-
     watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
+    rounds = 0
+
+    def step(_saved: frozenset[Path]) -> None:
+        # A round: the watcher says its lines itself. The loop watches the folders from
+        # before the first round; as always, this says so once that round is over.
+        nonlocal rounds
+        watcher.step()
+        rounds += 1
+        if rounds == 1:
+            _say(f"watching {_folders(PROJECT_FOLDERS)} (Ctrl-C to stop)")
+
+    stop = threading.Event()
     try:
-        # The first (empty) timeout tick means the watcher runs: only then say so.
         # step: how long the folders must stay quiet before a save is taken (watchfiles'
         # 50 ms by default): an editor's save is one burst of events, microseconds apart;
         # a save seen half-written is reported, then built again at its next event.
-        changes = watch(*folders, yield_on_timeout=True, rust_timeout=300, step=5)
-        watch_folders(watcher, changes, ready=ready)  # the watcher says its lines itself
+        # debounce is watchfiles' default; rust_timeout, how often the idle watcher ticks.
+        watch_project(project_dir, step, stop, step_ms=5, debounce_ms=1600,
+                      rust_timeout_ms=300)
     except KeyboardInterrupt:
         pass
+    finally:
+        stop.set()  # the loop's watching thread ends too
+
+
+def _folders(names: Sequence[str]) -> str:
+    """``facts/, packs/ and templates/``"""
+    folders = [f"{name}/" for name in names]
+    return f"{', '.join(folders[:-1])} and {folders[-1]}"
 
 
 # -- serve ---------------------------------------------------------------------------------

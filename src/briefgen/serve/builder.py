@@ -1,0 +1,384 @@
+"""Serve's builder: :class:`Preview`, in two lanes, and what the pages show.
+
+Both lanes go through :func:`briefgen.build`. The fast lane (:meth:`Preview.rounds`, the
+builder :func:`briefgen.watching.watch_project` calls) loads the project and builds the
+``briefing-html`` page of each pack and language into ``<out>/.preview/``, the pages a
+browser shows first, then ``check``'s findings. The slow lane (:meth:`Preview.documents`)
+builds the packs' own documents into ``<out>`` on a worker process. :attr:`Preview.state`
+(a :class:`State`, of :class:`PackInfo`) is what the pages show. This module owns them, and
+how a save maps to the packs it may change (:func:`_affected`), how one document is built
+(:func:`_built`) and how an error is shown (:func:`_finding`); it knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from briefgen import clock
+from briefgen.build import WrittenDocument, build
+from briefgen.check import Finding, project_findings
+from briefgen.documents import REGISTRY
+from briefgen.errors import (
+    BriefgenError,
+    BuildFailed,
+    LocatedError,
+    OutputError,
+    RenderError,
+    ValidationFailed,
+    excerpt,
+)
+from briefgen.load import Project
+from briefgen.project import Reloader
+
+log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines as before
+
+HTML_KIND = "briefing-html"
+BROWSER_TURN = 0.5  # seconds the slow lane waits for browsers to fetch the pages they show
+PREVIEW_FOLDER = ".preview"  # in the output folder: pages of packs that do not build them
+
+Key = tuple[str, str]  # a pack id and a language: one page
+Job = tuple[str, str, str]  # a pack id, a language, a document kind
+
+
+# -- What the pages show -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """What the pages need of a pack: its id, title, languages and documents."""
+
+    id: str
+    titles: tuple[tuple[str, str], ...]  # (language, the meeting's title in it)
+    languages: tuple[str, ...]
+    documents: tuple[str, ...]
+
+    def title(self, lang: str | None = None) -> str:
+        """The meeting's title in ``lang``, else in the pack's first language."""
+        titles = dict(self.titles)
+        return titles.get(lang or "") or titles.get(self.languages[0]) or self.id
+
+    def pages(self) -> set[Key]:
+        return {(self.id, lang) for lang in self.languages}
+
+    def jobs(self) -> set[Job]:
+        return {(self.id, lang, kind) for lang in self.languages for kind in self.documents
+                if kind in REGISTRY}
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the pages show, replaced whole at each change (read from any thread)."""
+
+    packs: Mapping[str, PackInfo] = field(default_factory=dict)
+    loaded: bool = False  # a first load has run
+    errors: tuple[Finding, ...] = ()  # the project does not load: every page shows them
+    findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
+    pages: Mapping[Key, WrittenDocument] = field(default_factory=dict)  # in .preview/
+    page_failures: Mapping[Key, tuple[Finding, ...]] = field(default_factory=dict)
+    written: Mapping[Job, WrittenDocument] = field(default_factory=dict)  # the packs' own
+    failures: Mapping[Job, tuple[Finding, ...]] = field(default_factory=dict)
+    pending: frozenset[Job] = frozenset()  # documents to build again
+
+    def versions(self, key: Key | None) -> dict[str, str]:
+        """Digests of each part of a page, to tell an open page what changed: ``page`` what
+        it is made of (errors, or the brief), ``brief`` the brief's content, ``findings``
+        and ``documents`` the side panels."""
+        if key is None or key[0] not in self.packs:
+            packs = [(p.id, p.titles, p.languages) for p in self.packs.values()]
+            return {"page": _digest(self.loaded, self.errors, packs),
+                    "brief": "", "findings": "", "documents": ""}
+        page = self.pages.get(key)
+        documents = [(job, self.written.get(job) and self.written[job].sha256,
+                      self.failures.get(job), job in self.pending)
+                     for job in ((*key, kind) for kind in self.packs[key[0]].documents)]
+        return {
+            "page": _digest(self.loaded, self.errors, page is not None,
+                            self.page_failures.get(key)),
+            "brief": _digest(page and page.sha256),
+            "findings": _digest(self.findings.get(key[0])),
+            "documents": _digest(documents),
+        }
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+class Preview:
+    """Serve's builder, in two lanes, and what the pages show (:attr:`state`).
+
+    :meth:`rounds` is the fast lane, the builder of
+    :func:`~briefgen.watching.watch_project`: after a save it loads the project and builds
+    the ``briefing-html`` page of every pack and language into ``<out>/.preview/``, the
+    pages a browser shows first (``viewed``), then the findings of ``check``.
+    :meth:`documents` is the slow lane, run on a thread of its own: it builds the packs'
+    own documents into ``out``, one at a time, on ``executor`` (a process of its own, so
+    that PDFs never slow the pages down) or in this process. Both go through
+    :func:`briefgen.build`, which renders only what a save changed; the two output folders
+    have a lock each, so neither lane waits for the other. ``changed`` is
+    called after every change of :attr:`state`.
+    """
+
+    def __init__(self, root: Path, out: Path | None = None,
+                 pack_ids: Sequence[str] | None = None, *,
+                 viewed: Callable[[], Iterable[Key]] = tuple,
+                 changed: Callable[[], None] = lambda: None,
+                 executor: Executor | None = None, today: dt.date | None = None) -> None:
+        self.root = root.resolve()
+        self.out = (out if out is not None else self.root / "build").absolute()
+        self._reloader = Reloader(self.root)  # a save reads the saved files only
+        self.pack_ids = tuple(pack_ids or ())
+        self.state = State()
+        self._viewed = viewed
+        self._changed = changed
+        self._executor = executor
+        self._today = today  # None: the clock's, read at each round
+        self._lock = threading.Condition()
+        self._project: Project | None = None  # the last one that loaded; None while broken
+        self._day = clock.today(today)  # the date the last round checked and built as of
+        self._saved: set[Path] | None = None  # saves not yet acted on; None: everything
+        self._pages: set[Key] = set()  # preview pages to build again
+        self._jobs: set[Job] = set()  # documents to build again
+        self._unchecked: set[str] = set()  # packs whose findings are out of date
+        self._urgent = False  # the fast lane builds pages a browser shows: others wait
+        self._unseen: set[Key] = set()  # pages built for a browser that has not fetched them
+
+    @property
+    def preview_out(self) -> Path:
+        return self.out / PREVIEW_FOLDER
+
+    # The fast lane -----------------------------------------------------------------------
+
+    def rounds(self, saved: frozenset[Path]) -> Iterator[None]:
+        """One round after ``saved`` (everything when empty): a step per page."""
+        started = time.perf_counter()
+        self._saved = None if self._saved is None or not saved else self._saved | saved
+        project = self._load()
+        day = clock.today(self._today)
+        log.info("project loaded in %.3f s", time.perf_counter() - started)
+        if project is None:
+            return
+        self._plan(project, day)
+        viewed = set(self._viewed())
+        for key in sorted(self._pages, key=lambda key: (key not in viewed, key)):
+            if key not in viewed:
+                yield from self._shown()
+            if key not in viewed and self._unchecked:
+                self._check(project, day)
+                yield
+            if self._build_page(project, key, day) and key in viewed:
+                with self._lock:
+                    self._unseen.add(key)
+            log.info("page %s/%s in place, %.3f s into the round", *key,
+                     time.perf_counter() - started)
+            yield
+        yield from self._shown()
+        if self._unchecked:
+            self._check(project, day)
+
+    def _load(self) -> Project | None:
+        try:
+            project = self._reloader.load()
+        except ValidationFailed as failure:
+            with self._lock:
+                self._project = None
+                self._urgent = False
+            self._update(errors=tuple(_finding(error) for error in failure.errors),
+                         loaded=True)
+            return None
+        packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(project.packs)
+                 if not self.pack_ids or pack_id in self.pack_ids}
+        self._update(packs=packs, errors=(), loaded=True)
+        return project
+
+    def _plan(self, project: Project, day: dt.date) -> None:
+        """Mark what the saves may have changed (everything on a new day), and hand the
+        project to the slow lane, which waits until the pages a browser shows are built
+        (:meth:`_shown`)."""
+        packs = self.state.packs
+        saved, self._saved = self._saved, set()
+        if day != self._day:
+            saved = None
+        affected = set(packs) if saved is None else _affected(project, saved, packs)
+        self._pages = {key for key in self._pages if key[0] in packs}
+        self._pages |= {key for pack_id in affected for key in packs[pack_id].pages()}
+        self._unchecked = (self._unchecked & set(packs)) | affected
+        with self._lock:
+            self._jobs = {job for job in self._jobs if job[0] in packs}
+            self._jobs |= {job for pack_id in affected for job in packs[pack_id].jobs()}
+            self._project, self._day = project, day
+            self._urgent = True
+
+    def _shown(self) -> Iterator[None]:
+        """The pages a browser shows are built: once the browsers fetched them (or after
+        :data:`BROWSER_TURN` seconds), the slow lane may go on, and the pages learn which
+        documents it will build again. A step every 10 ms meanwhile."""
+        deadline = time.monotonic() + BROWSER_TURN
+        while True:
+            with self._lock:
+                if not self._urgent:
+                    return
+                if not self._unseen or time.monotonic() > deadline:
+                    self._unseen.clear()
+                    self._urgent = False
+                    self._lock.notify_all()
+                    pending = frozenset(self._jobs)
+                    break
+                self._lock.wait(timeout=0.01)
+            yield
+        self._update(pending=pending)
+
+    def fetched(self, key: Key) -> None:
+        """A browser fetched the page of ``key`` (the server says so)."""
+        with self._lock:
+            if key in self._unseen:
+                self._unseen.discard(key)
+                self._lock.notify_all()
+
+    def _check(self, project: Project, day: dt.date) -> None:
+        findings = {
+            pack_id: tuple(sorted(project_findings(project, [pack_id], day),
+                                  key=lambda f: (f.severity != "error", f.file, f.line or 0)))
+            for pack_id in sorted(self._unchecked)
+        }
+        self._unchecked.clear()
+        self._update(lambda state: {"findings": {**state.findings, **findings}})
+
+    def _build_page(self, project: Project, key: Key, day: dt.date) -> bool:
+        """Build the page of ``key``; whether what it shows changed."""
+        self._pages.discard(key)
+        written, failures = _built(project, (*key, HTML_KIND), self.preview_out, day, None)
+        before = self.state.versions(key)
+        self._update(lambda state: {
+            "pages": _with(state.pages, key, written[0] if written else None),
+            "page_failures": _with(state.page_failures, key, failures or None)})
+        return self.state.versions(key) != before
+
+    # The slow lane -----------------------------------------------------------------------
+
+    def documents(self, stop: threading.Event) -> None:
+        """Build the packs' own documents as the fast lane marks them, until ``stop`` (then
+        :meth:`wake` it)."""
+        while True:
+            with self._lock:
+                if stop.is_set():
+                    return
+                if self._project is None or not self._jobs or self._urgent:
+                    self._lock.wait(timeout=0.2)
+                    continue
+                project, day, job = self._project, self._day, self._next_job()
+            self._build_document(project, job, day)
+
+    def _build_document(self, project: Project, job: Job, day: dt.date) -> None:
+        written, failures = _built(project, job, self.out, day, self._executor)
+        with self._lock:
+            pending = frozenset(self._jobs)
+        self._update(lambda state: {
+            "written": {**state.written, **{_job_of(d): d for d in written}},
+            "failures": _with(state.failures, job, failures or None),
+            "pending": pending})
+
+    def wake(self) -> None:
+        """Wake the slow lane, to see that it is asked to stop."""
+        with self._lock:
+            self._lock.notify_all()
+
+    def _next_job(self) -> Job:
+        """The next document to build (called holding the lock): the pages shown first."""
+        viewed = set(self._viewed())
+        job = min(self._jobs, key=lambda job: (job[:2] not in viewed, job))
+        self._jobs.discard(job)
+        return job
+
+    def _update(self, compute: Callable[[State], Mapping[str, Any]] | None = None,
+                **changes: Any) -> None:
+        """Replace :attr:`state` with ``changes`` (or what ``compute`` makes of the current
+        state), and say so if anything changed."""
+        with self._lock:
+            old = self.state
+            new = replace(old, **(compute(old) if compute else changes))
+            self.state = new
+        if new != old:
+            self._changed()
+
+
+def _built(project: Project, job: Job, out: Path, day: dt.date, executor: Executor | None,
+           ) -> tuple[tuple[WrittenDocument, ...], tuple[Finding, ...]]:
+    """Build one document with :func:`briefgen.build`, dated ``day`` unless its pack is
+    dated: what it wrote, or why it failed."""
+    pack_id, lang, kind = job
+    try:
+        result = build(project, [pack_id], out=out, languages=[lang], documents=[kind],
+                       executor=executor, today=day)
+    except BuildFailed as failed:
+        return (), tuple(_finding(error) for error in failed.errors)
+    except BriefgenError as error:
+        return (), (_finding(error),)
+    except Exception as error:  # a bug: shown in the page, and the preview goes on
+        log.exception("internal error while building %s", "/".join(job))
+        return (), (Finding("error", "internal", f"internal error: {type(error).__name__}: "
+                            f"{excerpt(error, 200)}", "/".join(job),
+                            hint="a bug in briefgen: please report it with the traceback "
+                            "`briefgen -v serve` prints"),)
+    return result.written, ()
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _with(mapping: Mapping[K, V], key: K, value: V | None) -> dict[K, V]:
+    """``mapping`` with ``key`` set to ``value``, or removed for None."""
+    updated = {k: v for k, v in mapping.items() if k != key}
+    if value is not None:
+        updated[key] = value
+    return updated
+
+
+def _job_of(document: WrittenDocument) -> Job:
+    return (document.pack_id, document.language, document.document)
+
+
+def _pack_info(project: Project, pack_id: str) -> PackInfo:
+    pack = project.packs[pack_id].model
+    return PackInfo(pack_id, tuple(sorted(pack.meeting.title.items())), tuple(pack.languages),
+                    tuple(pack.documents))
+
+
+def _affected(project: Project, saved: Iterable[Path],
+              packs: Mapping[str, PackInfo]) -> set[str]:
+    """The packs a save may change: those drawing on a saved fact base, a saved pack; every
+    pack for a template, or for a file the project does not know (new, removed, a photo)."""
+    bases = {loaded.path.resolve(): base_id for base_id, loaded in project.bases.items()}
+    pack_files = {loaded.path.resolve(): pack_id for pack_id, loaded in project.packs.items()}
+    affected: set[str] = set()
+    for path in (path.resolve() for path in saved):
+        if path in pack_files:
+            affected.add(pack_files[path])
+        elif path in bases:
+            affected |= {p for p in packs if bases[path] in project.packs[p].model.facts}
+        else:
+            return set(packs)
+    return affected & set(packs)
+
+
+def _finding(error: BriefgenError) -> Finding:
+    """An error as the pages show it: where, what, what to do."""
+    if isinstance(error, LocatedError):
+        return Finding.at("error", getattr(error, "code", "invalid"), error.message,
+                          error.location, error.hint)
+    if isinstance(error, RenderError):  # where in the templates, else which document
+        where = error.file or error.output or ""
+        return Finding("error", "render", error.message, where, error.line, hint=error.hint)
+    if isinstance(error, OutputError):
+        return Finding("error", "output", error.message, error.path, hint=error.hint)
+    return Finding("error", "build", excerpt(error, 300), "")
