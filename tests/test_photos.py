@@ -141,3 +141,17 @@ def test_corrupt_exif_builds_silently(make_project: object, tmp_path: Path,
     briefgen.build(root, out=tmp_path, languages=["en"])
     assert (tmp_path / "meeting" / "en" / "briefing-note.pdf").is_file()
     assert not [w for w in recwarn if "EXIF" in str(w.message)]
+
+
+def test_a_truncated_photo_is_refused_after_weasyprint_is_loaded(make_project: object) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported: watch and serve check
+    photos in a process that renders PDFs, and must refuse a truncated one all the same
+    (and leave WeasyPrint's setting as it found it)."""
+    import weasyprint  # noqa: F401 - what it does on import is the point
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    root = project(make_project, truncated())
+    [error] = briefgen.check(root).errors
+    assert "the photo cannot be decoded" in error.message
+    assert ImageFile.LOAD_TRUNCATED_IMAGES

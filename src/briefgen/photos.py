@@ -10,6 +10,7 @@ PNG that Pillow draws from the decoded pixels (no metadata, no original bytes), 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -19,8 +20,9 @@ import struct
 import threading
 import warnings
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen.errors import excerpt
 
@@ -113,11 +115,13 @@ def _decoded(data: bytes) -> Image:
     a hostile file is a :class:`PhotoError`: a decompression bomb (an image of billions of
     pixels in a few kilobytes), a text or colour-profile chunk that inflates to megabytes, a
     truncated or corrupt stream; its warnings (corrupt EXIF) are taken in, never printed."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
-    # The warning filters are the process's: one photo at a time changes them (serve works
-    # out views on two threads).
-    with _DECODING, warnings.catch_warnings():
+    # The warning filters are the process's, and so is Pillow's LOAD_TRUNCATED_IMAGES, which
+    # WeasyPrint sets on import (watch and serve validate photos after rendering PDFs): one
+    # photo at a time sets them as it needs, and puts them back (serve works out views on
+    # two threads).
+    with _DECODING, warnings.catch_warnings(), _truncated_refused(ImageFile):
         warnings.simplefilter("ignore")  # Pillow's other warnings: the pixels are what count
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -135,6 +139,17 @@ def _decoded(data: bytes) -> Image:
 
 
 _DECODING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_refused(image_file: Any) -> Iterator[None]:
+    """A truncated image is an error while decoding (whatever WeasyPrint set)."""
+    saved = image_file.LOAD_TRUNCATED_IMAGES
+    image_file.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        image_file.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _upright(data: bytes) -> Image:
