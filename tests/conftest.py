@@ -4,6 +4,7 @@ leaves the checkout as it found it. The helpers they use are in tests/support/."
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 import textwrap
@@ -51,6 +52,19 @@ def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs on the same day, whatever the system clock says: briefgen reads the
     date from SOURCE_DATE_EPOCH (briefgen.clock), here and in the processes tests start."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+
+
+@pytest.fixture(autouse=True)
+def _logging_levels_as_they_were() -> Iterator[None]:
+    """Each test starts at the same logging levels. The command run in the test's process
+    (CliRunner) sets them for the whole process: after ``-q``, briefgen's and WeasyPrint's
+    warnings would be dropped in every later test of that process (a lock's "another build
+    is writing", a missing glyph)."""
+    loggers = [logging.getLogger(), logging.getLogger("briefgen")]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
