@@ -35,13 +35,17 @@ _HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="briefgen-tests-hypothesis
 hypothesis_configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
 
 
+# The checkout as this process found it: taken as pytest loads this file, before it collects
+# the test modules (importing one may write too: Hypothesis did).
+_CHECKOUT = tree.snapshot(REPO, skip=tree.TOOL_FOLDERS)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _checkout_left_as_it_was() -> Iterator[None]:
-    """Fail the run when a test wrote into the checkout (a parse cache in build/, a
-    .hypothesis/ folder, an output beside its input...): list what it wrote."""
-    before = tree.snapshot(REPO, skip=tree.TOOL_FOLDERS)
+    """Fail the run when the tests wrote into the checkout (a parse cache in build/, a
+    .hypothesis/ folder, an output beside its input...): list what they wrote."""
     yield
-    written = tree.changes(before, tree.snapshot(REPO, skip=tree.TOOL_FOLDERS))
+    written = tree.changes(_CHECKOUT, tree.snapshot(REPO, skip=tree.TOOL_FOLDERS))
     if written:
         pytest.fail(f"the tests changed the checkout {REPO} (they must write in temporary "
                     "folders only):\n  " + "\n  ".join(written), pytrace=False)
