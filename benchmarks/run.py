@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # benchmarks.synthetic, tests.test_fact_sheet
+sys.path.insert(0, str(REPO))  # benchmarks.synthetic, tests.support.projects
 
 from benchmarks.serve_latency import rows as serve_rows  # noqa: E402
 from benchmarks.synthetic import make_project  # noqa: E402
@@ -291,12 +291,13 @@ def fit_layouts() -> tuple[int, float, float, bool]:
     """Layouts per fact sheet over the demo's sheets and a 25-fact base's (fr, en, ar):
     a first build, then a rebuild that knows each sheet's previous step; and whether each
     lands where the plain binary search does."""
-    from tests.test_fact_sheet import base, pack, write_project
+    from tests.support.projects import full_base, full_pack, write_project
 
     from briefgen.documents import fact_sheet
     from briefgen.pdf import PdfEngine
 
-    full_root = write_project(OUT / "sheet25", base(("fr", "en", "ar")), pack(("fr", "en", "ar")))
+    full_root = write_project(OUT / "sheet25", full_base(("fr", "en", "ar")),
+                              full_pack(("fr", "en", "ar")))
     demo, full = briefgen.load_project(REPO), briefgen.load_project(full_root)
     sheets = [(demo, pack_id, lang) for pack_id in sorted(demo.packs)
               for lang in demo.packs[pack_id].model.languages]

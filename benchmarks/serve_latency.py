@@ -22,9 +22,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # for tests/browser.py, shared with the preview's tests
+    sys.path.insert(0, str(REPO))  # for tests/support/browser.py, shared with the preview's tests
 
-from tests.browser import (  # noqa: E402
+from tests.support.browser import (  # noqa: E402
     chromium,
     documents_settled,
     live_server,

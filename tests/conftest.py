@@ -1,55 +1,54 @@
-"""Shared fixtures: the demo project, small throwaway projects, and document readers."""
+"""The tests' fixtures: the clock and the cache key of every test, the demo project (loaded,
+copied, built once for the run), small throwaway projects, and the guard that the run
+leaves the checkout as it found it. The helpers they use are in tests/support/."""
 
 from __future__ import annotations
 
-import datetime as dt
+import logging
 import shutil
-import subprocess
+import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import configuration as hypothesis_configuration
+from hypothesis import settings
 
 import briefgen
+from tests.support import demo, tree
+from tests.support.projects import (
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    TODAY_EPOCH,
+    ProjectFactory,
+    load_demo,
+)
 
-REPO = Path(__file__).resolve().parents[1]
-ISSUED = dt.date(2026, 11, 20)
-TODAY = ISSUED  # what the clock says in every test (briefgen.clock): SOURCE_DATE_EPOCH
-TODAY_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
+# Hypothesis writes .hypothesis/ in the current folder, the checkout: its example database
+# (none kept here) and, from the collection on, what it reads of the code it tests. Those go
+# to a temporary folder of this process, removed when it ends.
+settings.register_profile("briefgen", database=None)
+settings.load_profile("briefgen")
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="briefgen-tests-hypothesis-")
+hypothesis_configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
 
-MINIMAL_BASE = """\
-id: base
-title: {fr: Base de test, en: Test base}
-subject: MA
-as_of: 2022-05
-languages: [fr, en]
-sources:
-  - {id: s1, title: {fr: Source un, en: Source one}, publisher: Ministère, date: 2022-05}
-facts:
-  - id: f1
-    kind: position
-    text: {fr: "Le Maroc soutient la Coalition.", en: "Morocco supports the Coalition."}
-    talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition."}
-    sources: [s1]
-  - id: f2
-    kind: event
-    date: 2018-06-26
-    text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}
-    sources: [s1]
-"""
 
-MINIMAL_PACK = """\
-id: meeting
-meeting:
-  title: {fr: Réunion de test, en: Test meeting}
-  date: 2026-12-03
-  place: {fr: Rabat, en: Rabat}
-languages: [fr, en]
-classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
-facts: [base]
-documents: [briefing-note]
-"""
+# The checkout as this process found it: taken as pytest loads this file, before it collects
+# the test modules (importing one may write too: Hypothesis did).
+_CHECKOUT = tree.snapshot(REPO, skip=tree.TOOL_FOLDERS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _checkout_left_as_it_was() -> Iterator[None]:
+    """Fail the run when the tests wrote into the checkout (a parse cache in build/, a
+    .hypothesis/ folder, an output beside its input...): list what they wrote."""
+    yield
+    written = tree.changes(_CHECKOUT, tree.snapshot(REPO, skip=tree.TOOL_FOLDERS))
+    if written:
+        pytest.fail(f"the tests changed the checkout {REPO} (they must write in temporary "
+                    "folders only):\n  " + "\n  ".join(written), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +56,19 @@ def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs on the same day, whatever the system clock says: briefgen reads the
     date from SOURCE_DATE_EPOCH (briefgen.clock), here and in the processes tests start."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+
+
+@pytest.fixture(autouse=True)
+def _logging_levels_as_they_were() -> Iterator[None]:
+    """Each test starts at the same logging levels. The command run in the test's process
+    (CliRunner) sets them for the whole process: after ``-q``, briefgen's and WeasyPrint's
+    warnings would be dropped in every later test of that process (a lock's "another build
+    is writing", a missing glyph)."""
+    loggers = [logging.getLogger(), logging.getLogger("briefgen")]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -68,11 +80,23 @@ def _cache_key_of_the_test_run(tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.fixture
 def demo_project() -> briefgen.Project:
-    """The repository's own demo project (facts/, packs/)."""
-    return briefgen.load_project(REPO)
+    """The repository's own demo project (facts/, packs/), its parse cache in memory."""
+    return load_demo()
 
 
-ProjectFactory = Callable[..., Path]
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The output folder of the whole demo (every pack, every language, ``issued=ISSUED``),
+    built once for the test run, whatever the number of xdist workers (tests/support/demo.py).
+    Read it; never write into it (copy what a test must change): the run fails if a test did.
+    """
+    out = demo.build_once(demo.run_folder(tmp_path_factory) / "demo")
+    before = tree.snapshot(out)
+    yield out
+    written = tree.changes(before, tree.snapshot(out))
+    if written:
+        pytest.fail(f"the tests changed the shared demo build {out} (read it, or copy it):"
+                    "\n  " + "\n  ".join(written), pytrace=False)
 
 
 @pytest.fixture
@@ -110,49 +134,9 @@ def make_project(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
 
 @pytest.fixture
 def copy_demo(tmp_path: Path) -> Path:
-    """A copy of the demo project (facts/, packs/) to change freely."""
+    """A copy of the demo project (facts/, packs/) to change freely, or to run the command
+    on (the command would write its parse cache in the checkout's build/)."""
     root = tmp_path / "demo"
     for folder in ("facts", "packs"):
         shutil.copytree(REPO / folder, root / folder)
     return root
-
-
-WATERMARKS = ("PROJET", "DRAFT", "مسودة", "BORRADOR", "ENTWURF")
-
-
-def pdftotext(path: Path, *, layout: bool = False, watermark: bool = False,
-              page: int | None = None) -> str:
-    """The text of ``path``. The diagonal draft watermark comes out of pdftotext as lines of
-    one or two of its letters between the lines of the page; they are left out unless
-    ``watermark`` (``pdftotext -nodiag`` would drop real words after it, a poppler bug)."""
-    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []),
-            *(["-f", str(page), "-l", str(page)] if page else []), str(path), "-"]
-    text = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    if watermark or layout:
-        return text
-    return "\n".join(line for line in text.split("\n") if not _watermark_piece(line))
-
-
-def _watermark_piece(line: str) -> bool:
-    """A line that is one or two letters of a watermark word (``P``, ``RA``)."""
-    letters = "".join(line.split())
-    return 0 < len(letters) <= 2 and any(all(c in word for c in letters) for word in WATERMARKS)
-
-
-def pdfinfo(path: Path) -> dict[str, str]:
-    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
-    info = {}
-    for line in out.stdout.splitlines():
-        key, _, value = line.partition(":")
-        info[key.strip()] = value.strip()
-    return info
-
-
-def pdffonts(path: Path) -> list[list[str]]:
-    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
-    return [line.split() for line in out.stdout.splitlines()[2:]]
-
-
-def squash(text: str) -> str:
-    """Text with all whitespace runs made one space (PDF line breaks are not content)."""
-    return " ".join(text.split())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from tests.conftest import ISSUED, MINIMAL_BASE, ProjectFactory
+from tests.support.projects import ISSUED, MINIMAL_BASE, ProjectFactory
 
 
 def test_build_takes_a_folder_as_a_string_or_a_path(make_project: ProjectFactory,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 import docx
@@ -17,27 +18,18 @@ from PIL import Image
 import briefgen
 from briefgen.check import check
 from briefgen.context import pack_view
-from tests.conftest import (
-    ISSUED,
-    MINIMAL_BASE,
-    MINIMAL_PACK,
-    REPO,
-    ProjectFactory,
-    pdfinfo,
-    pdftotext,
-    squash,
-)
-from tests.test_talking_points import convert_with_libreoffice, needs_soffice
+from tests.support.office import convert_with_libreoffice, needs_soffice
+from tests.support.pdf import pdfinfo, pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory, load_demo
 
 DRAFT, CLEARED = "rabat-2026-12", "coalition-ministerial-2027-02"
 VML = "urn:schemas-microsoft-com:vml"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), out=out, issued=ISSUED)
-    return out
+def demo(demo_build: Path) -> Path:
+    """The demo's output: the draft pack and the cleared one."""
+    return demo_build
 
 
 def document(out: Path, pack: str, lang: str, name: str) -> Path:
@@ -91,7 +83,7 @@ def test_arabic_key_messages_in_the_same_order(demo: Path) -> None:
     points = [p.text for p in docx.Document(
         str(document(demo, DRAFT, "ar", "talking-points.docx"))).paragraphs
         if p.style.name == "List Number"]
-    view = pack_view(briefgen.load_project(REPO), DRAFT, "ar", ISSUED)
+    view = pack_view(load_demo(), DRAFT, "ar", ISSUED)
     assert points == [line.text for line in view.key_messages]
     # The first words of each message appear in the note in the same order.
     starts = [note.find(" ".join(plain(point).split()[:2])) for point in points]
@@ -120,10 +112,12 @@ def test_lines_if_raised_are_their_own_series(demo: Path) -> None:
 
 def watermark_share(pdf: Path, page: int) -> float:
     """The share of the page's middle band painted in the watermark's pale red."""
-    png = pdf.parent / f".{pdf.stem}-{page}"
-    subprocess.run(["pdftoppm", "-r", "30", "-f", str(page), "-l", str(page), "-singlefile",
-                    "-png", str(pdf), str(png)], check=True)
-    image = Image.open(f"{png}.png").convert("RGB")
+    with tempfile.TemporaryDirectory(prefix="watermark-") as folder:  # never beside the PDF
+        png = Path(folder) / f"{pdf.stem}-{page}"
+        subprocess.run(["pdftoppm", "-r", "30", "-f", str(page), "-l", str(page),
+                        "-singlefile", "-png", str(pdf), str(png)], check=True)
+        with Image.open(f"{png}.png") as opened:
+            image = opened.convert("RGB")
     width, height = image.size
     band = image.crop((0, height // 3, width, 2 * height // 3))
     data = band.tobytes()

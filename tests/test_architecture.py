@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
 from tests.support.imports import PACKAGE, Import, cycles, imports, modules
+from tests.support.projects import REPO
 
 SRC = REPO / "src"
 MAP = REPO / "docs" / "architecture.md"

@@ -11,7 +11,8 @@ import pytest
 
 import briefgen
 from briefgen.errors import BuildFailed
-from tests.conftest import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, pdfinfo, pdftotext, squash
+from tests.support.pdf import pdfinfo, pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, load_demo
 
 PACK = "rabat-2026-12"
 PARTS = {  # the contents' entries, in order
@@ -23,10 +24,8 @@ PARTS = {  # the contents' entries, in order
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), [PACK], out=out, issued=ISSUED)
-    return {lang: out / PACK / lang / "briefing-book.pdf" for lang in ("fr", "en", "ar")}
+def books(demo_build: Path) -> dict[str, Path]:
+    return {lang: demo_build / PACK / lang / "briefing-book.pdf" for lang in ("fr", "en", "ar")}
 
 
 def contents(book: Path) -> list[tuple[str, int]]:
@@ -133,7 +132,7 @@ def test_the_book_shows_the_draft_and_the_whole_pack(books: dict[str, Path]) -> 
 
 
 def test_the_same_inputs_give_the_same_book(tmp_path: Path) -> None:
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     first = briefgen.build(project, [PACK], out=tmp_path / "a", languages=["en"], issued=ISSUED)
     second = briefgen.build(project, [PACK], out=tmp_path / "b", languages=["en"], issued=ISSUED)
     [one] = [w for w in first.written if w.document == "briefing-book"]

@@ -8,26 +8,22 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from tests.conftest import (
+from tests.support.pdf import pdffonts, pdfinfo, pdftotext, squash
+from tests.support.projects import (
     ISSUED,
     MINIMAL_BASE,
     MINIMAL_PACK,
     REPO,
     ProjectFactory,
-    pdffonts,
-    pdfinfo,
-    pdftotext,
-    squash,
+    load_demo,
 )
 
 
 @pytest.fixture(scope="module")
-def demo_notes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("build")
-    project = briefgen.load_project(REPO)
-    pack = project.packs["rabat-2026-12"].model
-    briefgen.build(project, out=out, issued=ISSUED)
-    return {lang: out / "rabat-2026-12" / lang / "briefing-note.pdf" for lang in pack.languages}
+def demo_notes(demo_build: Path) -> dict[str, Path]:
+    pack = load_demo().packs["rabat-2026-12"].model
+    return {lang: demo_build / "rabat-2026-12" / lang / "briefing-note.pdf"
+            for lang in pack.languages}
 
 
 def test_french_note_reads_like_the_seed(demo_notes: dict[str, Path]) -> None:

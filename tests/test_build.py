@@ -22,7 +22,7 @@ import pytest
 
 import briefgen
 from briefgen import fsutil
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, TODAY_EPOCH, ProjectFactory
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, TODAY_EPOCH, ProjectFactory
 
 T = TypeVar("T")
 

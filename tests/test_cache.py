@@ -13,7 +13,7 @@ import pytest
 import briefgen
 from briefgen import cache as cache_module
 from briefgen.cache import FOLDER, ParseCache, key_file, user_key
-from tests.conftest import MINIMAL_BASE, ProjectFactory
+from tests.support.projects import MINIMAL_BASE, ProjectFactory
 
 
 def entries(root: Path) -> list[Path]:

@@ -12,9 +12,14 @@ import pytest
 
 import briefgen
 from briefgen.check import Report, as_github, as_json, as_text, check
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
-
-TODAY = dt.date(2026, 11, 20)
+from tests.support.projects import (
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    TODAY,
+    ProjectFactory,
+    load_demo,
+)
 
 
 def codes(report: Report) -> dict[str, list[tuple[int | None, str | None]]]:
@@ -101,10 +106,7 @@ def test_a_dated_pack_checks_the_same_on_any_day(make_project: ProjectFactory) -
 
 def test_the_demo_checks_the_same_on_any_day() -> None:
     """The demo's packs carry issued:, so it does not age: no past-meeting, ever."""
-    from briefgen.cache import ParseCache
-    from tests.conftest import REPO
-
-    project = briefgen.load_project(REPO, cache=ParseCache())
+    project = load_demo()
     reports = [check(project, today=day, final=True)
                for day in (dt.date(2001, 1, 1), TODAY, dt.date(2040, 6, 30))]
     assert "past-meeting" not in codes(reports[2])
@@ -169,10 +171,8 @@ def test_exit_codes(make_project: ProjectFactory, args: tuple[str, ...], code: i
         json.loads(result.stdout)
 
 
-def test_demo_names_every_stale_fact(tmp_path: Path) -> None:
-    from tests.conftest import REPO
-
-    data = json.loads(run(REPO, "--format", "json").stdout)
+def test_demo_names_every_stale_fact(copy_demo: Path) -> None:
+    data = json.loads(run(copy_demo, "--format", "json").stdout)
     stale = {f["fact_id"] for f in data["findings"] if f["code"] == "stale"}
     assert {"skhirat-meeting", "africa-focus-group"} <= stale
     assert all(f["line"] for f in data["findings"] if f["code"] == "stale")
@@ -180,8 +180,6 @@ def test_demo_names_every_stale_fact(tmp_path: Path) -> None:
 
 def test_ci_example_workflow_gates_and_uploads() -> None:
     from ruamel.yaml import YAML
-
-    from tests.conftest import REPO
 
     workflow = YAML(typ="safe").load((REPO / "docs/ci-example.yml").read_text())
     steps = workflow["jobs"]["packs"]["steps"]

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 import briefgen as briefgen_api
 from briefgen import cli
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, REPO, TODAY_EPOCH, ProjectFactory
+from tests.support.office import restyled_template
+from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO, TODAY_EPOCH, ProjectFactory
 
 
 def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -272,8 +273,6 @@ def test_build_json_on_an_unknown_pack(make_project: ProjectFactory) -> None:
 
 
 def unmarked_project(make_project: ProjectFactory) -> Path:
-    from tests.test_talking_points import restyled_template
-
     return make_project(
         packs={"meeting.yaml": MINIMAL_PACK.replace("documents: [briefing-note]",
                                                     "documents: [talking-points]")},

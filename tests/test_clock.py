@@ -17,15 +17,14 @@ from click.testing import CliRunner
 
 import briefgen
 from briefgen import cli, clock
-from briefgen.cache import ParseCache
-from tests.conftest import (
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import (
     MINIMAL_PACK,
     REPO,
     TODAY,
     TODAY_EPOCH,
     ProjectFactory,
-    pdftotext,
-    squash,
+    load_demo,
 )
 
 PAST = MINIMAL_PACK.replace("date: 2026-12-03", "date: 2025-04-03\n  end: 2025-04-04")
@@ -170,7 +169,7 @@ def test_a_dated_pack_builds_as_it_was_byte_for_byte_on_any_day(
 
 def test_the_demo_is_dated_not_aging(tmp_path: Path) -> None:
     """Every document of the demo, built on two days years apart: the same bytes."""
-    project = briefgen.load_project(REPO, cache=ParseCache())
+    project = load_demo()
     first, second = tmp_path / "first", tmp_path / "second"
     briefgen.build(project, out=first, today=dt.date(2026, 11, 1), jobs=2)
     briefgen.build(project, out=second, today=dt.date(2031, 6, 15), jobs=2)

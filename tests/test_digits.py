@@ -4,7 +4,6 @@ minus sign where a right-to-left reader expects it."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from babel import Locale, localedata
 import briefgen
 from briefgen import i18n
 from briefgen.dates import PartialDate
-from tests.conftest import ISSUED, ProjectFactory, pdftotext, squash
-from tests.test_labels import base_in, pack_in
+from tests.support.pdf import bbox, pdftotext, squash
+from tests.support.projects import ISSUED, ProjectFactory, base_in, pack_in
 
 ARABIC_INDIC, PERSIAN = "٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹"
 BIDI_CONTROLS = {c: None for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E,
@@ -171,8 +170,4 @@ def test_a_negative_number_keeps_its_sign_before_the_digits(make_project: Projec
 
 def bbox_words(path: Path) -> list[str]:
     """The words of a PDF as pdftotext places them, each in left-to-right glyph order."""
-    import re
-
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    return re.findall(r"<word [^>]*>([^<]*)</word>", out)
+    return [word.text for word in bbox(path).words]

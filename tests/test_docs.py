@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefgen import cli
-from tests.conftest import REPO
+from tests.support.projects import REPO
 
 PAGES = [REPO / "README.md", REPO / "CHANGELOG.md", *sorted((REPO / "docs").glob("*.md"))]
 LINK = re.compile(r"\]\(([^)#\s]+)(#[^)]*)?\)")

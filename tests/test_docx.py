@@ -20,21 +20,8 @@ import briefgen
 from briefgen import docx as engine
 from briefgen.errors import RenderError
 from briefgen.templating import Templates
-from tests.conftest import REPO
-
-HOSTILE = [
-    "<b>&",
-    "a < b > c",
-    "R&D",
-    "\"double\" and 'single' quotes, “curly” ‘ones’",
-    "</w:t></w:r></w:p><w:p><w:r><w:t>",
-    "&amp; &lt; &#123; ]]> <!-- -->",
-    "{{ pack }} {% if x %} {_{ }_} {_% %_} {#p #}",
-    "Emoji 🇲🇦 👍🏽 and a ZWJ family 👨‍👩‍👧",
-    "يدعم المغرب أهداف التحالف الدولي ضد داعش",
-    "  leading and trailing spaces  ",
-    "a tab\there and a line\nbreak",
-]
+from tests.support.office import HOSTILE
+from tests.support.projects import ISSUED, REPO
 
 
 def template_bytes(*paragraphs: str, header: str = "{{ marking }}") -> bytes:
@@ -346,7 +333,6 @@ def test_the_talking_points_are_zipped_once(demo_project: briefgen.Project,
     from briefgen.context import pack_view
     from briefgen.documents import Engines, talking_points
     from briefgen.templating import Templates
-    from tests.conftest import ISSUED
 
     written: list[str] = []
     real = zipfile.ZipFile

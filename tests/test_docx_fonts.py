@@ -13,10 +13,10 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-import briefgen
 from briefgen.docx import EMBED_TAGS, obfuscated
-from tests.conftest import ISSUED, REPO, pdffonts
-from tests.test_talking_points import convert_with_libreoffice, needs_soffice
+from tests.support.office import convert_with_libreoffice, needs_soffice
+from tests.support.pdf import pdffonts
+from tests.support.projects import REPO
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -24,10 +24,8 @@ PACK = "rabat-2026-12"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), [PACK], out=out, issued=ISSUED)
-    return {lang: out / PACK / lang / "talking-points.docx" for lang in ("fr", "en", "ar")}
+def demo(demo_build: Path) -> dict[str, Path]:
+    return {lang: demo_build / PACK / lang / "talking-points.docx" for lang in ("fr", "en", "ar")}
 
 
 def embedded(path: Path) -> dict[tuple[str, str], TTFont]:
@@ -96,12 +94,12 @@ def test_obfuscation_is_ecma_376s() -> None:
     assert obfuscated(obfuscated(b"x" * 50, key), key) == b"x" * 50
 
 
-def test_embedding_is_reproducible_across_processes(tmp_path: Path) -> None:
+def test_embedding_is_reproducible_across_processes(copy_demo: Path, tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / seed
         subprocess.run(
-            [sys.executable, "-m", "briefgen", "build", PACK, "--project", str(REPO),
+            [sys.executable, "-m", "briefgen", "build", PACK, "--project", str(copy_demo),
              "--out", str(out), "--lang", "ar"],
             check=True, capture_output=True,
             env={**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1795651200"},

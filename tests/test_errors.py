@@ -9,7 +9,7 @@ import pytest
 
 import briefgen
 from briefgen.errors import Location, OutputError, RenderError, error_record
-from tests.conftest import ISSUED, REPO, ProjectFactory
+from tests.support.projects import ISSUED, REPO, ProjectFactory
 
 NOTE = (REPO / "templates" / "briefing-note.html").read_text(encoding="utf-8")
 BODY_LINE = NOTE.split("\n").index(next(line for line in NOTE.split("\n") if "<body" in line)) + 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import textwrap
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,77 +17,8 @@ from briefgen.context import pack_view
 from briefgen.documents import Engines, Rendered, fact_sheet
 from briefgen.pdf import PdfEngine
 from briefgen.templating import Templates
-from tests.conftest import ISSUED, REPO, pdfinfo, pdftotext, squash
-
-FR = ("Le Maroc {verb} la coopération régionale contre le terrorisme, notamment par "
-      "l'échange d'informations, la formation des forces de sécurité et le soutien aux pays "
-      "partenaires du Sahel face aux groupes armés.")
-EN = ("Morocco {verb} regional cooperation against terrorism, notably through the exchange "
-      "of information, the training of security forces and support to partner countries of "
-      "the Sahel facing armed groups.")
-AR = ("يدعم المغرب التعاون الإقليمي في مكافحة الإرهاب، لا سيما من خلال تبادل المعلومات "
-      "وتكوين قوات الأمن ودعم البلدان الشريكة في منطقة الساحل في مواجهة الجماعات المسلحة.")
-VERBS = [("soutient", "supports"), ("encourage", "encourages"), ("renforce", "strengthens"),
-         ("promeut", "promotes"), ("appuie", "backs")]
-# Twelve dated facts over twenty years, at every precision.
-DATES = ["2004-03-11", "2006", "2008-09", "2010-05-20", "2012", "2014-09-24", "2016-02",
-         "2017-11-05", "2019", "2021-06", "2022-05-11", "2024-01-15"]
-
-
-def fact(number: int, kind: str, langs: tuple[str, ...], repeat: int = 1, **extra: object
-         ) -> dict[str, Any]:
-    fr_verb, en_verb = VERBS[number % len(VERBS)]
-    texts = {"fr": FR.format(verb=fr_verb), "en": EN.format(verb=en_verb), "ar": AR}
-    if kind == "figure":  # a figure says what the number counts
-        texts = {"fr": "agents de sécurité formés par le Maroc depuis 2015, dans le Sahel",
-                 "en": "security officers trained by Morocco since 2015, in the Sahel",
-                 "ar": "عنصر أمن كونهم المغرب منذ 2015 في منطقة الساحل"}
-    text = {lang: " ".join([texts[lang]] * repeat) for lang in langs}
-    return {"id": f"fact-{number:02d}", "kind": kind, "text": text, "sources": ["s1"], **extra}
-
-
-def base(langs: tuple[str, ...], repeat: int = 1, facts: list[dict[str, Any]] | None = None
-         ) -> str:
-    """A fact base of 25 facts of normal length (``repeat`` times that length)."""
-    kinds = ["figure"] * 3 + ["position"] * 3 + ["principle"] * 4 + ["membership"] * 3
-    items = [
-        fact(i, kind, langs, repeat, **({"value": 1250 * (i + 1)} if kind == "figure" else {}),
-             **({"countries": ["US", "NE", "IT"]} if kind == "membership" else {}))
-        for i, kind in enumerate(kinds)
-    ]
-    items += [fact(13 + i, "event", langs, repeat, date=date) for i, date in enumerate(DATES)]
-    document = {
-        "id": "base", "title": {"fr": "Fiche de test", "en": "Test sheet", "ar": "بطاقة اختبار"},
-        "subject": "MA", "as_of": "2024-02", "languages": list(langs),
-        "sources": [{"id": "s1", "title": {lang: "Source" for lang in langs}, "date": "2024-02"}],
-        "facts": facts if facts is not None else items,
-    }
-    document["title"] = {lang: document["title"][lang] for lang in langs}  # type: ignore[index]
-    return json.dumps(document, ensure_ascii=False, indent=1)  # JSON is YAML
-
-
-def pack(langs: tuple[str, ...]) -> str:
-    names = {"fr": "Réunion", "en": "Meeting", "ar": "اجتماع"}
-    marks = {"fr": "DIFFUSION RESTREINTE", "en": "RESTRICTED", "ar": "نشر محدود"}
-    return textwrap.dedent(f"""\
-        id: meeting
-        meeting:
-          title: {json.dumps({lang: names[lang] for lang in langs}, ensure_ascii=False)}
-          date: 2026-12-03
-          counterpart: US
-        languages: {json.dumps(list(langs))}
-        classification: {json.dumps({lang: marks[lang] for lang in langs}, ensure_ascii=False)}
-        facts: [base]
-        documents: [fact-sheet]
-        """)
-
-
-def write_project(root: Path, base_text: str, pack_text: str) -> Path:
-    for folder, name, text in (("facts", "base.yaml", base_text),
-                               ("packs", "meeting.yaml", pack_text)):
-        (root / folder).mkdir(parents=True, exist_ok=True)
-        (root / folder / name).write_text(text, encoding="utf-8")
-    return root
+from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
+from tests.support.projects import ISSUED, full_base, full_fact, full_pack, write_project
 
 
 def render(project: briefgen.Project, lang: str) -> Rendered:
@@ -112,10 +42,9 @@ def count_renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 # --- the demo -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo_sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("demo")
-    briefgen.build(briefgen.load_project(REPO), out=out, issued=ISSUED)
-    return {lang: out / "rabat-2026-12" / lang / "fact-sheet.pdf" for lang in ("fr", "en", "ar")}
+def demo_sheets(demo_build: Path) -> dict[str, Path]:
+    return {lang: demo_build / "rabat-2026-12" / lang / "fact-sheet.pdf"
+            for lang in ("fr", "en", "ar")}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
@@ -138,15 +67,8 @@ def test_demo_sheet_uses_its_page(demo_sheets: dict[str, Path], lang: str) -> No
 
 def text_lines(path: Path) -> tuple[float, list[tuple[float, str]]]:
     """The page height and (bottom, word) of every word, from pdftotext -bbox."""
-    import re
-    import subprocess
-
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out)[1])  # type: ignore[index]
-    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)'
-                       r'</word>', out)
-    return height, [(float(bottom), word) for bottom, word in words]
+    boxes = bbox(path)
+    return boxes.height, [(word.y1, word.text) for word in boxes.words]
 
 
 def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path]) -> None:
@@ -220,7 +142,7 @@ def test_same_input_same_bytes(demo_project: briefgen.Project) -> None:
 @pytest.fixture(scope="module")
 def full_sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     langs = ("fr", "en", "ar")
-    root = write_project(tmp_path_factory.mktemp("full"), base(langs), pack(langs))
+    root = write_project(tmp_path_factory.mktemp("full"), full_base(langs), full_pack(langs))
     out = root / "build"
     briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
     return {lang: out / "meeting" / lang / "fact-sheet.pdf" for lang in langs}
@@ -249,7 +171,7 @@ def test_timeline_in_english(full_sheets: dict[str, Path]) -> None:
 
 
 def test_full_sheet_needs_few_renders(tmp_path: Path, count_renders: list[str]) -> None:
-    root = write_project(tmp_path, base(("fr",)), pack(("fr",)))
+    root = write_project(tmp_path, full_base(("fr",)), full_pack(("fr",)))
     rendered = render(briefgen.load_project(root), "fr")
     assert rendered.pages == 1
     assert 1 <= len(count_renders) <= 6  # a binary search over the steps, not a scan
@@ -260,7 +182,7 @@ def test_full_sheet_needs_few_renders(tmp_path: Path, count_renders: list[str]) 
 @pytest.fixture(scope="module")
 def arabic_sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("ar")
-    write_project(root, base(("fr", "ar")), pack(("ar",)))
+    write_project(root, full_base(("fr", "ar")), full_pack(("ar",)))
     briefgen.build(briefgen.load_project(root), out=root / "build", issued=ISSUED)
     return root / "build" / "meeting" / "ar" / "fact-sheet.pdf"
 
@@ -282,14 +204,9 @@ def test_arabic_timeline_runs_right_to_left(arabic_sheet: Path) -> None:
 
 def bbox_words(path: Path) -> dict[str, float]:
     """The x of each word (first occurrence) on the page."""
-    import re
-    import subprocess
-
-    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True,
-                         capture_output=True, text=True).stdout
     words: dict[str, float] = {}
-    for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out):
-        words.setdefault(word, float(x))
+    for word in bbox(path).words:
+        words.setdefault(word.text, word.x0)
     return words
 
 
@@ -299,9 +216,9 @@ def bbox_words(path: Path) -> dict[str, float]:
 def test_a_short_sheet_has_its_foot_at_the_bottom(tmp_path: Path, lang: str) -> None:
     """Three facts at the largest type leave most of the page: the sources and who drafted
     the sheet sit at its foot, as on a printed form, not under the last fact."""
-    items = [fact(1, "position", (lang,)), fact(2, "principle", (lang,)),
-             fact(3, "position", (lang,))]
-    root = write_project(tmp_path, base((lang,), facts=items), pack((lang,)).replace(
+    items = [full_fact(1, "position", (lang,)), full_fact(2, "principle", (lang,)),
+             full_fact(3, "position", (lang,))]
+    root = write_project(tmp_path, full_base((lang,), facts=items), full_pack((lang,)).replace(
         "facts: [base]", "facts: [base]\ndrafted_by: {name: Salma Bennani}"))
     out = tmp_path / "out"
     briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED)
@@ -322,10 +239,11 @@ def test_a_short_sheet_has_its_foot_at_the_bottom(tmp_path: Path, lang: str) -> 
 # --- opting out and overflowing ---------------------------------------------------------------
 
 def test_facts_opt_out(tmp_path: Path) -> None:
-    items = [fact(1, "position", ("fr",)), fact(2, "event", ("fr",), date="2019-11-05"),
-             {**fact(3, "event", ("fr",), date="2023-06"), "fact_sheet": False,
+    items = [full_fact(1, "position", ("fr",)),
+             full_fact(2, "event", ("fr",), date="2019-11-05"),
+             {**full_fact(3, "event", ("fr",), date="2023-06"), "fact_sheet": False,
               "text": {"fr": "Un fait gardé hors de la fiche."}}]
-    root = write_project(tmp_path, base(("fr",), facts=items), pack(("fr",)))
+    root = write_project(tmp_path, full_base(("fr",), facts=items), full_pack(("fr",)))
     briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
     text = squash(pdftotext(tmp_path / "out" / "meeting" / "fr" / "fact-sheet.pdf"))
     assert "5 novembre 2019" in text
@@ -333,7 +251,8 @@ def test_facts_opt_out(tmp_path: Path) -> None:
 
 
 def overflowing(root: Path) -> briefgen.Project:
-    return briefgen.load_project(write_project(root, base(("fr",), repeat=5), pack(("fr",))))
+    return briefgen.load_project(write_project(root, full_base(("fr",), repeat=5),
+                                               full_pack(("fr",))))
 
 
 def test_an_overflowing_base_fails_with_a_clear_error(tmp_path: Path) -> None:
@@ -434,7 +353,8 @@ def test_a_good_guess_costs_two_layouts(first_fitting: int) -> None:
 
 def test_the_guided_fit_agrees_with_the_binary_search_on_real_sheets(
         demo_project: briefgen.Project, tmp_path: Path) -> None:
-    full = briefgen.load_project(write_project(tmp_path, base(("fr", "ar")), pack(("ar",))))
+    full = briefgen.load_project(write_project(tmp_path, full_base(("fr", "ar")),
+                                               full_pack(("ar",))))
     for project, pack_id, lang in ((demo_project, "rabat-2026-12", "fr"),
                                    (demo_project, "rabat-2026-12", "ar"),
                                    (full, "meeting", "ar")):
@@ -460,7 +380,7 @@ def test_the_guided_fit_agrees_with_the_binary_search_on_real_sheets(
 
 def test_a_rebuilt_sheet_starts_from_its_previous_step(tmp_path: Path,
                                                       count_renders: list[str]) -> None:
-    root = write_project(tmp_path, base(("fr",)), pack(("fr",)))
+    root = write_project(tmp_path, full_base(("fr",)), full_pack(("fr",)))
     out = tmp_path / "out"
     first = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED, force=True)
     manifest = json.loads((out / "meeting" / "manifest.json").read_text())

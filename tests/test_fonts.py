@@ -15,7 +15,8 @@ from fontTools.ttLib import TTFont
 import briefgen
 from briefgen import fonts
 from briefgen.fonts import font_files
-from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdffonts, pdftotext, squash
+from tests.support.pdf import pdffonts, pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, load_demo
 
 FONTS = REPO / "templates" / "fonts"
 ETHIOPIC_HA = "\u1200"  # ሀ: in no shipped font
@@ -92,7 +93,7 @@ def test_every_character_of_the_templates_is_in_a_shipped_font() -> None:
 
 def test_no_machine_font_in_any_document(tmp_path: Path) -> None:
     """This machine has DejaVu: no document may use it (the fact sheet's bullet did)."""
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     result = briefgen.build(project, out=tmp_path, issued=ISSUED)
     pdfs = [doc.path for doc in result.written if doc.path.suffix == ".pdf"]
     assert len(pdfs) == 13  # two demo packs (fr, en, ar; fr, en): notes, sheets, 3 books
@@ -101,13 +102,14 @@ def test_no_machine_font_in_any_document(tmp_path: Path) -> None:
         assert names and all(is_briefgens(face) for face in names), (pdf, names)
 
 
-def test_a_machine_without_fonts_builds_the_same_documents(tmp_path: Path) -> None:
+def test_a_machine_without_fonts_builds_the_same_documents(copy_demo: Path,
+                                                           tmp_path: Path) -> None:
     """Under an empty fontconfig set-up (no system font at all), the demo builds, in the
     shipped faces only, byte for byte as on this machine."""
     config = tmp_path / "fonts.conf"
     config.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
     bare = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--project", str(REPO),
+        [sys.executable, "-m", "briefgen", "build", "--project", str(copy_demo),
          "--out", str(tmp_path / "bare")],
         capture_output=True, text=True, check=False,
         env={**os.environ, "FONTCONFIG_FILE": str(config), "SOURCE_DATE_EPOCH": "1795651200"},
@@ -115,7 +117,7 @@ def test_a_machine_without_fonts_builds_the_same_documents(tmp_path: Path) -> No
     assert bare.returncode == 0, bare.stderr
     assert "Warning" not in bare.stderr and "Fontconfig" not in bare.stderr, bare.stderr
     here = subprocess.run(
-        [sys.executable, "-m", "briefgen", "build", "--project", str(REPO),
+        [sys.executable, "-m", "briefgen", "build", "--project", str(copy_demo),
          "--out", str(tmp_path / "here")],
         capture_output=True, text=True, check=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1795651200"},

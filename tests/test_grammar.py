@@ -14,7 +14,17 @@ from briefgen import placeholders
 from briefgen.context import pack_view
 from briefgen.grammar import Grammar, grammar_for
 from briefgen.templating import default_templates
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    ProjectFactory,
+    base_in,
+    load_demo,
+    pack_in,
+)
 
 US_NE_IT = ("US", "NE", "IT")
 
@@ -131,9 +141,7 @@ def test_a_placeholder_that_opens_a_sentence_is_capitalized(text: str, expected:
 
 
 def test_demo_note_speaks_like_the_seed(tmp_path: Path) -> None:
-    from tests.conftest import pdftotext, squash
-
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     briefgen.build(project, out=tmp_path, issued=ISSUED, languages=["fr", "en"])
     french = squash(pdftotext(tmp_path / "rabat-2026-12" / "fr" / "briefing-note.pdf"))
     assert ("Le Maroc co-préside aux côtés des États-Unis, du Niger et de l’Italie, "
@@ -143,8 +151,6 @@ def test_demo_note_speaks_like_the_seed(tmp_path: Path) -> None:
 
 
 def test_subject_forms_in_a_rendered_note(make_project: ProjectFactory, tmp_path: Path) -> None:
-    from tests.conftest import pdftotext, squash
-
     base = MINIMAL_BASE.replace(
         '"Le Maroc soutient la Coalition."', '"{subject:def} soutient la Coalition."').replace(
         '"Morocco supports the Coalition."', '"Support {subject:in}."')
@@ -254,9 +260,6 @@ def test_classes_name_known_classes_and_codes_once(make_project: ProjectFactory)
 def test_spanish_and_arabic_forms_in_a_rendered_note(make_project: ProjectFactory,
                                                      tmp_path: Path, lang: str, text: str,
                                                      expected: str) -> None:
-    from tests.conftest import pdftotext, squash
-    from tests.test_labels import base_in, pack_in
-
     base = base_in([lang]).replace('"Morocco co-chairs the group."', f'"{text}"')
     root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack_in([lang])})
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)

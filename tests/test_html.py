@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 import briefgen
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
 PACK = "rabat-2026-12"
 HTML = "{http://www.w3.org/1999/xhtml}"
@@ -23,10 +23,8 @@ CHROMIUM = shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), [PACK], out=out, issued=ISSUED)
-    return {lang: out / PACK / lang / "briefing.html" for lang in ("fr", "en", "ar")}
+def pages(demo_build: Path) -> dict[str, Path]:
+    return {lang: demo_build / PACK / lang / "briefing.html" for lang in ("fr", "en", "ar")}
 
 
 def parse(path: Path) -> object:

@@ -15,54 +15,10 @@ import briefgen
 from briefgen import i18n, messages
 from briefgen.check import check
 from briefgen.templating import default_templates
-from tests.conftest import ISSUED, REPO, ProjectFactory, pdftotext, squash
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import ISSUED, REPO, ProjectFactory, base_in, pack_in
 
 SHIPPED = default_templates() / "locale"
-
-
-def base_in(langs: list[str], *, sources: int = 1, countries: str = "[US, NE, IT]") -> str:
-    """A small fact base whose texts, in every language, are the English ones."""
-
-    def text(value: str) -> str:
-        return "{" + ", ".join(f'{lang}: "{value}"' for lang in langs) + "}"
-
-    listed = "\n".join(
-        f"  - {{id: s{n}, title: {text(f'Source {n}')}, publisher: Ministry, date: 2022-05}}"
-        for n in range(1, sources + 1))
-    cited = ", ".join(f"s{n}" for n in range(1, sources + 1))
-    return f"""\
-id: base
-title: {text("Test base")}
-subject: MA
-as_of: 2022-05
-languages: [{", ".join(langs)}]
-sources:
-{listed}
-facts:
-  - id: f1
-    kind: role
-    countries: {countries}
-    text: {text("Morocco co-chairs the group.")}
-    talking_point: {text("We co-chair the group.")}
-    sources: [{cited}]
-"""
-
-
-def pack_in(langs: list[str], extra: str = "", documents: str = "[briefing-note]",
-            end: str = "") -> str:
-    def text(value: str) -> str:
-        return "{" + ", ".join(f'{lang}: "{value}"' for lang in langs) + "}"
-
-    return f"""\
-id: meeting
-meeting:
-  title: {text("Test meeting")}
-  date: 2026-12-03
-{f"  end: {end}" + chr(10) if end else ""}languages: [{", ".join(langs)}]
-classification: {text("RESTRICTED")}
-facts: [base]
-documents: {documents}
-{extra}"""
 
 
 def project_in(make_project: ProjectFactory, langs: list[str], extra: str = "",

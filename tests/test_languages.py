@@ -13,14 +13,14 @@ from babel.messages.pofile import read_po
 
 import briefgen
 from briefgen.templating import default_templates
-from tests.conftest import (
+from tests.support.pdf import pdffonts, pdftotext, squash
+from tests.support.projects import (
     ISSUED,
     MINIMAL_BASE,
+    MINIMAL_PACK,
     REPO,
     ProjectFactory,
-    pdffonts,
-    pdftotext,
-    squash,
+    load_demo,
 )
 
 LOCALE_DIR = default_templates() / "locale"
@@ -74,11 +74,8 @@ def test_no_unmarked_label_in_html_templates(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def arabic_note(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("ar")
-    project = briefgen.load_project(REPO)
-    briefgen.build(project, out=out, languages=["ar"], issued=ISSUED)
-    return out / "rabat-2026-12" / "ar" / "briefing-note.pdf"
+def arabic_note(demo_build: Path) -> Path:
+    return demo_build / "rabat-2026-12" / "ar" / "briefing-note.pdf"
 
 
 def test_arabic_note_is_arabic_and_right_to_left(arabic_note: Path) -> None:
@@ -102,7 +99,7 @@ def test_arabic_note_is_arabic_and_right_to_left(arabic_note: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_english_label_leaks(lang: str, tmp_path: Path) -> None:
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     briefgen.build(project, out=tmp_path, languages=[lang], issued=ISSUED)
     text = squash(pdftotext(tmp_path / "rabat-2026-12" / lang / "briefing-note.pdf"))
     if lang == "fr":
@@ -112,8 +109,6 @@ def test_no_english_label_leaks(lang: str, tmp_path: Path) -> None:
 
 def test_full_locales_format_with_their_region(make_project: ProjectFactory,
                                               tmp_path: Path) -> None:
-    from tests.conftest import MINIMAL_PACK
-
     pack = MINIMAL_PACK.replace("languages: [fr, en]", "languages: [en_GB]")
     project = briefgen.load_project(make_project(packs={"meeting.yaml": pack}))
     briefgen.build(project, out=tmp_path, issued=ISSUED)

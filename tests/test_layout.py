@@ -7,43 +7,31 @@ import itertools
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 import briefgen
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
-from tests.test_fact_sheet import base, pack, write_project
-from tests.test_talking_points import convert_with_libreoffice, needs_soffice
+from tests.support.office import convert_with_libreoffice, needs_soffice
+from tests.support.pdf import Word, bbox
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    ProjectFactory,
+    full_base,
+    full_pack,
+    write_project,
+)
 
 PT_PER_MM = 72 / 25.4
 
 
-@dataclass(frozen=True)
-class Word:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
 def words(pdf: Path) -> tuple[float, list[Word]]:
     """The page width and every word of every page, from ``pdftotext -bbox``."""
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    width = float(re.search(r'<page width="([\d.]+)"', out)[1])  # type: ignore[index]
-    found = []
-    for number, page in enumerate(out.split("<page ")[1:], start=1):
-        for x0, y0, x1, y1, text in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
-            page,
-        ):
-            found.append(Word(number, float(x0), float(y0), float(x1), float(y1), text))
-    return width, found
+    boxes = bbox(pdf)
+    return boxes.width, boxes.words
 
 
 def first(found: list[Word], text: str) -> Word:
@@ -51,17 +39,15 @@ def first(found: list[Word], text: str) -> Word:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), ["rabat-2026-12"], out=out, issued=ISSUED)
-    return out / "rabat-2026-12"
+def demo(demo_build: Path) -> Path:
+    return demo_build / "rabat-2026-12"
 
 
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second project: 25 facts with key figures, in French, English and Arabic."""
     langs = ("fr", "en", "ar")
-    root = write_project(tmp_path_factory.mktemp("full"), base(langs), pack(langs))
+    root = write_project(tmp_path_factory.mktemp("full"), full_base(langs), full_pack(langs))
     briefgen.build(briefgen.load_project(root), out=root / "build", issued=ISSUED)
     return root / "build" / "meeting"
 

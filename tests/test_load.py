@@ -14,7 +14,7 @@ import pytest
 import briefgen
 from briefgen.dates import PartialDate
 from briefgen.errors import excerpt
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
 
 def errors_for(make_project: ProjectFactory, base: str = MINIMAL_BASE,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import briefgen
-from tests.conftest import REPO, TODAY_EPOCH
+from tests.support.projects import REPO, TODAY_EPOCH
 
 WHEEL = f"briefgen-{briefgen.__version__}-py3-none-any.whl"
 

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import briefgen
-from tests.conftest import (
-    ISSUED,
-    MINIMAL_BASE,
-    MINIMAL_PACK,
-    REPO,
-    ProjectFactory,
-    pdftotext,
-)
+from tests.support.pdf import bbox, pdftotext
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
 
 LONG_WORD = "x" * 10_000
 NUMBER = "1234567890" * 8  # 80 digits
@@ -25,20 +17,6 @@ A4_WIDTH = 595.28  # pt
 NOTE_MARGIN = 22 / 25.4 * 72  # briefing-note.css: 22 mm on each side
 SHEET_MARGIN = 13 / 25.4 * 72  # fact-sheet.css: 13 mm on each side
 NO_WRAP = "\n.note, .sheet { overflow-wrap: normal; }\n"  # a stylesheet that breaks nothing
-
-
-@dataclass(frozen=True)
-class Word:
-    x_min: float
-    x_max: float
-    text: str
-
-
-def words(pdf: Path) -> list[Word]:
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    return [Word(float(x0), float(x1), text) for x0, x1, text in re.findall(
-        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
 
 
 def with_fact_text(text: str) -> str:
@@ -50,10 +28,10 @@ def test_a_10000_character_word_is_broken_within_the_page(make_project: ProjectF
     root = make_project(facts={"base.yaml": with_fact_text(f"Morocco {LONG_WORD} supports.")})
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     pdf = tmp_path / "meeting" / "en" / "briefing-note.pdf"
-    placed = words(pdf)
+    placed = bbox(pdf).words
     assert sum(word.text.count("x") for word in placed) == len(LONG_WORD)  # all of it, once
-    assert all(word.x_min >= NOTE_MARGIN - 1 and word.x_max <= A4_WIDTH - NOTE_MARGIN + 1
-               for word in placed), [w for w in placed if w.x_max > A4_WIDTH - NOTE_MARGIN + 1]
+    assert all(word.x0 >= NOTE_MARGIN - 1 and word.x1 <= A4_WIDTH - NOTE_MARGIN + 1
+               for word in placed), [w for w in placed if w.x1 > A4_WIDTH - NOTE_MARGIN + 1]
     assert pdftotext(pdf).count("x") == len(LONG_WORD)
 
 
@@ -63,11 +41,11 @@ def test_an_80_digit_number_stays_in_its_column(make_project: ProjectFactory,
     root = make_project(facts={"base.yaml": with_fact_text(f"Morocco trained {NUMBER} agents.")},
                         packs={"meeting.yaml": pack})
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
-    placed = words(tmp_path / "meeting" / "en" / "fact-sheet.pdf")
+    placed = bbox(tmp_path / "meeting" / "en" / "fact-sheet.pdf").words
     digits = [word for word in placed if re.fullmatch(r"\d{5,}", word.text)]
     assert "".join(word.text for word in digits) == NUMBER
     # Positions come first, in the left column: no digit reaches the middle of the page.
-    assert all(word.x_min >= SHEET_MARGIN - 1 and word.x_max < A4_WIDTH / 2
+    assert all(word.x0 >= SHEET_MARGIN - 1 and word.x1 < A4_WIDTH / 2
                for word in digits), digits
 
 

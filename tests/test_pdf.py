@@ -14,7 +14,7 @@ import briefgen
 from briefgen.context import pack_view
 from briefgen.documents import Engines, briefing_note
 from briefgen.templating import Templates
-from tests.conftest import ISSUED
+from tests.support.projects import ISSUED
 
 
 def test_the_identifier_is_written_once_from_the_html(demo_project: briefgen.Project,

@@ -16,24 +16,21 @@ import briefgen
 from briefgen.check import check
 from briefgen.context import pack_view
 from briefgen.templating import Templates
-from tests.conftest import (
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import (
     ISSUED,
     MINIMAL_BASE,
     MINIMAL_PACK,
-    REPO,
     ProjectFactory,
-    pdftotext,
-    squash,
+    load_demo,
 )
 
 PACK = "rabat-2026-12"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    briefgen.build(briefgen.load_project(REPO), [PACK], out=out, issued=ISSUED)
-    return out / PACK
+def demo(demo_build: Path) -> Path:
+    return demo_build / PACK
 
 
 def test_the_note_lists_both_delegations(demo: Path) -> None:
@@ -72,7 +69,7 @@ def test_the_photo_is_embedded_once_and_described(demo: Path) -> None:
     assert len(rows) == 1
     width, height = int(rows[0][3]), int(rows[0][4])
     assert (width, height) == (300, 375)  # re-encoded, within EMBED_SIDE
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     html = Templates(project.templates).render(
         "briefing-note.html", "en", pack=pack_view(project, PACK, "en", ISSUED))
     assert 'alt="Photo of Jane R. Holloway"' in html
@@ -101,7 +98,7 @@ def test_the_fact_sheet_is_unchanged(demo: Path) -> None:
 
 
 def test_the_manifest_lists_the_biography(tmp_path: Path) -> None:
-    result = briefgen.build(briefgen.load_project(REPO), [PACK], out=tmp_path,
+    result = briefgen.build(load_demo(), [PACK], out=tmp_path,
                             languages=["en"], issued=ISSUED)
     [note] = [w for w in result.written if w.document == "briefing-note"]
     assert "us-officials/jane-holloway/deputy-coordinator" in note.facts

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ProjectFactory
+from tests.support.projects import ProjectFactory
 
 # Run first in a fresh interpreter: the POSIX-only modules cannot be imported.
 WITHOUT_POSIX = """

@@ -11,7 +11,8 @@ import pytest
 
 import briefgen
 from briefgen.scaffold import init_project, new_pack, schemas
-from tests.conftest import ISSUED, pdftotext
+from tests.support.pdf import pdftotext
+from tests.support.projects import ISSUED
 
 
 def test_init_builds_at_once(tmp_path: Path) -> None:

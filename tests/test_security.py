@@ -15,7 +15,8 @@ import briefgen
 from briefgen.model import forbidden_character
 from briefgen.pdf import SandboxedFetcher
 from briefgen.typography import typeset
-from tests.conftest import ISSUED, MINIMAL_BASE, REPO, ProjectFactory, pdftotext, squash
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
 
 
 @pytest.fixture
@@ -180,8 +181,6 @@ def test_any_text_comes_out_exactly_or_fails_located(tmp_path_factory: pytest.Te
     yaml_text = escaped.replace("\\", "\\\\").replace('"', '\\"')
     (root / "facts/base.yaml").write_text(MINIMAL_BASE.replace(
         '"Morocco supports the Coalition."', f'"{yaml_text}"'), encoding="utf-8")
-    from tests.conftest import MINIMAL_PACK
-
     (root / "packs/meeting.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
     try:
         project = briefgen.load_project(root)

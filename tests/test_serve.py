@@ -1,7 +1,7 @@
 """``briefgen serve``: the preview in a real browser, and what the server refuses.
 
 The browser tests start ``briefgen serve`` on a free loopback port and drive headless
-Chromium (tests/browser.py); the security tests send requests to the application, and to a
+Chromium (tests/support/browser.py); the security tests send requests to the application, and to a
 live server where the network layer matters.
 """
 
@@ -30,7 +30,7 @@ from briefgen.serve import (
     is_loopback,
     watch_project,
 )
-from tests.browser import (
+from tests.support.browser import (
     LiveServer,
     brief_text,
     chromium,
@@ -41,7 +41,8 @@ from tests.browser import (
     shown_at,
     wait_for,
 )
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory, pdftotext
+from tests.support.pdf import pdftotext
+from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
 PACK = MINIMAL_PACK.replace("documents: [briefing-note]",
                             "documents: [briefing-note, briefing-html]")
@@ -138,7 +139,7 @@ def _link(driver: Any, filename: str) -> str:
 # -- What the server serves, and refuses ----------------------------------------------------
 
 
-EPOCH = "1795000000"  # what tests/browser.py gives the server as SOURCE_DATE_EPOCH
+EPOCH = "1795000000"  # what tests/support/browser.py gives the server as SOURCE_DATE_EPOCH
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,6 @@ import importlib.util
 import io
 import json
 import re
-import shutil
-import subprocess
-import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,23 +21,16 @@ from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Engines
 from briefgen.templating import Templates
 from briefgen.typography import typeset
-from tests.conftest import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, pdftotext, squash
-from tests.test_docx import HOSTILE
+from tests.support.office import HOSTILE, convert_with_libreoffice, needs_soffice, restyled_template
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, load_demo
 
 PACK = "rabat-2026-12"
-SOFFICE = shutil.which("soffice")
-needs_soffice = pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice (soffice) is not installed: apt install libreoffice-writer-nogui",
-)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("build")
-    project = briefgen.load_project(REPO)
-    briefgen.build(project, [PACK], out=out, issued=ISSUED)
-    return {lang: out / PACK / lang / "talking-points.docx" for lang in ("fr", "en", "ar")}
+def demo(demo_build: Path) -> dict[str, Path]:
+    return {lang: demo_build / PACK / lang / "talking-points.docx" for lang in ("fr", "en", "ar")}
 
 
 @pytest.fixture(scope="module")
@@ -48,29 +38,6 @@ def demo_pdfs(demo: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
               ) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("pdf")
     return convert_with_libreoffice(list(demo.values()), out, tmp_path_factory.mktemp("lo"))
-
-
-def convert_with_libreoffice(files: list[Path], out: Path, profile: Path) -> dict[str, Path]:
-    """PDFs of ``files`` by LibreOffice headless, a private profile, failures made loud."""
-    assert SOFFICE is not None
-    renamed = []
-    for path in files:  # one output name per input: fr/talking-points.docx -> fr.docx
-        copy = out / f"{path.parent.name}.docx"
-        shutil.copyfile(path, copy)
-        renamed.append(copy)
-    profile_url = (profile / f"profile-{uuid.uuid4().hex}").as_uri()
-    result = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile_url}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(out), *map(str, renamed)],
-        capture_output=True, text=True, timeout=180, check=False,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, log
-    assert "could not be loaded" not in log.lower(), log  # exit code 0 even then
-    pdfs = {copy.stem: copy.with_suffix(".pdf") for copy in renamed}
-    for pdf in pdfs.values():
-        assert pdf.is_file() and pdf.stat().st_size > 0, log
-    return pdfs
 
 
 def body(path: Path) -> list[tuple[str, str]]:
@@ -84,7 +51,7 @@ def styled(path: Path, style: str) -> list[str]:
 
 
 def view(lang: str) -> Any:
-    return pack_view(briefgen.load_project(REPO), PACK, lang, ISSUED)
+    return pack_view(load_demo(), PACK, lang, ISSUED)
 
 
 # -- What the minister reads -----------------------------------------------------------------
@@ -199,7 +166,7 @@ def test_styles_not_direct_formatting(demo: dict[str, Path]) -> None:
 
 
 def test_manifest_lists_the_facts_and_sources(tmp_path: Path) -> None:
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     result = briefgen.build(project, [PACK], out=tmp_path, languages=["fr"], issued=ISSUED)
     [written] = [w for w in result.written if w.document == "talking-points"]
     sections = view("fr").sections
@@ -213,7 +180,7 @@ def test_manifest_lists_the_facts_and_sources(tmp_path: Path) -> None:
 
 
 def test_same_inputs_same_bytes(tmp_path: Path) -> None:
-    project = briefgen.load_project(REPO)
+    project = load_demo()
     first = REGISTRY["talking-points"].render(view("fr"), Engines(Templates(project.templates)))
     second = REGISTRY["talking-points"].render(view("fr"), Engines(Templates(project.templates)))
     assert first.data == second.data
@@ -337,19 +304,6 @@ def test_pack_without_talking_points(make_project: ProjectFactory, tmp_path: Pat
     assert styled(path, "List Number") == []
     assert "No fact in this pack has a talking point." in [text for _, text in body(path)]
     assert all(doc.facts == () and doc.sources == () for doc in result.written)
-
-
-def restyled_template(marking_in_header: bool = True) -> bytes:
-    """The default template as a user would restyle it: a letterhead, a bigger List Number."""
-    document = docx.Document(str(REPO / "templates" / "talking-points.docx"))
-    document.styles["List Number"].font.size = docx.shared.Pt(14)
-    header = document.sections[0].header.paragraphs[0]
-    header.insert_paragraph_before("ROYAUME DU MAROC — Ministère des Affaires étrangères")
-    if not marking_in_header:
-        header.text = "no marking"
-    saved = io.BytesIO()
-    document.save(saved)
-    return saved.getvalue()
 
 
 def test_a_restyled_project_template_is_followed(make_project: ProjectFactory,

@@ -20,8 +20,7 @@ import briefgen
 from briefgen.check import check
 from briefgen.translation.state import source_hash, translatables
 from briefgen.translation.workflow import export, import_translations, load_bases, stamp
-from tests.conftest import MINIMAL_BASE, REPO, ProjectFactory
-from tests.test_translation import replace_once
+from tests.support.projects import MINIMAL_BASE, REPO, ProjectFactory, load_demo, replace_once
 
 BASE = "facts/ma-coalition-daesh.yaml"
 FACT = "principle-domestic-terrorism"
@@ -149,7 +148,7 @@ def test_demo_edit_export_po_import_restores_a_clean_check(edited_demo: Path,
             result.stdout
         msgfmt_check(po)
         [(unit_context, (source, hint, fuzzy, notes))] = po_units(po).items()
-        old = briefgen.load_project(REPO).bases["ma-coalition-daesh"].model.facts
+        old = load_demo().bases["ma-coalition-daesh"].model.facts
         previous = next(f for f in old if f.id == FACT).text[lang]
         assert (unit_context, source, hint, fuzzy) == (context, NEW_FR, previous, True)
         comment = " ".join(notes)  # Babel wraps the #. lines
@@ -182,7 +181,7 @@ def _line(path: Path, prefix: str) -> int:
 
 
 def _old(lang: str) -> str:
-    old = briefgen.load_project(REPO).bases["ma-coalition-daesh"].model.facts
+    old = load_demo().bases["ma-coalition-daesh"].model.facts
     return next(f for f in old if f.id == FACT).text[lang]
 
 

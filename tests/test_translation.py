@@ -17,14 +17,14 @@ from briefgen.context import pack_view
 from briefgen.errors import Location
 from briefgen.translation.state import TranslationError, source_hash
 from briefgen.translation.workflow import stamp
-from tests.conftest import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    """Edit a fixture file; fail when ``old`` is not in it exactly once."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} is in {path.name} {text.count(old)} times"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    ProjectFactory,
+    load_demo,
+    replace_once,
+)
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -56,11 +56,11 @@ def test_source_hash_ignores_how_the_text_is_wrapped() -> None:
 
 
 def test_the_demo_is_stamped_and_current() -> None:
-    report = check(REPO)
+    report = check(load_demo())
     assert not [f for f in report.findings if f.code.startswith("translation-")]
     assert report.translations == {"en": {"missing": 0, "outdated": 0},
                                    "ar": {"missing": 0, "outdated": 0}}
-    base = briefgen.load_project(REPO).bases["ma-coalition-daesh"].model
+    base = load_demo().bases["ma-coalition-daesh"].model
     fact = next(f for f in base.facts if f.id == "skhirat-meeting")
     assert fact.translated_from is not None
     assert fact.translated_from.text == {"en": source_hash(fact.text["fr"]),

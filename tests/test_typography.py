@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
 import unicodedata
 from itertools import pairwise
 from pathlib import Path
@@ -13,7 +11,8 @@ import pytest
 
 import briefgen
 from briefgen.typography import NBSP, NNBSP, typeset
-from tests.conftest import ISSUED, pdftotext, squash
+from tests.support.pdf import bbox, pdftotext, squash
+from tests.support.projects import ISSUED
 
 BASE = """\
 id: base
@@ -135,7 +134,7 @@ def test_arabic_keeps_its_own_quotes(built: Path) -> None:
 def test_french_spaces_are_narrow(built: Path) -> None:
     """pdftotext shows a space; its width says which: a narrow no-break space (0.166 em
     in Noto Serif) inside « » and before : ! ;, where a plain space is 0.26 em."""
-    words = bbox(built / "fr" / "briefing-note.pdf")
+    words = edges(built / "fr" / "briefing-note.pdf")
     gaps = {(a[3], b[3]): b[0] - a[2] for a, b in pairwise(words)
             if a[1] == b[1]}  # neighbours on one line
     size = 10.5  # pt: briefing-note.css
@@ -146,13 +145,9 @@ def test_french_spaces_are_narrow(built: Path) -> None:
     assert gaps[("26", "juin")] == pytest.approx(0.26 * size, abs=0.1)  # a no-break space
 
 
-def bbox(pdf: Path) -> list[tuple[float, float, float, str]]:
+def edges(pdf: Path) -> list[tuple[float, float, float, str]]:
     """Each word's left, top and right edge, and its text."""
-    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True,
-                         capture_output=True, text=True).stdout
-    return [(float(x0), float(y0), float(x1), word) for x0, y0, x1, word in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
-        out)]
+    return [(word.x0, word.y0, word.x1, word.text) for word in bbox(pdf).words]
 
 
 @pytest.mark.parametrize(("lang", "expected", "point"), [

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 import briefgen
 from briefgen import cli, validate, watching
-from tests.conftest import MINIMAL_PACK, ProjectFactory
+from tests.support.projects import MINIMAL_PACK, ProjectFactory
 
 
 def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,

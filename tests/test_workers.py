@@ -12,7 +12,7 @@ import briefgen
 from briefgen.context import pack_view
 from briefgen.documents import briefing_note
 from briefgen.workers import render_document
-from tests.conftest import ISSUED, ProjectFactory
+from tests.support.projects import ISSUED, ProjectFactory
 
 
 def test_an_alarm_swallowed_during_the_render_still_stops_it(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from briefgen import yamledit
 from briefgen.yamlfile import dump_roundtrip, guess_indent, parse_yaml
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, REPO
+from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO
 
 STYLES = """\
 # a comment at the top

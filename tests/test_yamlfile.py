@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from briefgen.errors import LocatedError
 from briefgen.yamlfile import Limits, YamlDocument, parse_data, parse_yaml
-from tests.conftest import MINIMAL_BASE, MINIMAL_PACK, REPO
+from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO
 
 
 def typed(value: Any) -> Any:
