@@ -17,6 +17,7 @@ import pytest
 import briefgen
 from briefgen.context import labels_language, pack_view
 from briefgen.views import KIND_GROUP, KIND_RANK, SECTIONS, PackView
+from tests.support.projects import MINIMAL_PACK
 
 ISSUED = dt.date(2026, 11, 20)
 
@@ -75,17 +76,7 @@ facts:
     text: {fr: "Un principe.", en: "A principle."}
 """
 
-PACK = """\
-id: meeting
-meeting:
-  title: {fr: Réunion de test, en: Test meeting}
-  date: 2026-12-03
-  place: {fr: Rabat, en: Rabat}
-languages: [fr, en]
-classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
-facts: [base]
-documents: [briefing-note]
-"""
+PACK = MINIMAL_PACK
 
 
 def view_of(make_project: Any, lang: str = "en", *, base: str = BASE, pack: str = PACK,

@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 import briefgen
+from tests.support.projects import MINIMAL_PACK
 
 BASE = """\
 id: base
@@ -35,17 +36,7 @@ people:
     photo: photo.png
 """
 PHOTO_LINE = BASE.split("\n").index("    photo: photo.png") + 1
-PACK = """\
-id: meeting
-meeting:
-  title: {fr: Réunion de test, en: Test meeting}
-  date: 2026-12-03
-languages: [fr, en]
-classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
-facts: [base]
-documents: [briefing-note]
-counterpart_person: amina
-"""
+PACK = MINIMAL_PACK + "counterpart_person: amina\n"
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:

@@ -25,6 +25,7 @@ from briefgen.validate import (
     language_name,
     validate_base,
 )
+from tests.support.projects import MINIMAL_PACK
 
 BASE = """\
 id: base
@@ -61,17 +62,7 @@ people:
     name: Omar Benali
 """
 
-PACK = """\
-id: meeting
-meeting:
-  title: {fr: Réunion de test, en: Test meeting}
-  date: 2026-12-03
-  place: {fr: Rabat, en: Rabat}
-languages: [fr, en]
-classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED}
-facts: [base]
-documents: [briefing-note]
-"""
+PACK = MINIMAL_PACK
 
 Error = tuple[str, int | None, str | None, str, str | None]
 
