@@ -4,10 +4,12 @@ folder, never over the project's own files or over what is not a regular file.""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,7 +65,7 @@ def test_prune_removes_only_what_the_cache_writes(make_project: object) -> None:
     foreign.write_text("someone's")
     stale = folder / ("a" * 64)
     stale.write_bytes(b"an entry no load uses")
-    stopped = folder / ".abc_1234.tmp"
+    stopped = folder / ".briefgen-0123456789ab.tmp"
     stopped.write_bytes(b"half an entry")
     for path in (foreign, stale, stopped):
         aged(path)
@@ -118,3 +120,147 @@ def test_export_replaces_a_file_of_its_own_elsewhere(make_project: object,
     result = briefgen_cli(root, "translate", "export", "--lang", "en", "--all", str(out))
     assert result.returncode == 0, result.stderr
     assert 'msgid ""' in out.read_text()
+
+
+# -- The door ------------------------------------------------------------------------------
+
+
+DOORS = {"writes.py", "fsutil.py"}  # the door, and the pack folders' swap and lock
+WRITING_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "mkdir", "touch",
+                   "symlink_to", "hardlink_to", "chmod", "lchmod"}
+WRITING_FUNCTIONS = {("os", "replace"), ("os", "rename"), ("os", "remove"), ("os", "unlink"),
+                     ("os", "rmdir"), ("os", "removedirs"), ("os", "mkdir"),
+                     ("os", "makedirs"), ("os", "utime"), ("os", "link"), ("os", "symlink"),
+                     ("os", "chmod"), ("os", "truncate"), ("os", "mkfifo"),
+                     ("shutil", "rmtree"), ("shutil", "move"), ("shutil", "copy"),
+                     ("shutil", "copy2"), ("shutil", "copyfile"), ("shutil", "copytree"),
+                     ("tempfile", "mkstemp"), ("tempfile", "mkdtemp"),
+                     ("tempfile", "NamedTemporaryFile")}
+WRITING_FLAGS = {"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"}
+
+
+def writing_calls(source: str) -> list[tuple[int, str]]:
+    """Each call in ``source`` that writes, renames or deletes a file: what it is, where."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = ast.unparse(node.func)
+        function = node.func
+        if isinstance(function, ast.Attribute) and _writes(function, node):
+            found.append((node.lineno, name))
+        if name == "open" or name.endswith(".open"):
+            # open(path, mode), os.open(path, flags), path.open(mode)
+            mode = node.args[1:2] if name in ("open", "os.open") else node.args[:1]
+            modes = [a.value for a in mode if isinstance(a, ast.Constant)]
+            modes += [k.value.value for k in node.keywords
+                      if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+            flags = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
+            if flags & WRITING_FLAGS or any(set(str(m)) & set("wax+") for m in modes):
+                found.append((node.lineno, name))
+    return found
+
+
+def _writes(function: Any, call: Any) -> bool:
+    import ast
+
+    if (ast.unparse(function.value), function.attr) in WRITING_FUNCTIONS:
+        return True
+    if function.attr in WRITING_METHODS:
+        return True
+    # Path.replace(target) and Path.rename(target), not str.replace(old, new)
+    return (function.attr in ("replace", "rename") and len(call.args) == 1
+            and not isinstance(call.args[0], ast.Constant))
+
+
+def test_every_write_goes_through_the_door() -> None:
+    """Outside briefgen.writes (and the pack folders' swap and lock in briefgen.fsutil),
+    no module of briefgen writes, renames or deletes a file itself."""
+    from tests.support.projects import REPO
+
+    bypasses = [f"{path.relative_to(REPO / 'src')}:{line}: {call}"
+                for path in sorted((REPO / "src" / "briefgen").rglob("*.py"))
+                if path.name not in DOORS
+                for line, call in writing_calls(path.read_text(encoding="utf-8"))]
+    assert bypasses == []
+
+
+def test_the_door_check_sees_a_bypass() -> None:
+    """On code written to bypass it: a test that cannot fail is no test."""
+    source = ("import os, shutil, tempfile\nfrom pathlib import Path\n"
+              "Path('a').write_text('x')\nos.replace('a', 'b')\np.replace(q)\n"
+              "open('f', 'wb')\nos.open(p, os.O_WRONLY | os.O_CREAT)\nshutil.rmtree(d)\n"
+              "tempfile.mkstemp()\nPath('x').open('a')\n"
+              "text.replace('a', 'b')\nopen('f', 'rb')\nos.open(p, os.O_RDONLY)\n")
+    assert [line for line, _ in writing_calls(source)] == [3, 4, 5, 6, 7, 8, 9, 10]
+
+
+def test_a_link_out_of_the_folder_is_never_written_through(tmp_path: Path) -> None:
+    from briefgen import writes
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "facts").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "b.yaml").write_text("theirs")
+    (project / "facts" / "b.yaml").symlink_to(elsewhere / "b.yaml")
+    (project / "linked").symlink_to(elsewhere)
+    for path in (project / "facts" / "b.yaml", project / "linked" / "new.yaml"):
+        with pytest.raises(writes.WriteRefused, match=r"out of|outside"):
+            writes.write({path: b"mine"}, within=project)
+    assert (elsewhere / "b.yaml").read_text() == "theirs"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["b.yaml"]
+    with pytest.raises(writes.WriteRefused):
+        writes.remove(project / "linked" / "b.yaml", within=project)
+    assert (elsewhere / "b.yaml").exists()
+
+
+def test_a_link_inside_is_written_through_and_modes_are_kept(tmp_path: Path) -> None:
+    from briefgen import writes
+
+    shared = tmp_path / "shared" / "b.yaml"
+    shared.parent.mkdir()
+    shared.write_text("old")
+    shared.chmod(0o600)
+    link = tmp_path / "facts" / "b.yaml"
+    link.parent.mkdir()
+    link.symlink_to(Path("..") / "shared" / "b.yaml")
+    writes.write({link: b"new"}, within=tmp_path)
+    assert link.is_symlink() and shared.read_text() == "new"
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o600
+    old_mask = os.umask(0o027)
+    try:
+        writes.write({tmp_path / "fresh.txt": b"x"}, within=tmp_path)
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE((tmp_path / "fresh.txt").stat().st_mode) == 0o640
+
+
+def test_a_change_on_disk_since_reading_is_never_overwritten(tmp_path: Path) -> None:
+    from briefgen import writes
+
+    base, other = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    base.write_text("as read")
+    other.write_text("other")
+    seen = {base: writes.sha256(base), other: writes.sha256(other)}
+    base.write_text("an editor saved this meanwhile")
+    with pytest.raises(writes.Changed, match="changed on disk"):
+        writes.write({other: b"new other", base: b"new a"}, within=tmp_path, expected=seen)
+    assert base.read_text() == "an editor saved this meanwhile"
+    assert other.read_text() == "other"  # all or none
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]  # no leftover
+
+
+def test_what_is_not_a_regular_file_is_refused_unopened(tmp_path: Path) -> None:
+    from briefgen import writes
+
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "folder").mkdir()
+    for name in ("pipe", "folder"):
+        with pytest.raises(writes.WriteRefused, match="briefgen writes only regular files"):
+            writes.write({tmp_path / name: b"x"}, within=tmp_path)
+    (tmp_path / "mine.txt").write_text("mine")
+    with pytest.raises(writes.WriteRefused, match="already exists"):
+        writes.write({tmp_path / "mine.txt": b"x"}, within=tmp_path, exclusive=True)
+    assert (tmp_path / "mine.txt").read_text() == "mine"

@@ -30,7 +30,6 @@ import pickle
 import re
 import secrets
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -39,7 +38,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from briefgen import model
+from briefgen import model, writes
 from briefgen.fsutil import NotAFile, read_regular
 from briefgen.version import __version__
 
@@ -54,7 +53,7 @@ PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is rem
 DERIVED = "d-"  # results worked out from an entry: removed after a week without use
 # The names of the files the cache writes and may remove: entries, results worked out from
 # them, and the temporary files of writes that were stopped.
-_ENTRY = re.compile(r"(d-)?[0-9a-f]{64}|\.[A-Za-z0-9_]{8}\.tmp")
+_ENTRY = re.compile(rf"(d-)?[0-9a-f]{{64}}|{re.escape(writes.TEMPORARY)}[0-9a-f]{{12}}\.tmp")
 CLOCK_FILE = ".clock"  # written when the cache measures ages: its time is the files' now
 _README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
            b"Safe to delete.\n")
@@ -145,7 +144,7 @@ class ParseCache:
             return
         try:
             self._write(name, payload if payload is not None else dumps(value))
-        except (OSError, pickle.PicklingError, TypeError) as error:
+        except (OSError, pickle.PicklingError, TypeError, writes.WriteRefused) as error:
             log.debug("parse cache: cannot write an entry: %s", error)
 
     def prune(self) -> None:
@@ -172,8 +171,8 @@ class ParseCache:
                 age = 7 * PRUNE_AFTER
             try:
                 if now - entry.stat(follow_symlinks=False).st_mtime > age:
-                    Path(entry.path).unlink()
-            except OSError:
+                    writes.remove(Path(entry.path), within=self.folder)
+            except (OSError, writes.WriteRefused):
                 continue
 
     def _read(self, name: str) -> Any | None:
@@ -201,8 +200,9 @@ class ParseCache:
         try:
             now = self._file_time()
             if now - path.stat().st_mtime > 3600:
-                os.utime(path, (now, now))
-        except OSError:
+                assert self.folder is not None
+                writes.set_time(path, now, within=self.folder)
+        except (OSError, writes.WriteRefused):
             pass
 
     def _file_time(self) -> float:
@@ -212,35 +212,24 @@ class ParseCache:
         apart, as faketime sets it): nothing is pruned for a clock that disagrees."""
         if self._clock is None:
             assert self.folder is not None
-            self._clock = (_written_now(self.folder / CLOCK_FILE), time.monotonic())
+            self._clock = (_written_now(self.folder), time.monotonic())
         written, at = self._clock
         return written + time.monotonic() - at
 
     def _write(self, name: str, payload: bytes) -> None:
         assert self.folder is not None and self._key is not None
         _make_folder(self.folder)
-        descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_sign(self._key, name, payload))
-                handle.write(payload)
-            Path(temporary).replace(self.folder / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        writes.write({self.folder / name: _sign(self._key, name, payload) + payload},
+                     within=self.folder, durable=False)
 
-def _written_now(path: Path) -> float:
-    """The modification time of ``path`` once written (never through a link), else the
-    process's clock."""
+def _written_now(folder: Path) -> float:
+    """The modification time of the cache's clock file once written, else the process's
+    clock."""
+    path = folder / CLOCK_FILE
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
-                             0o600)
-        try:
-            os.write(descriptor, b"briefgen\n")
-            return os.fstat(descriptor).st_mtime
-        finally:
-            os.close(descriptor)
-    except OSError:
+        writes.write({path: b"briefgen\n"}, within=folder, durable=False)
+        return path.lstat().st_mtime
+    except (OSError, writes.WriteRefused):
         return time.time()
 
 
@@ -252,14 +241,12 @@ def _make_folder(folder: Path) -> None:
     """The cache folder, made with a note saying what it is and a .gitignore of everything."""
     if folder.is_dir():
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    writes.make_folder(folder, within=folder.parent)
     contents = (_README, b"*\n", b"Signature: 8a477f597d28d172789f06886806bc55\n")
     for name, content in zip(("README", ".gitignore", "CACHEDIR.TAG"), contents, strict=True):
-        try:
-            with open(folder / name, "xb") as handle:  # noqa: PTH123 - exclusive creation
-                handle.write(content)
-        except FileExistsError:
-            pass
+        with contextlib.suppress(writes.WriteRefused):  # there already
+            writes.write({folder / name: content}, within=folder, exclusive=True,
+                         durable=False)
 
 
 # -- Results worked out from one file ------------------------------------------------------
@@ -327,19 +314,16 @@ def _read_key(path: Path) -> bytes | None:
 
 
 def _make_key(path: Path) -> bytes:
-    """A new key, put in place whole (a link, which fails if another process was first)."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:  # mkstemp makes it 0600
-            handle.write(secrets.token_bytes(KEY_BYTES))
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-        if (key := _read_key(path)) is None:  # a broken key file: replace it
-            Path(temporary).replace(path)
-            key = _read_key(path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    """A new key, readable by its owner only, put in place whole (exclusively: if another
+    process was first, its key is the one)."""
+    # The user's own cache folder, made as need be wherever $XDG_CACHE_HOME says.
+    writes.make_folder(path.parent, within=Path(path.anchor), mode=0o700)
+    new = secrets.token_bytes(KEY_BYTES)
+    with contextlib.suppress(writes.WriteRefused):  # another process was first
+        writes.write({path: new}, within=path.parent, exclusive=True, mode=0o600)
+    if (key := _read_key(path)) is None:  # a broken key file: replace it
+        writes.write({path: new}, within=path.parent, mode=0o600)
+        key = _read_key(path)
     if key is None:
         raise RuntimeError("the key file could not be written")
     return key

@@ -92,44 +92,6 @@ def file_sha256(path: Path) -> str | None:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-# -- Single files --------------------------------------------------------------------------
-
-
-def write_atomic(files: Mapping[Path, bytes]) -> None:
-    """Write every file to a temporary file beside it, flush them all, then move them in.
-
-    If anything fails before the moves (an exception, a full disk, Ctrl-C), every
-    temporary file is removed and no target is touched. (Files that belong together, a
-    pack, go through :func:`replace_folder` instead.)
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files.items():
-            staged.append((_stage(path, data), path))
-        for temporary, path in staged:
-            Path(temporary).replace(path)
-    except BaseException:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _stage(path: Path, data: bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{STAGING_PREFIX}",
-                                             suffix=f".{path.name}.tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).chmod(0o644)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary
-
-
 # -- Whole folders -------------------------------------------------------------------------
 
 

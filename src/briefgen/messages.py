@@ -10,6 +10,7 @@ copy of briefgen's template catalog, ``templates/locale/messages.pot``, the same
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from briefgen import clock, i18n
+from briefgen import clock, i18n, writes
 from briefgen.errors import BriefgenError, display_path
 from briefgen.templating import default_templates
 
@@ -142,6 +143,7 @@ def _read(path: Path, lang: str | None) -> Catalog:
 
 
 def _write(path: Path, catalog: Catalog, *, ignore_obsolete: bool = False) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=76, ignore_obsolete=ignore_obsolete)
+    """The catalog at ``path`` (in the project's ``templates/locale/``), replaced whole."""
+    out = io.BytesIO()
+    write_po(out, catalog, width=76, ignore_obsolete=ignore_obsolete)
+    writes.write({path: out.getvalue()}, within=path.parents[3])

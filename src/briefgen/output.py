@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefgen import writes
 from briefgen.documents import Rendered
 from briefgen.errors import BriefgenError, OutputError, RenderError, UsageError, display_path
 from briefgen.fsutil import STAGING_PREFIX, check_folder, output_error, recover, replace_folder
@@ -51,7 +52,7 @@ def make_out(out_dir: Path) -> None:
     """The output folder, made if need be; one that cannot be written is refused before
     anything is rendered."""
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        writes.make_folder(out_dir, within=out_dir)
     except FileExistsError:
         raise OutputError("is a file, or a path through a file, where the output folder "
                           "must be", shown(out_dir), "choose another --out") from None

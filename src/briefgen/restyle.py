@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from briefgen import writes
 from briefgen.errors import BriefgenError, UsageError
-from briefgen.fsutil import write_atomic
 from briefgen.templating import default_templates
 
 # What a project restyles: the documents' HTML, their stylesheets and the Word template.
@@ -59,7 +59,8 @@ def export_templates(destination: Path, names: Sequence[str] | None = None, *,
             f"{shown}: already there (the project's own version); nothing was written — move "
             "it away first, or export again with --force to overwrite it")
     root = default_templates()
-    write_atomic({path: (root / name).read_bytes() for path, name in targets.items()})
+    writes.write({path: (root / name).read_bytes() for path, name in targets.items()},
+                 within=destination)
     return list(targets)
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from briefgen import clock
+from briefgen import clock, writes
 from briefgen.errors import BriefgenError, UsageError, excerpt
-from briefgen.fsutil import write_atomic
 from briefgen.load import Project
 from briefgen.model import FactBase, Pack, Slug
 
@@ -69,13 +68,9 @@ def schemas() -> dict[str, str]:
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in schemas().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    files = {directory / name: text.encode() for name, text in schemas().items()}
+    writes.write(files, within=directory)
+    return list(files)
 
 
 def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
@@ -84,15 +79,13 @@ def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
     today = clock.today(today)
     if (directory / "facts").exists() or (directory / "packs").exists():
         raise BriefgenError(f"{directory} already holds a project (facts/ or packs/ exists)")
-    (directory / "facts").mkdir(parents=True)
-    (directory / "packs").mkdir()
     base = directory / "facts" / "sample.yaml"
-    base.write_text(SAMPLE_BASE.format(as_of=f"{today:%Y-%m}"), encoding="utf-8")
     pack = directory / "packs" / "sample-meeting.yaml"
     meeting = today + dt.timedelta(days=30)
-    pack.write_text(
-        pack_text("sample-meeting", ["sample"], ["en", "fr"], meeting), encoding="utf-8"
-    )
+    writes.write({
+        base: SAMPLE_BASE.format(as_of=f"{today:%Y-%m}").encode(),
+        pack: pack_text("sample-meeting", ["sample"], ["en", "fr"], meeting).encode(),
+    }, within=directory, exclusive=True)
     return [base, pack, *write_schemas(directory / "schemas")]
 
 
@@ -113,7 +106,8 @@ def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Pa
         if all(lang in base.model.languages for base in project.bases.values())
     ))
     meeting = clock.today(today) + dt.timedelta(days=30)
-    write_atomic({path: pack_text(pack_id, sorted(project.bases), languages, meeting).encode()})
+    writes.write({path: pack_text(pack_id, sorted(project.bases), languages, meeting).encode()},
+                 within=project.root, exclusive=True)
     return path
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from briefgen import writes
 from briefgen.cache import code_fingerprint
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import RenderError
@@ -101,14 +100,12 @@ class TemplateBundle:
         """The files in a folder of this process's own (made once per process)."""
         key = self.digest()
         if key not in _UNPACKED:
-            folder = Path(tempfile.mkdtemp(prefix="briefgen-templates-")) / "templates"
-            atexit.register(shutil.rmtree, folder.parent, True)
-            for name, data in self.files:
-                target = folder / name
-                if not target.resolve().is_relative_to(folder.resolve()):
+            folder = writes.temporary_folder("briefgen-templates-") / "templates"
+            for name, _ in self.files:
+                if not (folder / name).resolve().is_relative_to(folder.resolve()):
                     raise RenderError("a template file's name leads outside its folder", name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+            writes.write({folder / name: data for name, data in self.files}, within=folder,
+                         durable=False)
             _UNPACKED[key] = folder
         return _UNPACKED[key]
 

@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError as PydanticError
 
-from briefgen import clock, placeholders, yamledit
+from briefgen import clock, placeholders, writes, yamledit
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
-from briefgen.fsutil import inside, write_atomic
+from briefgen.fsutil import inside
 from briefgen.load import PROJECT_FOLDERS, Loaded, load_file
 from briefgen.model import (
     BaseStamps,
@@ -121,13 +121,17 @@ class _Edits:
         return bool(self.texts or self.stamps)
 
 
-def _write(edits: Sequence[_Edits]) -> None:
-    """Apply every base's edits, check each result, then replace the files together."""
+def _write(edits: Sequence[_Edits], root: Path) -> None:
+    """Apply every base's edits, check each result, then replace the files together; a
+    base changed on disk while this ran (an editor's save, another import) is refused,
+    and nothing written (:class:`briefgen.writes.Changed`)."""
     files: dict[Path, bytes] = {}
+    expected: dict[Path, str | None] = {}
     for edit in edits:
         if edit:
+            expected[edit.loaded.path] = writes.sha256(edit.loaded.path)  # before it is read
             files[edit.loaded.path] = _edited(edit).encode("utf-8")
-    write_atomic(files)
+    writes.write(files, within=root, expected=expected)
 
 
 def _edited(edit: _Edits) -> str:
@@ -221,7 +225,7 @@ def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
                     edit.stamps.append((text, lang))
                     changes.append(_change(loaded, text, lang, "stamped"))
         edits.append(edit)
-    _write(edits)
+    _write(edits, Path(root))
     return changes
 
 
@@ -263,7 +267,7 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
     ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
     data = exchange.write(files, lang, chosen, ", ".join(ids), now or clock.now())
-    write_atomic({out: data})
+    writes.write({out: data}, within=out.parent)
     return Exported(out, chosen, sum(len(f.units) for f in files), ids)
 
 
@@ -337,7 +341,7 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     for edit in edits.values():
         if edit and not is_tracked(edit.loaded.model):
             changes += _start_tracking(edit)
-    _write(list(edits.values()))
+    _write(list(edits.values()), Path(root))
     return Imported(tuple(changes), incoming.language, **counts)
 
 

@@ -1,0 +1,274 @@
+"""The door every file briefgen writes or deletes goes through, besides a pack's folder
+(:func:`briefgen.fsutil.replace_folder`): the parse cache, a translation export, fact bases
+rewritten by ``translate import`` and ``stamp``, a new project's files, catalogs, exported
+templates. ``tests/test_writes.py`` fails on any call in ``src/`` that writes, renames or
+deletes a file elsewhere.
+
+- **Within a folder.** Every call names the folder it must stay in (the project, the cache
+  folder, the folder a user named). A path whose folders lead out of it through a link is
+  refused, never written; a final link to a file inside it is written through: the link
+  stays, its target is replaced.
+- **Regular files only.** A folder, FIFO, device or socket in the way is refused without
+  being opened (a FIFO never blocks).
+- **Atomic.** Each file is written beside its target, flushed to disk, then renamed over
+  it; files written together are all staged before any is renamed, and the staged files
+  are removed if anything fails first (a full disk, Ctrl-C).
+- **Modes kept.** A replaced file keeps its mode and a new one gets the process's umask
+  (``0666 & ~umask``), unless a mode is asked for (the parse cache's key: 0600).
+- **Never over a change.** ``expected`` gives the SHA-256 each file had when it was read
+  (None: it did not exist); a file changed on disk since is refused (:class:`Changed`),
+  nothing written. ``exclusive`` refuses a file that exists.
+"""
+
+from __future__ import annotations
+
+import atexit
+import errno
+import hashlib
+import os
+import secrets
+import shutil
+import stat
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefgen.errors import BriefgenError
+from briefgen.fsutil import NotAFile, file_sha256
+
+TEMPORARY = ".briefgen-"  # the prefix of a file being written (``.briefgen-<random>.tmp``)
+
+
+class WriteRefused(BriefgenError):
+    """A file briefgen was asked to write or delete, refused: ``path``, why, what to do."""
+
+    def __init__(self, path: Path | str, message: str, hint: str | None = None) -> None:
+        super().__init__(path, message, hint)
+        self.path, self.message, self.hint = str(path), message, hint
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+
+
+class Changed(WriteRefused):
+    """The file changed on disk since it was read: writing would lose that change."""
+
+
+@dataclass(frozen=True)
+class _Staged:
+    path: Path  # as asked
+    target: Path  # what is replaced: the path, or the file its final link names
+    temporary: Path
+    exists: bool
+
+
+def write(files: Mapping[Path, bytes], *, within: Path,
+          expected: Mapping[Path, str | None] | None = None, exclusive: bool = False,
+          durable: bool = True, mode: int | None = None) -> None:
+    """Write ``files`` (path -> bytes), each inside ``within``, all or none of them.
+
+    ``expected``: path -> the SHA-256 of its content when it was read, or None if it did not
+    exist: a file that differs now is refused with :class:`Changed`. ``exclusive``: refuse a
+    file that exists. ``durable=False`` (the parse cache) skips flushing to disk. ``mode``:
+    the files' mode (default: a replaced file's own, the umask's for a new one). Raises
+    :class:`WriteRefused`, or
+    ``OSError`` for what the system refuses (a full disk, no permission).
+    """
+    staged: list[_Staged] = []
+    try:
+        for path, data in files.items():
+            staged.append(_stage(path, data, within, durable, mode))
+        for item in staged:
+            _check_unchanged(item, (expected or {}), exclusive)
+        for item in staged:
+            _put(item, exclusive)
+    except BaseException:
+        for item in staged:
+            item.temporary.unlink(missing_ok=True)
+        raise
+    if durable:
+        for folder in {item.target.parent for item in staged}:
+            _fsync_folder(folder)
+
+
+def remove(path: Path, *, within: Path) -> bool:
+    """Delete the file (or link) ``path`` inside ``within``, never what a link names, nor a
+    folder; whether it was there."""
+    _folder_inside(path.parent, within)
+    try:
+        if stat.S_ISDIR(path.lstat().st_mode):
+            raise WriteRefused(path, "is a folder where briefgen removes a file",
+                               "move it away")
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def remove_folder(path: Path, *, within: Path) -> None:
+    """Delete the folder ``path`` inside ``within`` and all it holds, following no link (a
+    link inside is removed, not what it names)."""
+    _folder_inside(path, within)
+    if path.is_symlink():
+        raise WriteRefused(path, "is a link where briefgen removes a folder")
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
+    """Make the folder ``path`` inside ``within`` (or ``within`` itself) and its missing
+    parents (the umask's modes; the folder itself ``mode`` too). A link or a file on the
+    way inside ``within`` is refused; a file in the folder's place raises
+    ``FileExistsError``."""
+    if path.absolute() == within.absolute():
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+        return
+    _folder_inside(path.parent, within, make=True)
+    path.mkdir(mode=mode, exist_ok=True)
+    if path.is_symlink() or not path.is_dir():
+        raise WriteRefused(path, "is a link where briefgen needs a folder", "move it away")
+
+
+def set_time(path: Path, seconds: float, *, within: Path) -> None:
+    """Set the modification time of the file ``path`` inside ``within`` (not through a
+    link)."""
+    _folder_inside(path.parent, within)
+    os.utime(path, (seconds, seconds), follow_symlinks=False)
+
+
+def temporary_folder(prefix: str) -> Path:
+    """A new private folder in the system's temporary folder, removed when the process
+    exits (a worker's unpacked templates)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def sha256(path: Path) -> str | None:
+    """What :func:`write`'s ``expected`` takes: the SHA-256 of the regular file ``path``,
+    else None."""
+    return file_sha256(path)
+
+
+# -- Where a file goes ---------------------------------------------------------------------
+
+
+def _folder_inside(folder: Path, within: Path, make: bool = False) -> Path:
+    """``folder``'s real path, which must be ``within``'s or inside it (made if ``make``)."""
+    root = Path(os.path.realpath(within))
+    if make:
+        _make_parents(folder, root)
+    real = Path(os.path.realpath(folder))
+    if real != root and not real.is_relative_to(root):
+        raise WriteRefused(folder, f"leads out of {within} through a link",
+                           "briefgen writes only inside its own folders: remove the link")
+    return real
+
+
+def _make_parents(folder: Path, root: Path) -> None:
+    """Make ``folder`` and its missing parents inside ``root``; ``root`` too (and its own
+    parents) if missing: it is the place the caller named."""
+    root.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate):
+            break
+        missing.append(candidate)
+    for candidate in reversed(missing):
+        parent = Path(os.path.realpath(candidate.parent))
+        if parent != root and not parent.is_relative_to(root):
+            return  # refused by the caller's check
+        candidate.mkdir(exist_ok=True)
+
+
+def _target(path: Path, within: Path) -> tuple[Path, bool]:
+    """The file a write of ``path`` replaces, and whether it exists."""
+    _folder_inside(path.parent, within, make=True)
+    try:
+        kind = path.lstat().st_mode
+    except FileNotFoundError:
+        return path, False
+    if stat.S_ISLNK(kind):
+        real = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(within))
+        if not real.is_relative_to(root):
+            raise WriteRefused(path, f"is a link to {real}, outside {within}",
+                               "briefgen writes only inside its own folders: remove the link")
+        try:
+            kind = real.stat().st_mode
+        except FileNotFoundError:
+            return real, False
+        path = real
+    if not stat.S_ISREG(kind):
+        what = "a folder" if stat.S_ISDIR(kind) else "not a regular file"
+        raise WriteRefused(path, f"is {what}: briefgen writes only regular files",
+                           "move it away, or name another file")
+    return path, True
+
+
+def _stage(path: Path, data: bytes, within: Path, durable: bool,
+           mode: int | None) -> _Staged:
+    target, exists = _target(path, within)
+    temporary = target.with_name(f"{TEMPORARY}{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    descriptor = os.open(temporary, flags, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            elif exists:  # the replaced file's mode
+                os.fchmod(handle.fileno(), stat.S_IMODE(target.stat().st_mode))
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return _Staged(path, target, temporary, exists)
+
+
+def _check_unchanged(item: _Staged, expected: Mapping[Path, str | None],
+                     exclusive: bool) -> None:
+    if exclusive and os.path.lexists(item.target):
+        raise WriteRefused(item.path, "already exists", "briefgen does not overwrite it")
+    if item.path not in expected:
+        return
+    try:
+        now = file_sha256(item.target) if os.path.lexists(item.target) else None
+    except NotAFile:
+        now = "?"
+    if now != expected[item.path]:
+        raise Changed(item.path, "changed on disk while briefgen was working on it",
+                      "nothing was written: run the command again")
+
+
+def _put(item: _Staged, exclusive: bool) -> None:
+    if exclusive:  # a link fails if the name was taken meanwhile: never overwrites
+        try:
+            os.link(item.temporary, item.target)
+        except FileExistsError:
+            raise WriteRefused(item.path, "already exists",
+                               "briefgen does not overwrite it") from None
+        item.temporary.unlink()
+    else:
+        item.temporary.replace(item.target)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.EBADF):
+            raise
+    finally:
+        os.close(descriptor)
+
+
+def digest(data: bytes) -> str:
+    """The SHA-256 of ``data``, as :func:`sha256` gives it for a file."""
+    return hashlib.sha256(data).hexdigest()
