@@ -264,3 +264,39 @@ def test_what_is_not_a_regular_file_is_refused_unopened(tmp_path: Path) -> None:
     with pytest.raises(writes.WriteRefused, match="already exists"):
         writes.write({tmp_path / "mine.txt": b"x"}, within=tmp_path, exclusive=True)
     assert (tmp_path / "mine.txt").read_text() == "mine"
+
+
+def test_an_editors_save_during_an_import_is_never_lost(
+        make_project: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The base is saved by someone else while the import works on it: the import is
+    refused in one line, nothing written, the save kept; run again, it imports."""
+    from briefgen.translation import workflow
+
+    root: Path = make_project()  # type: ignore[operator]
+    po = tmp_path / "en.po"
+    assert briefgen_cli(root, "translate", "export", "--lang", "en", "--all",
+                        str(po)).returncode == 0
+    po.write_text(po.read_text().replace('msgstr "Morocco supports the Coalition."',
+                                         'msgstr "Morocco backs the Coalition."'))
+    base = root / "facts" / "base.yaml"
+    saved = base.read_text() + "# checked again by the desk\n"
+    real = workflow._edited
+
+    def edited_while_saved(edit: Any) -> str:
+        text = real(edit)
+        base.write_text(saved)  # the editor's save, while the import runs
+        return text
+
+    monkeypatch.setattr(workflow, "_edited", edited_while_saved)
+    monkeypatch.chdir(root)
+    with pytest.raises(briefgen.BriefgenError) as refused:
+        workflow.import_translations(root, po)
+    assert str(refused.value) == ("facts/base.yaml: changed on disk while briefgen was "
+                                  "working on it — nothing was written: run the command "
+                                  "again")
+    assert base.read_text() == saved
+    monkeypatch.setattr(workflow, "_edited", real)
+    result = workflow.import_translations(root, po)
+    assert "updated" in [change.what for change in result.changes]
+    assert "# checked again by the desk" in base.read_text()  # the save, and the translation
+    assert "Morocco backs the Coalition." in base.read_text()

@@ -48,7 +48,15 @@ class WriteRefused(BriefgenError):
         self.path, self.message, self.hint = str(path), message, hint
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+        return f"{_shown(self.path)}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+
+
+def _shown(path: str) -> str:
+    """A path relative to the current folder when it is inside it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 class Changed(WriteRefused):
