@@ -4,6 +4,7 @@ folders swapped whole, nothing removed that briefgen did not make, no link follo
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -122,26 +123,54 @@ def test_replace_folder_refuses_what_is_in_the_way(tmp_path: Path, layout: str) 
 
 
 def test_recover_puts_back_a_pack_left_between_two_renames(tmp_path: Path) -> None:
-    (tmp_path / ".briefgen-pack.abc123.old").mkdir()
-    (tmp_path / ".briefgen-pack.abc123.old" / "note.pdf").write_bytes(b"old")
-    (tmp_path / ".briefgen-pack.abc123.new").mkdir()
-    (tmp_path / ".briefgen-pack.abc123.new" / "note.pdf").write_bytes(b"new")
+    for state in ("old", "new"):  # each a whole pack: its files and its manifest
+        (tmp_path / f".briefgen-pack.abc123.{state}").mkdir()
+        (tmp_path / f".briefgen-pack.abc123.{state}" / "note.pdf").write_bytes(state.encode())
+        (tmp_path / f".briefgen-pack.abc123.{state}" / "manifest.json").write_bytes(b"{}")
     (tmp_path / ".briefgen-other.x.new").mkdir()  # another pack's: not this one's business
     (tmp_path / ".draft.tmp").write_text("a user's file")
     fsutil.recover(tmp_path / "pack")
-    assert tree(tmp_path / "pack") == {"note.pdf": b"old"}
+    assert tree(tmp_path / "pack") == {"note.pdf": b"old", "manifest.json": b"{}"}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".briefgen-other.x.new", ".draft.tmp", "pack"]
 
 
 def test_recover_removes_staging_folders_only(tmp_path: Path) -> None:
     (tmp_path / "pack").mkdir()
-    (tmp_path / ".briefgen-pack.q1w2e3.new").mkdir()
+    (tmp_path / ".briefgen-pack.q1w2e3.new").mkdir()  # a build stopped while staging
+    (tmp_path / ".briefgen-pack.q1w2e3.new" / fsutil.STAGING_MARK).touch()
     (tmp_path / ".pack.tmp").write_text("a user's file")
     (tmp_path / ".briefgen-pack.notes").write_text("a user's file, however named")
+    (tmp_path / ".briefgen-pack.mine.new").write_text("a user's file named as staging")
+    (tmp_path / ".briefgen-pack.drafts.new").mkdir()  # a user's folder named as staging
+    (tmp_path / ".briefgen-pack.drafts.new" / "draft.txt").write_text("mine")
     fsutil.recover(tmp_path / "pack")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".briefgen-pack.notes", ".pack.tmp", "pack"]
+        ".briefgen-pack.drafts.new", ".briefgen-pack.mine.new", ".briefgen-pack.notes",
+        ".pack.tmp", "pack"]
+
+
+def test_a_rebuild_keeps_the_modes_the_user_set(tmp_path: Path) -> None:
+    """The pack folder gets the umask's mode when new and keeps its own after; a folder of
+    the user's inside it keeps its mode."""
+    pack = tmp_path / "pack"
+    old_mask = os.umask(0o022)
+    try:
+        fsutil.replace_folder(pack, {Path("fr/note.pdf"): b"1"}, "pack")
+        assert stat.S_IMODE(pack.stat().st_mode) == 0o755
+        pack.chmod(0o750)
+        (pack / "private").mkdir(mode=0o700)
+        (pack / "private").chmod(0o700)
+        (pack / "shared").mkdir()
+        (pack / "shared").chmod(0o775)
+        fsutil.replace_folder(pack, {Path("fr/note.pdf"): b"2"}, "pack")
+    finally:
+        os.umask(old_mask)
+    assert (pack / "fr" / "note.pdf").read_bytes() == b"2"
+    assert stat.S_IMODE(pack.stat().st_mode) == 0o750
+    assert stat.S_IMODE((pack / "private").stat().st_mode) == 0o700
+    assert stat.S_IMODE((pack / "shared").stat().st_mode) == 0o775
+    assert not (pack / fsutil.STAGING_MARK).exists()
 
 
 def test_a_full_disk_leaves_the_old_folder(tmp_path: Path,

@@ -35,6 +35,7 @@ from briefgen.errors import OutputError
 log = logging.getLogger(__name__)
 
 STAGING_PREFIX = ".briefgen-"
+STAGING_MARK = ".briefgen-staging"  # in a pack's staging folder until its files are in
 _READ_CHUNK = 1 << 16
 
 
@@ -110,6 +111,7 @@ def replace_folder(folder: Path, files: Mapping[Path, bytes], shown: str) -> Non
             _carry_over(folder, staging, {Path(path) for path in files}, shown)
         for relative, data in sorted(files.items()):
             _write_new(staging, Path(relative), data)
+        (staging / STAGING_MARK).unlink()  # its files are in: the manifest marks it now
         _sync_tree(staging)
         _swap(staging, folder)
     except OSError as error:
@@ -122,7 +124,7 @@ def recover(folder: Path) -> None:
     """Undo what a killed :func:`replace_folder` left beside ``folder``: put back a folder
     left between two renames, remove staging folders. Call while holding the lock."""
     leftovers = sorted(folder.parent.glob(f"{STAGING_PREFIX}{folder.name}.*"))
-    ours = [path for path in leftovers if path.name.endswith((".new", ".old"))]
+    ours = [path for path in leftovers if path.name.endswith((".new", ".old")) and _ours(path)]
     if not os.path.lexists(folder):
         for old in (path for path in ours if path.name.endswith(".old")):
             if old.is_dir() and not old.is_symlink():
@@ -157,11 +159,42 @@ def check_folder(folder: Path, files: Iterable[Path], shown: str) -> None:
 
 
 def _make_staging(folder: Path, shown: str) -> Path:
+    """The sibling folder the pack's new state is put together in: with the pack folder's
+    mode (the umask's for a new pack), and marked as briefgen's until its files are in."""
     try:
-        return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{folder.name}.", suffix=".new",
-                                     dir=folder.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{folder.name}.",
+                                        suffix=".new", dir=folder.parent))
+        try:
+            mode = stat.S_IMODE(folder.stat().st_mode) if folder.is_dir() else 0o777 & ~_umask()
+            staging.chmod(mode)
+            (staging / STAGING_MARK).touch()
+        except BaseException:
+            _remove(staging)
+            raise
+        return staging
     except OSError as error:
         raise output_error(error, shown, "cannot write the pack") from None
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux), else by setting it back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _ours(path: Path) -> bool:
+    """A folder a build left beside a pack: marked while it was put together, or holding a
+    pack's manifest. A user's own file or folder of a similar name is never touched."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    return (path / STAGING_MARK).is_file() or (path / "manifest.json").is_file()
 
 
 def _carry_over(source: Path, target: Path, replaced: set[Path], shown: str,
@@ -175,6 +208,7 @@ def _carry_over(source: Path, target: Path, replaced: set[Path], shown: str,
             destination = target / entry.name
             if entry.is_dir(follow_symlinks=False):
                 destination.mkdir()
+                destination.chmod(stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode))
                 _carry_over(Path(entry.path), destination, replaced, shown, path)
             else:
                 _keep(Path(entry.path), destination, f"{shown}/{path}")
