@@ -230,7 +230,8 @@ def test_build_json_is_versioned(make_project: ProjectFactory) -> None:
     result = briefgen("build", "--json", cwd=make_project())
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["version"] == 1 and summary["ok"] is True
+    assert summary["version"] == 2 and summary["ok"] is True
+    assert summary["packs"] == {"built": ["meeting"], "failed": []}
     assert summary["summary"] == {"documents": 2, "rendered": 2, "up_to_date": 0,
                                   "warnings": 0, "errors": 0}
     assert {d["language"] for d in summary["documents"]} == {"fr", "en"}

@@ -188,7 +188,7 @@ def test_watch_dates_by_its_day_and_refuses_a_past_meeting(make_project: Project
     root = make_project(packs={"meeting.yaml": PAST})
     said: list[str] = []
     step = Watcher(root, out=tmp_path, say=said.append).step()
-    assert not step.built and not step.rendered  # the check found an error
+    assert not step.rendered  # the pack is refused: nothing rendered
     assert any(line.startswith("packs/meeting.yaml:4: error past-meeting: the meeting "
                                "(2025-04-03 to 2025-04-04) is past") for line in said), said
     earlier = Watcher(root, out=tmp_path / "earlier", today=dt.date(2025, 4, 2)).step()

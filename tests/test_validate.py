@@ -15,16 +15,11 @@ import pytest
 from PIL import Image
 
 import briefgen
+from briefgen.apparatus import DatedAfterMeeting, check_issue_date
 from briefgen.load import Loaded, load_file
 from briefgen.model import FactBase
 from briefgen.templating import Templates
-from briefgen.validate import (
-    DatedAfterMeeting,
-    catalog_languages,
-    check_issue_date,
-    language_name,
-    validate_base,
-)
+from briefgen.validate import catalog_languages, language_name, validate_base
 from tests.support.projects import MINIMAL_PACK
 
 BASE = """\

@@ -28,9 +28,9 @@ def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
         "documents: [briefing-note]", "documents: [briefing-note, talking-points]")})
     note = root / "build" / "meeting" / "fr" / "briefing-note.pdf"
     loads: list[str] = []
-    real_validate = validate.validate_project
+    real_validate = validate.validate_by_pack
 
-    def validated(project: briefgen.Project) -> list[Any]:  # the last step of every load
+    def validated(project: briefgen.Project) -> Any:  # the last step of every load
         loads.append(project.root.name)
         return real_validate(project)
 
@@ -59,7 +59,7 @@ def test_watch_loads_the_project_once_per_save(make_project: ProjectFactory,
             assert main.ident is not None  # or it hangs: the test fails instead
             signal.pthread_kill(main.ident, signal.SIGINT)
 
-    monkeypatch.setattr(validate, "validate_project", validated)
+    monkeypatch.setattr(validate, "validate_by_pack", validated)
     monkeypatch.setattr(watching.Watcher, "step", step)
     monkeypatch.setattr("watchfiles.watch", watch)
     monkeypatch.chdir(root)

@@ -24,11 +24,7 @@ from pathlib import Path
 from briefgen import clock, photos, processes
 from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Rendered
-from briefgen.errors import (
-    BriefgenError,
-    BuildFailed,
-    RenderError,
-)
+from briefgen.errors import BriefgenError, BuildFailed, LocatedError, RenderError, ValidationFailed
 from briefgen.fsutil import file_lock, file_sha256
 from briefgen.jobs import (
     BuildResult,
@@ -46,7 +42,7 @@ from briefgen.load import Project
 from briefgen.manifest import DocumentRecord, Manifest
 from briefgen.output import Packs, check_folders, check_out, make_out, previous, shown
 from briefgen.processes import DEFAULT_MEMORY_LIMIT
-from briefgen.project import load_project
+from briefgen.project import load
 from briefgen.templating import Templates
 from briefgen.views import PackView
 from briefgen.workers import (
@@ -83,8 +79,11 @@ def build(
 ) -> BuildResult:
     """Build the packs ``pack_ids`` (default: all) into ``out`` (default ``<project>/build``).
 
-    ``project`` is a loaded :class:`Project` or the path of a project folder (loaded here:
-    :class:`ValidationFailed` lists everything wrong in it).
+    ``project`` is a loaded :class:`Project` or the path of a project folder, loaded here:
+    a problem in it stops only the packs it concerns (a broken fact base, the packs drawing
+    on it); the others are built, and :class:`BuildFailed` then lists every problem with
+    what the build did. :class:`ValidationFailed` lists everything wrong when no pack asked
+    for can be built.
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
@@ -110,7 +109,12 @@ def build(
     ``today`` (default: :func:`briefgen.clock.today`). A pack they would date after its
     meeting fails (its previous output kept): set ``issued:`` in it to build it as it was.
     """
-    project = project if isinstance(project, Project) else load_project(project)
+    stopped: list[LocatedError] = []  # problems in the project's files
+    left_out: set[str] = set()  # the packs they stop
+    if not isinstance(project, Project):
+        asked = pack_ids
+        project, pack_ids, stopped = _loaded(project, pack_ids)
+        left_out = set(asked or project.packs) - set(pack_ids)
     out_dir = Path(out) if out is not None else project.root / "build"
     planned = plan(project, pack_ids, languages, documents)
     log.info("%d document(s) to build into %s", len(planned), shown(out_dir))
@@ -161,12 +165,29 @@ def build(
         packs.settled()
         log.info("%d up to date, %d to render", up_to_date, to_render)
         render(_ordered(later, eager))
-    result = BuildResult(packs.written())
+    result = BuildResult(packs.written(), tuple(sorted({*left_out, *blocked, *packs.failed})))
     log.info("%d document(s) in place, %d failure(s)", len(result.written),
-             len(packs.errors) + len(blocked))
-    if packs.errors or blocked:
-        raise BuildFailed([*blocked.values(), *packs.errors], result)
+             len(stopped) + len(packs.errors) + len(blocked))
+    if stopped or packs.errors or blocked:
+        raise BuildFailed([*stopped, *blocked.values(), *packs.errors], result)
     return result
+
+
+def _loaded(root: str | Path, pack_ids: Sequence[str] | None,
+            ) -> tuple[Project, list[str], list[LocatedError]]:
+    """The project at ``root``, the packs of ``pack_ids`` (default: all) to build, and the
+    problems to report: the packs a problem stops are left out (their previous output kept).
+    Raises :class:`ValidationFailed` when none is left."""
+    loading = load(root)
+    if not loading.errors:
+        return loading.project, list(pack_ids or sorted(loading.project.packs)), []
+    buildable = loading.buildable(pack_ids)
+    if not buildable or any(pack_id not in loading.project.packs for pack_id in pack_ids or ()):
+        raise ValidationFailed(loading.errors_of(pack_ids) or loading.errors, loading=loading)
+    for pack_id, errors in sorted(loading.blocked.items()):
+        if not pack_ids or pack_id in pack_ids:
+            log.info("pack %s is not built: %d problem(s) in its files", pack_id, len(errors))
+    return loading.project, buildable, loading.errors_of(pack_ids)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from briefgen import clock, placeholders
+from briefgen.apparatus import check_issue_date
 from briefgen.cache import ParseCache, derived
 from briefgen.documents.fact_sheet import CAPTION_CHARACTERS
 from briefgen.errors import (
@@ -46,7 +47,7 @@ from briefgen.project import load_project
 from briefgen.scaffold import UNFILLED
 from briefgen.templating import Templates
 from briefgen.translation import state as translation_state
-from briefgen.validate import check_issue_date, language_name
+from briefgen.validate import language_name
 from briefgen.yamlfile import walk_strings
 
 Severity = Literal["error", "warning"]

@@ -58,11 +58,17 @@ class LocatedError(BriefgenError):
 
 
 class ValidationFailed(BriefgenError):
-    """Every problem found in a project, reported together."""
+    """Every problem found in a project, reported together. ``loading`` (a
+    :class:`briefgen.project.Loading`, when a project was loaded) holds the project as far
+    as it loads and which packs the problems stop."""
 
-    def __init__(self, errors: Iterable[LocatedError]) -> None:
+    def __init__(self, errors: Iterable[LocatedError], loading: object = None) -> None:
         self.errors = sorted(errors, key=_sort_key)
+        self.loading = loading
         super().__init__(self.errors)
+
+    def __reduce__(self) -> tuple[type[ValidationFailed], tuple[list[LocatedError]]]:
+        return (ValidationFailed, (self.errors,))  # the project stays in its process
 
     def __str__(self) -> str:
         count = len(self.errors)

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from briefgen.apparatus import check_issue_date
 from briefgen.documents import REGISTRY, Rendered
 from briefgen.errors import BriefgenError, UsageError
 from briefgen.load import Project
-from briefgen.validate import check_issue_date
 from briefgen.views import PackView
 
 
@@ -71,6 +71,12 @@ class RenderWarning:
 @dataclass(frozen=True)
 class BuildResult:
     written: tuple[WrittenDocument, ...]
+    failed: tuple[str, ...] = ()  # the packs asked for that did not build (kept as they were)
+
+    @property
+    def built(self) -> tuple[str, ...]:
+        """The packs whose documents are in place."""
+        return tuple(dict.fromkeys(document.pack_id for document in self.written))
 
     @property
     def rendered(self) -> tuple[WrittenDocument, ...]:

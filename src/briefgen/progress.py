@@ -91,7 +91,8 @@ def progress_display(quiet: bool = False) -> Display:
     return Bar() if sys.stdout.isatty() else Display()
 
 
-BUILD_JSON_VERSION = 1  # of ``build --json``; a change to its fields changes the number
+BUILD_JSON_VERSION = 2  # of ``build --json``; a change to its fields changes the number
+# 2: "packs" (which were built, which failed: a broken fact base stops only its packs)
 
 
 def summary_json(result: BuildResult, errors: Sequence[BriefgenError] = (),
@@ -103,6 +104,7 @@ def summary_json(result: BuildResult, errors: Sequence[BriefgenError] = (),
         {
             "version": BUILD_JSON_VERSION,
             "ok": not errors if ok is None else ok,
+            "packs": {"built": list(result.built), "failed": list(result.failed)},
             "summary": {
                 "documents": len(result.written), "rendered": len(result.rendered),
                 "up_to_date": len(result.written) - len(result.rendered),

@@ -1,39 +1,120 @@
-"""A project, loaded and validated: :func:`load_project` reads every file
-(:mod:`briefgen.load`), then checks what spans fields and files (:mod:`briefgen.validate`),
-and raises one :class:`ValidationFailed` with every problem found. :class:`Reloader` loads
-the same project again and again (``watch``, ``serve``)."""
+"""A project, loaded and validated: :func:`load` reads every file (:mod:`briefgen.load`),
+checks what spans fields and files (:mod:`briefgen.validate`) and says which pack each
+problem stops (:class:`Loading`): a broken fact base stops only the packs that draw on it.
+:func:`load_project` raises one :class:`ValidationFailed` with every problem found, the
+:class:`Loading` with it. :class:`Reloader` loads the same project again and again
+(``watch``, ``serve``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import validate
 from briefgen.cache import ParseCache
 from briefgen.errors import LocatedError, Location, ValidationFailed
-from briefgen.load import Project, load_files
+from briefgen.load import PROJECT_FOLDERS, Project, load_files
 
 
-def load_project(root: str | Path, *, cache: ParseCache | None = None,
-                 jobs: int | None = None) -> Project:
-    """Load and validate every fact base and pack under ``root``.
+@dataclass(frozen=True)
+class Loading:
+    """A project as far as it loads, every problem found, and which pack each one stops:
+    one in a pack's file stops that pack; in a fact base, the packs drawing on it; in the
+    templates, a grammar file or ``briefgen.yaml``, every pack. A file that does not load
+    at all stops only what needs it (a pack naming a base that did not load says so)."""
+
+    project: Project
+    errors: tuple[LocatedError, ...] = ()
+    blocked: Mapping[str, tuple[LocatedError, ...]] = field(default_factory=dict)
+    everywhere: tuple[LocatedError, ...] = ()  # what stops every pack
+
+    def buildable(self, pack_ids: Sequence[str] | None = None) -> list[str]:
+        """The packs of ``pack_ids`` (default: all) that nothing stops."""
+        if self.everywhere:
+            return []
+        wanted = pack_ids or sorted(self.project.packs)
+        return [pack_id for pack_id in wanted
+                if pack_id in self.project.packs and pack_id not in self.blocked]
+
+    def errors_of(self, pack_ids: Sequence[str] | None) -> list[LocatedError]:
+        """What a build of ``pack_ids`` reports: every problem for every pack, else those
+        that stop these packs or every pack."""
+        if not pack_ids:
+            return list(self.errors)
+        found = [*self.everywhere, *(e for p in pack_ids for e in self.blocked.get(p, ()))]
+        return list(ValidationFailed(found).errors)  # sorted, as ValidationFailed shows them
+
+
+def load(root: str | Path, *, cache: ParseCache | None = None,
+         jobs: int | None = None) -> Loading:
+    """Load and validate every fact base and pack under ``root``, as far as they go.
 
     ``cache`` keeps validated files between loads (default: the project's own, in
     ``build/.briefgen-cache``; pass ``ParseCache()`` to keep them in memory only). Files
     not in it are parsed on ``jobs`` forked processes (default: one per core) when there
-    are many and this process runs no other thread. Raises :class:`ValidationFailed`
-    listing every problem (file, line, fact id).
+    are many and this process runs no other thread. Raises :class:`ValidationFailed` only
+    for a folder that is not there.
     """
     root = Path(root).resolve()
-    errors: list[LocatedError] = []
     if not root.is_dir():
         raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
     cache = cache if cache is not None else ParseCache.for_project(root)
-    project = load_files(root, cache, jobs, errors)
-    errors += validate.validate_project(project)
-    if errors:
-        raise ValidationFailed(errors)
-    return project
+    load_errors: list[LocatedError] = []
+    project = load_files(root, cache, jobs, load_errors)
+    validated = validate.validate_by_pack(project)
+    return _attributed(project, load_errors, validated)
+
+
+def load_project(root: str | Path, *, cache: ParseCache | None = None,
+                 jobs: int | None = None) -> Project:
+    """Load and validate every fact base and pack under ``root`` (see :func:`load`).
+    Raises :class:`ValidationFailed` listing every problem (file, line, fact id); its
+    ``loading`` says which packs they stop, and holds the project as far as it loads."""
+    loading = load(root, cache=cache, jobs=jobs)
+    if loading.errors:
+        raise ValidationFailed(loading.errors, loading=loading)
+    return loading.project
+
+
+def _attributed(project: Project, load_errors: list[LocatedError],
+                validated: validate.Validated) -> Loading:
+    packs_of_file = {loaded.display: pack_id for pack_id, loaded in project.packs.items()}
+    base_of_file = {loaded.display: base_id for base_id, loaded in project.bases.items()}
+    users = {base_id: [pack_id for pack_id, pack in project.packs.items()
+                       if base_id in pack.model.facts] for base_id in project.bases}
+    # The packs naming a base that is not there: a base file that did not load may be it.
+    wanting = [pack_id for pack_id, pack in project.packs.items()
+               if any(base_id not in project.bases for base_id in pack.model.facts)]
+    blocked: dict[str, list[LocatedError]] = {}
+    everywhere = list(validated.everywhere)
+
+    def stop(pack_ids: Iterable[str], errors: Iterable[LocatedError]) -> None:
+        errors = list(errors)
+        for pack_id in pack_ids:
+            if errors:
+                blocked.setdefault(pack_id, []).extend(errors)
+
+    for error in load_errors:
+        where = error.location.file
+        if where in packs_of_file:
+            stop([packs_of_file[where]], [error])
+        elif where in base_of_file:
+            stop(users[base_of_file[where]], [error])
+        elif where.split("/", 1)[0] not in PROJECT_FOLDERS or "/" not in where:
+            everywhere.append(error)  # briefgen.yaml; no facts/ or packs/ at all
+        elif where.startswith("facts/"):
+            stop(wanting, [error])  # a base that did not load: what may need it
+        # else: a pack file that did not load stops no other pack
+    for base_id, errors in validated.bases.items():
+        stop(users[base_id], errors)
+    for pack_id, errors in validated.packs.items():
+        stop([pack_id], errors)
+    every = ValidationFailed([*load_errors, *validated.errors()]).errors
+    unique = list({(str(error), error.hint): error for error in every}.values())
+    return Loading(project, tuple(unique),
+                   {pack_id: tuple(errors) for pack_id, errors in blocked.items()},
+                   tuple(everywhere))
 
 
 @dataclass
@@ -45,8 +126,15 @@ class Reloader:
     root: Path
     _cache: ParseCache | None = None
 
-    def load(self) -> Project:
-        """The project as its files are now; raises :class:`ValidationFailed`."""
+    def loading(self) -> Loading:
+        """The project as its files are now, as far as it loads."""
         if self._cache is None:
             self._cache = ParseCache.for_project(self.root)
-        return load_project(self.root, cache=self._cache, jobs=1)
+        return load(self.root, cache=self._cache, jobs=1)
+
+    def load(self) -> Project:
+        """The project as its files are now; raises :class:`ValidationFailed`."""
+        loading = self.loading()
+        if loading.errors:
+            raise ValidationFailed(loading.errors, loading=loading)
+        return loading.project

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import i18n, photos
+from briefgen.apparatus import check_apparatus
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError
 from briefgen.grammar import Grammars, check_forms
@@ -18,23 +19,47 @@ from briefgen.translation import state as translation_state
 from briefgen.yamlfile import PathKey
 
 
+@dataclass
+class Validated:
+    """What validating a project found, by what each problem stops: every pack (the
+    templates, a grammar file), a fact base (and so each pack drawing on it), a pack."""
+
+    everywhere: list[LocatedError] = field(default_factory=list)
+    bases: dict[str, list[LocatedError]] = field(default_factory=dict)
+    packs: dict[str, list[LocatedError]] = field(default_factory=dict)
+
+    def errors(self) -> list[LocatedError]:
+        """Every problem once."""
+        found = [*self.everywhere, *(e for errors in self.bases.values() for e in errors),
+                 *(e for errors in self.packs.values() for e in errors)]
+        return list({(str(error), error.hint): error for error in found}.values())
+
+
 def validate_project(project: Project) -> list[LocatedError]:
+    """Every problem in what spans fields and files."""
+    return validate_by_pack(project).errors()
+
+
+def validate_by_pack(project: Project) -> Validated:
+    """Every problem in what spans fields and files, by what it stops."""
+    found = Validated()
     try:
         Templates(project.templates).locale_dirs  # noqa: B018 - refuses a linked-out catalog
     except RenderError as error:
-        return [LocatedError(error.message, error.location or Location("templates"), error.hint)]
-    errors: list[LocatedError] = []
+        found.everywhere.append(LocatedError(error.message, error.location
+                                             or Location("templates"), error.hint))
+        return found
     grammars = Grammars(project.templates)
-    for base in project.bases.values():
-        errors += _base_errors(base, project, grammars)
+    for base_id, base in project.bases.items():
+        found.bases[base_id] = _base_errors(base, project, grammars)
     has_catalog = functools.cache(Templates(project.templates).has_catalog)  # once a language
-    for pack in project.packs.values():
-        errors += _pack_errors(pack, project, grammars, has_catalog)
+    for pack_id, pack in project.packs.items():
+        found.packs[pack_id] = _pack_errors(pack, project, grammars, has_catalog)
     for lang in {lang for pack in project.packs.values() for lang in pack.model.languages}:
         if i18n.check_locale(lang) is None:
             grammars.get(lang)  # documents read every pack language's grammar: check it
-    errors += grammars.errors
-    return list({(str(error), error.hint): error for error in errors}.values())
+    found.everywhere += grammars.errors
+    return found
 
 
 def _base_errors(base: Loaded[FactBase], project: Project,
@@ -144,7 +169,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
     errors += translation_state.pack_errors(loaded, project)
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
-    errors += _check_apparatus(loaded)
+    errors += check_apparatus(loaded)
     errors += _check_participants(loaded, project)
     errors += _check_labels(loaded, Templates(project.templates))
     return errors
@@ -226,71 +251,6 @@ def _check_sections(loaded: Loaded[FactBase]) -> list[LocatedError]:
                 )
             )
     return errors
-
-
-def _check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
-    """Status, clearance and dates of issue make sense for the meeting."""
-    pack = loaded.model
-    last_day = pack.meeting.end or pack.meeting.date
-    errors = []
-    if pack.status == "cleared" and not pack.clearance:
-        errors.append(
-            LocatedError(
-                "the pack is 'cleared' but names no clearance",
-                loaded.location(("status",)),
-                "add clearance: [{name: ..., unit: ..., date: YYYY-MM-DD}], "
-                "or set status: draft",
-            )
-        )
-    for index, entry in enumerate(pack.clearance):
-        if entry.date > last_day:
-            errors.append(
-                LocatedError(
-                    f"cleared on {entry.date.isoformat()}, after the meeting "
-                    f"({last_day.isoformat()})",
-                    loaded.location(("clearance", index, "date")),
-                    "a brief is cleared before the meeting: check the date",
-                )
-            )
-    if pack.issued and pack.issued > last_day:
-        errors.append(
-            LocatedError(
-                f"issued on {pack.issued.isoformat()}, after the meeting "
-                f"({last_day.isoformat()})",
-                loaded.location(("issued",)),
-                "a brief is issued before the meeting: check the date",
-            )
-        )
-    return errors
-
-
-class DatedAfterMeeting(LocatedError):
-    """A pack whose documents would be dated after its meeting: ``check`` reports it as
-    ``past-meeting``, and the build refuses the pack."""
-
-    code = "past-meeting"
-
-
-def check_issue_date(loaded: Loaded[Pack], issued: dt.date) -> DatedAfterMeeting | None:
-    """An error if the documents of the pack, dated ``issued``, would be dated after its
-    meeting: a brief is issued before the meeting it prepares. (A pack's own ``issued:``
-    after its meeting is refused when the pack is loaded.)"""
-    pack = loaded.model
-    last_day = pack.meeting.last_day
-    if issued <= last_day:
-        return None
-    meeting = pack.meeting.date.isoformat() + (f" to {last_day.isoformat()}"
-                                               if pack.meeting.end else "")
-    where = loaded.location(("meeting", "date"))
-    if pack.issued is None:
-        return DatedAfterMeeting(
-            f"the meeting ({meeting}) is past: built today, {issued.isoformat()}, its "
-            "documents would be dated after it, as the pack sets no issued: date", where,
-            "set issued: YYYY-MM-DD in the pack (the day the brief was issued) to build it "
-            "as it was on that day, or move the meeting's date")
-    return DatedAfterMeeting(
-        f"the documents would be dated {issued.isoformat()}, after the meeting ({meeting})",
-        where, "give a date of issue on or before the meeting's last day")
 
 
 def _check_tags(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:

@@ -45,7 +45,8 @@ class Step:
     new_errors: tuple[str, ...]  # build errors not reported the round before
     still_errors: int  # build errors reported before too
     gone_errors: int
-    built: bool  # False: the check found errors, nothing was built
+    built: bool  # False: the check found errors that stop every pack, nothing was built
+    stopped: tuple[str, ...] = ()  # the packs not built: an error in their files
 
     def lines(self) -> list[str]:
         """The step as a person reads it: only what changed."""
@@ -61,6 +62,9 @@ class Step:
                          f"{len(self.report.warnings)} warning(s)")
         if not self.built:
             lines.append("not built: fix the errors above")
+        elif self.stopped:
+            lines.append(f"not built: {', '.join(self.stopped)} (fix the errors above; the "
+                         "other packs are)")
         return lines
 
     def build_lines(self, each: bool = True) -> list[str]:
@@ -116,47 +120,59 @@ class Watcher:
     def _step(self, progress: Callable[[Progress], None]) -> Step:
         self._reloader = self._reloader or Reloader(self.root)
         day = clock.today(self.today)  # read at each round: a watch may run past midnight
-        project: Project | None = None
         try:
-            project = self._reloader.load()
-        except ValidationFailed as failure:
-            report = failure_report(failure)
+            loading = self._reloader.loading()
+        except ValidationFailed as failure:  # the project folder is gone
+            return self._checked(failure_report(failure), built=False)
+        if loading.errors:
+            # A problem stops only the packs it concerns: the others are built.
+            report = failure_report(ValidationFailed(loading.errors))
+            pack_ids: Sequence[str] | None = loading.buildable(self.pack_ids)
+            stopped = tuple(sorted(pack_id for pack_id in loading.blocked
+                                   if not self.pack_ids or pack_id in self.pack_ids))
         else:
-            report = check(project, self.pack_ids, day)
-        findings = frozenset(report.findings)
-        new = tuple(f for f in report.findings if f not in self._findings)
-        gone = len(self._findings - findings)
-        self._findings = findings
-        checked = Step(report, new, gone, (), 0, (), 0, 0,
-                       built=not report.errors and project is not None)
-        self._say(checked.check_lines())
-        if project is None or not checked.built:
+            report = check(loading.project, self.pack_ids, day)
+            pack_ids, stopped = self.pack_ids, ()
+        checked = self._checked(report, built=pack_ids != [], stopped=stopped)
+        if not checked.built:
             return checked
+        new, gone = checked.new_findings, checked.gone_findings
+        project = loading.project
 
         def rendered(event: Progress) -> None:
             progress(event)
             if event.status == "done":
                 self._say([f"rendered {event.job} ({event.seconds:.2f} s)"])
 
-        result, errors = self._build(project, day, rendered)
+        result, errors = self._build(project, pack_ids, day, rendered)
         fresh = tuple(e for e in errors if e not in self._errors)
         still = sum(1 for e in errors if e in self._errors)
         fixed = sum(1 for e in self._errors if e not in errors)
         self._errors = errors
         step = Step(report, new, gone, result.rendered, len(result.written), fresh, still,
-                    fixed, built=True)
+                    fixed, built=True, stopped=stopped)
         self._say(step.build_lines(each=False))
         return step
+
+    def _checked(self, report: Report, built: bool, stopped: tuple[str, ...] = ()) -> Step:
+        """The check's part of a round, said: what it found that is new, what went away."""
+        findings = frozenset(report.findings)
+        new = tuple(f for f in report.findings if f not in self._findings)
+        gone = len(self._findings - findings)
+        self._findings = findings
+        checked = Step(report, new, gone, (), 0, (), 0, 0, built=built, stopped=stopped)
+        self._say(checked.check_lines())
+        return checked
 
     def _say(self, lines: list[str]) -> None:
         if self.say is not None:
             for line in lines:
                 self.say(line)
 
-    def _build(self, project: Project, day: dt.date,
+    def _build(self, project: Project, pack_ids: Sequence[str] | None, day: dt.date,
                progress: Callable[[Progress], None]) -> tuple[BuildResult, tuple[str, ...]]:
         try:
-            return build(project, self.pack_ids, out=self.out, eager=True, today=day,
+            return build(project, pack_ids, out=self.out, eager=True, today=day,
                          progress=progress), ()
         except BuildFailed as failed:
             written = failed.written if isinstance(failed.written, BuildResult) else None

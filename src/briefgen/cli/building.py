@@ -102,6 +102,8 @@ def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError
         _say(f"{len(result.written)} documents in {_shown(out)}/ ({rendered} rendered, "
              f"{len(result.written) - rendered} up to date"
              + (f", {warned} warning{'s' if warned != 1 else ''})" if warned else ")"))
+    if result.failed and result.written:
+        _say(f"not built (previous files kept): {', '.join(result.failed)}; see below")
 
 
 # -- watch ---------------------------------------------------------------------------------

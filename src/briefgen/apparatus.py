@@ -1,0 +1,76 @@
+"""The memo apparatus of a pack, checked: its status and clearance, and its date of issue,
+which is never after the meeting (a pack's own ``issued:`` when it is loaded; the date a
+build would print, given today, through :func:`check_issue_date`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefgen.errors import LocatedError
+from briefgen.load import Loaded
+from briefgen.model import Pack
+
+
+def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
+    """Status, clearance and dates of issue make sense for the meeting."""
+    pack = loaded.model
+    last_day = pack.meeting.end or pack.meeting.date
+    errors = []
+    if pack.status == "cleared" and not pack.clearance:
+        errors.append(
+            LocatedError(
+                "the pack is 'cleared' but names no clearance",
+                loaded.location(("status",)),
+                "add clearance: [{name: ..., unit: ..., date: YYYY-MM-DD}], "
+                "or set status: draft",
+            )
+        )
+    for index, entry in enumerate(pack.clearance):
+        if entry.date > last_day:
+            errors.append(
+                LocatedError(
+                    f"cleared on {entry.date.isoformat()}, after the meeting "
+                    f"({last_day.isoformat()})",
+                    loaded.location(("clearance", index, "date")),
+                    "a brief is cleared before the meeting: check the date",
+                )
+            )
+    if pack.issued and pack.issued > last_day:
+        errors.append(
+            LocatedError(
+                f"issued on {pack.issued.isoformat()}, after the meeting "
+                f"({last_day.isoformat()})",
+                loaded.location(("issued",)),
+                "a brief is issued before the meeting: check the date",
+            )
+        )
+    return errors
+
+
+class DatedAfterMeeting(LocatedError):
+    """A pack whose documents would be dated after its meeting: ``check`` reports it as
+    ``past-meeting``, and the build refuses the pack."""
+
+    code = "past-meeting"
+
+
+def check_issue_date(loaded: Loaded[Pack], issued: dt.date) -> DatedAfterMeeting | None:
+    """An error if the documents of the pack, dated ``issued``, would be dated after its
+    meeting: a brief is issued before the meeting it prepares. (A pack's own ``issued:``
+    after its meeting is refused when the pack is loaded.)"""
+    pack = loaded.model
+    last_day = pack.meeting.last_day
+    if issued <= last_day:
+        return None
+    meeting = pack.meeting.date.isoformat() + (f" to {last_day.isoformat()}"
+                                               if pack.meeting.end else "")
+    where = loaded.location(("meeting", "date"))
+    if pack.issued is None:
+        return DatedAfterMeeting(
+            f"the meeting ({meeting}) is past: built today, {issued.isoformat()}, its "
+            "documents would be dated after it, as the pack sets no issued: date", where,
+            "set issued: YYYY-MM-DD in the pack (the day the brief was issued) to build it "
+            "as it was on that day, or move the meeting's date")
+    return DatedAfterMeeting(
+        f"the documents would be dated {issued.isoformat()}, after the meeting ({meeting})",
+        where, "give a date of issue on or before the meeting's last day")
