@@ -270,7 +270,7 @@ def test_an_editors_save_during_an_import_is_never_lost(
         make_project: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The base is saved by someone else while the import works on it: the import is
     refused in one line, nothing written, the save kept; run again, it imports."""
-    from briefgen.translation import workflow
+    from briefgen.translation import workflow, writeback
 
     root: Path = make_project()  # type: ignore[operator]
     po = tmp_path / "en.po"
@@ -280,14 +280,14 @@ def test_an_editors_save_during_an_import_is_never_lost(
                                          'msgstr "Morocco backs the Coalition."'))
     base = root / "facts" / "base.yaml"
     saved = base.read_text() + "# checked again by the desk\n"
-    real = workflow._edited
+    real = writeback.edited
 
     def edited_while_saved(edit: Any) -> str:
         text = real(edit)
         base.write_text(saved)  # the editor's save, while the import runs
         return text
 
-    monkeypatch.setattr(workflow, "_edited", edited_while_saved)
+    monkeypatch.setattr(writeback, "edited", edited_while_saved)
     monkeypatch.chdir(root)
     with pytest.raises(briefgen.BriefgenError) as refused:
         workflow.import_translations(root, po)
@@ -295,7 +295,7 @@ def test_an_editors_save_during_an_import_is_never_lost(
                                   "working on it — nothing was written: run the command "
                                   "again")
     assert base.read_text() == saved
-    monkeypatch.setattr(workflow, "_edited", real)
+    monkeypatch.setattr(writeback, "edited", real)
     result = workflow.import_translations(root, po)
     assert "updated" in [change.what for change in result.changes]
     assert "# checked again by the desk" in base.read_text()  # the save, and the translation
