@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import io
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,15 @@ import briefgen
 from briefgen.check import check
 from briefgen.translation.state import source_hash, translatables
 from briefgen.translation.workflow import export, import_translations, load_bases, stamp
-from tests.support.projects import MINIMAL_BASE, REPO, ProjectFactory, load_demo, replace_once
+from tests.support.projects import (
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    ProjectFactory,
+    load_demo,
+    replace_once,
+    write_project,
+)
 
 BASE = "facts/ma-coalition-daesh.yaml"
 FACT = "principle-domestic-terrorism"
@@ -427,3 +436,52 @@ def test_stamps_go_in_the_order_of_the_fields_and_in_the_style_of_their_place(
         "facts:\n"
         f"  - {{id: f, kind: role, text: {{fr: x, en: y}}, translated_from: {{text: {{en: "
         f"{source_hash('x')}}}}}}}\n")
+
+
+# -- The fact bases as they are on disk ----------------------------------------------------
+# A translator's round (stamp, export, one translation changed, import) on a base as users
+# keep them, against the same round on the plain base: the same changes, nothing else.
+
+BACKS = "Morocco backs the Coalition."
+
+
+def translators_round(root: Path) -> str:
+    """Stamp every base, export every English text (to en.po in the project's folder),
+    change f1's, import: the commands' output (each must succeed)."""
+    output, po = "", root / "en.po"
+    for args in (("stamp",), ("export", "--lang", "en", "--all", str(po)), ("import", str(po))):
+        if args[0] == "import":
+            fill_po(po, {"base/fact/f1/text": BACKS})
+        result = run("translate", *args, cwd=root)
+        assert (result.returncode, result.stderr) == (0, "")
+        output += result.stdout
+    return output
+
+
+@pytest.fixture
+def plain_round(tmp_path: Path) -> tuple[bytes, str]:
+    """The minimal base after :func:`translators_round`, and what the commands said."""
+    root = write_project(tmp_path / "plain", MINIMAL_BASE, MINIMAL_PACK)
+    output = translators_round(root)
+    return (root / "facts" / "base.yaml").read_bytes(), output
+
+
+def test_a_linked_base_stays_a_link_its_file_written_and_its_mode_kept(
+        make_project: ProjectFactory, tmp_path: Path, plain_round: tuple[bytes, str]) -> None:
+    """A base in facts/ that is a link to a file elsewhere in the project, which check
+    reads: stamp and import write the file it names, in its mode; the link stays."""
+    root = make_project()
+    shared = root / "shared" / "base.yaml"
+    shared.parent.mkdir()
+    (root / "facts" / "base.yaml").rename(shared)
+    link = root / "facts" / "base.yaml"
+    link.symlink_to(Path("..") / "shared" / "base.yaml")
+    shared.chmod(0o600)
+    checked = run("check", cwd=root)
+    assert checked.returncode == 0 and "link" not in checked.stdout + checked.stderr
+    assert translators_round(root) == plain_round[1]
+    assert link.is_symlink() and link.readlink() == Path("../shared/base.yaml")
+    assert shared.read_bytes() == plain_round[0]
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o600
+    assert [p.name for p in (root / "facts").iterdir()] == ["base.yaml"]
+    assert [p.name for p in shared.parent.iterdir()] == ["base.yaml"]

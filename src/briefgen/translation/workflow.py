@@ -29,7 +29,7 @@ from typing import Literal
 from briefgen import clock, placeholders, writes
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
 from briefgen.fsutil import inside
-from briefgen.load import PROJECT_FOLDERS, Loaded, load_file
+from briefgen.load import PROJECT_FOLDERS, Loaded, load_file, project_limits
 from briefgen.model import FactBase, forbidden_character
 from briefgen.translation import exchange, writeback
 from briefgen.translation.exchange import Format, IncomingUnit
@@ -42,6 +42,7 @@ from briefgen.translation.state import (
 )
 from briefgen.translation.writeback import Edits
 from briefgen.validate import validate_base
+from briefgen.yamlfile import Limits
 
 
 class TranslateUsageError(BriefgenError):
@@ -52,13 +53,16 @@ class TranslateUsageError(BriefgenError):
 
 
 def load_bases(root: str | Path, base_ids: Sequence[str] = ()) -> list[Loaded[FactBase]]:
-    """The fact bases under ``root/facts`` (those named, or all), validated on their own."""
+    """The fact bases under ``root/facts`` (those named, or all), validated on their own;
+    read as ``check`` reads them (a link to a file inside the project, the project's
+    limits)."""
     root = Path(root).resolve()
     errors: list[LocatedError] = []
+    limits = project_limits(root, errors)
     bases: dict[str, Loaded[FactBase]] = {}
     for path in sorted([*(root / "facts").glob("*.yaml"), *(root / "facts").glob("*.yml")]):
         try:
-            loaded = load_file(path, display_path(path, root), FactBase)
+            loaded = load_file(path, display_path(path, root), FactBase, root, limits)
         except LocatedError as error:
             errors.append(error)
             continue
@@ -96,6 +100,12 @@ class Change:
         return f"{where}: {self.context} [{self.lang}] {self.what}"
 
 
+def _project(root: str | Path) -> tuple[Path, Limits]:
+    """The project folder, resolved, and its limits (``briefgen.yaml``)."""
+    project = Path(root).resolve()
+    return project, project_limits(project)
+
+
 # Stamp ----------------------------------------------------------------------------------
 
 
@@ -103,8 +113,9 @@ def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
     """Record every existing translation in the bases as made from the current source."""
     edits = []
     changes = []
-    for loaded in load_bases(root, base_ids):
-        edit = Edits(loaded)
+    project, limits = _project(root)
+    for loaded in load_bases(project, base_ids):
+        edit = Edits(loaded, project, limits)
         source = source_language(loaded.model)
         for text in translatables(loaded.model):
             for lang in text.texts:
@@ -112,7 +123,7 @@ def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
                     edit.stamps.append((text, lang))
                     changes.append(_change(loaded, text, lang, "stamped"))
         edits.append(edit)
-    writeback.write(edits, Path(root))
+    writeback.write(edits, project)
     return changes
 
 
@@ -203,7 +214,8 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
         raise ValidationFailed([LocatedError(
             "the file does not say which language it is in", Location(str(path)),
             "a PO file needs a Language: header, an XLIFF file one target-language")])
-    edits = {base_id: Edits(loaded) for base_id, loaded in bases.items()}
+    project, limits = _project(root)
+    edits = {base_id: Edits(loaded, project, limits) for base_id, loaded in bases.items()}
     changes: list[Change] = []
     counts = {"unchanged": 0, "untranslated": 0, "needs_review": 0}
     seen: set[str] = set()
@@ -228,7 +240,7 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     for edit in edits.values():
         if edit and not is_tracked(edit.loaded.model):
             changes += _start_tracking(edit)
-    writeback.write(list(edits.values()), Path(root))
+    writeback.write(list(edits.values()), project)
     return Imported(tuple(changes), incoming.language, **counts)
 
 

@@ -32,7 +32,14 @@ from briefgen.model import (
 )
 from briefgen.translation.state import Translatable, source_hash, source_language
 from briefgen.validate import validate_base
-from briefgen.yamlfile import PathKey, YamlDocument, dump_roundtrip, parse_yaml, read_yaml
+from briefgen.yamlfile import (
+    Limits,
+    PathKey,
+    YamlDocument,
+    dump_roundtrip,
+    parse_yaml,
+    read_yaml,
+)
 
 
 @dataclass
@@ -41,6 +48,8 @@ class Edits:
     (translatable, language, new text) and stamps (translatable, language)."""
 
     loaded: Loaded[FactBase]
+    root: Path  # the project, resolved: the base is read inside it, with its limits
+    limits: Limits
     texts: list[tuple[Translatable, str, str]] = field(default_factory=list)  # text, lang, new
     stamps: list[tuple[Translatable, str]] = field(default_factory=list)  # text, lang
 
@@ -56,15 +65,16 @@ def write(edits: Sequence[Edits], root: Path) -> None:
     expected: dict[Path, str | None] = {}
     for edit in edits:
         if edit:
-            expected[edit.loaded.path] = writes.sha256(edit.loaded.path)  # before it is read
-            files[edit.loaded.path] = edited(edit).encode("utf-8")
+            path = edit.loaded.path  # a link in facts/ is written through (the door)
+            expected[path] = writes.sha256(path.resolve())  # before it is read
+            files[path] = edited(edit).encode("utf-8")
     writes.write(files, within=root, expected=expected)
 
 
 def edited(edit: Edits) -> str:
     """The base's text with ``edit`` applied, checked (:func:`_verify`)."""
     loaded = edit.loaded
-    document = _reread(loaded)
+    document = _reread(loaded, edit.root, edit.limits)
     expected = copy.deepcopy(document.data)
     base = loaded.model
     source = source_language(base)
@@ -80,7 +90,7 @@ def edited(edit: Edits) -> str:
             node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
         node[lang] = value
     output = dump_roundtrip(document.roundtrip, document.text)
-    _verify(output, expected, loaded)
+    _verify(output, expected, loaded, edit.limits)
     return output
 
 
@@ -107,9 +117,9 @@ def _stamp_orders(text: Translatable, base: FactBase) -> list[Sequence[str]]:
     return [top, list(BaseStamps.model_fields), langs]
 
 
-def _reread(loaded: Loaded[FactBase]) -> YamlDocument:
+def _reread(loaded: Loaded[FactBase], root: Path, limits: Limits) -> YamlDocument:
     """The file again, with its round-trip data; it must still be what was validated."""
-    document = read_yaml(loaded.path, loaded.display)
+    document = read_yaml(loaded.path, loaded.display, root, limits)
     try:
         same = FactBase.model_validate(document.data) == loaded.model
     except PydanticError:
@@ -120,11 +130,11 @@ def _reread(loaded: Loaded[FactBase]) -> YamlDocument:
     return document
 
 
-def _verify(output: str, expected: Any, loaded: Loaded[FactBase]) -> None:
+def _verify(output: str, expected: Any, loaded: Loaded[FactBase], limits: Limits) -> None:
     """The written text must read back as exactly the intended data, and validate."""
     problem = None
     try:
-        reread = parse_yaml(output, loaded.display)
+        reread = parse_yaml(output, loaded.display, limits)
         model = FactBase.model_validate(reread.data)
         errors = validate_base(Loaded(model, loaded.path, loaded.display, reread.lines))
     except (BriefgenError, PydanticError) as error:
