@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefgen import yamledit
-from briefgen.yamlfile import dump_roundtrip, guess_indent, parse_yaml
+from briefgen.yamledit import dump_roundtrip, guess_indent
+from briefgen.yamlfile import parse_yaml
 from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO
 
 STYLES = """\

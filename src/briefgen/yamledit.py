@@ -1,19 +1,22 @@
 """Small edits to a YAML file's round-trip data that leave everything else as written.
 
 :func:`briefgen.yamlfile.read_yaml` keeps ruamel's round-trip data (comments, quoting,
-folding, key order) and :func:`briefgen.yamlfile.dump_roundtrip` writes it back; this
-module sets one value in it: a text written like its neighbours (a folded text stays
+folding, key order) and :func:`dump_roundtrip` writes it back as the file was written;
+this module sets one value in it: a text written like its neighbours (a folded text stays
 folded, at its width), a key inserted where the file's order puts it, and the blank lines
 and comments that followed the entry before it kept before the next one.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -22,7 +25,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from briefgen.yamlfile import PathKey
+from briefgen.yamlfile import PathKey, WrittenDate
 
 _MAP_AFTER, _SEQ_AFTER = 2, 0  # where ruamel keeps the comment after an entry
 
@@ -200,3 +203,54 @@ def fold_positions(text: str, width: int) -> list[int]:
     if len(text) - line_start > width and candidate is not None and candidate >= line_start:
         positions.append(candidate)
     return positions
+
+
+# Writing back ----------------------------------------------------------------------------
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes a :class:`WrittenDate` back as the plain date it was."""
+
+
+_Representer.add_representer(
+    WrittenDate,
+    lambda self, data: self.represent_scalar("tag:yaml.org,2002:timestamp", str(data)),
+)
+
+
+def dump_roundtrip(data: Any, original: str) -> str:
+    """``data`` (:attr:`briefgen.yamlfile.YamlDocument.roundtrip`, edited) as YAML text
+    written the way ``original`` is: its indentation, quoting, folding, comments and key
+    order; no ``%YAML`` directive; lines never re-wrapped."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Representer = _Representer
+    yaml.width = 1_000_000  # long lines stay as they are written
+    mapping, sequence, offset = guess_indent(original)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """The file's mapping indent, sequence indent and dash offset (ruamel's terms): the
+    first nested mapping key and the first block sequence item under a key tell them."""
+    mapping, sequence, offset = None, None, None
+    parent: int | None = None  # indentation of the last line that ended on a key
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if parent is not None and indent > parent:
+            if stripped.startswith("- ") and sequence is None:
+                offset = indent - parent
+                sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
+            elif mapping is None and not stripped.startswith("- "):
+                mapping = indent - parent
+        parent = indent if line.rstrip().endswith(":") and not stripped.startswith("- ") \
+            else None
+        if mapping is not None and sequence is not None:
+            break
+    mapping = mapping or 2
+    return mapping, sequence or mapping, offset if offset is not None else 0

@@ -32,14 +32,8 @@ from briefgen.model import (
 )
 from briefgen.translation.state import Translatable, source_hash, source_language
 from briefgen.validate import validate_base
-from briefgen.yamlfile import (
-    Limits,
-    PathKey,
-    YamlDocument,
-    dump_roundtrip,
-    parse_yaml,
-    read_yaml,
-)
+from briefgen.yamledit import dump_roundtrip
+from briefgen.yamlfile import Limits, PathKey, YamlDocument, parse_yaml, read_yaml
 
 
 @dataclass
