@@ -443,6 +443,8 @@ def test_stamps_go_in_the_order_of_the_fields_and_in_the_style_of_their_place(
 # keep them, against the same round on the plain base: the same changes, nothing else.
 
 BACKS = "Morocco backs the Coalition."
+COMMENTED_BASE = MINIMAL_BASE.replace("sources:\n", "# where the facts come from\nsources:\n"
+                                      ).replace("facts:\n", "\n# the facts, oldest first\nfacts:\n")
 
 
 def translators_round(root: Path) -> str:
@@ -460,8 +462,8 @@ def translators_round(root: Path) -> str:
 
 @pytest.fixture
 def plain_round(tmp_path: Path) -> tuple[bytes, str]:
-    """The minimal base after :func:`translators_round`, and what the commands said."""
-    root = write_project(tmp_path / "plain", MINIMAL_BASE, MINIMAL_PACK)
+    """:data:`COMMENTED_BASE` after :func:`translators_round`, and what the commands said."""
+    root = write_project(tmp_path / "plain", COMMENTED_BASE, MINIMAL_PACK)
     output = translators_round(root)
     return (root / "facts" / "base.yaml").read_bytes(), output
 
@@ -470,7 +472,7 @@ def test_a_linked_base_stays_a_link_its_file_written_and_its_mode_kept(
         make_project: ProjectFactory, tmp_path: Path, plain_round: tuple[bytes, str]) -> None:
     """A base in facts/ that is a link to a file elsewhere in the project, which check
     reads: stamp and import write the file it names, in its mode; the link stays."""
-    root = make_project()
+    root = make_project(facts={"base.yaml": COMMENTED_BASE})
     shared = root / "shared" / "base.yaml"
     shared.parent.mkdir()
     (root / "facts" / "base.yaml").rename(shared)
@@ -485,3 +487,12 @@ def test_a_linked_base_stays_a_link_its_file_written_and_its_mode_kept(
     assert stat.S_IMODE(shared.stat().st_mode) == 0o600
     assert [p.name for p in (root / "facts").iterdir()] == ["base.yaml"]
     assert [p.name for p in shared.parent.iterdir()] == ["base.yaml"]
+
+
+def test_a_crlf_base_keeps_its_line_endings(make_project: ProjectFactory,
+                                            plain_round: tuple[bytes, str]) -> None:
+    root = make_project()
+    base = root / "facts" / "base.yaml"
+    base.write_bytes(COMMENTED_BASE.replace("\n", "\r\n").encode())
+    assert translators_round(root) == plain_round[1]
+    assert base.read_bytes() == plain_round[0].replace(b"\n", b"\r\n")

@@ -42,7 +42,7 @@ anchors:
 
 
 @pytest.mark.parametrize("text", [
-    STYLES, MINIMAL_BASE, MINIMAL_PACK,
+    STYLES, MINIMAL_BASE, MINIMAL_PACK, STYLES.replace("\n", "\r\n"),
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "facts").glob("*.yaml"))),
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "packs").glob("*.yaml"))),
 ])

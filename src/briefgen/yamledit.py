@@ -221,7 +221,8 @@ _Representer.add_representer(
 def dump_roundtrip(data: Any, original: str) -> str:
     """``data`` (:attr:`briefgen.yamlfile.YamlDocument.roundtrip`, edited) as YAML text
     written the way ``original`` is: its indentation, quoting, folding, comments and key
-    order; no ``%YAML`` directive; lines never re-wrapped."""
+    order, its line endings (``\r\n`` if its first line ends so, for every line); no
+    ``%YAML`` directive; lines never re-wrapped."""
     yaml = YAML(typ="rt", pure=True)
     yaml.Representer = _Representer
     yaml.width = 1_000_000  # long lines stay as they are written
@@ -229,7 +230,13 @@ def dump_roundtrip(data: Any, original: str) -> str:
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    return buffer.getvalue()
+    written = buffer.getvalue()  # LF only: parse_yaml reads a CR LF as LF
+    return written.replace("\n", "\r\n") if _crlf(original) else written
+
+
+def _crlf(text: str) -> bool:
+    """Whether ``text``'s lines end with CR LF (as its first line does)."""
+    return text.partition("\n")[0].endswith("\r")
 
 
 def guess_indent(text: str) -> tuple[int, int, int]:

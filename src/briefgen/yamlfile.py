@@ -183,16 +183,21 @@ def read_yaml(path: Path, display: str, root: Path | None = None,
 
 
 def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
-    """Parse YAML ``text`` read from ``display``, with the same checks as :func:`read_yaml`."""
+    """Parse YAML ``text`` read from ``display``, with the same checks as :func:`read_yaml`.
+
+    Lines ending in CR LF are read as ending in LF, as YAML reads them: the round-trip data
+    (comments, blank lines) then holds LF only, and the writer ends every line as the file
+    did."""
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
     yaml.Constructor = _Constructor
     yaml.Composer = _Composer
     yaml.preserve_quotes = True
+    source = text.replace("\r\n", "\n")
     try:
         yaml.composer.display = display
         yaml.composer.limits = limits
-        node = yaml.compose(text)
+        node = yaml.compose(source)
         if node is None:
             data = None
         else:
@@ -201,7 +206,7 @@ def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Yaml
     except MarkedYAMLError as error:
         raise _yaml_error(error, display) from None
     except ReaderError as error:
-        raise _reader_error(error, text, display) from None
+        raise _reader_error(error, source, display) from None
     except YAMLError as error:
         raise LocatedError(f"YAML error: {excerpt(error, 200)}", Location(display)) from None
     except (ValueError, IndexError):  # ruamel reading a number such as `._` or `+_`
