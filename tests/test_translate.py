@@ -496,3 +496,17 @@ def test_a_crlf_base_keeps_its_line_endings(make_project: ProjectFactory,
     base.write_bytes(COMMENTED_BASE.replace("\n", "\r\n").encode())
     assert translators_round(root) == plain_round[1]
     assert base.read_bytes() == plain_round[0].replace(b"\n", b"\r\n")
+
+
+def test_a_byte_order_mark_a_directive_and_document_markers_are_kept(
+        make_project: ProjectFactory, plain_round: tuple[bytes, str]) -> None:
+    head = "\ufeff%YAML 1.2\n# The test base, as the desk keeps it\n--- # the base\n"
+    tail = "...\n# end of the base\n"
+    root = make_project()
+    base = root / "facts" / "base.yaml"
+    base.write_text(head + COMMENTED_BASE + tail, encoding="utf-8")
+    below = head.count("\n")  # the lines of the plain base are this many lines lower
+    assert translators_round(root) == re.sub(
+        r"(?m)^facts/base.yaml:(\d+):", lambda m: f"facts/base.yaml:{int(m[1]) + below}:",
+        plain_round[1])
+    assert base.read_bytes() == head.encode() + plain_round[0] + tail.encode()

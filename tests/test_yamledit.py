@@ -43,6 +43,8 @@ anchors:
 
 @pytest.mark.parametrize("text", [
     STYLES, MINIMAL_BASE, MINIMAL_PACK, STYLES.replace("\n", "\r\n"),
+    f"\ufeff%YAML 1.2\n# before the start\n--- # the start\n# after it\n{STYLES}...\n# end\n",
+    "---\na: 1\n", "\ufeffa: 1\n", "--- {a: 1}\n...\n", "\n\n# two blank lines\na: 1\n",
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "facts").glob("*.yaml"))),
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "packs").glob("*.yaml"))),
 ])

@@ -10,7 +10,9 @@ and comments that followed the entry before it kept before the next one.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -221,17 +223,60 @@ _Representer.add_representer(
 def dump_roundtrip(data: Any, original: str) -> str:
     """``data`` (:attr:`briefgen.yamlfile.YamlDocument.roundtrip`, edited) as YAML text
     written the way ``original`` is: its indentation, quoting, folding, comments and key
-    order, its line endings (``\r\n`` if its first line ends so, for every line); no
-    ``%YAML`` directive; lines never re-wrapped."""
+    order; its byte-order mark, and as they were, the lines before its first value
+    (directives, comments, blank lines, the ``---`` marker) and from its ``...`` marker on;
+    its line endings (CR LF if its first line ends so, for every line); lines never
+    re-wrapped."""
+    text = original.removeprefix(BOM).replace("\r\n", "\n")
+    head, tail, explicit_start = _frame(data, text)
     yaml = YAML(typ="rt", pure=True)
     yaml.Representer = _Representer
     yaml.width = 1_000_000  # long lines stay as they are written
-    mapping, sequence, offset = guess_indent(original)
+    yaml.explicit_start = explicit_start
+    mapping, sequence, offset = guess_indent(text)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    written = buffer.getvalue()  # LF only: parse_yaml reads a CR LF as LF
-    return written.replace("\n", "\r\n") if _crlf(original) else written
+    with _comments_from(data, len(head)):  # those before are in the head, as written
+        yaml.dump(data, buffer)
+    written = "".join([BOM if original.startswith(BOM) else "", *head, buffer.getvalue(), *tail])
+    return written.replace("\n", "\r\n") if _crlf(original) else written  # parse_yaml: LF
+
+
+BOM = "\ufeff"
+_START = re.compile(r"---(?=[ \t]|$)")  # the document start marker, at the start of a line
+_END = re.compile(r"\.\.\.(?=[ \t]|$)")  # its end marker
+_BEFORE = re.compile(r"[ \t]*(#.*)?|%.*|---([ \t]+(#.*)?)?")  # what may come before a value
+
+
+def _frame(data: Any, text: str) -> tuple[list[str], list[str], bool]:
+    """The lines of ``text`` around its document that ruamel does not write back as they
+    are: those before its first value (as they are: directives, comments, blank lines, the
+    ``---`` marker and its comment), and the ``...`` marker and what follows it; and whether
+    ruamel must write a ``---`` itself (the first value is on its line, or the lines before
+    it hold what is not listed here)."""
+    lines = text.splitlines(keepends=True)
+    first = data.lc.line if isinstance(data, CommentedMap | CommentedSeq) else len(lines)
+    head = lines[:first]
+    end = next((n for n in range(first, len(lines)) if _END.match(lines[n])), len(lines))
+    if not all(_BEFORE.fullmatch(line.rstrip("\n")) for line in head):
+        return [], lines[end:], any(_START.match(line) for line in head)
+    return head, lines[end:], first < len(lines) and bool(_START.match(lines[first]))
+
+
+@contextmanager
+def _comments_from(data: Any, line: int) -> Iterator[None]:
+    """``data`` without the comments and blank lines ruamel keeps for the lines before
+    ``line`` (0-based), while the block runs."""
+    comment = data.ca.comment if isinstance(data, CommentedMap | CommentedSeq) else None
+    if not comment or len(comment) < 2 or not comment[1]:
+        yield
+        return
+    before = comment[1]
+    comment[1] = [token for token in before if token.start_mark.line >= line] or None
+    try:
+        yield
+    finally:
+        comment[1] = before
 
 
 def _crlf(text: str) -> bool:
