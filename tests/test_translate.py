@@ -510,3 +510,36 @@ def test_a_byte_order_mark_a_directive_and_document_markers_are_kept(
         r"(?m)^facts/base.yaml:(\d+):", lambda m: f"facts/base.yaml:{int(m[1]) + below}:",
         plain_round[1])
     assert base.read_bytes() == head.encode() + plain_round[0] + tail.encode()
+
+
+def test_block_texts_stay_as_written_and_only_real_changes_are_reported(
+        make_project: ProjectFactory) -> None:
+    """A ``|`` or ``>`` text ends with a line break, which a PO file carries and the import
+    drops: the same translation is unchanged, and a new one keeps the block's ending."""
+    root = make_project(facts={"base.yaml": MINIMAL_BASE.replace(
+        '    talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the '
+        'Coalition."}\n', "    talking_point:\n      fr: |\n        Nous soutenons la "
+        "Coalition.\n      en: |\n        We support the Coalition.\n").replace(
+        '    text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}\n',
+        "    text:\n      fr: >\n        Réunion le {date}.\n      en: >\n        Meeting on "
+        "{date}.\n")})
+    base, po = root / "facts" / "base.yaml", root / "en.po"
+    assert run("translate", "stamp", cwd=root).returncode == 0
+    stamped = base.read_text(encoding="utf-8")
+    assert run("translate", "export", "--lang", "en", "--all", str(po), cwd=root).returncode == 0
+    result = run("translate", "import", str(po), cwd=root)
+    assert (result.returncode, result.stdout) == (
+        0, "0 translation(s) written in en; 5 unchanged, 0 untranslated, 0 still marked for "
+           "review (not imported)\n")
+    assert base.read_text(encoding="utf-8") == stamped
+    fill_po(po, {"base/fact/f1/talking_point": "We fully support the Coalition.\n",
+                 "base/fact/f2/text": "Meeting of {date}.\n"})
+    msgfmt_check(po)
+    result = run("translate", "import", str(po), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("2 translation(s) written in en; 3 unchanged, 0 "
+                                              "untranslated, 0 still marked for review (not "
+                                              "imported)")
+    assert sorted(changed_lines(stamped, base.read_text(encoding="utf-8"))) == sorted([
+        "-        We support the Coalition.", "+        We fully support the Coalition.",
+        "-        Meeting on {date}.", "+        Meeting of {date}."])

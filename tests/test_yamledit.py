@@ -106,6 +106,42 @@ def test_a_text_replaced_in_a_folded_block_stays_folded_at_its_width() -> None:
     assert parse_yaml(written, "file.yaml").data["text"]["en"] == new
 
 
+def test_a_block_text_ending_with_a_line_break_stays_a_block_that_keeps_it() -> None:
+    """``|`` and ``>`` (not ``|-``, ``>-``): the text ends with a line break, and so does the
+    text written in its place; a short one stays in its block."""
+    text = textwrap.dedent("""\
+        literal:
+          en: |
+            One.
+        folded:
+          en: >
+            A text folded
+            over two lines.
+        short:
+          en: >
+            Short, folded.
+        """)
+    document = parse_yaml(text, "file.yaml")
+    new = {"literal": "Two.\n", "folded": "Another text, folded again.\n", "short": "Short.\n"}
+    for key, value in new.items():
+        yamledit.set_text(document.roundtrip, (key,), "en", value, ["en"])
+    written = dump_roundtrip(document.roundtrip, text)
+    assert written == textwrap.dedent("""\
+        literal:
+          en: |
+            Two.
+        folded:
+          en: >
+            Another text,
+            folded again.
+        short:
+          en: >
+            Short.
+        """)
+    assert parse_yaml(written, "file.yaml").data == {key: {"en": value}
+                                                     for key, value in new.items()}
+
+
 def test_a_short_text_in_a_folded_block_is_written_plain() -> None:
     text = "text:\n  fr: >-\n    Un texte plié\n    sur deux lignes.\n"
     document = parse_yaml(text, "file.yaml")

@@ -167,13 +167,15 @@ def _is_block_scalar(value: Any) -> bool:
 
 def styled(text: str, like: Any, *, flow: bool = False) -> str:
     """``text`` in the style of ``like``: folded at the same width, literal, quoted the same
-    way, or plain."""
-    if isinstance(like, FoldedScalarString) and not flow and "\n" not in text:
+    way, or plain (a short text in a ``>-`` block; a ``>`` block keeps its final line break,
+    which ``text`` then ends with)."""
+    body = text.removesuffix("\n")
+    if isinstance(like, FoldedScalarString) and not flow and "\n" not in body:
         width = _folded_width(like)
-        if len(text) <= width:
+        if len(text) <= width and body == text:
             return text
         folded = FoldedScalarString(text)
-        folded.fold_pos = fold_positions(text, width)
+        folded.fold_pos = fold_positions(body, width)
         result: str = folded
         return result
     for kind in (LiteralScalarString, SingleQuotedScalarString, DoubleQuotedScalarString):
@@ -185,7 +187,7 @@ def styled(text: str, like: Any, *, flow: bool = False) -> str:
 def _folded_width(like: FoldedScalarString) -> int:
     """The longest line of a folded text as the file shows it."""
     starts = [0, *(p + 1 for p in getattr(like, "fold_pos", []))]
-    ends = [*(p for p in getattr(like, "fold_pos", [])), len(like)]
+    ends = [*(p for p in getattr(like, "fold_pos", [])), len(like.removesuffix("\n"))]
     return int(max(end - start for start, end in zip(starts, ends, strict=True)))
 
 

@@ -270,6 +270,7 @@ def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
     problem = _text_problem(target, text.texts[source], text.takes_placeholders)
     if problem:
         raise refuse(problem)
+    target = _ending_as(text.texts.get(lang), target)
     current = text.stamps.get(lang) == source_hash(text.texts[source])
     if text.texts.get(lang) == target and (current or not is_tracked(base)):
         return None
@@ -280,6 +281,18 @@ def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
         what = "updated" if lang in text.texts else "translated"
     edit.stamps.append((text, lang))
     return _change(loaded, text, lang, what)
+
+
+def _ending_as(old: str | None, new: str) -> str:
+    """``new`` (stripped) as it replaces ``old``: ``old`` itself when only the whitespace
+    around them differs (a ``|`` or ``>`` text ends with a line break, which the import
+    drops); else ending with ``old``'s final line break, if it has one (the block keeps
+    its ending: ``|`` does not become ``|-``)."""
+    if old is None:
+        return new
+    if old.strip() == new:
+        return old
+    return new + "\n" if old.endswith("\n") else new
 
 
 def _start_tracking(edit: Edits) -> list[Change]:
