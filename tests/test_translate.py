@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
 import stat
 import subprocess
@@ -543,3 +544,33 @@ def test_block_texts_stay_as_written_and_only_real_changes_are_reported(
     assert sorted(changed_lines(stamped, base.read_text(encoding="utf-8"))) == sorted([
         "-        We support the Coalition.", "+        We fully support the Coalition.",
         "-        Meeting on {date}.", "+        Meeting of {date}."])
+
+
+def test_import_refuses_what_is_not_a_file_in_one_line_without_blocking(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """A FIFO would block the reading (no translation comes from it), a device gives
+    nothing or without end, a link may lead anywhere: none is read."""
+    root = make_project()
+    po = tmp_path / "en.po"
+    export(root, "en", po, everything=True)
+    fifo, link = tmp_path / "pipe.po", tmp_path / "link.po"
+    os.mkfifo(fifo)
+    link.symlink_to(po)
+    before = (root / "facts" / "base.yaml").read_bytes()
+    for path, error in (
+            (fifo, f"{fifo} is not a regular file (a FIFO, a device or a socket): give the "
+                   "path of the PO or XLIFF file itself"),
+            (Path(os.devnull), f"{os.devnull} is not a regular file (a FIFO, a device or a "
+                               "socket): give the path of the PO or XLIFF file itself"),
+            (link, f"{link} is a symbolic link: give the path of the PO or XLIFF file "
+                   "itself"),
+            (tmp_path, f"Invalid value for 'FILE': File '{tmp_path}' is a directory.")):
+        result = subprocess.run([sys.executable, "-m", "briefgen", "translate", "import",
+                                 str(path)], cwd=root, capture_output=True, text=True,
+                                check=False, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert [line for line in result.stderr.splitlines() if "Error" in line] == [
+            f"Error: {error}"]
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    assert (root / "facts" / "base.yaml").read_bytes() == before
+    assert fifo.is_fifo() and link.is_symlink()

@@ -177,16 +177,30 @@ def _check_export(out: Path, root: Path) -> None:
             raise TranslateUsageError(
                 f"{out} is inside the project's {name}/: write the file to translate "
                 "elsewhere (e.g. ar.po in the project's folder)")
-    try:
-        mode = out.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise TranslateUsageError(f"{out}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
-        what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+    what = _not_a_file(out, missing_ok=True)
+    if what:
         raise TranslateUsageError(f"{out} is {what}: give the path of a new file, or of "
                                   "a file to replace")
+
+
+def _not_a_file(path: Path, missing_ok: bool = False) -> str | None:
+    """What ``path`` is if it is not a regular file (a link, a FIFO, a device, a folder),
+    told without opening it; None for a regular file."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise TranslateUsageError(f"{path}: no such file") from None
+    except OSError as error:
+        raise TranslateUsageError(f"{path}: {error.strerror}") from None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file (a FIFO, a device or a socket)"
 
 
 # Import ---------------------------------------------------------------------------------
@@ -207,6 +221,10 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     Raises :class:`ValidationFailed` listing every refused unit (nothing is written then).
     """
     path = Path(path)
+    what = _not_a_file(path)
+    if what:
+        raise TranslateUsageError(f"{path} is {what}: give the path of the PO or XLIFF file "
+                                  "itself")
     incoming = exchange.read(path, str(path))
     bases = {loaded.model.id: loaded for loaded in load_bases(root)}
     errors: list[LocatedError] = []
