@@ -125,7 +125,7 @@ def test_export_replaces_a_file_of_its_own_elsewhere(make_project: object,
 # -- The door ------------------------------------------------------------------------------
 
 
-DOORS = {"writes.py", "fsutil.py"}  # the door, and the pack folders' swap and lock
+DOORS = ("writes/", "fsutil.py")  # the door, and the pack folders' swap and lock
 WRITING_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "mkdir", "touch",
                    "symlink_to", "hardlink_to", "chmod", "lchmod"}
 WRITING_FUNCTIONS = {("os", "replace"), ("os", "rename"), ("os", "remove"), ("os", "unlink"),
@@ -182,7 +182,7 @@ def test_every_write_goes_through_the_door() -> None:
 
     bypasses = [f"{path.relative_to(REPO / 'src')}:{line}: {call}"
                 for path in sorted((REPO / "src" / "briefgen").rglob("*.py"))
-                if path.name not in DOORS
+                if not path.relative_to(REPO / "src" / "briefgen").as_posix().startswith(DOORS)
                 for line, call in writing_calls(path.read_text(encoding="utf-8"))]
     assert bypasses == []
 

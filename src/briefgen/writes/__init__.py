@@ -18,12 +18,14 @@ deletes a file elsewhere.
 - **Never over a change.** ``expected`` gives the SHA-256 each file had when it was read
   (None: it did not exist); a file changed on disk since is refused (:class:`Changed`),
   nothing written. ``exclusive`` refuses a file that exists.
+
+This module is the door; :mod:`briefgen.writes.places` says where a file goes (inside its
+folder, what a final link names) and how a write is refused.
 """
 
 from __future__ import annotations
 
 import atexit
-import errno
 import hashlib
 import os
 import secrets
@@ -34,34 +36,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.errors import BriefgenError
 from briefgen.fsutil import NotAFile, file_sha256
+from briefgen.writes.places import (
+    TEMPORARY,
+    Changed,
+    WriteRefused,
+    destination,
+    folder_inside,
+    fsync_folder,
+)
 
-TEMPORARY = ".briefgen-"  # the prefix of a file being written (``.briefgen-<random>.tmp``)
-
-
-class WriteRefused(BriefgenError):
-    """A file briefgen was asked to write or delete, refused: ``path``, why, what to do."""
-
-    def __init__(self, path: Path | str, message: str, hint: str | None = None) -> None:
-        super().__init__(path, message, hint)
-        self.path, self.message, self.hint = str(path), message, hint
-
-    def __str__(self) -> str:
-        return f"{_shown(self.path)}: {self.message}" + (f" — {self.hint}" if self.hint else "")
-
-
-def _shown(path: str) -> str:
-    """A path relative to the current folder when it is inside it."""
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
-
-
-class Changed(WriteRefused):
-    """The file changed on disk since it was read: writing would lose that change."""
-
+__all__ = ["TEMPORARY", "Changed", "WriteRefused", "digest", "make_folder", "remove",
+           "remove_folder", "set_time", "sha256", "temporary_folder", "write"]
 
 @dataclass(frozen=True)
 class _Staged:
@@ -97,13 +83,13 @@ def write(files: Mapping[Path, bytes], *, within: Path,
         raise
     if durable:
         for folder in {item.target.parent for item in staged}:
-            _fsync_folder(folder)
+            fsync_folder(folder)
 
 
 def remove(path: Path, *, within: Path) -> bool:
     """Delete the file (or link) ``path`` inside ``within``, never what a link names, nor a
     folder; whether it was there."""
-    _folder_inside(path.parent, within)
+    folder_inside(path.parent, within)
     try:
         if stat.S_ISDIR(path.lstat().st_mode):
             raise WriteRefused(path, "is a folder where briefgen removes a file",
@@ -117,7 +103,7 @@ def remove(path: Path, *, within: Path) -> bool:
 def remove_folder(path: Path, *, within: Path) -> None:
     """Delete the folder ``path`` inside ``within`` and all it holds, following no link (a
     link inside is removed, not what it names)."""
-    _folder_inside(path, within)
+    folder_inside(path, within)
     if path.is_symlink():
         raise WriteRefused(path, "is a link where briefgen removes a folder")
     shutil.rmtree(path, ignore_errors=True)
@@ -131,7 +117,7 @@ def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
     if path.absolute() == within.absolute():
         path.mkdir(mode=mode, parents=True, exist_ok=True)
         return
-    _folder_inside(path.parent, within, make=True)
+    folder_inside(path.parent, within, make=True)
     path.mkdir(mode=mode, exist_ok=True)
     if path.is_symlink() or not path.is_dir():
         raise WriteRefused(path, "is a link where briefgen needs a folder", "move it away")
@@ -140,7 +126,7 @@ def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
 def set_time(path: Path, seconds: float, *, within: Path) -> None:
     """Set the modification time of the file ``path`` inside ``within`` (not through a
     link)."""
-    _folder_inside(path.parent, within)
+    folder_inside(path.parent, within)
     os.utime(path, (seconds, seconds), follow_symlinks=False)
 
 
@@ -158,65 +144,9 @@ def sha256(path: Path) -> str | None:
     return file_sha256(path)
 
 
-# -- Where a file goes ---------------------------------------------------------------------
-
-
-def _folder_inside(folder: Path, within: Path, make: bool = False) -> Path:
-    """``folder``'s real path, which must be ``within``'s or inside it (made if ``make``)."""
-    root = Path(os.path.realpath(within))
-    if make:
-        _make_parents(folder, root)
-    real = Path(os.path.realpath(folder))
-    if real != root and not real.is_relative_to(root):
-        raise WriteRefused(folder, f"leads out of {within} through a link",
-                           "briefgen writes only inside its own folders: remove the link")
-    return real
-
-
-def _make_parents(folder: Path, root: Path) -> None:
-    """Make ``folder`` and its missing parents inside ``root``; ``root`` too (and its own
-    parents) if missing: it is the place the caller named."""
-    root.mkdir(parents=True, exist_ok=True)
-    missing = []
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate):
-            break
-        missing.append(candidate)
-    for candidate in reversed(missing):
-        parent = Path(os.path.realpath(candidate.parent))
-        if parent != root and not parent.is_relative_to(root):
-            return  # refused by the caller's check
-        candidate.mkdir(exist_ok=True)
-
-
-def _target(path: Path, within: Path) -> tuple[Path, bool]:
-    """The file a write of ``path`` replaces, and whether it exists."""
-    _folder_inside(path.parent, within, make=True)
-    try:
-        kind = path.lstat().st_mode
-    except FileNotFoundError:
-        return path, False
-    if stat.S_ISLNK(kind):
-        real = Path(os.path.realpath(path))
-        root = Path(os.path.realpath(within))
-        if not real.is_relative_to(root):
-            raise WriteRefused(path, f"is a link to {real}, outside {within}",
-                               "briefgen writes only inside its own folders: remove the link")
-        try:
-            kind = real.stat().st_mode
-        except FileNotFoundError:
-            return real, False
-        path = real
-    if not stat.S_ISREG(kind):
-        what = "a folder" if stat.S_ISDIR(kind) else "not a regular file"
-        raise WriteRefused(path, f"is {what}: briefgen writes only regular files",
-                           "move it away, or name another file")
-    return path, True
-
-
 def _stage(path: Path, data: bytes, within: Path, durable: bool,
            mode: int | None) -> _Staged:
-    target, exists = _target(path, within)
+    target, exists = destination(path, within)
     temporary = target.with_name(f"{TEMPORARY}{secrets.token_hex(6)}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     descriptor = os.open(temporary, flags, 0o666 if mode is None else mode)
@@ -261,20 +191,6 @@ def _put(item: _Staged, exclusive: bool) -> None:
         item.temporary.unlink()
     else:
         item.temporary.replace(item.target)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.EBADF):
-            raise
-    finally:
-        os.close(descriptor)
 
 
 def digest(data: bytes) -> str:
