@@ -8,6 +8,8 @@ import difflib
 import io
 import os
 import re
+import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -574,3 +576,68 @@ def test_import_refuses_what_is_not_a_file_in_one_line_without_blocking(
         assert "Traceback" not in result.stderr and result.stdout == ""
     assert (root / "facts" / "base.yaml").read_bytes() == before
     assert fifo.is_fifo() and link.is_symlink()
+
+
+# -- An import killed midway ----------------------------------------------------------------
+
+KILL_POINTS = ("rename", "renameat", "renameat2", "fsync", "unlink", "unlinkat")
+
+
+def import_killed_at(syscall: str, count: int, root: Path, po: Path) -> bool:
+    """``briefgen translate import PO`` in ``root``, killed (SIGKILL) on entering its
+    ``count``-th ``syscall``: True if it was killed, False if it ended first."""
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+         "-e", f"inject={syscall}:signal=KILL:when={count}",
+         sys.executable, "-m", "briefgen", "translate", "import", str(po)],
+        cwd=root, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True,
+        text=True, check=False, timeout=120)
+    assert result.returncode in (0, -signal.SIGKILL, 128 + signal.SIGKILL), result.stderr
+    return result.returncode != 0
+
+
+def project_files(root: Path) -> dict[str, bytes]:
+    """Every file of the project but its packs (fact bases, leftovers), by path."""
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file() and path.parent.name != "packs"}
+
+
+def test_an_import_killed_anywhere_is_all_or_nothing_and_leaves_nothing_behind(
+        make_project: ProjectFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two bases: the import killed at each rename, flush and removal of files has written
+    both or neither once the next translate command ran, with no temporary or journal left;
+    and imported again, both are written."""
+    project = make_project(facts={"a.yaml": MINIMAL_BASE.replace("id: base", "id: a"),
+                                  "b.yaml": MINIMAL_BASE.replace("id: base", "id: b")},
+                           packs={})
+    po = tmp_path / "en.po"
+    export(project, "en", po, everything=True)
+    fill_po(po, {"a/fact/f1/text": BACKS, "b/fact/f1/text": BACKS})
+    old = project_files(project)
+    shutil.copytree(project, tmp_path / "whole")
+    import_translations(tmp_path / "whole", po)
+    new = project_files(tmp_path / "whole")
+    assert all(old[name] != new[name] for name in ("facts/a.yaml", "facts/b.yaml"))
+    kill_points = 0
+    for syscall in KILL_POINTS:
+        for count in range(1, 40):
+            root = shutil.copytree(project, tmp_path / f"{syscall}-{count}")
+            if not import_killed_at(syscall, count, root, po):
+                assert project_files(root) == new
+                break
+            kill_points += 1
+            caplog.clear()
+            monkeypatch.chdir(root)
+            export(root, "en", tmp_path / "next.po")  # the next translate command
+            assert project_files(root) in (old, new), f"torn at {syscall} #{count}"
+            told = {record.getMessage() for record in caplog.records}
+            assert told <= ({"a briefgen command was stopped while it wrote facts/a.yaml, "
+                             "facts/b.yaml: finished now", "a briefgen command was stopped "
+                             "while it wrote facts/b.yaml: finished now"}
+                            if project_files(root) == new else
+                            {"a briefgen command was stopped before it wrote facts/a.yaml, "
+                             "facts/b.yaml: nothing of it was written"}), told
+            import_translations(root, po)
+            assert project_files(root) == new
+    assert kill_points >= 10

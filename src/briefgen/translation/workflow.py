@@ -101,8 +101,10 @@ class Change:
 
 
 def _project(root: str | Path) -> tuple[Path, Limits]:
-    """The project folder, resolved, and its limits (``briefgen.yaml``)."""
+    """The project folder, resolved, and its limits (``briefgen.yaml``); a write into its
+    bases that a stopped command left half done is first finished or undone."""
     project = Path(root).resolve()
+    writeback.recover(project)
     return project, project_limits(project)
 
 
@@ -151,7 +153,8 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
     header records ``now`` (default: :func:`briefgen.clock.now`)."""
     out = Path(out)
-    _check_export(out, Path(root))
+    root, _ = _project(root)
+    _check_export(out, root)
     chosen = exchange.format_for(out, fmt)
     bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
     if not bases:
@@ -226,13 +229,13 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
         raise TranslateUsageError(f"{path} is {what}: give the path of the PO or XLIFF file "
                                   "itself")
     incoming = exchange.read(path, str(path))
-    bases = {loaded.model.id: loaded for loaded in load_bases(root)}
+    project, limits = _project(root)
+    bases = {loaded.model.id: loaded for loaded in load_bases(project)}
     errors: list[LocatedError] = []
     if not incoming.language:
         raise ValidationFailed([LocatedError(
             "the file does not say which language it is in", Location(str(path)),
             "a PO file needs a Language: header, an XLIFF file one target-language")])
-    project, limits = _project(root)
     edits = {base_id: Edits(loaded, project, limits) for base_id, loaded in bases.items()}
     changes: list[Change] = []
     counts = {"unchanged": 0, "untranslated": 0, "needs_review": 0}

@@ -4,7 +4,9 @@ A base is read again with its round-trip data (:func:`briefgen.yamlfile.read_yam
 translated texts and their stamps are changed in it (:mod:`briefgen.yamledit`); the text
 written must read back as exactly the intended data and still validate; then every base is
 replaced together through :mod:`briefgen.writes`, never over a change made on disk since it
-was read. What to write is :mod:`briefgen.translation.workflow`'s.
+was read, with a journal that makes the write all or none even if the process is killed
+midway (:mod:`briefgen.writes.journal`: the next translate command finishes or undoes it).
+What to write is :mod:`briefgen.translation.workflow`'s.
 """
 
 from __future__ import annotations
@@ -62,7 +64,15 @@ def write(edits: Sequence[Edits], root: Path) -> None:
             path = edit.loaded.path  # a link in facts/ is written through (the door)
             expected[path] = writes.sha256(path.resolve())  # before it is read
             files[path] = edited(edit).encode("utf-8")
-    writes.write(files, within=root, expected=expected)
+    writes.write(files, within=root, expected=expected, journal=root / JOURNAL)
+
+
+JOURNAL = "facts"  # the folder of a write's journal (briefgen.writes.journal), beside the bases
+
+
+def recover(root: Path) -> None:
+    """Finish, or undo, what a write into the bases left when its process was killed."""
+    writes.recover(root / JOURNAL, within=root)
 
 
 def edited(edit: Edits) -> str:

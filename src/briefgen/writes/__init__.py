@@ -13,6 +13,12 @@ deletes a file elsewhere.
 - **Atomic.** Each file is written beside its target, flushed to disk, then renamed over
   it; files written together are all staged before any is renamed, and the staged files
   are removed if anything fails first (a full disk, Ctrl-C).
+- **All or none, even across a kill**, for a write given a ``journal`` folder (the fact
+  bases a translate command rewrites): a process killed between two renames leaves its
+  journal and staged files, and the next :func:`recover` of that folder finishes the write
+  (never over a file changed since) or, killed before its commit, removes what it staged.
+  :func:`recover` also removes the door's own temporaries there that no live journal
+  lists once they are :data:`STALE` (an hour old): what a kill left outside a journal.
 - **Modes kept.** A replaced file keeps its mode and a new one gets the process's umask
   (``0666 & ~umask``), unless a mode is asked for (the parse cache's key: 0600).
 - **Never over a change.** ``expected`` gives the SHA-256 each file had when it was read
@@ -20,7 +26,8 @@ deletes a file elsewhere.
   nothing written. ``exclusive`` refuses a file that exists.
 
 This module is the door; :mod:`briefgen.writes.places` says where a file goes (inside its
-folder, what a final link names) and how a write is refused.
+folder, what a final link names) and how a write is refused; :mod:`briefgen.writes.journal`
+keeps a journaled write's journal and recovers what a killed one left.
 """
 
 from __future__ import annotations
@@ -28,7 +35,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -37,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.fsutil import NotAFile, file_sha256
+from briefgen.writes.journal import JOURNAL, STALE, Journal, recover
 from briefgen.writes.places import (
     TEMPORARY,
     Changed,
@@ -44,10 +51,13 @@ from briefgen.writes.places import (
     destination,
     folder_inside,
     fsync_folder,
+    staging_name,
 )
 
-__all__ = ["TEMPORARY", "Changed", "WriteRefused", "digest", "make_folder", "remove",
-           "remove_folder", "set_time", "sha256", "temporary_folder", "write"]
+__all__ = ["JOURNAL", "STALE", "TEMPORARY", "Changed", "WriteRefused", "digest",
+           "make_folder", "recover", "remove", "remove_folder", "set_time", "sha256",
+           "temporary_folder", "write"]
+
 
 @dataclass(frozen=True)
 class _Staged:
@@ -59,31 +69,56 @@ class _Staged:
 
 def write(files: Mapping[Path, bytes], *, within: Path,
           expected: Mapping[Path, str | None] | None = None, exclusive: bool = False,
-          durable: bool = True, mode: int | None = None) -> None:
+          durable: bool = True, mode: int | None = None, journal: Path | None = None) -> None:
     """Write ``files`` (path -> bytes), each inside ``within``, all or none of them.
 
     ``expected``: path -> the SHA-256 of its content when it was read, or None if it did not
     exist: a file that differs now is refused with :class:`Changed`. ``exclusive``: refuse a
     file that exists. ``durable=False`` (the parse cache) skips flushing to disk. ``mode``:
-    the files' mode (default: a replaced file's own, the umask's for a new one). Raises
-    :class:`WriteRefused`, or
-    ``OSError`` for what the system refuses (a full disk, no permission).
+    the files' mode (default: a replaced file's own, the umask's for a new one).
+    ``journal``: a folder inside ``within`` for the write's journal (not with
+    ``exclusive``), which keeps it all or none even if the process is killed midway: the
+    next :func:`recover` of that folder finishes or undoes it (this write's first). Raises
+    :class:`WriteRefused`, or ``OSError`` for what the system refuses (a full disk, no
+    permission).
     """
+    if journal is not None:
+        if exclusive:
+            raise ValueError("a journaled write replaces files: it cannot be exclusive")
+        recover(journal, within=within)
+    planned = []
+    for path in files:
+        target, exists = destination(path, within)
+        planned.append(_Staged(path, target, staging_name(target), exists))
+    record = None if journal is None else Journal.begin(
+        journal, within, [(item.target, item.temporary) for item in planned])
+    durable = durable or record is not None
     staged: list[_Staged] = []
+    committed = finished = False
     try:
-        for path, data in files.items():
-            staged.append(_stage(path, data, within, durable, mode))
+        for item in planned:
+            _stage(item, files[item.path], durable, mode)
+            staged.append(item)
         for item in staged:
             _check_unchanged(item, (expected or {}), exclusive)
+        if record is not None:
+            record.commit([(item.target, item.temporary, digest(files[item.path]))
+                           for item in staged])
+            committed = True
         for item in staged:
             _put(item, exclusive)
+        if durable:
+            for folder in {item.target.parent for item in staged}:
+                fsync_folder(folder)
+        finished = True
     except BaseException:
-        for item in staged:
-            item.temporary.unlink(missing_ok=True)
+        if not committed:  # else recover() finishes the write
+            for item in staged:
+                item.temporary.unlink(missing_ok=True)
         raise
-    if durable:
-        for folder in {item.target.parent for item in staged}:
-            fsync_folder(folder)
+    finally:
+        if record is not None:
+            record.end(remove=finished or not committed)
 
 
 def remove(path: Path, *, within: Path) -> bool:
@@ -144,10 +179,8 @@ def sha256(path: Path) -> str | None:
     return file_sha256(path)
 
 
-def _stage(path: Path, data: bytes, within: Path, durable: bool,
-           mode: int | None) -> _Staged:
-    target, exists = destination(path, within)
-    temporary = target.with_name(f"{TEMPORARY}{secrets.token_hex(6)}.tmp")
+def _stage(item: _Staged, data: bytes, durable: bool, mode: int | None) -> None:
+    target, exists, temporary = item.target, item.exists, item.temporary
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     descriptor = os.open(temporary, flags, 0o666 if mode is None else mode)
     try:
@@ -163,7 +196,6 @@ def _stage(path: Path, data: bytes, within: Path, durable: bool,
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return _Staged(path, target, temporary, exists)
 
 
 def _check_unchanged(item: _Staged, expected: Mapping[Path, str | None],

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import secrets
 import stat
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
 
 TEMPORARY = ".briefgen-"  # the prefix of a file being written (``.briefgen-<random>.tmp``)
+TEMPORARY_NAME = re.compile(rf"{re.escape(TEMPORARY)}[0-9a-f]{{12}}\.tmp")
+
+
+def staging_name(target: Path) -> Path:
+    """A new name beside ``target`` for the file staged to replace it."""
+    return target.with_name(f"{TEMPORARY}{secrets.token_hex(6)}.tmp")
 
 
 class WriteRefused(BriefgenError):
