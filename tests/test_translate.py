@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import difflib
 import io
+import os
 import re
+import shutil
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +24,15 @@ import briefgen
 from briefgen.check import check
 from briefgen.translation.state import source_hash, translatables
 from briefgen.translation.workflow import export, import_translations, load_bases, stamp
-from tests.support.projects import MINIMAL_BASE, REPO, ProjectFactory, load_demo, replace_once
+from tests.support.projects import (
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    ProjectFactory,
+    load_demo,
+    replace_once,
+    write_project,
+)
 
 BASE = "facts/ma-coalition-daesh.yaml"
 FACT = "principle-domestic-terrorism"
@@ -427,3 +439,205 @@ def test_stamps_go_in_the_order_of_the_fields_and_in_the_style_of_their_place(
         "facts:\n"
         f"  - {{id: f, kind: role, text: {{fr: x, en: y}}, translated_from: {{text: {{en: "
         f"{source_hash('x')}}}}}}}\n")
+
+
+# -- The fact bases as they are on disk ----------------------------------------------------
+# A translator's round (stamp, export, one translation changed, import) on a base as users
+# keep them, against the same round on the plain base: the same changes, nothing else.
+
+BACKS = "Morocco backs the Coalition."
+COMMENTED_BASE = MINIMAL_BASE.replace("sources:\n", "# where the facts come from\nsources:\n"
+                                      ).replace("facts:\n", "\n# the facts, oldest first\nfacts:\n")
+
+
+def translators_round(root: Path) -> str:
+    """Stamp every base, export every English text (to en.po in the project's folder),
+    change f1's, import: the commands' output (each must succeed)."""
+    output, po = "", root / "en.po"
+    for args in (("stamp",), ("export", "--lang", "en", "--all", str(po)), ("import", str(po))):
+        if args[0] == "import":
+            fill_po(po, {"base/fact/f1/text": BACKS})
+        result = run("translate", *args, cwd=root)
+        assert (result.returncode, result.stderr) == (0, "")
+        output += result.stdout
+    return output
+
+
+@pytest.fixture
+def plain_round(tmp_path: Path) -> tuple[bytes, str]:
+    """:data:`COMMENTED_BASE` after :func:`translators_round`, and what the commands said."""
+    root = write_project(tmp_path / "plain", COMMENTED_BASE, MINIMAL_PACK)
+    output = translators_round(root)
+    return (root / "facts" / "base.yaml").read_bytes(), output
+
+
+def test_a_linked_base_stays_a_link_its_file_written_and_its_mode_kept(
+        make_project: ProjectFactory, tmp_path: Path, plain_round: tuple[bytes, str]) -> None:
+    """A base in facts/ that is a link to a file elsewhere in the project, which check
+    reads: stamp and import write the file it names, in its mode; the link stays."""
+    root = make_project(facts={"base.yaml": COMMENTED_BASE})
+    shared = root / "shared" / "base.yaml"
+    shared.parent.mkdir()
+    (root / "facts" / "base.yaml").rename(shared)
+    link = root / "facts" / "base.yaml"
+    link.symlink_to(Path("..") / "shared" / "base.yaml")
+    shared.chmod(0o600)
+    checked = run("check", cwd=root)
+    assert checked.returncode == 0 and "link" not in checked.stdout + checked.stderr
+    assert translators_round(root) == plain_round[1]
+    assert link.is_symlink() and link.readlink() == Path("../shared/base.yaml")
+    assert shared.read_bytes() == plain_round[0]
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o600
+    assert [p.name for p in (root / "facts").iterdir()] == ["base.yaml"]
+    assert [p.name for p in shared.parent.iterdir()] == ["base.yaml"]
+
+
+def test_a_crlf_base_keeps_its_line_endings(make_project: ProjectFactory,
+                                            plain_round: tuple[bytes, str]) -> None:
+    root = make_project()
+    base = root / "facts" / "base.yaml"
+    base.write_bytes(COMMENTED_BASE.replace("\n", "\r\n").encode())
+    assert translators_round(root) == plain_round[1]
+    assert base.read_bytes() == plain_round[0].replace(b"\n", b"\r\n")
+
+
+def test_a_byte_order_mark_a_directive_and_document_markers_are_kept(
+        make_project: ProjectFactory, plain_round: tuple[bytes, str]) -> None:
+    head = "\ufeff%YAML 1.2\n# The test base, as the desk keeps it\n--- # the base\n"
+    tail = "...\n# end of the base\n"
+    root = make_project()
+    base = root / "facts" / "base.yaml"
+    base.write_text(head + COMMENTED_BASE + tail, encoding="utf-8")
+    below = head.count("\n")  # the lines of the plain base are this many lines lower
+    assert translators_round(root) == re.sub(
+        r"(?m)^facts/base.yaml:(\d+):", lambda m: f"facts/base.yaml:{int(m[1]) + below}:",
+        plain_round[1])
+    assert base.read_bytes() == head.encode() + plain_round[0] + tail.encode()
+
+
+def test_block_texts_stay_as_written_and_only_real_changes_are_reported(
+        make_project: ProjectFactory) -> None:
+    """A ``|`` or ``>`` text ends with a line break, which a PO file carries and the import
+    drops: the same translation is unchanged, and a new one keeps the block's ending."""
+    root = make_project(facts={"base.yaml": MINIMAL_BASE.replace(
+        '    talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the '
+        'Coalition."}\n', "    talking_point:\n      fr: |\n        Nous soutenons la "
+        "Coalition.\n      en: |\n        We support the Coalition.\n").replace(
+        '    text: {fr: "Réunion le {date}.", en: "Meeting on {date}."}\n',
+        "    text:\n      fr: >\n        Réunion le {date}.\n      en: >\n        Meeting on "
+        "{date}.\n")})
+    base, po = root / "facts" / "base.yaml", root / "en.po"
+    assert run("translate", "stamp", cwd=root).returncode == 0
+    stamped = base.read_text(encoding="utf-8")
+    assert run("translate", "export", "--lang", "en", "--all", str(po), cwd=root).returncode == 0
+    result = run("translate", "import", str(po), cwd=root)
+    assert (result.returncode, result.stdout) == (
+        0, "0 translation(s) written in en; 5 unchanged, 0 untranslated, 0 still marked for "
+           "review (not imported)\n")
+    assert base.read_text(encoding="utf-8") == stamped
+    fill_po(po, {"base/fact/f1/talking_point": "We fully support the Coalition.\n",
+                 "base/fact/f2/text": "Meeting of {date}.\n"})
+    msgfmt_check(po)
+    result = run("translate", "import", str(po), cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("2 translation(s) written in en; 3 unchanged, 0 "
+                                              "untranslated, 0 still marked for review (not "
+                                              "imported)")
+    assert sorted(changed_lines(stamped, base.read_text(encoding="utf-8"))) == sorted([
+        "-        We support the Coalition.", "+        We fully support the Coalition.",
+        "-        Meeting on {date}.", "+        Meeting of {date}."])
+
+
+def test_import_refuses_what_is_not_a_file_in_one_line_without_blocking(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """A FIFO would block the reading (no translation comes from it), a device gives
+    nothing or without end, a link may lead anywhere: none is read."""
+    root = make_project()
+    po = tmp_path / "en.po"
+    export(root, "en", po, everything=True)
+    fifo, link = tmp_path / "pipe.po", tmp_path / "link.po"
+    os.mkfifo(fifo)
+    link.symlink_to(po)
+    before = (root / "facts" / "base.yaml").read_bytes()
+    for path, error in (
+            (fifo, f"{fifo} is not a regular file (a FIFO, a device or a socket): give the "
+                   "path of the PO or XLIFF file itself"),
+            (Path(os.devnull), f"{os.devnull} is not a regular file (a FIFO, a device or a "
+                               "socket): give the path of the PO or XLIFF file itself"),
+            (link, f"{link} is a symbolic link: give the path of the PO or XLIFF file "
+                   "itself"),
+            (tmp_path, f"Invalid value for 'FILE': File '{tmp_path}' is a directory.")):
+        result = subprocess.run([sys.executable, "-m", "briefgen", "translate", "import",
+                                 str(path)], cwd=root, capture_output=True, text=True,
+                                check=False, timeout=30)
+        assert result.returncode == 2, result.stderr
+        assert [line for line in result.stderr.splitlines() if "Error" in line] == [
+            f"Error: {error}"]
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    assert (root / "facts" / "base.yaml").read_bytes() == before
+    assert fifo.is_fifo() and link.is_symlink()
+
+
+# -- An import killed midway ----------------------------------------------------------------
+
+KILL_POINTS = ("rename", "renameat", "renameat2", "fsync", "unlink", "unlinkat")
+
+
+def import_killed_at(syscall: str, count: int, root: Path, po: Path) -> bool:
+    """``briefgen translate import PO`` in ``root``, killed (SIGKILL) on entering its
+    ``count``-th ``syscall``: True if it was killed, False if it ended first."""
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+         "-e", f"inject={syscall}:signal=KILL:when={count}",
+         sys.executable, "-m", "briefgen", "translate", "import", str(po)],
+        cwd=root, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True,
+        text=True, check=False, timeout=120)
+    assert result.returncode in (0, -signal.SIGKILL, 128 + signal.SIGKILL), result.stderr
+    return result.returncode != 0
+
+
+def project_files(root: Path) -> dict[str, bytes]:
+    """Every file of the project but its packs (fact bases, leftovers), by path."""
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*")) if path.is_file() and path.parent.name != "packs"}
+
+
+def test_an_import_killed_anywhere_is_all_or_nothing_and_leaves_nothing_behind(
+        make_project: ProjectFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two bases: the import killed at each rename, flush and removal of files has written
+    both or neither once the next translate command ran, with no temporary or journal left;
+    and imported again, both are written."""
+    project = make_project(facts={"a.yaml": MINIMAL_BASE.replace("id: base", "id: a"),
+                                  "b.yaml": MINIMAL_BASE.replace("id: base", "id: b")},
+                           packs={})
+    po = tmp_path / "en.po"
+    export(project, "en", po, everything=True)
+    fill_po(po, {"a/fact/f1/text": BACKS, "b/fact/f1/text": BACKS})
+    old = project_files(project)
+    shutil.copytree(project, tmp_path / "whole")
+    import_translations(tmp_path / "whole", po)
+    new = project_files(tmp_path / "whole")
+    assert all(old[name] != new[name] for name in ("facts/a.yaml", "facts/b.yaml"))
+    kill_points = 0
+    for syscall in KILL_POINTS:
+        for count in range(1, 40):
+            root = shutil.copytree(project, tmp_path / f"{syscall}-{count}")
+            if not import_killed_at(syscall, count, root, po):
+                assert project_files(root) == new
+                break
+            kill_points += 1
+            caplog.clear()
+            monkeypatch.chdir(root)
+            export(root, "en", tmp_path / "next.po")  # the next translate command
+            assert project_files(root) in (old, new), f"torn at {syscall} #{count}"
+            told = {record.getMessage() for record in caplog.records}
+            assert told <= ({"a briefgen command was stopped while it wrote facts/a.yaml, "
+                             "facts/b.yaml: finished now", "a briefgen command was stopped "
+                             "while it wrote facts/b.yaml: finished now"}
+                            if project_files(root) == new else
+                            {"a briefgen command was stopped before it wrote facts/a.yaml, "
+                             "facts/b.yaml: nothing of it was written"}), told
+            import_translations(root, po)
+            assert project_files(root) == new
+    assert kill_points >= 10

@@ -125,7 +125,7 @@ def test_export_replaces_a_file_of_its_own_elsewhere(make_project: object,
 # -- The door ------------------------------------------------------------------------------
 
 
-DOORS = {"writes.py", "fsutil.py"}  # the door, and the pack folders' swap and lock
+DOORS = ("writes/", "fsutil.py")  # the door, and the pack folders' swap and lock
 WRITING_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "mkdir", "touch",
                    "symlink_to", "hardlink_to", "chmod", "lchmod"}
 WRITING_FUNCTIONS = {("os", "replace"), ("os", "rename"), ("os", "remove"), ("os", "unlink"),
@@ -182,7 +182,7 @@ def test_every_write_goes_through_the_door() -> None:
 
     bypasses = [f"{path.relative_to(REPO / 'src')}:{line}: {call}"
                 for path in sorted((REPO / "src" / "briefgen").rglob("*.py"))
-                if path.name not in DOORS
+                if not path.relative_to(REPO / "src" / "briefgen").as_posix().startswith(DOORS)
                 for line, call in writing_calls(path.read_text(encoding="utf-8"))]
     assert bypasses == []
 
@@ -270,7 +270,7 @@ def test_an_editors_save_during_an_import_is_never_lost(
         make_project: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The base is saved by someone else while the import works on it: the import is
     refused in one line, nothing written, the save kept; run again, it imports."""
-    from briefgen.translation import workflow
+    from briefgen.translation import workflow, writeback
 
     root: Path = make_project()  # type: ignore[operator]
     po = tmp_path / "en.po"
@@ -280,14 +280,14 @@ def test_an_editors_save_during_an_import_is_never_lost(
                                          'msgstr "Morocco backs the Coalition."'))
     base = root / "facts" / "base.yaml"
     saved = base.read_text() + "# checked again by the desk\n"
-    real = workflow._edited
+    real = writeback.edited
 
     def edited_while_saved(edit: Any) -> str:
         text = real(edit)
         base.write_text(saved)  # the editor's save, while the import runs
         return text
 
-    monkeypatch.setattr(workflow, "_edited", edited_while_saved)
+    monkeypatch.setattr(writeback, "edited", edited_while_saved)
     monkeypatch.chdir(root)
     with pytest.raises(briefgen.BriefgenError) as refused:
         workflow.import_translations(root, po)
@@ -295,8 +295,111 @@ def test_an_editors_save_during_an_import_is_never_lost(
                                   "working on it — nothing was written: run the command "
                                   "again")
     assert base.read_text() == saved
-    monkeypatch.setattr(workflow, "_edited", real)
+    monkeypatch.setattr(writeback, "edited", real)
     result = workflow.import_translations(root, po)
     assert "updated" in [change.what for change in result.changes]
     assert "# checked again by the desk" in base.read_text()  # the save, and the translation
     assert "Morocco backs the Coalition." in base.read_text()
+
+
+# -- A write killed midway -----------------------------------------------------------------
+# tests/test_translate.py kills `translate import` at each rename, flush and removal.
+
+
+def test_recover_removes_only_the_doors_own_stale_temporaries(tmp_path: Path,
+                                                              monkeypatch: Any) -> None:
+    from briefgen import writes
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    elsewhere = tmp_path / "theirs.yaml"
+    elsewhere.write_text("theirs")
+    names = {".briefgen-0123456789ab.tmp": "left by a kill an hour ago",
+             ".briefgen-ba9876543210.tmp": "being written now",
+             ".briefgen-cache": "not the door's", ".briefgen-notours.tmp": "not the door's",
+             ".briefgen-0123456789AB.tmp": "not the door's", "notes.tmp": "the user's"}
+    for name, text in names.items():
+        (folder / name).write_text(text)
+        if name != ".briefgen-ba9876543210.tmp":
+            aged(folder / name, writes.STALE + 60)
+    (folder / ".briefgen-aaaaaaaaaaaa.tmp").symlink_to(elsewhere)  # not a file: not ours
+    aged(folder / ".briefgen-aaaaaaaaaaaa.tmp", writes.STALE + 60)
+    writes.recover(folder, within=tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        {*names, ".briefgen-aaaaaaaaaaaa.tmp"} - {".briefgen-0123456789ab.tmp"})
+    assert elsewhere.read_text() == "theirs"
+
+
+def test_a_journaled_write_at_work_is_left_alone_by_a_recovery(tmp_path: Path,
+                                                                monkeypatch: Any) -> None:
+    """Its journal is locked while it lives: what it stages is its own, however old."""
+    import threading
+
+    from briefgen import writes
+
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("old a")
+    (folder / "b.yaml").write_text("old b")
+    staged, go = threading.Event(), threading.Event()
+    check = writes._check_unchanged
+
+    def paused(*args: Any) -> None:
+        staged.set()
+        go.wait(30)
+        check(*args)
+
+    monkeypatch.setattr(writes, "_check_unchanged", paused)
+    writer = threading.Thread(target=writes.write, args=(
+        {folder / "a.yaml": b"new a", folder / "b.yaml": b"new b"},),
+        kwargs={"within": tmp_path, "journal": folder})
+    writer.start()
+    assert staged.wait(30)
+    at_work = sorted(p.name for p in folder.iterdir())
+    assert len(at_work) == 5  # the bases, their staged files, the journal
+    for name in at_work:
+        aged(folder / name, writes.STALE + 60)
+    writes.recover(folder, within=tmp_path)
+    assert sorted(p.name for p in folder.iterdir()) == at_work
+    go.set()
+    writer.join(30)
+    assert [(p.name, p.read_text()) for p in sorted(folder.iterdir())] == [
+        ("a.yaml", "new a"), ("b.yaml", "new b")]
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["finished", "an-edit-kept"])
+def test_a_write_stopped_after_its_commit_is_finished_by_the_next(
+        tmp_path: Path, monkeypatch: Any, caplog: Any, edited: bool) -> None:
+    """Ctrl-C between two renames: the next journaled write into the folder finishes the
+    stopped one first, but never over an editor's save made in between."""
+    from briefgen import writes
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    a, b, c = folder / "a.yaml", folder / "b.yaml", folder / "c.yaml"
+    for path in (a, b, c):
+        path.write_text(f"old {path.stem}")
+    put = writes._put
+
+    def interrupted_after_one(item: Any, exclusive: bool) -> None:
+        if item.path == b:
+            raise KeyboardInterrupt
+        put(item, exclusive)
+
+    monkeypatch.setattr(writes, "_put", interrupted_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        writes.write({a: b"new a", b: b"new b"}, within=tmp_path, journal=folder)
+    monkeypatch.setattr(writes, "_put", put)
+    assert (a.read_text(), b.read_text()) == ("new a", "old b")
+    if edited:
+        b.write_text("old b, edited")
+    writes.write({c: b"new c"}, within=tmp_path, journal=folder)
+    assert [(p.name, p.read_text()) for p in sorted(folder.iterdir())] == [
+        ("a.yaml", "new a"), ("b.yaml", "old b, edited" if edited else "new b"),
+        ("c.yaml", "new c")]
+    assert [record.getMessage() for record in caplog.records] == [
+        "facts/b.yaml changed after a briefgen command that was stopped began writing it: "
+        "kept as it is, without that command's change (run it again)" if edited else
+        "a briefgen command was stopped while it wrote facts/b.yaml: finished now"]

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefgen import yamledit
-from briefgen.yamlfile import dump_roundtrip, guess_indent, parse_yaml
+from briefgen.yamledit import dump_roundtrip, guess_indent
+from briefgen.yamlfile import parse_yaml
 from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO
 
 STYLES = """\
@@ -41,7 +42,9 @@ anchors:
 
 
 @pytest.mark.parametrize("text", [
-    STYLES, MINIMAL_BASE, MINIMAL_PACK,
+    STYLES, MINIMAL_BASE, MINIMAL_PACK, STYLES.replace("\n", "\r\n"),
+    f"\ufeff%YAML 1.2\n# before the start\n--- # the start\n# after it\n{STYLES}...\n# end\n",
+    "---\na: 1\n", "\ufeffa: 1\n", "--- {a: 1}\n...\n", "\n\n# two blank lines\na: 1\n",
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "facts").glob("*.yaml"))),
     *(path.read_text(encoding="utf-8") for path in sorted((REPO / "packs").glob("*.yaml"))),
 ])
@@ -101,6 +104,42 @@ def test_a_text_replaced_in_a_folded_block_stays_folded_at_its_width() -> None:
         "    be folded over several lines once\n"
         "    more.\n")
     assert parse_yaml(written, "file.yaml").data["text"]["en"] == new
+
+
+def test_a_block_text_ending_with_a_line_break_stays_a_block_that_keeps_it() -> None:
+    """``|`` and ``>`` (not ``|-``, ``>-``): the text ends with a line break, and so does the
+    text written in its place; a short one stays in its block."""
+    text = textwrap.dedent("""\
+        literal:
+          en: |
+            One.
+        folded:
+          en: >
+            A text folded
+            over two lines.
+        short:
+          en: >
+            Short, folded.
+        """)
+    document = parse_yaml(text, "file.yaml")
+    new = {"literal": "Two.\n", "folded": "Another text, folded again.\n", "short": "Short.\n"}
+    for key, value in new.items():
+        yamledit.set_text(document.roundtrip, (key,), "en", value, ["en"])
+    written = dump_roundtrip(document.roundtrip, text)
+    assert written == textwrap.dedent("""\
+        literal:
+          en: |
+            Two.
+        folded:
+          en: >
+            Another text,
+            folded again.
+        short:
+          en: >
+            Short.
+        """)
+    assert parse_yaml(written, "file.yaml").data == {key: {"en": value}
+                                                     for key, value in new.items()}
 
 
 def test_a_short_text_in_a_folded_block_is_written_plain() -> None:

@@ -1,19 +1,24 @@
 """Small edits to a YAML file's round-trip data that leave everything else as written.
 
 :func:`briefgen.yamlfile.read_yaml` keeps ruamel's round-trip data (comments, quoting,
-folding, key order) and :func:`briefgen.yamlfile.dump_roundtrip` writes it back; this
-module sets one value in it: a text written like its neighbours (a folded text stays
+folding, key order) and :func:`dump_roundtrip` writes it back as the file was written;
+this module sets one value in it: a text written like its neighbours (a folded text stays
 folded, at its width), a key inserted where the file's order puts it, and the blank lines
 and comments that followed the entry before it kept before the next one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -22,7 +27,7 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from briefgen.yamlfile import PathKey
+from briefgen.yamlfile import PathKey, WrittenDate
 
 _MAP_AFTER, _SEQ_AFTER = 2, 0  # where ruamel keeps the comment after an entry
 
@@ -162,13 +167,15 @@ def _is_block_scalar(value: Any) -> bool:
 
 def styled(text: str, like: Any, *, flow: bool = False) -> str:
     """``text`` in the style of ``like``: folded at the same width, literal, quoted the same
-    way, or plain."""
-    if isinstance(like, FoldedScalarString) and not flow and "\n" not in text:
+    way, or plain (a short text in a ``>-`` block; a ``>`` block keeps its final line break,
+    which ``text`` then ends with)."""
+    body = text.removesuffix("\n")
+    if isinstance(like, FoldedScalarString) and not flow and "\n" not in body:
         width = _folded_width(like)
-        if len(text) <= width:
+        if len(text) <= width and body == text:
             return text
         folded = FoldedScalarString(text)
-        folded.fold_pos = fold_positions(text, width)
+        folded.fold_pos = fold_positions(body, width)
         result: str = folded
         return result
     for kind in (LiteralScalarString, SingleQuotedScalarString, DoubleQuotedScalarString):
@@ -180,7 +187,7 @@ def styled(text: str, like: Any, *, flow: bool = False) -> str:
 def _folded_width(like: FoldedScalarString) -> int:
     """The longest line of a folded text as the file shows it."""
     starts = [0, *(p + 1 for p in getattr(like, "fold_pos", []))]
-    ends = [*(p for p in getattr(like, "fold_pos", [])), len(like)]
+    ends = [*(p for p in getattr(like, "fold_pos", [])), len(like.removesuffix("\n"))]
     return int(max(end - start for start, end in zip(starts, ends, strict=True)))
 
 
@@ -200,3 +207,104 @@ def fold_positions(text: str, width: int) -> list[int]:
     if len(text) - line_start > width and candidate is not None and candidate >= line_start:
         positions.append(candidate)
     return positions
+
+
+# Writing back ----------------------------------------------------------------------------
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes a :class:`WrittenDate` back as the plain date it was."""
+
+
+_Representer.add_representer(
+    WrittenDate,
+    lambda self, data: self.represent_scalar("tag:yaml.org,2002:timestamp", str(data)),
+)
+
+
+def dump_roundtrip(data: Any, original: str) -> str:
+    """``data`` (:attr:`briefgen.yamlfile.YamlDocument.roundtrip`, edited) as YAML text
+    written the way ``original`` is: its indentation, quoting, folding, comments and key
+    order; its byte-order mark, and as they were, the lines before its first value
+    (directives, comments, blank lines, the ``---`` marker) and from its ``...`` marker on;
+    its line endings (CR LF if its first line ends so, for every line); lines never
+    re-wrapped."""
+    text = original.removeprefix(BOM).replace("\r\n", "\n")
+    head, tail, explicit_start = _frame(data, text)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Representer = _Representer
+    yaml.width = 1_000_000  # long lines stay as they are written
+    yaml.explicit_start = explicit_start
+    mapping, sequence, offset = guess_indent(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    buffer = io.StringIO()
+    with _comments_from(data, len(head)):  # those before are in the head, as written
+        yaml.dump(data, buffer)
+    written = "".join([BOM if original.startswith(BOM) else "", *head, buffer.getvalue(), *tail])
+    return written.replace("\n", "\r\n") if _crlf(original) else written  # parse_yaml: LF
+
+
+BOM = "\ufeff"
+_START = re.compile(r"---(?=[ \t]|$)")  # the document start marker, at the start of a line
+_END = re.compile(r"\.\.\.(?=[ \t]|$)")  # its end marker
+_BEFORE = re.compile(r"[ \t]*(#.*)?|%.*|---([ \t]+(#.*)?)?")  # what may come before a value
+
+
+def _frame(data: Any, text: str) -> tuple[list[str], list[str], bool]:
+    """The lines of ``text`` around its document that ruamel does not write back as they
+    are: those before its first value (as they are: directives, comments, blank lines, the
+    ``---`` marker and its comment), and the ``...`` marker and what follows it; and whether
+    ruamel must write a ``---`` itself (the first value is on its line, or the lines before
+    it hold what is not listed here)."""
+    lines = text.splitlines(keepends=True)
+    first = data.lc.line if isinstance(data, CommentedMap | CommentedSeq) else len(lines)
+    head = lines[:first]
+    end = next((n for n in range(first, len(lines)) if _END.match(lines[n])), len(lines))
+    if not all(_BEFORE.fullmatch(line.rstrip("\n")) for line in head):
+        return [], lines[end:], any(_START.match(line) for line in head)
+    return head, lines[end:], first < len(lines) and bool(_START.match(lines[first]))
+
+
+@contextmanager
+def _comments_from(data: Any, line: int) -> Iterator[None]:
+    """``data`` without the comments and blank lines ruamel keeps for the lines before
+    ``line`` (0-based), while the block runs."""
+    comment = data.ca.comment if isinstance(data, CommentedMap | CommentedSeq) else None
+    if not comment or len(comment) < 2 or not comment[1]:
+        yield
+        return
+    before = comment[1]
+    comment[1] = [token for token in before if token.start_mark.line >= line] or None
+    try:
+        yield
+    finally:
+        comment[1] = before
+
+
+def _crlf(text: str) -> bool:
+    """Whether ``text``'s lines end with CR LF (as its first line does)."""
+    return text.partition("\n")[0].endswith("\r")
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """The file's mapping indent, sequence indent and dash offset (ruamel's terms): the
+    first nested mapping key and the first block sequence item under a key tell them."""
+    mapping, sequence, offset = None, None, None
+    parent: int | None = None  # indentation of the last line that ended on a key
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if parent is not None and indent > parent:
+            if stripped.startswith("- ") and sequence is None:
+                offset = indent - parent
+                sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
+            elif mapping is None and not stripped.startswith("- "):
+                mapping = indent - parent
+        parent = indent if line.rstrip().endswith(":") and not stripped.startswith("- ") \
+            else None
+        if mapping is not None and sequence is not None:
+            break
+    mapping = mapping or 2
+    return mapping, sequence or mapping, offset if offset is not None else 0

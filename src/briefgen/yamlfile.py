@@ -10,13 +10,13 @@ and never more than :attr:`Limits.file_bytes`.
 Two readers keep these guarantees: :func:`read_data` (libyaml's C parser and briefgen's
 own composer, :mod:`briefgen.yamlcompose`: what loading uses) and :func:`read_yaml`
 (ruamel's round-trip reader, which also keeps comments, quoting and key order: what
-briefgen uses to edit a file and write it back).
+briefgen uses to edit a file, and :func:`briefgen.yamledit.dump_roundtrip` to write it
+back).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,6 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.representer import RoundTripRepresenter
 
 from briefgen import yamlcompose
 from briefgen.errors import LocatedError, Location, excerpt
@@ -63,7 +62,7 @@ DEFAULT_LIMITS = Limits()
 
 class WrittenDate(str):
     """A date as written in the file (``2022-05-10``): text for the model, which parses it at
-    its precision, and written back unquoted by :func:`dump_roundtrip`."""
+    its precision, and written back unquoted by :func:`briefgen.yamledit.dump_roundtrip`."""
 
     __slots__ = ()
 
@@ -74,16 +73,6 @@ class _Constructor(RoundTripConstructor):
 
 _Constructor.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda self, node: WrittenDate(self.construct_scalar(node))
-)
-
-
-class _Representer(RoundTripRepresenter):
-    """Writes a :class:`WrittenDate` back as the plain date it was."""
-
-
-_Representer.add_representer(
-    WrittenDate,
-    lambda self, data: self.represent_scalar("tag:yaml.org,2002:timestamp", str(data)),
 )
 
 
@@ -126,7 +115,7 @@ class YamlDocument:
     """Plain data (dicts, lists, scalars) and the 1-based line of every path in it.
 
     ``roundtrip`` is ruamel's own data (comments, quoting, folding, key order kept) and
-    ``text`` the file as read, for :func:`dump_roundtrip`."""
+    ``text`` the file as read, for :func:`briefgen.yamledit.dump_roundtrip`."""
 
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
@@ -194,16 +183,21 @@ def read_yaml(path: Path, display: str, root: Path | None = None,
 
 
 def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> YamlDocument:
-    """Parse YAML ``text`` read from ``display``, with the same checks as :func:`read_yaml`."""
+    """Parse YAML ``text`` read from ``display``, with the same checks as :func:`read_yaml`.
+
+    Lines ending in CR LF are read as ending in LF, as YAML reads them: the round-trip data
+    (comments, blank lines) then holds LF only, and the writer ends every line as the file
+    did."""
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
     yaml.Constructor = _Constructor
     yaml.Composer = _Composer
     yaml.preserve_quotes = True
+    source = text.replace("\r\n", "\n")
     try:
         yaml.composer.display = display
         yaml.composer.limits = limits
-        node = yaml.compose(text)
+        node = yaml.compose(source)
         if node is None:
             data = None
         else:
@@ -212,7 +206,7 @@ def parse_yaml(text: str, display: str, limits: Limits = DEFAULT_LIMITS) -> Yaml
     except MarkedYAMLError as error:
         raise _yaml_error(error, display) from None
     except ReaderError as error:
-        raise _reader_error(error, text, display) from None
+        raise _reader_error(error, source, display) from None
     except YAMLError as error:
         raise LocatedError(f"YAML error: {excerpt(error, 200)}", Location(display)) from None
     except (ValueError, IndexError):  # ruamel reading a number such as `._` or `+_`
@@ -394,41 +388,3 @@ def walk_strings(data: Any, path: PathKey = (), *,
             yield from walk_strings(value, (*path, index), keys=keys)
     elif isinstance(data, str):
         yield path, data
-
-
-def dump_roundtrip(data: Any, original: str) -> str:
-    """``data`` (from :attr:`YamlDocument.roundtrip`, edited) as YAML text written the way
-    ``original`` is: its indentation, quoting, folding, comments and key order; no ``%YAML``
-    directive; lines never re-wrapped."""
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Representer = _Representer
-    yaml.width = 1_000_000  # long lines stay as they are written
-    mapping, sequence, offset = guess_indent(original)
-    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue()
-
-
-def guess_indent(text: str) -> tuple[int, int, int]:
-    """The file's mapping indent, sequence indent and dash offset (ruamel's terms): the
-    first nested mapping key and the first block sequence item under a key tell them."""
-    mapping, sequence, offset = None, None, None
-    parent: int | None = None  # indentation of the last line that ended on a key
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(line) - len(stripped)
-        if parent is not None and indent > parent:
-            if stripped.startswith("- ") and sequence is None:
-                offset = indent - parent
-                sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
-            elif mapping is None and not stripped.startswith("- "):
-                mapping = indent - parent
-        parent = indent if line.rstrip().endswith(":") and not stripped.startswith("- ") \
-            else None
-        if mapping is not None and sequence is not None:
-            break
-    mapping = mapping or 2
-    return mapping, sequence or mapping, offset if offset is not None else 0

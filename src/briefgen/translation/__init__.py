@@ -9,7 +9,9 @@ translation service exchanges, and ``briefgen translate stamp|export|import``.
 - :mod:`~briefgen.translation.exchange` — the PO and XLIFF 1.2 files: which units a base
   exports, what each says to the translator, writing and reading them.
 - :mod:`~briefgen.translation.workflow` — the commands: ``stamp``, ``export``,
-  ``import_translations``, and the safe write-back into the YAML fact bases.
+  ``import_translations``, and the checks of an incoming translation.
+- :mod:`~briefgen.translation.writeback` — the safe write-back into the YAML fact bases:
+  only the translated texts and their stamps change, checked before the files are replaced.
 
 This file imports nothing on purpose: importing any module of the package runs it first,
 and ``validate`` imports the state module while the workflow imports ``validate``, so a

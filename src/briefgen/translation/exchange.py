@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from briefgen import placeholders
 from briefgen.errors import LocatedError, Location
+from briefgen.fsutil import NotAFile, read_regular
 from briefgen.load import Loaded
 from briefgen.model import FactBase
 from briefgen.translation.state import Translatable, gaps, source_language, translatables
@@ -308,9 +309,11 @@ def read_xliff(data: bytes, display: str) -> Incoming:
 
 def read(path: Path, display: str) -> Incoming:
     """Read a translated PO or XLIFF file (told apart by its content)."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+    try:  # never through a final link, never blocking on a FIFO
+        data = read_regular(path, MAX_FILE_BYTES)
+    except NotAFile:
+        raise LocatedError("not a regular file (a link, a FIFO, a device or a folder)",
+                           Location(display), "give the path of the file itself") from None
     except OSError as error:
         raise LocatedError(f"cannot read the file: {error.strerror}", Location(display)) \
             from None

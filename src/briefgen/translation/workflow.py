@@ -11,40 +11,27 @@
 Only ``facts/`` is read: a pack that cannot build yet (a translation it needs is missing)
 does not stop its translation.
 
-This module owns the commands, the checks of an incoming translation and the safe
-write-back into the YAML files; which translations are missing or outdated is
-:mod:`briefgen.translation.state`'s, the PO and XLIFF files and what they say to the
-translator :mod:`briefgen.translation.exchange`'s.
+This module owns the commands and the checks of an incoming translation; the safe
+write-back into the YAML files is :mod:`briefgen.translation.writeback`'s, which
+translations are missing or outdated :mod:`briefgen.translation.state`'s, the PO and XLIFF
+files and what they say to the translator :mod:`briefgen.translation.exchange`'s.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import ValidationError as PydanticError
-
-from briefgen import clock, placeholders, writes, yamledit
+from briefgen import clock, placeholders, writes
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
 from briefgen.fsutil import inside
-from briefgen.load import PROJECT_FOLDERS, Loaded, load_file
-from briefgen.model import (
-    BaseStamps,
-    Fact,
-    FactBase,
-    FactStamps,
-    Person,
-    PersonStamps,
-    Source,
-    SourceStamps,
-    forbidden_character,
-)
-from briefgen.translation import exchange
+from briefgen.load import PROJECT_FOLDERS, Loaded, load_file, project_limits
+from briefgen.model import FactBase, forbidden_character
+from briefgen.translation import exchange, writeback
 from briefgen.translation.exchange import Format, IncomingUnit
 from briefgen.translation.state import (
     Translatable,
@@ -53,8 +40,9 @@ from briefgen.translation.state import (
     source_language,
     translatables,
 )
+from briefgen.translation.writeback import Edits
 from briefgen.validate import validate_base
-from briefgen.yamlfile import PathKey, YamlDocument, dump_roundtrip, parse_yaml, read_yaml
+from briefgen.yamlfile import Limits
 
 
 class TranslateUsageError(BriefgenError):
@@ -65,13 +53,16 @@ class TranslateUsageError(BriefgenError):
 
 
 def load_bases(root: str | Path, base_ids: Sequence[str] = ()) -> list[Loaded[FactBase]]:
-    """The fact bases under ``root/facts`` (those named, or all), validated on their own."""
+    """The fact bases under ``root/facts`` (those named, or all), validated on their own;
+    read as ``check`` reads them (a link to a file inside the project, the project's
+    limits)."""
     root = Path(root).resolve()
     errors: list[LocatedError] = []
+    limits = project_limits(root, errors)
     bases: dict[str, Loaded[FactBase]] = {}
     for path in sorted([*(root / "facts").glob("*.yaml"), *(root / "facts").glob("*.yml")]):
         try:
-            loaded = load_file(path, display_path(path, root), FactBase)
+            loaded = load_file(path, display_path(path, root), FactBase, root, limits)
         except LocatedError as error:
             errors.append(error)
             continue
@@ -109,104 +100,12 @@ class Change:
         return f"{where}: {self.context} [{self.lang}] {self.what}"
 
 
-@dataclass
-class _Edits:
-    """The edits to one base file, applied together to its round-trip data."""
-
-    loaded: Loaded[FactBase]
-    texts: list[tuple[Translatable, str, str]] = field(default_factory=list)  # text, lang, new
-    stamps: list[tuple[Translatable, str]] = field(default_factory=list)  # text, lang
-
-    def __bool__(self) -> bool:
-        return bool(self.texts or self.stamps)
-
-
-def _write(edits: Sequence[_Edits], root: Path) -> None:
-    """Apply every base's edits, check each result, then replace the files together; a
-    base changed on disk while this ran (an editor's save, another import) is refused,
-    and nothing written (:class:`briefgen.writes.Changed`)."""
-    files: dict[Path, bytes] = {}
-    expected: dict[Path, str | None] = {}
-    for edit in edits:
-        if edit:
-            expected[edit.loaded.path] = writes.sha256(edit.loaded.path)  # before it is read
-            files[edit.loaded.path] = _edited(edit).encode("utf-8")
-    writes.write(files, within=root, expected=expected)
-
-
-def _edited(edit: _Edits) -> str:
-    loaded = edit.loaded
-    document = _reread(loaded)
-    expected = copy.deepcopy(document.data)
-    base = loaded.model
-    source = source_language(base)
-    for text, lang, new in edit.texts:
-        yamledit.set_text(document.roundtrip, text.path, lang, new, base.languages)
-        _node(expected, text.path)[lang] = new
-    for text, lang in edit.stamps:
-        value = source_hash(text.texts[source])
-        yamledit.set_path(document.roundtrip, (*text.stamp_path, lang), value,
-                          _stamp_orders(text, base))
-        node = expected
-        for part in text.stamp_path:
-            node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
-        node[lang] = value
-    output = dump_roundtrip(document.roundtrip, document.text)
-    _verify(output, expected, loaded)
-    return output
-
-
-def _node(data: Any, path: PathKey) -> Any:
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _stamp_orders(text: Translatable, base: FactBase) -> list[Sequence[str]]:
-    """Where new keys go at each depth of a stamp path: the model's own field order."""
-    top, langs = list(FactBase.model_fields), list(base.languages)
-    if text.key[0] == "fact":
-        return [top, [], list(Fact.model_fields), list(FactStamps.model_fields), langs]
-    if text.key[0] == "source":
-        return [top, [], list(Source.model_fields), list(SourceStamps.model_fields), langs]
-    if text.is_bio:
-        return [top, [], list(Person.model_fields), [], list(Fact.model_fields),
-                list(FactStamps.model_fields), langs]
-    if text.key[0] == "person":
-        return [top, [], list(Person.model_fields), list(PersonStamps.model_fields), langs]
-    if text.key[0] == "section":
-        return [top, list(BaseStamps.model_fields), list(base.sections), langs]
-    return [top, list(BaseStamps.model_fields), langs]
-
-
-def _reread(loaded: Loaded[FactBase]) -> YamlDocument:
-    """The file again, with its round-trip data; it must still be what was validated."""
-    document = read_yaml(loaded.path, loaded.display)
-    try:
-        same = FactBase.model_validate(document.data) == loaded.model
-    except PydanticError:
-        same = False
-    if not same:
-        raise LocatedError("the file changed while briefgen was reading it",
-                           Location(loaded.display), "run the command again")
-    return document
-
-
-def _verify(output: str, expected: Any, loaded: Loaded[FactBase]) -> None:
-    """The written text must read back as exactly the intended data, and validate."""
-    problem = None
-    try:
-        reread = parse_yaml(output, loaded.display)
-        model = FactBase.model_validate(reread.data)
-        errors = validate_base(Loaded(model, loaded.path, loaded.display, reread.lines))
-    except (BriefgenError, PydanticError) as error:
-        problem, errors = str(error), []
-    if problem is None and reread.data != expected:
-        problem = "the written YAML does not read back as intended"
-    if problem or errors:
-        raise LocatedError(
-            f"briefgen could not write the change safely ({problem or errors[0]}); nothing "
-            "was written", Location(loaded.display), "please report this with the file")
+def _project(root: str | Path) -> tuple[Path, Limits]:
+    """The project folder, resolved, and its limits (``briefgen.yaml``); a write into its
+    bases that a stopped command left half done is first finished or undone."""
+    project = Path(root).resolve()
+    writeback.recover(project)
+    return project, project_limits(project)
 
 
 # Stamp ----------------------------------------------------------------------------------
@@ -216,8 +115,9 @@ def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
     """Record every existing translation in the bases as made from the current source."""
     edits = []
     changes = []
-    for loaded in load_bases(root, base_ids):
-        edit = _Edits(loaded)
+    project, limits = _project(root)
+    for loaded in load_bases(project, base_ids):
+        edit = Edits(loaded, project, limits)
         source = source_language(loaded.model)
         for text in translatables(loaded.model):
             for lang in text.texts:
@@ -225,7 +125,7 @@ def stamp(root: str | Path, base_ids: Sequence[str] = ()) -> list[Change]:
                     edit.stamps.append((text, lang))
                     changes.append(_change(loaded, text, lang, "stamped"))
         edits.append(edit)
-    _write(edits, Path(root))
+    writeback.write(edits, project)
     return changes
 
 
@@ -253,7 +153,8 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
     header records ``now`` (default: :func:`briefgen.clock.now`)."""
     out = Path(out)
-    _check_export(out, Path(root))
+    root, _ = _project(root)
+    _check_export(out, root)
     chosen = exchange.format_for(out, fmt)
     bases = [b for b in load_bases(root, base_ids) if lang in b.model.languages]
     if not bases:
@@ -279,16 +180,30 @@ def _check_export(out: Path, root: Path) -> None:
             raise TranslateUsageError(
                 f"{out} is inside the project's {name}/: write the file to translate "
                 "elsewhere (e.g. ar.po in the project's folder)")
-    try:
-        mode = out.lstat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise TranslateUsageError(f"{out}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
-        what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+    what = _not_a_file(out, missing_ok=True)
+    if what:
         raise TranslateUsageError(f"{out} is {what}: give the path of a new file, or of "
                                   "a file to replace")
+
+
+def _not_a_file(path: Path, missing_ok: bool = False) -> str | None:
+    """What ``path`` is if it is not a regular file (a link, a FIFO, a device, a folder),
+    told without opening it; None for a regular file."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise TranslateUsageError(f"{path}: no such file") from None
+    except OSError as error:
+        raise TranslateUsageError(f"{path}: {error.strerror}") from None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file (a FIFO, a device or a socket)"
 
 
 # Import ---------------------------------------------------------------------------------
@@ -309,14 +224,19 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     Raises :class:`ValidationFailed` listing every refused unit (nothing is written then).
     """
     path = Path(path)
+    what = _not_a_file(path)
+    if what:
+        raise TranslateUsageError(f"{path} is {what}: give the path of the PO or XLIFF file "
+                                  "itself")
     incoming = exchange.read(path, str(path))
-    bases = {loaded.model.id: loaded for loaded in load_bases(root)}
+    project, limits = _project(root)
+    bases = {loaded.model.id: loaded for loaded in load_bases(project)}
     errors: list[LocatedError] = []
     if not incoming.language:
         raise ValidationFailed([LocatedError(
             "the file does not say which language it is in", Location(str(path)),
             "a PO file needs a Language: header, an XLIFF file one target-language")])
-    edits = {base_id: _Edits(loaded) for base_id, loaded in bases.items()}
+    edits = {base_id: Edits(loaded, project, limits) for base_id, loaded in bases.items()}
     changes: list[Change] = []
     counts = {"unchanged": 0, "untranslated": 0, "needs_review": 0}
     seen: set[str] = set()
@@ -341,12 +261,12 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     for edit in edits.values():
         if edit and not is_tracked(edit.loaded.model):
             changes += _start_tracking(edit)
-    _write(list(edits.values()), Path(root))
+    writeback.write(list(edits.values()), project)
     return Imported(tuple(changes), incoming.language, **counts)
 
 
 def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
-          edits: dict[str, _Edits], seen: set[str]) -> Change | None:
+          edits: dict[str, Edits], seen: set[str]) -> Change | None:
     """Check one unit and queue its edit; None when the base already has it, current."""
     text, loaded = _resolve(unit, bases)
     base = loaded.model
@@ -371,6 +291,7 @@ def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
     problem = _text_problem(target, text.texts[source], text.takes_placeholders)
     if problem:
         raise refuse(problem)
+    target = _ending_as(text.texts.get(lang), target)
     current = text.stamps.get(lang) == source_hash(text.texts[source])
     if text.texts.get(lang) == target and (current or not is_tracked(base)):
         return None
@@ -383,7 +304,19 @@ def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
     return _change(loaded, text, lang, what)
 
 
-def _start_tracking(edit: _Edits) -> list[Change]:
+def _ending_as(old: str | None, new: str) -> str:
+    """``new`` (stripped) as it replaces ``old``: ``old`` itself when only the whitespace
+    around them differs (a ``|`` or ``>`` text ends with a line break, which the import
+    drops); else ending with ``old``'s final line break, if it has one (the block keeps
+    its ending: ``|`` does not become ``|-``)."""
+    if old is None:
+        return new
+    if old.strip() == new:
+        return old
+    return new + "\n" if old.endswith("\n") else new
+
+
+def _start_tracking(edit: Edits) -> list[Change]:
     """A base nobody stamped yet takes its translations as current: stamp them all as the
     import stamps its first ones, so that they stay current."""
     loaded = edit.loaded

@@ -13,20 +13,28 @@ deletes a file elsewhere.
 - **Atomic.** Each file is written beside its target, flushed to disk, then renamed over
   it; files written together are all staged before any is renamed, and the staged files
   are removed if anything fails first (a full disk, Ctrl-C).
+- **All or none, even across a kill**, for a write given a ``journal`` folder (the fact
+  bases a translate command rewrites): a process killed between two renames leaves its
+  journal and staged files, and the next :func:`recover` of that folder finishes the write
+  (never over a file changed since) or, killed before its commit, removes what it staged.
+  :func:`recover` also removes the door's own temporaries there that no live journal
+  lists once they are :data:`STALE` (an hour old): what a kill left outside a journal.
 - **Modes kept.** A replaced file keeps its mode and a new one gets the process's umask
   (``0666 & ~umask``), unless a mode is asked for (the parse cache's key: 0600).
 - **Never over a change.** ``expected`` gives the SHA-256 each file had when it was read
   (None: it did not exist); a file changed on disk since is refused (:class:`Changed`),
   nothing written. ``exclusive`` refuses a file that exists.
+
+This module is the door; :mod:`briefgen.writes.places` says where a file goes (inside its
+folder, what a final link names) and how a write is refused; :mod:`briefgen.writes.journal`
+keeps a journaled write's journal and recovers what a killed one left.
 """
 
 from __future__ import annotations
 
 import atexit
-import errno
 import hashlib
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -34,33 +42,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefgen.errors import BriefgenError
 from briefgen.fsutil import NotAFile, file_sha256
+from briefgen.writes.journal import JOURNAL, STALE, Journal, recover
+from briefgen.writes.places import (
+    TEMPORARY,
+    Changed,
+    WriteRefused,
+    destination,
+    folder_inside,
+    fsync_folder,
+    staging_name,
+)
 
-TEMPORARY = ".briefgen-"  # the prefix of a file being written (``.briefgen-<random>.tmp``)
-
-
-class WriteRefused(BriefgenError):
-    """A file briefgen was asked to write or delete, refused: ``path``, why, what to do."""
-
-    def __init__(self, path: Path | str, message: str, hint: str | None = None) -> None:
-        super().__init__(path, message, hint)
-        self.path, self.message, self.hint = str(path), message, hint
-
-    def __str__(self) -> str:
-        return f"{_shown(self.path)}: {self.message}" + (f" — {self.hint}" if self.hint else "")
-
-
-def _shown(path: str) -> str:
-    """A path relative to the current folder when it is inside it."""
-    try:
-        return str(Path(path).relative_to(Path.cwd()))
-    except ValueError:
-        return path
-
-
-class Changed(WriteRefused):
-    """The file changed on disk since it was read: writing would lose that change."""
+__all__ = ["JOURNAL", "STALE", "TEMPORARY", "Changed", "WriteRefused", "digest",
+           "make_folder", "recover", "remove", "remove_folder", "set_time", "sha256",
+           "temporary_folder", "write"]
 
 
 @dataclass(frozen=True)
@@ -73,37 +69,62 @@ class _Staged:
 
 def write(files: Mapping[Path, bytes], *, within: Path,
           expected: Mapping[Path, str | None] | None = None, exclusive: bool = False,
-          durable: bool = True, mode: int | None = None) -> None:
+          durable: bool = True, mode: int | None = None, journal: Path | None = None) -> None:
     """Write ``files`` (path -> bytes), each inside ``within``, all or none of them.
 
     ``expected``: path -> the SHA-256 of its content when it was read, or None if it did not
     exist: a file that differs now is refused with :class:`Changed`. ``exclusive``: refuse a
     file that exists. ``durable=False`` (the parse cache) skips flushing to disk. ``mode``:
-    the files' mode (default: a replaced file's own, the umask's for a new one). Raises
-    :class:`WriteRefused`, or
-    ``OSError`` for what the system refuses (a full disk, no permission).
+    the files' mode (default: a replaced file's own, the umask's for a new one).
+    ``journal``: a folder inside ``within`` for the write's journal (not with
+    ``exclusive``), which keeps it all or none even if the process is killed midway: the
+    next :func:`recover` of that folder finishes or undoes it (this write's first). Raises
+    :class:`WriteRefused`, or ``OSError`` for what the system refuses (a full disk, no
+    permission).
     """
+    if journal is not None:
+        if exclusive:
+            raise ValueError("a journaled write replaces files: it cannot be exclusive")
+        recover(journal, within=within)
+    planned = []
+    for path in files:
+        target, exists = destination(path, within)
+        planned.append(_Staged(path, target, staging_name(target), exists))
+    record = None if journal is None else Journal.begin(
+        journal, within, [(item.target, item.temporary) for item in planned])
+    durable = durable or record is not None
     staged: list[_Staged] = []
+    committed = finished = False
     try:
-        for path, data in files.items():
-            staged.append(_stage(path, data, within, durable, mode))
+        for item in planned:
+            _stage(item, files[item.path], durable, mode)
+            staged.append(item)
         for item in staged:
             _check_unchanged(item, (expected or {}), exclusive)
+        if record is not None:
+            record.commit([(item.target, item.temporary, digest(files[item.path]))
+                           for item in staged])
+            committed = True
         for item in staged:
             _put(item, exclusive)
+        if durable:
+            for folder in {item.target.parent for item in staged}:
+                fsync_folder(folder)
+        finished = True
     except BaseException:
-        for item in staged:
-            item.temporary.unlink(missing_ok=True)
+        if not committed:  # else recover() finishes the write
+            for item in staged:
+                item.temporary.unlink(missing_ok=True)
         raise
-    if durable:
-        for folder in {item.target.parent for item in staged}:
-            _fsync_folder(folder)
+    finally:
+        if record is not None:
+            record.end(remove=finished or not committed)
 
 
 def remove(path: Path, *, within: Path) -> bool:
     """Delete the file (or link) ``path`` inside ``within``, never what a link names, nor a
     folder; whether it was there."""
-    _folder_inside(path.parent, within)
+    folder_inside(path.parent, within)
     try:
         if stat.S_ISDIR(path.lstat().st_mode):
             raise WriteRefused(path, "is a folder where briefgen removes a file",
@@ -117,7 +138,7 @@ def remove(path: Path, *, within: Path) -> bool:
 def remove_folder(path: Path, *, within: Path) -> None:
     """Delete the folder ``path`` inside ``within`` and all it holds, following no link (a
     link inside is removed, not what it names)."""
-    _folder_inside(path, within)
+    folder_inside(path, within)
     if path.is_symlink():
         raise WriteRefused(path, "is a link where briefgen removes a folder")
     shutil.rmtree(path, ignore_errors=True)
@@ -131,7 +152,7 @@ def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
     if path.absolute() == within.absolute():
         path.mkdir(mode=mode, parents=True, exist_ok=True)
         return
-    _folder_inside(path.parent, within, make=True)
+    folder_inside(path.parent, within, make=True)
     path.mkdir(mode=mode, exist_ok=True)
     if path.is_symlink() or not path.is_dir():
         raise WriteRefused(path, "is a link where briefgen needs a folder", "move it away")
@@ -140,7 +161,7 @@ def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
 def set_time(path: Path, seconds: float, *, within: Path) -> None:
     """Set the modification time of the file ``path`` inside ``within`` (not through a
     link)."""
-    _folder_inside(path.parent, within)
+    folder_inside(path.parent, within)
     os.utime(path, (seconds, seconds), follow_symlinks=False)
 
 
@@ -158,66 +179,8 @@ def sha256(path: Path) -> str | None:
     return file_sha256(path)
 
 
-# -- Where a file goes ---------------------------------------------------------------------
-
-
-def _folder_inside(folder: Path, within: Path, make: bool = False) -> Path:
-    """``folder``'s real path, which must be ``within``'s or inside it (made if ``make``)."""
-    root = Path(os.path.realpath(within))
-    if make:
-        _make_parents(folder, root)
-    real = Path(os.path.realpath(folder))
-    if real != root and not real.is_relative_to(root):
-        raise WriteRefused(folder, f"leads out of {within} through a link",
-                           "briefgen writes only inside its own folders: remove the link")
-    return real
-
-
-def _make_parents(folder: Path, root: Path) -> None:
-    """Make ``folder`` and its missing parents inside ``root``; ``root`` too (and its own
-    parents) if missing: it is the place the caller named."""
-    root.mkdir(parents=True, exist_ok=True)
-    missing = []
-    for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate):
-            break
-        missing.append(candidate)
-    for candidate in reversed(missing):
-        parent = Path(os.path.realpath(candidate.parent))
-        if parent != root and not parent.is_relative_to(root):
-            return  # refused by the caller's check
-        candidate.mkdir(exist_ok=True)
-
-
-def _target(path: Path, within: Path) -> tuple[Path, bool]:
-    """The file a write of ``path`` replaces, and whether it exists."""
-    _folder_inside(path.parent, within, make=True)
-    try:
-        kind = path.lstat().st_mode
-    except FileNotFoundError:
-        return path, False
-    if stat.S_ISLNK(kind):
-        real = Path(os.path.realpath(path))
-        root = Path(os.path.realpath(within))
-        if not real.is_relative_to(root):
-            raise WriteRefused(path, f"is a link to {real}, outside {within}",
-                               "briefgen writes only inside its own folders: remove the link")
-        try:
-            kind = real.stat().st_mode
-        except FileNotFoundError:
-            return real, False
-        path = real
-    if not stat.S_ISREG(kind):
-        what = "a folder" if stat.S_ISDIR(kind) else "not a regular file"
-        raise WriteRefused(path, f"is {what}: briefgen writes only regular files",
-                           "move it away, or name another file")
-    return path, True
-
-
-def _stage(path: Path, data: bytes, within: Path, durable: bool,
-           mode: int | None) -> _Staged:
-    target, exists = _target(path, within)
-    temporary = target.with_name(f"{TEMPORARY}{secrets.token_hex(6)}.tmp")
+def _stage(item: _Staged, data: bytes, durable: bool, mode: int | None) -> None:
+    target, exists, temporary = item.target, item.exists, item.temporary
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     descriptor = os.open(temporary, flags, 0o666 if mode is None else mode)
     try:
@@ -233,7 +196,6 @@ def _stage(path: Path, data: bytes, within: Path, durable: bool,
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return _Staged(path, target, temporary, exists)
 
 
 def _check_unchanged(item: _Staged, expected: Mapping[Path, str | None],
@@ -261,20 +223,6 @@ def _put(item: _Staged, exclusive: bool) -> None:
         item.temporary.unlink()
     else:
         item.temporary.replace(item.target)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError as error:
-        if error.errno not in (errno.EINVAL, errno.EBADF):
-            raise
-    finally:
-        os.close(descriptor)
 
 
 def digest(data: bytes) -> str:
