@@ -11,8 +11,9 @@ issue #20 (check on 300 bases x 50 facts: first run <= 3 s, later runs < 1 s; no
 rebuild of 100 packs < 0.5 s and <= 1.5x that of 1 pack; an edit in watch -> its note
 written < 0.2 s; the fact-sheet fit <= 2 layouts on average, same step as the binary
 search; peak memory of a build independent of its number of documents), issue #16 (the
-briefing book's render against the sum of its parts rendered alone) and issue #17 (a save
--> the brief shown in `briefgen serve`, in headless Chromium: median < 0.3 s).
+briefing book's render against the sum of its parts rendered alone), issue #17 (a save
+-> the brief shown in `briefgen serve`, in headless Chromium: median < 0.3 s) and a fact
+sheet with a word longer than the page refused after one layout (benchmarks/long_word.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # benchmarks.synthetic, tests.support.projects
 
+from benchmarks.long_word import rows as long_word_rows  # noqa: E402
 from benchmarks.serve_latency import rows as serve_rows  # noqa: E402
 from benchmarks.synthetic import make_project  # noqa: E402
 
@@ -422,6 +424,8 @@ def main() -> None:
         "build, then a rebuild", f"{first_fit:.2f}, then {again_fit:.2f}"
         + ("; same steps as the binary search" if same else "; NOT the binary search's steps"),
         "<= 2 (was 5 for 25 facts)", again_fit <= 2 and same)
+    for measure, value, target, met in long_word_rows():
+        row(measure, value, target, met)
     (small, small_mb), (large, large_mb) = build_memory()
     growth = large_mb / small_mb - 1
     row(f"peak memory of a build (-j 1): {small} vs {large} documents",

@@ -18,7 +18,17 @@ from briefgen.documents import Engines, Rendered, fact_sheet
 from briefgen.pdf import PdfEngine
 from briefgen.templating import Templates
 from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
-from tests.support.projects import ISSUED, full_base, full_fact, full_pack, write_project
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    base_in,
+    full_base,
+    full_fact,
+    full_pack,
+    pack_in,
+    write_project,
+)
 
 
 def render(project: briefgen.Project, lang: str) -> Rendered:
@@ -273,6 +283,98 @@ def test_overflow_fails_after_two_renders(tmp_path: Path, count_renders: list[st
         render(overflowing(tmp_path), "fr")
     assert count_renders == [fact_sheet.STEPS[fact_sheet.DESIGNED_STEP].css(),
                              fact_sheet.STEPS[-1].css()]
+
+
+# --- a word longer than the page ---------------------------------------------------------------
+# A word without a space may break anywhere (fact-sheet.css): it never overflows its line, but
+# WeasyPrint lays each of its lines out with the rest of the word. One that would fill more
+# than the page at the smallest type is refused in one layout without it (it took two, of
+# 15 to 40 s each for 10,000 characters), naming the fact.
+
+LONG_WORD = "x" * 10_000
+ARABIC_WORD = "الاستقلالية" * 1500  # 16,500 letters, joined
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every layout."""
+    pages: list[str] = []
+    original = PdfEngine.layout
+
+    def layout(self: PdfEngine, html: str, *args: Any, **kwargs: Any) -> Any:
+        pages.append(html)
+        return original(self, html, *args, **kwargs)
+
+    monkeypatch.setattr(PdfEngine, "layout", layout)
+    return pages
+
+
+def one_fact_sheet(root: Path, text: str, lang: str = "en") -> briefgen.Project:
+    """The small project (one base, one pack), its first fact's text ``text``, a fact sheet."""
+    if lang == "en":
+        base = MINIMAL_BASE.replace("Morocco supports the Coalition.", text)
+        pack = MINIMAL_PACK.replace("documents: [briefing-note]", "documents: [fact-sheet]")
+    else:
+        base = base_in([lang]).replace("Morocco co-chairs the group.", text)
+        pack = pack_in([lang], documents="[fact-sheet]")
+    return briefgen.load_project(write_project(root, base, pack))
+
+
+@pytest.mark.parametrize(("lang", "text", "word"), [
+    ("en", f"Morocco {LONG_WORD} supports.", LONG_WORD),
+    ("ar", f"المغرب {ARABIC_WORD} يدعم.", ARABIC_WORD),
+])
+def test_a_word_longer_than_the_page_is_refused_in_one_quick_layout(
+        tmp_path: Path, laid_out: list[str], lang: str, text: str, word: str) -> None:
+    with pytest.raises(briefgen.RenderError) as caught:
+        render(one_fact_sheet(tmp_path, text, lang), lang)
+    assert len(laid_out) == 1 and word[:100] not in laid_out[0]  # one layout, without it
+    message = str(caught.value)
+    assert message.startswith(
+        f"meeting/{lang}/fact-sheet.pdf: text in fact 'f1' of fact base 'base' does not fit "
+        f"the page: its word '{word[:30]}…' ({len(word)} characters without a space) would "
+        "fill more than the whole page (")
+    assert "%) even at the smallest type (8 pt), broken from line to line" in message
+    assert message.endswith("break the long word or number with spaces, or shorten it, or set "
+                            "`fact_sheet: false` on the fact to keep it off the fact sheet")
+
+
+def test_a_build_with_a_word_longer_than_the_page_writes_nothing(tmp_path: Path) -> None:
+    project = one_fact_sheet(tmp_path, f"Morocco {LONG_WORD} supports.")
+    with pytest.raises(briefgen.BuildFailed) as caught:
+        briefgen.build(project, out=tmp_path / "out", issued=ISSUED)
+    assert "meeting/en/fact-sheet.pdf: text in fact 'f1' of fact base 'base'" in str(caught.value)
+    assert not (tmp_path / "out" / "meeting").exists()
+
+
+URL = "https://www.example.org/reports/2026/sahel-security-cooperation/annex.pdf"
+COMPOUND = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen"
+
+
+def test_long_words_that_fit_are_laid_out_as_before(tmp_path: Path, laid_out: list[str]) -> None:
+    """A URL, a German compound, an 80-digit number: no word long enough to be measured
+    first; the sheet is laid out with them, and fits."""
+    text = f"Morocco {URL} {COMPOUND} {'1234567890' * 8} supports."
+    rendered = render(one_fact_sheet(tmp_path, text), "en")
+    assert rendered.pages == 1
+    assert laid_out and all(COMPOUND in html and "1234567890" * 8 in html for html in laid_out)
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", f"Morocco {'x' * 3000} supports."),  # 59 lines of 84.9 mm at 8 pt
+    ("ar", f"المغرب {'الاستقلالية' * 250} يدعم."),
+])
+def test_a_long_word_that_fits_the_page_is_not_refused(tmp_path: Path, laid_out: list[str],
+                                                       lang: str, text: str) -> None:
+    """Measured in one layout without it, then left to the search (which lays it out)."""
+    project = one_fact_sheet(tmp_path, text, lang)
+    view = pack_view(project, "meeting", lang, ISSUED)
+    engines = Engines(Templates(project.templates))
+    content = fact_sheet.content_of(view, engines)
+    html = engines.templates.render(fact_sheet.TEMPLATE, view.lang, view.labels_lang,
+                                    pack=view, sheet=content)
+    fact_sheet.refuse_words_longer_than_the_page(view, engines, html, "sheet.pdf", content)
+    assert len(laid_out) == 1 and text.split()[1] not in laid_out[0]
 
 
 # --- the fit itself ----------------------------------------------------------------------------

@@ -8,8 +8,20 @@ from pathlib import Path
 import pytest
 
 import briefgen
+from briefgen import pagecheck
+from briefgen.context import pack_view
+from briefgen.documents import Engines, fact_sheet
+from briefgen.templating import Templates
 from tests.support.pdf import bbox, pdftotext
-from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, REPO, ProjectFactory
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    REPO,
+    ProjectFactory,
+    base_in,
+    pack_in,
+)
 
 LONG_WORD = "x" * 10_000
 NUMBER = "1234567890" * 8  # 80 digits
@@ -17,6 +29,7 @@ A4_WIDTH = 595.28  # pt
 NOTE_MARGIN = 22 / 25.4 * 72  # briefing-note.css: 22 mm on each side
 SHEET_MARGIN = 13 / 25.4 * 72  # fact-sheet.css: 13 mm on each side
 NO_WRAP = "\n.note, .sheet { overflow-wrap: normal; }\n"  # a stylesheet that breaks nothing
+HYPHEN = "\u2010"  # what hyphenation adds at the end of a line
 
 
 def with_fact_text(text: str) -> str:
@@ -96,3 +109,61 @@ def test_the_demo_has_no_overflow(demo_project: briefgen.Project, tmp_path: Path
     """The check passes on ordinary documents in every language (no false alarm)."""
     result = briefgen.build(demo_project, out=tmp_path, issued=ISSUED)
     assert len([doc for doc in result.written if doc.path.suffix == ".pdf"]) == 13
+
+
+# -- Words longer than a page ----------------------------------------------------------------
+
+def test_long_runs_are_what_the_layout_cannot_break() -> None:
+    import briefgen.pdf  # noqa: F401 - WeasyPrint, as when a PDF is made
+
+    url = "https://www.example.org/reports/2026/sahel-security-cooperation/annex-b.pdf"
+    assert pagecheck.long_runs(f"See {url} now", "en", 10) == ["www.example.org/",
+                                                              "cooperation/"]
+    assert pagecheck.long_runs("a\u00a0b\u00a0c d-e (f) 1234567", "fr", 3) == [
+        "a\u00a0b\u00a0c", "(f)", "1234567"]  # no break at a no-break space
+    assert pagecheck.long_runs(f"Morocco {'x' * 499} supports.", "en") == []
+    assert pagecheck.long_runs(f"Morocco {'x' * 500} supports.", "en") == ["x" * 500]
+    assert pagecheck.long_runs(f"المغرب {'الاستقلالية' * 50} يدعم", "ar") == [
+        "الاستقلالية" * 50]
+
+
+@pytest.mark.parametrize(("lang", "word"), [
+    ("en", "x" * 600),
+    ("en", "AVATARToTyWaVo" * 15),  # kerned pairs, broken apart (and hyphenated)
+    ("ar", "الاستقلالية" * 40),  # joined letters, broken apart
+])
+def test_a_long_word_covers_at_least_its_measure(make_project: ProjectFactory, lang: str,
+                                                 word: str) -> None:
+    """What :func:`pagecheck.page_share` measures on a layout without the word is no more
+    than what its pieces cover in the layout with it, broken from line to line."""
+    if lang == "en":
+        base = with_fact_text(word)
+        pack = MINIMAL_PACK.replace("documents: [briefing-note]", "documents: [fact-sheet]")
+    else:
+        base = base_in([lang]).replace("Morocco co-chairs the group.", word)
+        pack = pack_in([lang], documents="[fact-sheet]")
+    project = briefgen.load_project(make_project(facts={"base.yaml": base},
+                                                 packs={"meeting.yaml": pack}))
+    view = pack_view(project, "meeting", lang, ISSUED)
+    engines = Engines(Templates(project.templates))
+    content = fact_sheet.content_of(view, engines)
+    html = engines.templates.render(fact_sheet.TEMPLATE, lang, lang, pack=view, sheet=content)
+    sheets = [engines.templates.find(sheet) for sheet in fact_sheet.STYLESHEETS]
+    floor = fact_sheet.STEPS[-1].css()
+    probe = engines.pdf.layout(html.replace(word, word[:pagecheck.SAMPLE]),
+                               engines.templates.roots[0], sheets, "probe", floor)
+    measured = pagecheck.page_share(probe, "base/f1", [word])
+    assert measured > 0.02
+
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.text.line_break import strut
+
+    laid = engines.pdf.layout(html, engines.templates.roots[0], sheets, "sheet", floor)
+    pieces = [placed.box for page in laid.pages
+              for placed in pagecheck.placed_boxes(page._page_box)
+              if placed.fact == "base/f1" and isinstance(placed.box, TextBox)
+              and set(placed.box.text.strip()) <= {*word, HYPHEN}]
+    assert "".join(piece.text.strip().rstrip(HYPHEN) for piece in pieces) == word
+    page = laid.pages[0]._page_box
+    covered = sum(piece.width * strut(piece.style)[0] for piece in pieces)
+    assert covered / (page.width * page.height) >= measured * (1 - 1e-9)  # rounding

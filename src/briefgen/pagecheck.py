@@ -1,4 +1,5 @@
-"""Checks on laid-out pages: no text wider than its line or the page, and where a text is.
+"""Checks on laid-out pages: no text wider than its line or the page, where a text is, and
+words too long for any page.
 
 WeasyPrint lays every page out as a tree of boxes; a box keeps the HTML element it was made
 for, and the templates mark each printed fact with ``data-fact="base/id"``. Walking the tree
@@ -9,8 +10,9 @@ written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from fontTools import unicodedata
@@ -22,6 +24,7 @@ ORNAMENT_ATTRIBUTE = "data-ornament"  # a box that may reach past the page: not 
 PX_PER_MM = 96 / 25.4
 TOLERANCE = 0.5  # px: rounding in the layout, never a visible overflow
 EXCERPT = 30  # characters of an overflowing text quoted in the error
+BREAK_THE_WORD = "break the long word or number with spaces, or shorten it"
 
 
 @dataclass(frozen=True)
@@ -111,18 +114,87 @@ def _overflow(placed: Placed, page: int, area: tuple[float, float]) -> Overflow 
                     max(past_page, past_block) / PX_PER_MM, past_page > TOLERANCE)
 
 
+def excerpt_of(text: str) -> str:
+    """The first :data:`EXCERPT` characters of ``text``, for an error message."""
+    excerpt = text.strip()
+    return excerpt[:EXCERPT] + "…" if len(excerpt) > EXCERPT else excerpt
+
+
 def overflow_error(overflow: Overflow, document_name: str) -> RenderError:
-    excerpt = overflow.text.strip()
-    if len(excerpt) > EXCERPT:
-        excerpt = excerpt[:EXCERPT] + "…"
+    excerpt = excerpt_of(overflow.text)
     where = "the edge of the page" if overflow.page_edge else "the edge of its column"
     return RenderError(
         f"{text_in(overflow.fact)} does not fit its line on page {overflow.page}: "
         f"'{excerpt}' runs {overflow.beyond_mm:.0f} mm past {where}",
         document_name,
-        "break the long word or number with spaces, or shorten it; in a project's own CSS, "
-        "keep `overflow-wrap: anywhere` and avoid `white-space: nowrap` on text of any length",
+        f"{BREAK_THE_WORD}; in a project's own CSS, keep `overflow-wrap: anywhere` and avoid "
+        "`white-space: nowrap` on text of any length",
     )
+
+
+# -- Words longer than a page ---------------------------------------------------------------
+# A word the stylesheet lets break anywhere (`overflow-wrap: anywhere`) never overflows its
+# line, but WeasyPrint lays each of its lines out with the whole rest of the word: a word of
+# thousands of characters costs many seconds a layout. Broken from line to line, each piece
+# of it lies on a line box of its own, at least as high as its text's line height, and no
+# two line boxes overlap: the pieces cover at least (the word's width) x (that height) of
+# the page's content area, which holds them all on a one-page document (text past the page's
+# edge is refused anyway, by :func:`overflows`). Measured before the costly layouts, on a
+# probe: the document laid out with each long word cut to a sample.
+
+# Characters without a line break opportunity: a shorter run is laid out quickly enough (one
+# of 500 costs 5 s a sheet, the probe 0.15 s), and would need letters 10 em wide to cover a
+# page at 8 pt.
+LONG_RUN = 500
+SAMPLE = 16  # characters of a long run left in the probe layout
+# Room for shaping at the breaks: a piece is shaped alone (its ends lose a kerning pair, an
+# Arabic letter takes its final form), which widened the pieces in every font tried (by 0 to
+# 0.2 em a break); this allows them to narrow by 1.5 em a line on 85 mm lines at 8 pt.
+MARGIN = 0.05
+
+
+def long_runs(text: str, lang: str | None, at_least: int = LONG_RUN) -> list[str]:
+    """The runs of ``text`` between two line break opportunities (Pango's, as the layout
+    finds them) of at least ``at_least`` characters, spaces at their ends left out."""
+    if len(text) < at_least:
+        return []
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(text, lang)
+    cuts = [0, *(i for i in range(1, len(text)) if attrs[i].is_line_break), len(text)]
+    runs = (text[start:end].strip() for start, end in pairwise(cuts))
+    return [run for run in runs if len(run) >= at_least]
+
+
+def page_share(probe: Any, fact: str, runs: Sequence[str]) -> float:
+    """The share of the page's content area the ``runs`` of ``fact`` (``base/id``) cover at
+    least, however they are broken into lines; ``probe`` is the document laid out with each
+    run cut to its first :data:`SAMPLE` characters. A run not shown there, or not as text
+    that may break anywhere, counts for nothing: the layouts are as quick as ever for it (a
+    word that may not break stays whole, and :func:`overflows` finds it if too wide)."""
+    from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.text.line_break import create_layout, line_size, strut
+
+    texts = [placed.box for page in probe.pages for placed in placed_boxes(page._page_box)
+             if placed.fact == fact and isinstance(placed.box, TextBox)]
+    covered = 0.0
+    for run in runs:
+        style = next((box.style for box in texts if run[:SAMPLE] in box.text), None)
+        if style is not None and _breaks_anywhere(style):
+            layout = create_layout(run, style, None, None, 0)  # holds the line: keep it
+            line, _ = layout.get_first_line()
+            covered += line_size(line, style)[0] * strut(style)[0]
+    page = probe.pages[0]._page_box
+    return float(covered / (page.width * page.height))
+
+
+def _breaks_anywhere(style: Any) -> bool:
+    """Whether text of ``style`` wraps, between any two letters if need be, as shown
+    (neither transformed, as in capitals, nor kept on one line)."""
+    return bool(style["white_space"] in ("normal", "pre-wrap", "pre-line", "break-spaces")
+                and style["text_transform"] == "none"
+                and (style["overflow_wrap"] in ("anywhere", "break-word")
+                     or style["word_break"] == "break-all"))
 
 
 # -- Missing glyphs ------------------------------------------------------------------------

@@ -8,7 +8,9 @@ designed size, and goes where the height of each layout says the boundary is; it
 when the step found fits and the one above it overflows. A sheet that has not changed
 much fits in two layouts; a new one in about three; one that does not fit even at the
 floor fails after two, saying by how much and which facts are longest: never a truncated
-or two-page sheet.
+or two-page sheet. A word of thousands of characters makes each layout slow (WeasyPrint
+lays each of its lines out with the rest of the word): one that would fill more than the
+page at the floor fails before the search, after one quick layout without it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from briefgen import i18n, timeline
+from briefgen import i18n, pagecheck, timeline
 from briefgen.dates import PartialDate
 from briefgen.documents.kinds import Engines, Rendered
 from briefgen.errors import RenderError
@@ -269,6 +271,7 @@ def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit,
     content = content_of(view, engines)
     html = engines.templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view,
                                     sheet=content)
+    refuse_words_longer_than_the_page(view, engines, html, name, content)
 
     def lay_out(step: int) -> Any:
         return _lay_out(view, engines, html, name, STEPS[step].css())
@@ -285,6 +288,41 @@ def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit,
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
     return content, fit, html
+
+
+def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: str, name: str,
+                                      content: FactSheet) -> None:
+    """A :class:`RenderError` naming the fact when a fact's long words (runs without a break
+    opportunity, :func:`~briefgen.pagecheck.long_runs`), broken from line to line, would
+    cover more than the page at the smallest type (:func:`~briefgen.pagecheck.page_share`):
+    measured on one layout at that size in which each long word is cut short. Else the
+    search lays them out, as they are (a word that fits is never refused)."""
+    shown = [(figure.fact, figure.caption) for figure in content.figures]
+    shown += [(fact, fact.text) for block in content.blocks for fact in block.facts]
+    long = {f"{fact.base_id}/{fact.id}": runs for fact, text in shown
+            if (runs := pagecheck.long_runs(text, view.lang))}
+    probe = html
+    for run in sorted({run for runs in long.values() for run in runs}, key=len, reverse=True):
+        if str(escape(run)) not in probe:
+            return  # a template changes the text: the search lays it out as it is shown
+        probe = probe.replace(str(escape(run)), str(escape(run[:pagecheck.SAMPLE])))
+    if not long:
+        return
+    document = _lay_out(view, engines, probe, name, STEPS[-1].css())
+    for fact, runs in long.items():
+        share = pagecheck.page_share(document, fact, runs)
+        if share > 1 + pagecheck.MARGIN:
+            longest = max(runs, key=len)
+            raise RenderError(
+                f"{pagecheck.text_in(fact)} does not fit the page: its word "
+                f"'{pagecheck.excerpt_of(longest)}' ({len(longest)} characters without a "
+                f"space{f', and {len(runs) - 1} more' if len(runs) > 1 else ''}) would fill "
+                f"more than the whole page ({share:.0%}) even at the smallest type "
+                f"({STEPS[-1].size:g} pt), broken from line to line",
+                name,
+                f"{pagecheck.BREAK_THE_WORD}, or set `fact_sheet: false` on the fact to keep "
+                "it off the fact sheet",
+            )
 
 
 def _lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
