@@ -514,3 +514,22 @@ def test_the_document_worker_has_the_build_workers_memory_cap() -> None:
     with _document_pool() as pool:
         assert pool.submit(_address_space_limit).result(timeout=60) == DEFAULT_MEMORY_LIMIT
     assert _address_space_limit() != DEFAULT_MEMORY_LIMIT
+
+
+# -- What a user sees when something is off -------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["0", "0.0.0.0", "::", "[::]", "0.0"])  # noqa: S104
+def test_every_interface_is_refused_name_an_address(project: Path, host: str) -> None:
+    # On every interface, the Host check would refuse what others type (this machine's
+    # addresses cannot all be known): the user is asked to name the address to serve on.
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "serve", "--project", str(project), "--host", host,
+         "--port", "0"], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"--host {host} means every interface of this machine: name the address others "
+            "reach it at, such as --host 192.168.1.20") in result.stderr
+    assert "serving" not in result.stdout and "anyone" not in result.stderr
+    with pytest.raises(UsageError, match="name the address"):
+        allowed_hosts(host)

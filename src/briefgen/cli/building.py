@@ -169,7 +169,8 @@ def _folders(names: Sequence[str]) -> str:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback lets others read the packs.")
+              help="Address to listen on (one of this machine's, not 0.0.0.0). Anything but "
+                   "loopback lets others read the packs.")
 @today_option(DATES_PACKS)
 def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
                   host: str, today: dt.date | None) -> None:

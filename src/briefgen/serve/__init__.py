@@ -69,8 +69,9 @@ from briefgen.watching import Builder, watch_project
 __all__ = [
     "ASSETS", "BROWSER_TURN", "DOCUMENT_PATH", "DOCUMENT_POLICY", "HTML_KIND", "PAGE_POLICY",
     "PREVIEW_FOLDER", "Broadcaster", "Builder", "Documents", "Job", "Key", "PackInfo",
-    "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts", "is_loopback",
-    "make_app", "open_socket", "serve", "url_of", "watch_project",
+    "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts",
+    "every_interface", "is_loopback", "make_app", "open_socket", "serve", "url_of",
+    "watch_project",
 ]
 
 log = logging.getLogger(__name__)
@@ -98,15 +99,34 @@ def is_loopback(host: str) -> bool:
 
 def allowed_hosts(host: str) -> list[str]:
     """The Host header values a request may carry (against DNS rebinding): the loopback
-    names and the address served on; on every interface, this machine's names too."""
+    names and the address served on. Raises :class:`UsageError` for every interface
+    (:func:`every_interface`)."""
+    if every_interface(host):
+        raise UsageError(f"--host {host} means every interface of this machine: name the "
+                         "address others reach it at, such as --host 192.168.1.20")
     hosts = {"localhost", "127.0.0.1", "::1", host.strip("[]")}
-    if host.strip("[]") in ("0.0.0.0", "::"):  # noqa: S104 (every interface, as asked)
-        name = socket.gethostname()
-        hosts |= {name, socket.getfqdn()}
-        with contextlib.suppress(OSError):
-            hosts |= {str(info[4][0]) for info in socket.getaddrinfo(name, None)}
     # Starlette compares IPv6 literals with their brackets, as a Host header writes them.
     return sorted(f"[{h}]" if ":" in h else h.lower() for h in hosts)
+
+
+def every_interface(host: str) -> bool:
+    """``host`` is the unspecified address (``0``, ``0.0.0.0``, ``::``...): every interface.
+
+    serve refuses it rather than guess the names others would type. The Host check (against
+    DNS rebinding) needs every name and address of the machine a browser may put in the
+    Host header, and they cannot all be known: the host name often resolves to 127.0.1.1,
+    addresses come and go with the networks, and a name in another's DNS is not ours to
+    see. A server that listens everywhere and answers 400 to whoever is not on the list is
+    what the user did not ask for; one that accepts every Host header gives up the check.
+    Naming the address makes both plain: where the pages are, and the one name accepted.
+    """
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), None, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError):
+        return False  # open_socket says why
+    return any(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_unspecified
+               for info in found)
 
 
 def open_socket(host: str, port: int) -> socket.socket:
@@ -145,9 +165,10 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
     unless ``host`` says otherwise (with a warning: there is no password). Packs without
     ``issued:`` are dated ``today``, else the clock's date at each save. Raises
     :class:`UsageError` for an unknown pack, :class:`ServeError` for an address that cannot
-    be listened on.
+    be listened on, :class:`UsageError` for every interface (:func:`every_interface`).
     """
     root = Path(root)
+    hosts = allowed_hosts(host)
     _check_pack(root, pack_id)
     if not is_loopback(host):
         log.warning("serving on %s: anyone who can reach this machine on the network can "
@@ -161,7 +182,7 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
                           changed=broadcaster.publish, executor=pool, today=today)
         with _lanes(preview, pool, ready=lambda: ready(url)) as start:
-            app = make_app(preview, broadcaster, allowed_hosts(host), on_startup=start)
+            app = make_app(preview, broadcaster, hosts, on_startup=start)
             _run(app, sock, on_exit=broadcaster.close)
 
 
