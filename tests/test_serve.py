@@ -8,6 +8,7 @@ live server where the network layer matters.
 from __future__ import annotations
 
 import http.client
+import signal
 import socket
 import subprocess
 import sys
@@ -321,6 +322,16 @@ def test_the_server_listens_on_loopback_by_default(project: Path) -> None:
 
 
 def test_ctrl_c_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
+    _stops_cleanly(project, signal.SIGINT)
+
+
+def test_sigterm_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
+    """``kill``, a service manager, a container's stop: as Ctrl-C, exit 0, and no warning of
+    leaked semaphores (the worker process's queues are shut down)."""
+    _stops_cleanly(project, signal.SIGTERM)
+
+
+def _stops_cleanly(project: Path, sig: signal.Signals) -> None:
     with live_server(project) as server:
         wait_for(lambda: _settled(server), what="the first build")
         workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.process.pid)],
@@ -338,10 +349,13 @@ def test_ctrl_c_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
         stream = threading.Thread(target=listen, daemon=True)
         stream.start()
         wait_for(opened.is_set, what="the event stream")
+        server.process.send_signal(sig)
+        server.process.wait(timeout=30)
     stream.join(timeout=10)
     assert not stream.is_alive()  # the server ended the stream
     assert server.process.returncode == 0, server.stderr
     assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+    assert "leaked" not in server.stderr and "Warning" not in server.stderr, server.stderr
     for pid in workers:
         wait_for(lambda p=pid: not Path(f"/proc/{p}").exists(), timeout=10,
                  what=f"worker {pid} to end")

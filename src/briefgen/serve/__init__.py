@@ -29,6 +29,7 @@ import ipaddress
 import logging
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -176,7 +177,7 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
                     "127.0.0.1 only", host)
     sock = open_socket(host, port)
     url = url_of(sock) + (f"packs/{pack_id}" if pack_id else "")
-    with _document_pool() as pool:
+    with _terminate_as_interrupt(), _document_pool() as pool:
         broadcaster = Broadcaster(lambda: preview.state)
         preview = Preview(root, Path(out) if out is not None else None,
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
@@ -214,6 +215,27 @@ def _lanes(preview: Preview, pool: Executor,
                 lane.join(timeout=10)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager) ends serve as Ctrl-C does: with everything
+    stopped in order, the worker process and its queues too. uvicorn catches both while it
+    serves, then raises the signal again once it has stopped: SIGTERM's default action
+    would end the process there, before the worker is shut down (multiprocessing's resource
+    tracker then warns of leaked semaphores) and with status -15."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(sig: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def _run(app: Starlette, sock: socket.socket, on_exit: Callable[[], None]) -> None:
     """Serve ``app`` on ``sock`` until Ctrl-C or SIGTERM."""
     config = uvicorn.Config(app, log_level=logging.INFO if log.isEnabledFor(logging.INFO)
@@ -221,7 +243,7 @@ def _run(app: Starlette, sock: socket.socket, on_exit: Callable[[], None]) -> No
                             timeout_graceful_shutdown=1, lifespan="on")
     try:
         _Server(config, on_exit=on_exit).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn passes Ctrl-C on once it has stopped
+    except KeyboardInterrupt:  # uvicorn passes Ctrl-C (and SIGTERM) on once it has stopped
         pass
     finally:
         sock.close()
