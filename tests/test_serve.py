@@ -547,3 +547,28 @@ def test_every_interface_is_refused_name_an_address(project: Path, host: str) ->
     assert "serving" not in result.stdout and "anyone" not in result.stderr
     with pytest.raises(UsageError, match="name the address"):
         allowed_hosts(host)
+
+
+def test_a_bookmarked_page_before_the_first_build_is_a_clean_404(
+        make_project: ProjectFactory) -> None:
+    # A project that does not load: nothing is ever built, no output folder is made.
+    broken = make_project(packs={"meeting.yaml": PACK + "  - [\n"})
+    with live_server(broken) as server:
+        wait_for(lambda: "does not load" in httpx.get(server.url).text, what="the error")
+        for path in ("/preview/meeting/fr/briefing.html", "/out/meeting/fr/briefing-note.pdf"):
+            response = httpx.get(server.url + path.lstrip("/"))
+            assert response.status_code == 404, path
+            assert response.text.startswith("Not Found: not built (yet). /packs/meeting/fr "
+                                            "shows the pack's documents"), response.text
+    assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+
+
+def test_a_bookmarked_page_while_the_first_build_runs_is_404_then_200(project: Path) -> None:
+    with live_server(project) as server:
+        statuses = []
+        url = f"{server.url}preview/meeting/fr/briefing.html"
+        while not statuses or statuses[-1] != 200:
+            statuses.append(httpx.get(url).status_code)
+            assert len(statuses) < 3000, statuses
+    assert set(statuses) <= {404, 200}, statuses
+    assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr

@@ -22,6 +22,7 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -136,12 +137,17 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
 class Documents(StaticFiles):
     """The built documents: only ``<pack>/<lang>/<document file>`` (no manifest, no
     dot-folder, no ``..``), and no link that leads out of the folder. ``served`` is told
-    the (pack, language) of each document served."""
+    the (pack, language) of each document served. Before the first build made the folder,
+    every document is not found."""
 
     def __init__(self, directory: Path, check_dir: bool = False,
                  served: Callable[[Key], None] = lambda key: None) -> None:
         super().__init__(directory=directory, check_dir=check_dir, follow_symlink=False)
         self.served = served
+
+    async def check_config(self) -> None:
+        """Nothing to check: the first build makes the folder (StaticFiles would fail every
+        request until then, with a traceback)."""
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         if not DOCUMENT_PATH.fullmatch(path):
@@ -149,9 +155,17 @@ class Documents(StaticFiles):
         return super().lookup_path(path)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        if response.status_code in (200, 304):
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or not DOCUMENT_PATH.fullmatch(path):
+                raise
             pack_id, lang, _name = path.split("/")  # what DOCUMENT_PATH lets through
+            return PlainTextResponse(
+                f"Not Found: not built (yet). /packs/{pack_id}/{lang} shows the pack's "
+                "documents as soon as they are built.\n", status_code=404)
+        if response.status_code in (200, 304):
+            pack_id, lang, _name = path.split("/")
             self.served((pack_id, lang))
         return response
 
