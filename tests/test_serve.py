@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import pytest
 from briefgen import UsageError, build, load_project
 from briefgen.jobs import plan
 from briefgen.serve import (
+    MAX_STREAMS,
     PREVIEW_FOLDER,
     Preview,
     allowed_hosts,
@@ -572,3 +574,28 @@ def test_a_bookmarked_page_while_the_first_build_runs_is_404_then_200(project: P
             assert len(statuses) < 3000, statuses
     assert set(statuses) <= {404, 200}, statuses
     assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+
+
+def test_open_event_streams_are_capped_and_the_page_retries(project: Path) -> None:
+    with live_server(project) as server, chromium() as driver:
+        wait_for(lambda: _settled(server), what="the first build")
+        events = f"{server.url}_briefgen/events?pack=meeting&lang=fr"
+        limits = httpx.Limits(max_connections=MAX_STREAMS + 10)
+        with httpx.Client(limits=limits, timeout=30) as client, ExitStack() as streams:
+            for _ in range(MAX_STREAMS):  # a hundred idle tabs
+                opened = streams.enter_context(client.stream("GET", events))
+                assert opened.status_code == 200
+            with client.stream("GET", events) as refused:
+                assert refused.status_code == 503
+                assert "too many open preview pages" in refused.read().decode()
+                assert refused.headers["retry-after"]
+            driver.get(server.page("meeting", "fr"))  # its event stream is refused too
+            wait_for(lambda: shown_at(driver, FACT), what="the brief")
+            time.sleep(1)
+        # The tabs closed: the page's script connects again, and the page is live.
+        replace_in(project / "facts/base.yaml", FACT, "Le Maroc soutient pleinement la "
+                   "Coalition.")
+        wait_for(lambda: shown_at(driver, "soutient pleinement"), what="the edit")
+        assert httpx.get(server.url).status_code == 200
+        with httpx.stream("GET", events, timeout=30) as again:
+            assert again.status_code == 200

@@ -49,6 +49,7 @@ from briefgen.serve.app import (
     ASSETS,
     DOCUMENT_PATH,
     DOCUMENT_POLICY,
+    MAX_STREAMS,
     PAGE_POLICY,
     Broadcaster,
     Documents,
@@ -68,9 +69,9 @@ from briefgen.serve.builder import (
 from briefgen.watching import Builder, watch_project
 
 __all__ = [
-    "ASSETS", "BROWSER_TURN", "DOCUMENT_PATH", "DOCUMENT_POLICY", "HTML_KIND", "PAGE_POLICY",
-    "PREVIEW_FOLDER", "Broadcaster", "Builder", "Documents", "Job", "Key", "PackInfo",
-    "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts",
+    "ASSETS", "BROWSER_TURN", "DOCUMENT_PATH", "DOCUMENT_POLICY", "HTML_KIND", "MAX_STREAMS",
+    "PAGE_POLICY", "PREVIEW_FOLDER", "Broadcaster", "Builder", "Documents", "Job", "Key",
+    "PackInfo", "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts",
     "every_interface", "is_loopback", "make_app", "open_socket", "serve", "url_of",
     "watch_project",
 ]
