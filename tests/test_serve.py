@@ -8,6 +8,7 @@ live server where the network layer matters.
 from __future__ import annotations
 
 import http.client
+import re
 import signal
 import socket
 import subprocess
@@ -599,3 +600,59 @@ def test_open_event_streams_are_capped_and_the_page_retries(project: Path) -> No
         assert httpx.get(server.url).status_code == 200
         with httpx.stream("GET", events, timeout=30) as again:
             assert again.status_code == 200
+
+
+def test_each_rebuild_and_each_error_is_one_line_in_the_terminal(project: Path) -> None:
+    with live_server(project) as server:
+        wait_for(lambda: _settled(server), what="the first build")
+        wait_for(lambda: "rendered meeting/en/briefing-note.pdf" in server.output(),
+                 what="the documents' lines")
+        first = server.output().splitlines()
+        assert first[0].startswith("serving http://127.0.0.1:")
+        pages = [line for line in first if line.startswith("pages rebuilt")]
+        assert len(pages) == 1, first
+        assert "meeting/fr" in pages[0] and "meeting/en" in pages[0]
+        assert re.search(r"\(\d+\.\d\d s\)$", pages[0]), pages[0]
+        assert any(re.fullmatch(r"rendered meeting/fr/briefing-note\.pdf \(\d+\.\d\d s\)", line)
+                   for line in first), first
+        # Fetching pages, documents, event streams says nothing.
+        for path in ("", "packs/meeting/fr", "preview/meeting/fr/briefing.html",
+                     "out/meeting/fr/briefing-note.pdf"):
+            httpx.get(server.url + path)
+        time.sleep(0.5)
+        assert server.output().splitlines() == first
+        # An error: one line, where and what.
+        good = replace_in(project / "facts/base.yaml", "  - id: f2\n", "  - id: f2\n   kind: [\n")
+        error = wait_for(lambda: [line for line in server.output().splitlines()
+                                  if line.startswith("facts/base.yaml:15: error")],
+                         what="the error's line")
+        assert len(error) == 1, server.output()
+        # Saved again, still broken: said in one line, the error not again.
+        replace_in(project / "facts/base.yaml", FACT, "Le Maroc soutient la Coalition !")
+        wait_for(lambda: re.search(r"^the project still does not load: \d error\(s\) as "
+                                   r"before", server.output(), re.MULTILINE),
+                 what="the line saying so")
+        # Fixed: the rebuild is said.
+        (project / "facts/base.yaml").write_text(
+            good.replace(FACT, "Le Maroc soutient pleinement la Coalition."), encoding="utf-8")
+        wait_for(lambda: sum(line.startswith("pages rebuilt")
+                             for line in server.output().splitlines()) == 2,
+                 what="the rebuild's line")
+    assert sum(line.startswith("facts/base.yaml:15") for line in server.stdout.splitlines()) == 1
+
+
+def test_an_error_is_said_once_while_any_page_or_document_has_it() -> None:
+    from briefgen.check import Finding
+    from briefgen.serve.terminal import Terminal
+
+    said: list[str] = []
+    terminal = Terminal(said.append)
+    broken = Finding("error", "render", "'pack' has no attribute 'x'", "templates/b.html", 3,
+                     hint="fix it")
+    assert terminal.errors(("meeting", "fr"), [broken]) == 1
+    assert terminal.errors(("meeting", "en"), [broken]) == 0  # the same error, elsewhere
+    assert terminal.errors(("meeting", "fr"), [broken]) == 0  # still there
+    terminal.errors(("meeting", "fr"), [])
+    terminal.errors(("meeting", "en"), [])  # fixed everywhere
+    assert terminal.errors(("meeting", "fr"), [broken]) == 1  # broken again: said again
+    assert said == ["templates/b.html:3: error render: 'pack' has no attribute 'x' — fix it"] * 2

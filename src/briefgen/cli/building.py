@@ -176,12 +176,20 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
                   host: str, today: dt.date | None) -> None:
     """Preview the packs in a browser; every save rebuilds them and reloads the page.
 
-    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all).
+    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all). Prints a
+    line for each rebuild and for each new error.
     """
     from briefgen.serve import serve
 
+    quiet = _quiet()  # read here: serve says its lines from its own threads
+
+    def say(line: str) -> None:
+        if not quiet:
+            click.echo(line)
+
     try:
         serve(project_dir, pack_id, out=out, host=host, port=port,
-              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today)
+              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today,
+              say=say)
     except UsageError as error:
         raise click.UsageError(str(error)) from None

@@ -9,7 +9,8 @@
   project and builds the ``briefing-html`` page of each pack and language into
   ``<out>/.preview/``, the pages a browser shows first, then ``check``'s findings. The slow
   lane (:meth:`Preview.documents`) builds the packs' own documents into ``<out>`` on a
-  worker process. :attr:`Preview.state` is what the pages show.
+  worker process. :attr:`Preview.state` is what the pages show; :attr:`Preview.terminal`
+  (:mod:`briefgen.serve.terminal`) says a line per rebuild and per new error.
 - :func:`make_app` (:mod:`briefgen.serve.app`) is the Starlette application over a
   :class:`Preview`: the pages, one server-sent event stream per page, and the built
   documents; read-only. :func:`serve` runs it on uvicorn, on the loopback interface unless
@@ -159,11 +160,12 @@ def url_of(sock: socket.socket) -> str:
 def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | None = None,
           host: str = "127.0.0.1", port: int = 8000,
           ready: Callable[[str], None] = lambda url: None, today: dt.date | None = None,
-          ) -> None:
+          say: Callable[[str], None] = lambda line: None) -> None:
     """Serve a preview of the project at ``root`` until interrupted (Ctrl-C, SIGTERM).
 
     ``pack_id`` limits it to one pack. ``ready`` is called with the URL to open once the
-    server listens and watches the project's folders. Listens on the loopback interface
+    server listens and watches the project's folders; ``say`` with a line for a person at
+    each rebuild and each new error, from any thread. Listens on the loopback interface
     unless ``host`` says otherwise (with a warning: there is no password). Packs without
     ``issued:`` are dated ``today``, else the clock's date at each save. Raises
     :class:`UsageError` for an unknown pack, :class:`ServeError` for an address that cannot
@@ -182,7 +184,8 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
         broadcaster = Broadcaster(lambda: preview.state)
         preview = Preview(root, Path(out) if out is not None else None,
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
-                          changed=broadcaster.publish, executor=pool, today=today)
+                          changed=broadcaster.publish, executor=pool, today=today,
+                          say=say)
         with _lanes(preview, pool, ready=lambda: ready(url)) as start:
             app = make_app(preview, broadcaster, hosts, on_startup=start)
             _run(app, sock, on_exit=broadcaster.close)
