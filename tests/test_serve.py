@@ -536,6 +536,36 @@ def test_the_document_worker_has_the_build_workers_memory_cap() -> None:
 # -- What a user sees when something is off -------------------------------------------------
 
 
+def test_a_linked_preview_folder_is_refused_and_never_written_through(
+        project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "meeting/fr").mkdir(parents=True)
+    (elsewhere / "meeting/fr/briefing.html").write_text("someone's", encoding="utf-8")
+    (project / "build").mkdir()
+    (project / "build" / PREVIEW_FOLDER).symlink_to(elsewhere)
+    with live_server(project) as server:
+        page = wait_for(lambda: (text := httpx.get(server.page("meeting", "fr")).text)
+                        and "could not be built" in text and text, what="the error")
+        assert "build/.preview" in page and "is a symbolic link" in page
+        assert "remove the link" in page
+        assert 'id="brief"' not in page
+        assert httpx.get(f"{server.url}preview/meeting/fr/briefing.html").status_code == 404
+        wait_for(lambda: _documents_done(server), what="the documents")
+    # No lock, no pack folder, nothing written there.
+    assert [str(p.relative_to(elsewhere)) for p in sorted(elsewhere.rglob("*"))] == [
+        "meeting", "meeting/fr", "meeting/fr/briefing.html"]
+    assert (elsewhere / "meeting/fr/briefing.html").read_text(encoding="utf-8") == "someone's"
+    assert (project / "build" / PREVIEW_FOLDER).is_symlink()  # left as it was
+    said = [line for line in server.stdout.splitlines() if ".preview" in line]
+    assert len(said) == 1, server.stdout  # one line, not one per page
+    assert "is a symbolic link" in said[0] and "remove the link" in said[0]
+
+
+def _documents_done(server: LiveServer) -> bool:
+    page = httpx.get(server.page("meeting", "fr")).text
+    return 'id="documents"' in page and "pending" not in page
+
+
 @pytest.mark.parametrize("host", ["0", "0.0.0.0", "::", "[::]", "0.0"])  # noqa: S104
 def test_every_interface_is_refused_name_an_address(project: Path, host: str) -> None:
     # On every interface, the Host check would refuse what others type (this machine's

@@ -144,7 +144,8 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
         Route("/_briefgen/{asset}", pages.asset, methods=["GET"]),
         Route("/favicon.ico", pages.favicon, methods=["GET"]),
         Mount("/out", Documents(preview.out)),
-        Mount("/preview", Documents(preview.preview_out, served=preview.fetched)),
+        Mount("/preview", Documents(preview.preview_out, served=preview.fetched,
+                                    linked=False)),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts),
                              www_redirect=False),
@@ -170,21 +171,26 @@ class _EventStream(StreamingResponse):
 
 class Documents(StaticFiles):
     """The built documents: only ``<pack>/<lang>/<document file>`` (no manifest, no
-    dot-folder, no ``..``), and no link that leads out of the folder. ``served`` is told
-    the (pack, language) of each document served. Before the first build made the folder,
+    dot-folder, no ``..``), and no link that leads out of the folder; nothing at all if
+    the folder itself is a link and ``linked`` is False (the preview's folder: serve never
+    writes there through a link, so what is there is not its own). ``served`` is told the
+    (pack, language) of each document served. Before the first build made the folder,
     every document is not found."""
 
     def __init__(self, directory: Path, check_dir: bool = False,
-                 served: Callable[[Key], None] = lambda key: None) -> None:
+                 served: Callable[[Key], None] = lambda key: None,
+                 linked: bool = True) -> None:
         super().__init__(directory=directory, check_dir=check_dir, follow_symlink=False)
+        self.folder = directory
         self.served = served
+        self.linked = linked
 
     async def check_config(self) -> None:
         """Nothing to check: the first build makes the folder (StaticFiles would fail every
         request until then, with a traceback)."""
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
-        if not DOCUMENT_PATH.fullmatch(path):
+        if not DOCUMENT_PATH.fullmatch(path) or (not self.linked and self.folder.is_symlink()):
             return "", None
         return super().lookup_path(path)
 

@@ -35,6 +35,7 @@ from briefgen.errors import (
     OutputError,
     RenderError,
     ValidationFailed,
+    display_path,
     excerpt,
 )
 from briefgen.load import Project
@@ -271,10 +272,13 @@ class Preview:
         self._update(lambda state: {"findings": {**state.findings, **findings}})
 
     def _build_page(self, project: Project, key: Key, day: dt.date) -> bool:
-        """Build the page of ``key``; whether what it shows changed."""
+        """Build the page of ``key`` (not through a link: :meth:`_linked`); whether what it
+        shows changed."""
         self._pages.discard(key)
-        written, rendered, failures = _built(project, (*key, HTML_KIND), self.preview_out,
-                                             day, None)
+        refused = self._linked()
+        written, rendered, failures = (
+            ((), (), refused) if refused
+            else _built(project, (*key, HTML_KIND), self.preview_out, day, None))
         self.terminal.errors(key, failures)
         self._rendered[key] = bool(rendered) or self._rendered.get(key, False)
         before = self.state.versions(key)
@@ -282,6 +286,15 @@ class Preview:
             "pages": _with(state.pages, key, written[0] if written else None),
             "page_failures": _with(state.page_failures, key, failures or None)})
         return self.state.versions(key) != before
+
+    def _linked(self) -> tuple[Finding, ...]:
+        """The preview's folder is a link: refused, as build refuses a pack folder that is
+        one, never written through (its target is someone else's folder)."""
+        if not self.preview_out.is_symlink():
+            return ()
+        return (Finding("error", "output", "is a symbolic link; serve writes its pages only "
+                        "into a folder of its own", display_path(self.preview_out, self.root),
+                        hint="remove the link: serve makes the folder"),)
 
     # The slow lane -----------------------------------------------------------------------
 
