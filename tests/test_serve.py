@@ -8,6 +8,8 @@ live server where the network layer matters.
 from __future__ import annotations
 
 import http.client
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ import pytest
 from briefgen import UsageError, build, load_project
 from briefgen.jobs import plan
 from briefgen.serve import (
+    MAX_STREAMS,
     PREVIEW_FOLDER,
     Preview,
     allowed_hosts,
@@ -321,6 +325,16 @@ def test_the_server_listens_on_loopback_by_default(project: Path) -> None:
 
 
 def test_ctrl_c_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
+    _stops_cleanly(project, signal.SIGINT)
+
+
+def test_sigterm_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
+    """``kill``, a service manager, a container's stop: as Ctrl-C, exit 0, and no warning of
+    leaked semaphores (the worker process's queues are shut down)."""
+    _stops_cleanly(project, signal.SIGTERM)
+
+
+def _stops_cleanly(project: Path, sig: signal.Signals) -> None:
     with live_server(project) as server:
         wait_for(lambda: _settled(server), what="the first build")
         workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.process.pid)],
@@ -338,10 +352,13 @@ def test_ctrl_c_stops_the_server_and_its_worker_cleanly(project: Path) -> None:
         stream = threading.Thread(target=listen, daemon=True)
         stream.start()
         wait_for(opened.is_set, what="the event stream")
+        server.process.send_signal(sig)
+        server.process.wait(timeout=30)
     stream.join(timeout=10)
     assert not stream.is_alive()  # the server ended the stream
     assert server.process.returncode == 0, server.stderr
     assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+    assert "leaked" not in server.stderr and "Warning" not in server.stderr, server.stderr
     for pid in workers:
         wait_for(lambda p=pid: not Path(f"/proc/{p}").exists(), timeout=10,
                  what=f"worker {pid} to end")
@@ -514,3 +531,158 @@ def test_the_document_worker_has_the_build_workers_memory_cap() -> None:
     with _document_pool() as pool:
         assert pool.submit(_address_space_limit).result(timeout=60) == DEFAULT_MEMORY_LIMIT
     assert _address_space_limit() != DEFAULT_MEMORY_LIMIT
+
+
+# -- What a user sees when something is off -------------------------------------------------
+
+
+def test_a_linked_preview_folder_is_refused_and_never_written_through(
+        project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "meeting/fr").mkdir(parents=True)
+    (elsewhere / "meeting/fr/briefing.html").write_text("someone's", encoding="utf-8")
+    (project / "build").mkdir()
+    (project / "build" / PREVIEW_FOLDER).symlink_to(elsewhere)
+    with live_server(project) as server:
+        page = wait_for(lambda: (text := httpx.get(server.page("meeting", "fr")).text)
+                        and "could not be built" in text and text, what="the error")
+        assert "build/.preview" in page and "is a symbolic link" in page
+        assert "remove the link" in page
+        assert 'id="brief"' not in page
+        assert httpx.get(f"{server.url}preview/meeting/fr/briefing.html").status_code == 404
+        wait_for(lambda: _documents_done(server), what="the documents")
+    # No lock, no pack folder, nothing written there.
+    assert [str(p.relative_to(elsewhere)) for p in sorted(elsewhere.rglob("*"))] == [
+        "meeting", "meeting/fr", "meeting/fr/briefing.html"]
+    assert (elsewhere / "meeting/fr/briefing.html").read_text(encoding="utf-8") == "someone's"
+    assert (project / "build" / PREVIEW_FOLDER).is_symlink()  # left as it was
+    said = [line for line in server.stdout.splitlines() if ".preview" in line]
+    assert len(said) == 1, server.stdout  # one line, not one per page
+    assert "is a symbolic link" in said[0] and "remove the link" in said[0]
+
+
+def _documents_done(server: LiveServer) -> bool:
+    page = httpx.get(server.page("meeting", "fr")).text
+    return 'id="documents"' in page and "pending" not in page
+
+
+@pytest.mark.parametrize("host", ["0", "0.0.0.0", "::", "[::]", "0.0"])  # noqa: S104
+def test_every_interface_is_refused_name_an_address(project: Path, host: str) -> None:
+    # On every interface, the Host check would refuse what others type (this machine's
+    # addresses cannot all be known): the user is asked to name the address to serve on.
+    result = subprocess.run(
+        [sys.executable, "-m", "briefgen", "serve", "--project", str(project), "--host", host,
+         "--port", "0"], capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"--host {host} means every interface of this machine: name the address others "
+            "reach it at, such as --host 192.168.1.20") in result.stderr
+    assert "serving" not in result.stdout and "anyone" not in result.stderr
+    with pytest.raises(UsageError, match="name the address"):
+        allowed_hosts(host)
+
+
+def test_a_bookmarked_page_before_the_first_build_is_a_clean_404(
+        make_project: ProjectFactory) -> None:
+    # A project that does not load: nothing is ever built, no output folder is made.
+    broken = make_project(packs={"meeting.yaml": PACK + "  - [\n"})
+    with live_server(broken) as server:
+        wait_for(lambda: "does not load" in httpx.get(server.url).text, what="the error")
+        for path in ("/preview/meeting/fr/briefing.html", "/out/meeting/fr/briefing-note.pdf"):
+            response = httpx.get(server.url + path.lstrip("/"))
+            assert response.status_code == 404, path
+            assert response.text.startswith("Not Found: not built (yet). /packs/meeting/fr "
+                                            "shows the pack's documents"), response.text
+    assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+
+
+def test_a_bookmarked_page_while_the_first_build_runs_is_404_then_200(project: Path) -> None:
+    with live_server(project) as server:
+        statuses = []
+        url = f"{server.url}preview/meeting/fr/briefing.html"
+        while not statuses or statuses[-1] != 200:
+            statuses.append(httpx.get(url).status_code)
+            assert len(statuses) < 3000, statuses
+    assert set(statuses) <= {404, 200}, statuses
+    assert "Traceback" not in server.stderr and "ERROR" not in server.stderr, server.stderr
+
+
+def test_open_event_streams_are_capped_and_the_page_retries(project: Path) -> None:
+    with live_server(project) as server, chromium() as driver:
+        wait_for(lambda: _settled(server), what="the first build")
+        events = f"{server.url}_briefgen/events?pack=meeting&lang=fr"
+        limits = httpx.Limits(max_connections=MAX_STREAMS + 10)
+        with httpx.Client(limits=limits, timeout=30) as client, ExitStack() as streams:
+            for _ in range(MAX_STREAMS):  # a hundred idle tabs
+                opened = streams.enter_context(client.stream("GET", events))
+                assert opened.status_code == 200
+            with client.stream("GET", events) as refused:
+                assert refused.status_code == 503
+                assert "too many open preview pages" in refused.read().decode()
+                assert refused.headers["retry-after"]
+            driver.get(server.page("meeting", "fr"))  # its event stream is refused too
+            wait_for(lambda: shown_at(driver, FACT), what="the brief")
+            time.sleep(1)
+        # The tabs closed: the page's script connects again, and the page is live.
+        replace_in(project / "facts/base.yaml", FACT, "Le Maroc soutient pleinement la "
+                   "Coalition.")
+        wait_for(lambda: shown_at(driver, "soutient pleinement"), what="the edit")
+        assert httpx.get(server.url).status_code == 200
+        with httpx.stream("GET", events, timeout=30) as again:
+            assert again.status_code == 200
+
+
+def test_each_rebuild_and_each_error_is_one_line_in_the_terminal(project: Path) -> None:
+    with live_server(project) as server:
+        wait_for(lambda: _settled(server), what="the first build")
+        wait_for(lambda: "rendered meeting/en/briefing-note.pdf" in server.output(),
+                 what="the documents' lines")
+        first = server.output().splitlines()
+        assert first[0].startswith("serving http://127.0.0.1:")
+        pages = [line for line in first if line.startswith("pages rebuilt")]
+        assert len(pages) == 1, first
+        assert "meeting/fr" in pages[0] and "meeting/en" in pages[0]
+        assert re.search(r"\(\d+\.\d\d s\)$", pages[0]), pages[0]
+        assert any(re.fullmatch(r"rendered meeting/fr/briefing-note\.pdf \(\d+\.\d\d s\)", line)
+                   for line in first), first
+        # Fetching pages, documents, event streams says nothing.
+        for path in ("", "packs/meeting/fr", "preview/meeting/fr/briefing.html",
+                     "out/meeting/fr/briefing-note.pdf"):
+            httpx.get(server.url + path)
+        time.sleep(0.5)
+        assert server.output().splitlines() == first
+        # An error: one line, where and what.
+        good = replace_in(project / "facts/base.yaml", "  - id: f2\n", "  - id: f2\n   kind: [\n")
+        error = wait_for(lambda: [line for line in server.output().splitlines()
+                                  if line.startswith("facts/base.yaml:15: error")],
+                         what="the error's line")
+        assert len(error) == 1, server.output()
+        # Saved again, still broken: said in one line, the error not again.
+        replace_in(project / "facts/base.yaml", FACT, "Le Maroc soutient la Coalition !")
+        wait_for(lambda: re.search(r"^the project still does not load: \d error\(s\) as "
+                                   r"before", server.output(), re.MULTILINE),
+                 what="the line saying so")
+        # Fixed: the rebuild is said.
+        (project / "facts/base.yaml").write_text(
+            good.replace(FACT, "Le Maroc soutient pleinement la Coalition."), encoding="utf-8")
+        wait_for(lambda: sum(line.startswith("pages rebuilt")
+                             for line in server.output().splitlines()) == 2,
+                 what="the rebuild's line")
+    assert sum(line.startswith("facts/base.yaml:15") for line in server.stdout.splitlines()) == 1
+
+
+def test_an_error_is_said_once_while_any_page_or_document_has_it() -> None:
+    from briefgen.check import Finding
+    from briefgen.serve.terminal import Terminal
+
+    said: list[str] = []
+    terminal = Terminal(said.append)
+    broken = Finding("error", "render", "'pack' has no attribute 'x'", "templates/b.html", 3,
+                     hint="fix it")
+    assert terminal.errors(("meeting", "fr"), [broken]) == 1
+    assert terminal.errors(("meeting", "en"), [broken]) == 0  # the same error, elsewhere
+    assert terminal.errors(("meeting", "fr"), [broken]) == 0  # still there
+    terminal.errors(("meeting", "fr"), [])
+    terminal.errors(("meeting", "en"), [])  # fixed everywhere
+    assert terminal.errors(("meeting", "fr"), [broken]) == 1  # broken again: said again
+    assert said == ["templates/b.html:3: error render: 'pack' has no attribute 'x' — fix it"] * 2

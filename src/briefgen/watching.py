@@ -54,7 +54,7 @@ class Step:
 
     def check_lines(self) -> list[str]:
         """What the check found that is new, and what it resolved."""
-        lines = [_finding_line(finding) for finding in self.new_findings]
+        lines = [finding_line(finding) for finding in self.new_findings]
         if self.gone_findings:
             lines.append(f"{self.gone_findings} finding(s) resolved")
         if self.new_findings or self.gone_findings:
@@ -88,7 +88,9 @@ class Step:
         return lines
 
 
-def _finding_line(f: Finding) -> str:
+def finding_line(f: Finding) -> str:
+    """A finding or an error on one line: where, what, what to do (``serve`` says its
+    errors so too)."""
     where = f.file + (f":{f.line}" if f.line else "")
     fact = f" [{f.fact_id}]" if f.fact_id else ""
     hint = f" — {f.hint}" if f.hint else ""

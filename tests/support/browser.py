@@ -30,11 +30,14 @@ T = TypeVar("T")
 class LiveServer:
     """``briefgen serve`` on a free loopback port, in a process of its own."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str, log: Path) -> None:
+    def __init__(self, process: subprocess.Popen[str], url: str, log: Path,
+                 out: Path) -> None:
         self.process = process
         self.url = url
         self.log_path = log
+        self.out_path = out
         self.stderr = ""  # all of it, once the server has stopped
+        self.stdout = ""  # all of it, once the server has stopped
 
     def page(self, pack_id: str, lang: str) -> str:
         return f"{self.url}packs/{pack_id}/{lang}"
@@ -45,39 +48,56 @@ class LiveServer:
             return self.stderr
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def output(self) -> str:
+        """What the server wrote on stdout so far (what it says in the terminal)."""
+        if self.process.poll() is not None and self.stdout:
+            return self.stdout
+        return self.out_path.read_text(encoding="utf-8", errors="replace")
+
 
 @contextmanager
 def live_server(project: Path, *args: str, verbose: bool = False,
                 timeout: float = 60) -> Iterator[LiveServer]:
-    """Start ``briefgen serve --project PROJECT --port 0 ARGS``; stop it with Ctrl-C."""
+    """Start ``briefgen serve --project PROJECT --port 0 ARGS``; stop it with Ctrl-C (unless
+    the test stopped it). Its stdout and stderr go to files (a pipe nobody reads would
+    stall the server once full)."""
     options = ["-v"] if verbose or os.environ.get("BRIEFGEN_SERVE_VERBOSE") else []
     with tempfile.TemporaryDirectory(prefix="briefgen-serve-log-") as folder:
-        log = Path(folder) / "stderr.txt"
-        with log.open("w", encoding="utf-8") as stderr:
+        log, out = Path(folder) / "stderr.txt", Path(folder) / "stdout.txt"
+        with log.open("w", encoding="utf-8") as stderr, \
+                out.open("w", encoding="utf-8") as stdout:
             process = subprocess.Popen(
                 [sys.executable, "-m", "briefgen", *options, "serve", "--project",
                  str(project), "--port", "0", *args],
-                stdout=subprocess.PIPE, stderr=stderr, text=True,
+                stdout=stdout, stderr=stderr, text=True,
                 env={**os.environ, "SOURCE_DATE_EPOCH": "1795000000"},
             )
         server = None
         try:
-            server = _started(process, log, timeout)
+            server = _started(process, log, out, timeout)
             yield server
         finally:
             _stop(process)
             if server is not None:
                 server.stderr = log.read_text(encoding="utf-8", errors="replace")
+                server.stdout = out.read_text(encoding="utf-8", errors="replace")
 
 
-def _started(process: subprocess.Popen[str], log: Path, timeout: float) -> LiveServer:
-    assert process.stdout is not None
-    line = process.stdout.readline()  # "serving http://127.0.0.1:PORT/ (Ctrl-C to stop)"
-    found = re.search(r"serving (http://\S+/)", line)
-    if found is None:
-        process.wait(timeout=timeout)
-        raise AssertionError(f"briefgen serve did not start: {line!r}\n{log.read_text()}")
-    return LiveServer(process, found.group(1), log)
+def _started(process: subprocess.Popen[str], log: Path, out: Path,
+             timeout: float) -> LiveServer:
+    """The server, once it said where it serves ("serving http://127.0.0.1:PORT/ (Ctrl-C
+    to stop)", its first line)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        said = out.read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"serving (http://\S+/)", said)
+        if found is not None:
+            return LiveServer(process, found.group(1), log, out)
+        if process.poll() is not None or time.monotonic() > deadline:
+            _stop(process)
+            raise AssertionError(f"briefgen serve did not start: {said!r}\n"
+                                 f"{log.read_text(encoding='utf-8', errors='replace')}")
+        time.sleep(0.02)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
@@ -88,8 +108,6 @@ def _stop(process: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    if process.stdout is not None:
-        process.stdout.close()
 
 
 @contextmanager

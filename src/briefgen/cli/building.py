@@ -171,18 +171,27 @@ def _folders(names: Sequence[str]) -> str:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback lets others read the packs.")
+              help="Address to listen on (one of this machine's, not 0.0.0.0). Anything but "
+                   "loopback lets others read the packs.")
 @today_option(DATES_PACKS)
 def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
                   host: str, today: dt.date | None) -> None:
     """Preview the packs in a browser; every save rebuilds them and reloads the page.
 
-    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all).
+    Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all). Prints a
+    line for each rebuild and for each new error.
     """
     from briefgen.serve import serve
 
+    quiet = _quiet()  # read here: serve says its lines from its own threads
+
+    def say(line: str) -> None:
+        if not quiet:
+            click.echo(line)
+
     try:
         serve(project_dir, pack_id, out=out, host=host, port=port,
-              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today)
+              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today,
+              say=say)
     except UsageError as error:
         raise click.UsageError(str(error)) from None

@@ -9,7 +9,8 @@
   project and builds the ``briefing-html`` page of each pack and language into
   ``<out>/.preview/``, the pages a browser shows first, then ``check``'s findings. The slow
   lane (:meth:`Preview.documents`) builds the packs' own documents into ``<out>`` on a
-  worker process. :attr:`Preview.state` is what the pages show.
+  worker process. :attr:`Preview.state` is what the pages show; :attr:`Preview.terminal`
+  (:mod:`briefgen.serve.terminal`) says a line per rebuild and per new error.
 - :func:`make_app` (:mod:`briefgen.serve.app`) is the Starlette application over a
   :class:`Preview`: the pages, one server-sent event stream per page, and the built
   documents; read-only. :func:`serve` runs it on uvicorn, on the loopback interface unless
@@ -29,6 +30,7 @@ import ipaddress
 import logging
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -48,6 +50,7 @@ from briefgen.serve.app import (
     ASSETS,
     DOCUMENT_PATH,
     DOCUMENT_POLICY,
+    MAX_STREAMS,
     PAGE_POLICY,
     Broadcaster,
     Documents,
@@ -67,10 +70,11 @@ from briefgen.serve.builder import (
 from briefgen.watching import Builder, watch_project
 
 __all__ = [
-    "ASSETS", "BROWSER_TURN", "DOCUMENT_PATH", "DOCUMENT_POLICY", "HTML_KIND", "PAGE_POLICY",
-    "PREVIEW_FOLDER", "Broadcaster", "Builder", "Documents", "Job", "Key", "PackInfo",
-    "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts", "is_loopback",
-    "make_app", "open_socket", "serve", "url_of", "watch_project",
+    "ASSETS", "BROWSER_TURN", "DOCUMENT_PATH", "DOCUMENT_POLICY", "HTML_KIND", "MAX_STREAMS",
+    "PAGE_POLICY", "PREVIEW_FOLDER", "Broadcaster", "Builder", "Documents", "Job", "Key",
+    "PackInfo", "Preview", "SecurityHeaders", "ServeError", "State", "allowed_hosts",
+    "every_interface", "is_loopback", "make_app", "open_socket", "serve", "url_of",
+    "watch_project",
 ]
 
 log = logging.getLogger(__name__)
@@ -98,15 +102,34 @@ def is_loopback(host: str) -> bool:
 
 def allowed_hosts(host: str) -> list[str]:
     """The Host header values a request may carry (against DNS rebinding): the loopback
-    names and the address served on; on every interface, this machine's names too."""
+    names and the address served on. Raises :class:`UsageError` for every interface
+    (:func:`every_interface`)."""
+    if every_interface(host):
+        raise UsageError(f"--host {host} means every interface of this machine: name the "
+                         "address others reach it at, such as --host 192.168.1.20")
     hosts = {"localhost", "127.0.0.1", "::1", host.strip("[]")}
-    if host.strip("[]") in ("0.0.0.0", "::"):  # noqa: S104 (every interface, as asked)
-        name = socket.gethostname()
-        hosts |= {name, socket.getfqdn()}
-        with contextlib.suppress(OSError):
-            hosts |= {str(info[4][0]) for info in socket.getaddrinfo(name, None)}
     # Starlette compares IPv6 literals with their brackets, as a Host header writes them.
     return sorted(f"[{h}]" if ":" in h else h.lower() for h in hosts)
+
+
+def every_interface(host: str) -> bool:
+    """``host`` is the unspecified address (``0``, ``0.0.0.0``, ``::``...): every interface.
+
+    serve refuses it rather than guess the names others would type. The Host check (against
+    DNS rebinding) needs every name and address of the machine a browser may put in the
+    Host header, and they cannot all be known: the host name often resolves to 127.0.1.1,
+    addresses come and go with the networks, and a name in another's DNS is not ours to
+    see. A server that listens everywhere and answers 400 to whoever is not on the list is
+    what the user did not ask for; one that accepts every Host header gives up the check.
+    Naming the address makes both plain: where the pages are, and the one name accepted.
+    """
+    try:
+        found = socket.getaddrinfo(host.strip("[]"), None, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError):
+        return False  # open_socket says why
+    return any(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_unspecified
+               for info in found)
 
 
 def open_socket(host: str, port: int) -> socket.socket:
@@ -137,17 +160,19 @@ def url_of(sock: socket.socket) -> str:
 def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | None = None,
           host: str = "127.0.0.1", port: int = 8000,
           ready: Callable[[str], None] = lambda url: None, today: dt.date | None = None,
-          ) -> None:
+          say: Callable[[str], None] = lambda line: None) -> None:
     """Serve a preview of the project at ``root`` until interrupted (Ctrl-C, SIGTERM).
 
     ``pack_id`` limits it to one pack. ``ready`` is called with the URL to open once the
-    server listens and watches the project's folders. Listens on the loopback interface
+    server listens and watches the project's folders; ``say`` with a line for a person at
+    each rebuild and each new error, from any thread. Listens on the loopback interface
     unless ``host`` says otherwise (with a warning: there is no password). Packs without
     ``issued:`` are dated ``today``, else the clock's date at each save. Raises
     :class:`UsageError` for an unknown pack, :class:`ServeError` for an address that cannot
-    be listened on.
+    be listened on, :class:`UsageError` for every interface (:func:`every_interface`).
     """
     root = Path(root)
+    hosts = allowed_hosts(host)
     _check_pack(root, pack_id)
     if not is_loopback(host):
         log.warning("serving on %s: anyone who can reach this machine on the network can "
@@ -155,13 +180,14 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
                     "127.0.0.1 only", host)
     sock = open_socket(host, port)
     url = url_of(sock) + (f"packs/{pack_id}" if pack_id else "")
-    with _document_pool() as pool:
+    with _terminate_as_interrupt(), _document_pool() as pool:
         broadcaster = Broadcaster(lambda: preview.state)
         preview = Preview(root, Path(out) if out is not None else None,
                           [pack_id] if pack_id else None, viewed=lambda: broadcaster.viewed,
-                          changed=broadcaster.publish, executor=pool, today=today)
+                          changed=broadcaster.publish, executor=pool, today=today,
+                          say=say)
         with _lanes(preview, pool, ready=lambda: ready(url)) as start:
-            app = make_app(preview, broadcaster, allowed_hosts(host), on_startup=start)
+            app = make_app(preview, broadcaster, hosts, on_startup=start)
             _run(app, sock, on_exit=broadcaster.close)
 
 
@@ -193,6 +219,27 @@ def _lanes(preview: Preview, pool: Executor,
                 lane.join(timeout=10)
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager) ends serve as Ctrl-C does: with everything
+    stopped in order, the worker process and its queues too. uvicorn catches both while it
+    serves, then raises the signal again once it has stopped: SIGTERM's default action
+    would end the process there, before the worker is shut down (multiprocessing's resource
+    tracker then warns of leaked semaphores) and with status -15."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(sig: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def _run(app: Starlette, sock: socket.socket, on_exit: Callable[[], None]) -> None:
     """Serve ``app`` on ``sock`` until Ctrl-C or SIGTERM."""
     config = uvicorn.Config(app, log_level=logging.INFO if log.isEnabledFor(logging.INFO)
@@ -200,7 +247,7 @@ def _run(app: Starlette, sock: socket.socket, on_exit: Callable[[], None]) -> No
                             timeout_graceful_shutdown=1, lifespan="on")
     try:
         _Server(config, on_exit=on_exit).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn passes Ctrl-C on once it has stopped
+    except KeyboardInterrupt:  # uvicorn passes Ctrl-C (and SIGTERM) on once it has stopped
         pass
     finally:
         sock.close()

@@ -22,6 +22,7 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -42,11 +43,17 @@ from briefgen.serve.builder import HTML_KIND, Key, Preview, State
 # -- Pages --------------------------------------------------------------------------------
 
 
-class Broadcaster:
-    """The open pages (one server-sent event stream each) and what they were last sent."""
+MAX_STREAMS = 100  # open event streams: a preview is for a few tabs, not thousands
 
-    def __init__(self, state: Callable[[], State]) -> None:
+
+class Broadcaster:
+    """The open pages (one server-sent event stream each, at most ``limit``) and what they
+    were last sent."""
+
+    def __init__(self, state: Callable[[], State], limit: int = MAX_STREAMS) -> None:
         self._state = state
+        self.limit = limit
+        self._admitted = 0  # streams let in: counted from the request, before they start
         self._streams: dict[asyncio.Queue[None], Key | None] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self.viewed: frozenset[Key] = frozenset()
@@ -65,6 +72,17 @@ class Broadcaster:
         """End every stream (the server stops), from any thread."""
         self.closing = True
         self.publish()
+
+    def admit(self) -> bool:
+        """Let one more stream in, if fewer than ``limit`` are open (on the event loop's
+        thread); the stream's response calls :meth:`release` when it ends."""
+        if self._admitted >= self.limit:
+            return False
+        self._admitted += 1
+        return True
+
+    def release(self) -> None:
+        self._admitted -= 1
 
     def _wake(self) -> None:
         for stream in self._streams:
@@ -101,6 +119,7 @@ DOCUMENT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:
 _DOCUMENT_NAMES = "|".join(re.escape(kind.filename) for kind in REGISTRY.values())
 # What /out/ serves: a document of a pack in a language, nothing else of the output folder.
 DOCUMENT_PATH = re.compile(rf"[a-z0-9][a-z0-9-]*/[A-Za-z0-9_]+/(?:{_DOCUMENT_NAMES})")
+RETRY_AFTER = 10  # seconds, before a page refused an event stream tries again (live.js)
 ASSETS = {"live.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8",
           "favicon.svg": "image/svg+xml"}
 
@@ -125,7 +144,8 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
         Route("/_briefgen/{asset}", pages.asset, methods=["GET"]),
         Route("/favicon.ico", pages.favicon, methods=["GET"]),
         Mount("/out", Documents(preview.out)),
-        Mount("/preview", Documents(preview.preview_out, served=preview.fetched)),
+        Mount("/preview", Documents(preview.preview_out, served=preview.fetched,
+                                    linked=False)),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts),
                              www_redirect=False),
@@ -133,25 +153,59 @@ def make_app(preview: Preview, broadcaster: Broadcaster, allowed_hosts: Sequence
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
+class _EventStream(StreamingResponse):
+    """An event stream that says when it ends, however it ends (the page went away, the
+    server stops), even if it never started."""
+
+    def __init__(self, content: AsyncIterator[str], on_end: Callable[[], None],
+                 **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.on_end = on_end
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.on_end()
+
+
 class Documents(StaticFiles):
     """The built documents: only ``<pack>/<lang>/<document file>`` (no manifest, no
-    dot-folder, no ``..``), and no link that leads out of the folder. ``served`` is told
-    the (pack, language) of each document served."""
+    dot-folder, no ``..``), and no link that leads out of the folder; nothing at all if
+    the folder itself is a link and ``linked`` is False (the preview's folder: serve never
+    writes there through a link, so what is there is not its own). ``served`` is told the
+    (pack, language) of each document served. Before the first build made the folder,
+    every document is not found."""
 
     def __init__(self, directory: Path, check_dir: bool = False,
-                 served: Callable[[Key], None] = lambda key: None) -> None:
+                 served: Callable[[Key], None] = lambda key: None,
+                 linked: bool = True) -> None:
         super().__init__(directory=directory, check_dir=check_dir, follow_symlink=False)
+        self.folder = directory
         self.served = served
+        self.linked = linked
+
+    async def check_config(self) -> None:
+        """Nothing to check: the first build makes the folder (StaticFiles would fail every
+        request until then, with a traceback)."""
 
     def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
-        if not DOCUMENT_PATH.fullmatch(path):
+        if not DOCUMENT_PATH.fullmatch(path) or (not self.linked and self.folder.is_symlink()):
             return "", None
         return super().lookup_path(path)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        if response.status_code in (200, 304):
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or not DOCUMENT_PATH.fullmatch(path):
+                raise
             pack_id, lang, _name = path.split("/")  # what DOCUMENT_PATH lets through
+            return PlainTextResponse(
+                f"Not Found: not built (yet). /packs/{pack_id}/{lang} shows the pack's "
+                "documents as soon as they are built.\n", status_code=404)
+        if response.status_code in (200, 304):
+            pack_id, lang, _name = path.split("/")
             self.served((pack_id, lang))
         return response
 
@@ -244,10 +298,17 @@ class _Pages:
         return rows
 
     async def events(self, request: Request) -> Response:
+        """The page's event stream; past the limit, a 503 (idle streams cost memory), after
+        which the page's script tries again later."""
+        if not self.broadcaster.admit():
+            return PlainTextResponse(
+                f"too many open preview pages ({self.broadcaster.limit} event streams): "
+                "close some tabs of the preview; open pages try again by themselves\n",
+                status_code=503, headers={"retry-after": str(RETRY_AFTER)})
         pack, lang = request.query_params.get("pack"), request.query_params.get("lang")
         key = (pack, lang) if pack and lang else None
-        return StreamingResponse(self.broadcaster.stream(key), media_type="text/event-stream",
-                                 headers={"x-accel-buffering": "no"})
+        return _EventStream(self.broadcaster.stream(key), on_end=self.broadcaster.release,
+                            media_type="text/event-stream", headers={"x-accel-buffering": "no"})
 
     async def favicon(self, request: Request) -> Response:
         return Response(self.assets["favicon.svg"], media_type=ASSETS["favicon.svg"])

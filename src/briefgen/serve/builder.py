@@ -5,8 +5,9 @@ builder :func:`briefgen.watching.watch_project` calls) loads the project and bui
 ``briefing-html`` page of each pack and language into ``<out>/.preview/``, the pages a
 browser shows first, then ``check``'s findings. The slow lane (:meth:`Preview.documents`)
 builds the packs' own documents into ``<out>`` on a worker process. :attr:`Preview.state`
-(a :class:`State`, of :class:`PackInfo`) is what the pages show. This module owns them, and
-how a save maps to the packs it may change (:func:`_affected`), how one document is built
+(a :class:`State`, of :class:`PackInfo`) is what the pages show; :attr:`Preview.terminal`
+(:mod:`briefgen.serve.terminal`) what the terminal says. This module owns them, and how a
+save maps to the packs it may change (:func:`_affected`), how one document is built
 (:func:`_built`) and how an error is shown (:func:`_finding`); it knows nothing of HTTP.
 """
 
@@ -34,10 +35,12 @@ from briefgen.errors import (
     OutputError,
     RenderError,
     ValidationFailed,
+    display_path,
     excerpt,
 )
 from briefgen.load import Project
 from briefgen.project import Reloader
+from briefgen.serve.terminal import Terminal
 
 log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines as before
 
@@ -132,7 +135,8 @@ class Preview:
                  pack_ids: Sequence[str] | None = None, *,
                  viewed: Callable[[], Iterable[Key]] = tuple,
                  changed: Callable[[], None] = lambda: None,
-                 executor: Executor | None = None, today: dt.date | None = None) -> None:
+                 executor: Executor | None = None, today: dt.date | None = None,
+                 say: Callable[[str], None] = lambda line: None) -> None:
         self.root = root.resolve()
         self.out = (out if out is not None else self.root / "build").absolute()
         self._reloader = Reloader(self.root)  # a save reads the saved files only
@@ -151,6 +155,8 @@ class Preview:
         self._unchecked: set[str] = set()  # packs whose findings are out of date
         self._urgent = False  # the fast lane builds pages a browser shows: others wait
         self._unseen: set[Key] = set()  # pages built for a browser that has not fetched them
+        self.terminal = Terminal(say)  # a line per rebuild, per error
+        self._rendered: dict[Key, bool] = {}  # pages built since the last line: rendered?
 
     @property
     def preview_out(self) -> Path:
@@ -184,6 +190,16 @@ class Preview:
         yield from self._shown()
         if self._unchecked:
             self._check(project, day)
+        self._said(time.perf_counter() - started)
+
+    def _said(self, seconds: float) -> None:
+        """The round is over: say which pages it rendered (those of rounds dropped for a
+        newer save too), which failed."""
+        built, self._rendered = self._rendered, {}
+        if built:
+            failed = [key for key in built if key in self.state.page_failures]
+            self.terminal.pages([key for key in built if built[key] and key not in failed],
+                                failed, seconds)
 
     def _load(self) -> Project | None:
         try:
@@ -192,9 +208,11 @@ class Preview:
             with self._lock:
                 self._project = None
                 self._urgent = False
-            self._update(errors=tuple(_finding(error) for error in failure.errors),
-                         loaded=True)
+            errors = tuple(_finding(error) for error in failure.errors)
+            self._update(errors=errors, loaded=True)
+            self.terminal.not_loaded(len(errors), self.terminal.errors("project", errors))
             return None
+        self.terminal.errors("project", ())
         packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(project.packs)
                  if not self.pack_ids or pack_id in self.pack_ids}
         self._update(packs=packs, errors=(), loaded=True)
@@ -254,14 +272,29 @@ class Preview:
         self._update(lambda state: {"findings": {**state.findings, **findings}})
 
     def _build_page(self, project: Project, key: Key, day: dt.date) -> bool:
-        """Build the page of ``key``; whether what it shows changed."""
+        """Build the page of ``key`` (not through a link: :meth:`_linked`); whether what it
+        shows changed."""
         self._pages.discard(key)
-        written, failures = _built(project, (*key, HTML_KIND), self.preview_out, day, None)
+        refused = self._linked()
+        written, rendered, failures = (
+            ((), (), refused) if refused
+            else _built(project, (*key, HTML_KIND), self.preview_out, day, None))
+        self.terminal.errors(key, failures)
+        self._rendered[key] = bool(rendered) or self._rendered.get(key, False)
         before = self.state.versions(key)
         self._update(lambda state: {
             "pages": _with(state.pages, key, written[0] if written else None),
             "page_failures": _with(state.page_failures, key, failures or None)})
         return self.state.versions(key) != before
+
+    def _linked(self) -> tuple[Finding, ...]:
+        """The preview's folder is a link: refused, as build refuses a pack folder that is
+        one, never written through (its target is someone else's folder)."""
+        if not self.preview_out.is_symlink():
+            return ()
+        return (Finding("error", "output", "is a symbolic link; serve writes its pages only "
+                        "into a folder of its own", display_path(self.preview_out, self.root),
+                        hint="remove the link: serve makes the folder"),)
 
     # The slow lane -----------------------------------------------------------------------
 
@@ -279,7 +312,11 @@ class Preview:
             self._build_document(project, job, day)
 
     def _build_document(self, project: Project, job: Job, day: dt.date) -> None:
-        written, failures = _built(project, job, self.out, day, self._executor)
+        started = time.perf_counter()
+        written, rendered, failures = _built(project, job, self.out, day, self._executor)
+        self.terminal.errors(job, failures)
+        for document in rendered:
+            self.terminal.document(job, document.path.name, time.perf_counter() - started)
         with self._lock:
             pending = frozenset(self._jobs)
         self._update(lambda state: {
@@ -312,24 +349,26 @@ class Preview:
 
 
 def _built(project: Project, job: Job, out: Path, day: dt.date, executor: Executor | None,
-           ) -> tuple[tuple[WrittenDocument, ...], tuple[Finding, ...]]:
+           ) -> tuple[tuple[WrittenDocument, ...], tuple[WrittenDocument, ...],
+                      tuple[Finding, ...]]:
     """Build one document with :func:`briefgen.build`, dated ``day`` unless its pack is
-    dated: what it wrote, or why it failed."""
+    dated: what is in place and what of it was rendered (not up to date), or why it
+    failed."""
     pack_id, lang, kind = job
     try:
         result = build(project, [pack_id], out=out, languages=[lang], documents=[kind],
                        executor=executor, today=day)
     except BuildFailed as failed:
-        return (), tuple(_finding(error) for error in failed.errors)
+        return (), (), tuple(_finding(error) for error in failed.errors)
     except BriefgenError as error:
-        return (), (_finding(error),)
+        return (), (), (_finding(error),)
     except Exception as error:  # a bug: shown in the page, and the preview goes on
         log.exception("internal error while building %s", "/".join(job))
-        return (), (Finding("error", "internal", f"internal error: {type(error).__name__}: "
-                            f"{excerpt(error, 200)}", "/".join(job),
-                            hint="a bug in briefgen: please report it with the traceback "
-                            "`briefgen -v serve` prints"),)
-    return result.written, ()
+        return (), (), (Finding("error", "internal", f"internal error: "
+                                f"{type(error).__name__}: {excerpt(error, 200)}", "/".join(job),
+                                hint="a bug in briefgen: please report it with the traceback "
+                                "`briefgen -v serve` prints"),)
+    return result.written, result.rendered, ()
 
 
 K = TypeVar("K")
