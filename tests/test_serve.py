@@ -686,3 +686,31 @@ def test_an_error_is_said_once_while_any_page_or_document_has_it() -> None:
     terminal.errors(("meeting", "en"), [])  # fixed everywhere
     assert terminal.errors(("meeting", "fr"), [broken]) == 1  # broken again: said again
     assert said == ["templates/b.html:3: error render: 'pack' has no attribute 'x' — fix it"] * 2
+
+
+def test_a_broken_base_stops_only_its_packs_pages(make_project: ProjectFactory,
+                                                  tmp_path: Path) -> None:
+    """Issue 26: the clean packs' pages are built; the broken pack's page shows what stops
+    it, and nothing else; once fixed, it is built at the next save."""
+    other = MINIMAL_BASE.replace("id: base", "id: other")
+    broken = other.replace("as_of: 2022-05", "as_of: 2022-13")
+    packs = {"a.yaml": MINIMAL_PACK.replace("id: meeting", "id: pack-a"),
+             "c.yaml": MINIMAL_PACK.replace("id: meeting", "id: pack-c").replace(
+                 "facts: [base]", "facts: [other]")}
+    root = make_project(facts={"base.yaml": MINIMAL_BASE, "other.yaml": broken}, packs=packs)
+    preview = Preview(root, tmp_path)
+    for _step in preview.rounds(frozenset()):
+        pass
+    state = preview.state
+    assert state.errors == () and set(state.packs) == {"pack-a", "pack-c"}
+    assert set(state.pages) == {("pack-a", "fr"), ("pack-a", "en")}
+    [failure] = state.page_failures[("pack-c", "fr")][:1]
+    assert (failure.file, failure.line) == ("facts/other.yaml", 4)
+    assert [f.file for f in state.findings["pack-c"]] == [f.file for f in
+                                                          state.page_failures[("pack-c", "en")]]
+    (root / "facts" / "other.yaml").write_text(other, encoding="utf-8")
+    for _step in preview.rounds(frozenset({root / "facts" / "other.yaml"})):
+        pass
+    assert ("pack-c", "fr") in preview.state.pages
+    assert ("pack-c", "fr") not in preview.state.page_failures
+    assert preview.state.stopped == {}

@@ -57,16 +57,8 @@ from briefgen.serve.app import (
     SecurityHeaders,
     make_app,
 )
-from briefgen.serve.builder import (
-    BROWSER_TURN,
-    HTML_KIND,
-    PREVIEW_FOLDER,
-    Job,
-    Key,
-    PackInfo,
-    Preview,
-    State,
-)
+from briefgen.serve.builder import BROWSER_TURN, HTML_KIND, PREVIEW_FOLDER, Preview
+from briefgen.serve.state import Job, Key, PackInfo, State
 from briefgen.watching import Builder, watch_project
 
 __all__ = [

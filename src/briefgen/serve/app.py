@@ -38,7 +38,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from briefgen.documents import REGISTRY
-from briefgen.serve.builder import HTML_KIND, Key, Preview, State
+from briefgen.serve.builder import HTML_KIND, Preview
+from briefgen.serve.state import Key, State
 
 # -- Pages --------------------------------------------------------------------------------
 

@@ -14,20 +14,18 @@ save maps to the packs it may change (:func:`_affected`), how one document is bu
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen import clock
 from briefgen.build import WrittenDocument, build
 from briefgen.check import Finding, project_findings
-from briefgen.documents import REGISTRY
 from briefgen.errors import (
     BriefgenError,
     BuildFailed,
@@ -40,6 +38,7 @@ from briefgen.errors import (
 )
 from briefgen.load import Project
 from briefgen.project import Reloader
+from briefgen.serve.state import Job, Key, PackInfo, State
 from briefgen.serve.terminal import Terminal
 
 log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines as before
@@ -47,74 +46,6 @@ log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines a
 HTML_KIND = "briefing-html"
 BROWSER_TURN = 0.5  # seconds the slow lane waits for browsers to fetch the pages they show
 PREVIEW_FOLDER = ".preview"  # in the output folder: pages of packs that do not build them
-
-Key = tuple[str, str]  # a pack id and a language: one page
-Job = tuple[str, str, str]  # a pack id, a language, a document kind
-
-
-# -- What the pages show -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PackInfo:
-    """What the pages need of a pack: its id, title, languages and documents."""
-
-    id: str
-    titles: tuple[tuple[str, str], ...]  # (language, the meeting's title in it)
-    languages: tuple[str, ...]
-    documents: tuple[str, ...]
-
-    def title(self, lang: str | None = None) -> str:
-        """The meeting's title in ``lang``, else in the pack's first language."""
-        titles = dict(self.titles)
-        return titles.get(lang or "") or titles.get(self.languages[0]) or self.id
-
-    def pages(self) -> set[Key]:
-        return {(self.id, lang) for lang in self.languages}
-
-    def jobs(self) -> set[Job]:
-        return {(self.id, lang, kind) for lang in self.languages for kind in self.documents
-                if kind in REGISTRY}
-
-
-@dataclass(frozen=True)
-class State:
-    """Everything the pages show, replaced whole at each change (read from any thread)."""
-
-    packs: Mapping[str, PackInfo] = field(default_factory=dict)
-    loaded: bool = False  # a first load has run
-    errors: tuple[Finding, ...] = ()  # the project does not load: every page shows them
-    findings: Mapping[str, tuple[Finding, ...]] = field(default_factory=dict)
-    pages: Mapping[Key, WrittenDocument] = field(default_factory=dict)  # in .preview/
-    page_failures: Mapping[Key, tuple[Finding, ...]] = field(default_factory=dict)
-    written: Mapping[Job, WrittenDocument] = field(default_factory=dict)  # the packs' own
-    failures: Mapping[Job, tuple[Finding, ...]] = field(default_factory=dict)
-    pending: frozenset[Job] = frozenset()  # documents to build again
-
-    def versions(self, key: Key | None) -> dict[str, str]:
-        """Digests of each part of a page, to tell an open page what changed: ``page`` what
-        it is made of (errors, or the brief), ``brief`` the brief's content, ``findings``
-        and ``documents`` the side panels."""
-        if key is None or key[0] not in self.packs:
-            packs = [(p.id, p.titles, p.languages) for p in self.packs.values()]
-            return {"page": _digest(self.loaded, self.errors, packs),
-                    "brief": "", "findings": "", "documents": ""}
-        page = self.pages.get(key)
-        documents = [(job, self.written.get(job) and self.written[job].sha256,
-                      self.failures.get(job), job in self.pending)
-                     for job in ((*key, kind) for kind in self.packs[key[0]].documents)]
-        return {
-            "page": _digest(self.loaded, self.errors, page is not None,
-                            self.page_failures.get(key)),
-            "brief": _digest(page and page.sha256),
-            "findings": _digest(self.findings.get(key[0])),
-            "documents": _digest(documents),
-        }
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
-
 
 class Preview:
     """Serve's builder, in two lanes, and what the pages show (:attr:`state`).
@@ -155,6 +86,7 @@ class Preview:
         self._unchecked: set[str] = set()  # packs whose findings are out of date
         self._urgent = False  # the fast lane builds pages a browser shows: others wait
         self._unseen: set[Key] = set()  # pages built for a browser that has not fetched them
+        self._stopped: set[str] = set()  # the packs a problem stopped at the last round
         self.terminal = Terminal(say)  # a line per rebuild, per error
         self._rendered: dict[Key, bool] = {}  # pages built since the last line: rendered?
 
@@ -202,21 +134,37 @@ class Preview:
                                 failed, seconds)
 
     def _load(self) -> Project | None:
+        """The project as far as it loads. A problem stops only the packs it concerns: their
+        pages show it; the others are built. None when nothing can be (a problem in the
+        templates, a grammar file, ``briefgen.yaml``): every page shows every problem."""
         try:
-            project = self._reloader.load()
-        except ValidationFailed as failure:
-            with self._lock:
-                self._project = None
-                self._urgent = False
-            errors = tuple(_finding(error) for error in failure.errors)
-            self._update(errors=errors, loaded=True)
-            self.terminal.not_loaded(len(errors), self.terminal.errors("project", errors))
+            loading = self._reloader.loading()
+        except ValidationFailed as failure:  # the project folder is gone
+            self._not_loaded(failure.errors)
             return None
-        self.terminal.errors("project", ())
-        packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(project.packs)
-                 if not self.pack_ids or pack_id in self.pack_ids}
-        self._update(packs=packs, errors=(), loaded=True)
+        wanted = [p for p in loading.project.packs if not self.pack_ids or p in self.pack_ids]
+        if loading.errors and not loading.buildable(wanted):
+            self._not_loaded(loading.errors)
+            return None
+        project = loading.project
+        stopped = {pack_id: tuple(_finding(error) for error in errors)
+                   for pack_id, errors in loading.blocked.items() if pack_id in wanted}
+        shown = {str(error) for errors in loading.blocked.values() for error in errors}
+        notices = tuple(_finding(error) for error in loading.errors if str(error) not in shown)
+        self.terminal.errors("project", notices)
+        for pack_id, found in stopped.items():
+            self.terminal.errors(pack_id, found)
+        packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(wanted)}
+        self._update(packs=packs, errors=(), stopped=stopped, notices=notices, loaded=True)
         return project
+
+    def _not_loaded(self, errors: Sequence[LocatedError]) -> None:
+        with self._lock:
+            self._project = None
+            self._urgent = False
+        found = tuple(_finding(error) for error in errors)
+        self._update(errors=found, stopped={}, notices=(), loaded=True)
+        self.terminal.not_loaded(len(found), self.terminal.errors("project", found))
 
     def _plan(self, project: Project, day: dt.date) -> None:
         """Mark what the saves may have changed (everything on a new day), and hand the
@@ -227,14 +175,36 @@ class Preview:
         if day != self._day:
             saved = None
         affected = set(packs) if saved is None else _affected(project, saved, packs)
-        self._pages = {key for key in self._pages if key[0] in packs}
+        stopped = self.state.stopped  # their pages show what stops them, and nothing is built
+        going = {pack_id for pack_id in packs if pack_id not in stopped}
+        affected = (affected | self._stopped) & going  # a pack no longer stopped too
+        self._show_stopped(packs, stopped)
+        self._pages = {key for key in self._pages if key[0] in going}
         self._pages |= {key for pack_id in affected for key in packs[pack_id].pages()}
-        self._unchecked = (self._unchecked & set(packs)) | affected
+        self._unchecked = (self._unchecked & going) | affected
         with self._lock:
-            self._jobs = {job for job in self._jobs if job[0] in packs}
+            self._jobs = {job for job in self._jobs if job[0] in going}
             self._jobs |= {job for pack_id in affected for job in packs[pack_id].jobs()}
             self._project, self._day = project, day
             self._urgent = True
+
+    def _show_stopped(self, packs: Mapping[str, PackInfo],
+                      stopped: Mapping[str, tuple[Finding, ...]]) -> None:
+        """The pages and documents of the packs a problem stops show it (in place of what
+        they showed, kept on disk as it was)."""
+        pages = {key: found for pack_id, found in stopped.items() if pack_id in packs
+                 for key in packs[pack_id].pages()}
+        jobs = {job: found for pack_id, found in stopped.items() if pack_id in packs
+                for job in packs[pack_id].jobs()}
+        before = self._stopped  # what they showed goes: the pages are built again
+        self._update(lambda state: {
+            "page_failures": {**{key: found for key, found in state.page_failures.items()
+                                 if key[0] not in before}, **pages},
+            "failures": {**{job: found for job, found in state.failures.items()
+                            if job[0] not in before}, **jobs},
+            "findings": {**{p: found for p, found in state.findings.items()
+                            if p not in before}, **stopped}})
+        self._stopped = set(stopped)
 
     def _shown(self) -> Iterator[None]:
         """The pages a browser shows are built: once the browsers fetched them (or after
