@@ -53,8 +53,8 @@ PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is rem
 DERIVED = "d-"  # results worked out from an entry: removed after a week without use
 # The names of the files the cache writes and may remove: entries, results worked out from
 # them, and the temporary files of writes that were stopped.
-_ENTRY = re.compile(rf"(d-)?[0-9a-f]{{64}}|{re.escape(writes.TEMPORARY)}[0-9a-f]{{12}}\.tmp")
-CLOCK_FILE = ".clock"  # written when the cache measures ages: its time is the files' now
+_ENTRY = re.compile(rf"(d-)?[0-9a-f]{{64}}|{re.escape(writes.TEMPORARY)}[0-9a-f]{{12}}\.tmp"
+                    rf"|{re.escape(writes.PROBE)}[0-9a-f]{{12}}")
 _README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
            b"Safe to delete.\n")
 
@@ -206,13 +206,14 @@ class ParseCache:
             pass
 
     def _file_time(self) -> float:
-        """Now, on the clock that stamps the cache's files: the modification time of a file
-        written now, then counted on from there. Entries' ages are measured on the file
-        system's clock, which may not be this process's (a file server's; a clock set
-        apart, as faketime sets it): nothing is pruned for a clock that disagrees."""
+        """Now, on the clock that stamps the cache's files
+        (:func:`briefgen.writes.file_system_now`), then counted on from there. Entries'
+        ages are measured on the file system's clock, which may not be this process's (a
+        file server's; a clock set apart, as faketime sets it): nothing is pruned for a
+        clock that disagrees."""
         if self._clock is None:
             assert self.folder is not None
-            self._clock = (_written_now(self.folder), time.monotonic())
+            self._clock = (writes.file_system_now(self.folder), time.monotonic())
         written, at = self._clock
         return written + time.monotonic() - at
 
@@ -221,17 +222,6 @@ class ParseCache:
         _make_folder(self.folder)
         writes.write({self.folder / name: _sign(self._key, name, payload) + payload},
                      within=self.folder, durable=False)
-
-def _written_now(folder: Path) -> float:
-    """The modification time of the cache's clock file once written, else the process's
-    clock."""
-    path = folder / CLOCK_FILE
-    try:
-        writes.write({path: b"briefgen\n"}, within=folder, durable=False)
-        return path.lstat().st_mtime
-    except (OSError, writes.WriteRefused):
-        return time.time()
-
 
 def _sign(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()

@@ -45,18 +45,20 @@ from pathlib import Path
 from briefgen.fsutil import NotAFile, file_sha256
 from briefgen.writes.journal import JOURNAL, STALE, Journal, recover
 from briefgen.writes.places import (
+    PROBE,
     TEMPORARY,
     Changed,
     WriteRefused,
     destination,
+    file_system_now,
     folder_inside,
     fsync_folder,
     staging_name,
 )
 
-__all__ = ["JOURNAL", "STALE", "TEMPORARY", "Changed", "WriteRefused", "digest",
-           "make_folder", "recover", "remove", "remove_folder", "set_time", "sha256",
-           "temporary_folder", "write"]
+__all__ = ["JOURNAL", "PROBE", "STALE", "TEMPORARY", "Changed", "WriteRefused", "digest",
+           "file_system_now", "make_folder", "recover", "remove", "remove_folder", "set_time",
+           "sha256", "temporary_folder", "write"]
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,23 @@ recovered once it is :data:`STALE` seconds old.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import secrets
 import stat
-import time
 from pathlib import Path
 
 from briefgen.fsutil import file_sha256, read_regular
-from briefgen.writes.places import TEMPORARY_NAME, folder_inside, fsync_folder, shown
+from briefgen.writes.places import (
+    PROBE_NAME,
+    TEMPORARY_NAME,
+    file_system_now,
+    folder_inside,
+    fsync_folder,
+    shown,
+)
 
 try:  # POSIX: a journal's lock tells whether its writer is still at work
     import fcntl
@@ -106,7 +113,11 @@ def recover(folder: Path, *, within: Path) -> None:
     for name in names:
         if name.startswith(JOURNAL):
             live |= _recover_journal(folder / name, within)
-    now = time.time()
+    for name in filter(PROBE_NAME.fullmatch, names):  # left by a kill: of no use
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG((folder / name).lstat().st_mode):
+                (folder / name).unlink()
+    now = file_system_now(folder)
     for name in filter(TEMPORARY_NAME.fullmatch, names):
         path = folder / name
         try:
@@ -145,7 +156,7 @@ def _recover_journal(path: Path, within: Path) -> set[Path]:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             return set()
-        stale = time.time() - info.st_mtime > STALE
+        stale = file_system_now(path.parent) - info.st_mtime > STALE
         locked = _lock(descriptor, wait=False)
         entries, commit = _read(path, within)
         if locked is False or (locked is None and not stale):

@@ -9,12 +9,17 @@ import os
 import re
 import secrets
 import stat
+import time
 from pathlib import Path
 
 from briefgen.errors import BriefgenError
 
 TEMPORARY = ".briefgen-"  # the prefix of a file being written (``.briefgen-<random>.tmp``)
 TEMPORARY_NAME = re.compile(rf"{re.escape(TEMPORARY)}[0-9a-f]{{12}}\.tmp")
+# A file made only to read the file system's clock (:func:`file_system_now`), then removed:
+# one left by a process killed in between is of no use to anyone, and may go at once.
+PROBE = ".briefgen-now-"
+PROBE_NAME = re.compile(rf"{re.escape(PROBE)}[0-9a-f]{{12}}")
 
 
 def staging_name(target: Path) -> Path:
@@ -114,3 +119,21 @@ def fsync_folder(folder: Path) -> None:
             raise
     finally:
         os.close(descriptor)
+
+
+def file_system_now(folder: Path) -> float:
+    """Now, on the clock that stamps the files of ``folder``: the modification time of a
+    file made there this instant (then removed). Files' ages are measured on it: a file
+    server's clock, or a process's clock set apart (faketime), may not be this process's.
+    The process's clock if nothing can be made there."""
+    probe = folder / f"{PROBE}{secrets.token_hex(6)}"
+    try:
+        descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                             | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return time.time()
+    try:
+        return os.fstat(descriptor).st_mtime
+    finally:
+        os.close(descriptor)
+        probe.unlink(missing_ok=True)
