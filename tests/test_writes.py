@@ -239,11 +239,12 @@ def test_a_link_inside_is_written_through_and_modes_are_kept(tmp_path: Path) -> 
 
 def test_a_change_on_disk_since_reading_is_never_overwritten(tmp_path: Path) -> None:
     from briefgen import writes
+    from briefgen.fsutil import file_sha256
 
     base, other = tmp_path / "a.yaml", tmp_path / "b.yaml"
     base.write_text("as read")
     other.write_text("other")
-    seen = {base: writes.sha256(base), other: writes.sha256(other)}
+    seen = {base: file_sha256(base), other: file_sha256(other)}
     base.write_text("an editor saved this meanwhile")
     with pytest.raises(writes.Changed, match="changed on disk"):
         writes.write({other: b"new other", base: b"new a"}, within=tmp_path, expected=seen)

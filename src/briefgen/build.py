@@ -184,9 +184,8 @@ def _loaded(root: str | Path, pack_ids: Sequence[str] | None,
     buildable = loading.buildable(pack_ids)
     if not buildable or any(pack_id not in loading.project.packs for pack_id in pack_ids or ()):
         raise ValidationFailed(loading.errors_of(pack_ids) or loading.errors, loading=loading)
-    for pack_id, errors in sorted(loading.blocked.items()):
-        if not pack_ids or pack_id in pack_ids:
-            log.info("pack %s is not built: %d problem(s) in its files", pack_id, len(errors))
+    for pack_id, errors in loading.stopped(pack_ids).items():
+        log.info("pack %s is not built: %d problem(s) in its files", pack_id, len(errors))
     return loading.project, buildable, loading.errors_of(pack_ids)
 
 

@@ -220,6 +220,13 @@ def _escaped(char: str) -> str:
     return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
 
 
+def each_once(errors: Iterable[LocatedError]) -> list[LocatedError]:
+    """``errors`` in the order they are reported (file, line, message), each once (the same
+    problem found by two checks)."""
+    unique = {(str(error), error.hint): error for error in errors}
+    return sorted(unique.values(), key=_sort_key)
+
+
 def _sort_key(error: LocatedError) -> tuple[str, int, str]:
     where = error.location
     return (where.file, where.line or 0, error.message)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen import validate
 from briefgen.cache import ParseCache
-from briefgen.errors import LocatedError, Location, ValidationFailed
+from briefgen.errors import LocatedError, Location, ValidationFailed, each_once
 from briefgen.load import PROJECT_FOLDERS, Project, load_files
 
 
@@ -37,13 +37,19 @@ class Loading:
         return [pack_id for pack_id in wanted
                 if pack_id in self.project.packs and pack_id not in self.blocked]
 
+    def stopped(self, pack_ids: Sequence[str] | None = None,
+                ) -> dict[str, tuple[LocatedError, ...]]:
+        """The packs of ``pack_ids`` (default: all) a problem stops, and what stops each."""
+        return {pack_id: self.blocked[pack_id] for pack_id in sorted(self.blocked)
+                if not pack_ids or pack_id in pack_ids}
+
     def errors_of(self, pack_ids: Sequence[str] | None) -> list[LocatedError]:
         """What a build of ``pack_ids`` reports: every problem for every pack, else those
         that stop these packs or every pack."""
         if not pack_ids:
             return list(self.errors)
         found = [*self.everywhere, *(e for p in pack_ids for e in self.blocked.get(p, ()))]
-        return list(ValidationFailed(found).errors)  # sorted, as ValidationFailed shows them
+        return each_once(found)
 
 
 def load(root: str | Path, *, cache: ParseCache | None = None,
@@ -110,9 +116,7 @@ def _attributed(project: Project, load_errors: list[LocatedError],
         stop(users[base_id], errors)
     for pack_id, errors in validated.packs.items():
         stop([pack_id], errors)
-    every = ValidationFailed([*load_errors, *validated.errors()]).errors
-    unique = list({(str(error), error.hint): error for error in every}.values())
-    return Loading(project, tuple(unique),
+    return Loading(project, tuple(each_once([*load_errors, *validated.errors()])),
                    {pack_id: tuple(errors) for pack_id, errors in blocked.items()},
                    tuple(everywhere))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from briefgen import i18n, photos
 from briefgen.apparatus import check_apparatus
 from briefgen.cache import known_clean
-from briefgen.errors import LocatedError, Location, RenderError
+from briefgen.errors import LocatedError, Location, RenderError, each_once
 from briefgen.grammar import Grammars, check_forms
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase, Pack, Staff
@@ -32,7 +32,7 @@ class Validated:
         """Every problem once."""
         found = [*self.everywhere, *(e for errors in self.bases.values() for e in errors),
                  *(e for errors in self.packs.values() for e in errors)]
-        return list({(str(error), error.hint): error for error in found}.values())
+        return each_once(found)
 
 
 def validate_project(project: Project) -> list[LocatedError]:

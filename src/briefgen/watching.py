@@ -130,8 +130,7 @@ class Watcher:
             # A problem stops only the packs it concerns: the others are built.
             report = failure_report(ValidationFailed(loading.errors))
             pack_ids: Sequence[str] | None = loading.buildable(self.pack_ids)
-            stopped = tuple(sorted(pack_id for pack_id in loading.blocked
-                                   if not self.pack_ids or pack_id in self.pack_ids))
+            stopped = tuple(loading.stopped(self.pack_ids))
         else:
             report = check(loading.project, self.pack_ids, day)
             pack_ids, stopped = self.pack_ids, ()

@@ -31,6 +31,9 @@ from briefgen.load import PROJECT_FOLDERS
 from briefgen.progress import progress_display, summary_json
 from briefgen.watching import Watcher, watch_project
 
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                          default=None, help="Output folder (default: <project>/build).")
+
 # -- build ---------------------------------------------------------------------------------
 
 
@@ -44,8 +47,7 @@ from briefgen.watching import Watcher, watch_project
 ))
 @click.argument("pack_ids", nargs=-1)
 @project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: <project>/build).")
+@out_option
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Render on this many worker processes.")
@@ -115,8 +117,7 @@ def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError
 ))
 @click.argument("pack_ids", nargs=-1)
 @project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: <project>/build).")
+@out_option
 @today_option(DATES_PACKS)
 def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None,
                   today: dt.date | None) -> None:
@@ -166,8 +167,7 @@ def _folders(names: Sequence[str]) -> str:
 ))
 @click.argument("pack_id", required=False)
 @project_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: <project>/build).")
+@out_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,

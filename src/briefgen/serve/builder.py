@@ -148,7 +148,7 @@ class Preview:
             return None
         project = loading.project
         stopped = {pack_id: tuple(_finding(error) for error in errors)
-                   for pack_id, errors in loading.blocked.items() if pack_id in wanted}
+                   for pack_id, errors in loading.stopped(wanted).items()}
         shown = {str(error) for errors in loading.blocked.values() for error in errors}
         notices = tuple(_finding(error) for error in loading.errors if str(error) not in shown)
         self.terminal.errors("project", notices)

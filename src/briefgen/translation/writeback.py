@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticError
 
 from briefgen import writes, yamledit
 from briefgen.errors import BriefgenError, LocatedError, Location
+from briefgen.fsutil import file_sha256
 from briefgen.load import Loaded
 from briefgen.model import (
     BaseStamps,
@@ -62,7 +63,7 @@ def write(edits: Sequence[Edits], root: Path) -> None:
     for edit in edits:
         if edit:
             path = edit.loaded.path  # a link in facts/ is written through (the door)
-            expected[path] = writes.sha256(path.resolve())  # before it is read
+            expected[path] = file_sha256(path.resolve())  # before it is read
             files[path] = edited(edit).encode("utf-8")
     writes.write(files, within=root, expected=expected, journal=root / JOURNAL)
 

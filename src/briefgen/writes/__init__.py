@@ -56,9 +56,9 @@ from briefgen.writes.places import (
     staging_name,
 )
 
-__all__ = ["JOURNAL", "PROBE", "STALE", "TEMPORARY", "Changed", "WriteRefused", "digest",
-           "file_system_now", "make_folder", "recover", "remove", "remove_folder", "set_time",
-           "sha256", "temporary_folder", "write"]
+__all__ = ["JOURNAL", "PROBE", "STALE", "TEMPORARY", "Changed", "WriteRefused",
+           "file_system_now", "make_folder", "recover", "remove", "set_time",
+           "temporary_folder", "write"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,8 @@ def write(files: Mapping[Path, bytes], *, within: Path,
         for item in staged:
             _check_unchanged(item, (expected or {}), exclusive)
         if record is not None:
-            record.commit([(item.target, item.temporary, digest(files[item.path]))
+            record.commit([(item.target, item.temporary,
+                            hashlib.sha256(files[item.path]).hexdigest())
                            for item in staged])
             committed = True
         for item in staged:
@@ -137,15 +138,6 @@ def remove(path: Path, *, within: Path) -> bool:
     return True
 
 
-def remove_folder(path: Path, *, within: Path) -> None:
-    """Delete the folder ``path`` inside ``within`` and all it holds, following no link (a
-    link inside is removed, not what it names)."""
-    folder_inside(path, within)
-    if path.is_symlink():
-        raise WriteRefused(path, "is a link where briefgen removes a folder")
-    shutil.rmtree(path, ignore_errors=True)
-
-
 def make_folder(path: Path, *, within: Path, mode: int = 0o777) -> None:
     """Make the folder ``path`` inside ``within`` (or ``within`` itself) and its missing
     parents (the umask's modes; the folder itself ``mode`` too). A link or a file on the
@@ -173,12 +165,6 @@ def temporary_folder(prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, folder, True)
     return folder
-
-
-def sha256(path: Path) -> str | None:
-    """What :func:`write`'s ``expected`` takes: the SHA-256 of the regular file ``path``,
-    else None."""
-    return file_sha256(path)
 
 
 def _stage(item: _Staged, data: bytes, durable: bool, mode: int | None) -> None:
@@ -225,8 +211,3 @@ def _put(item: _Staged, exclusive: bool) -> None:
         item.temporary.unlink()
     else:
         item.temporary.replace(item.target)
-
-
-def digest(data: bytes) -> str:
-    """The SHA-256 of ``data``, as :func:`sha256` gives it for a file."""
-    return hashlib.sha256(data).hexdigest()
