@@ -1,0 +1,129 @@
+"""Findings for CI: everything the loader rejects, and what a careful editor would flag.
+
+Errors always fail ``briefgen check``; warnings fail it under ``--strict``. Each finding
+names the file, line and fact id and says in one line what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from functools import cache, partial
+from pathlib import Path
+
+from briefgen import clock
+from briefgen.cache import ParseCache, derived
+from briefgen.check.facts import listed_findings, unused_facts
+from briefgen.check.output import JSON_SCHEMA_VERSION, as_github, as_json, as_text
+from briefgen.check.packs import labels_fallback, pack_findings, unfinished_catalog_findings
+from briefgen.check.report import Finding, Report, Severity, from_error
+from briefgen.errors import UsageError, ValidationFailed
+from briefgen.load import Loaded, Project
+from briefgen.model import FactBase
+from briefgen.project import load_project
+from briefgen.translation import state as translation_state
+
+__all__ = [
+    "JSON_SCHEMA_VERSION", "Finding", "Report", "Severity", "as_github", "as_json", "as_text",
+    "check", "failure_report", "project_findings",
+]
+
+log = logging.getLogger(__name__)
+
+
+def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
+          today: dt.date | None = None, *, final: bool = False) -> Report:
+    """Validate ``project`` (a loaded :class:`Project`, or the path of a project folder)
+    and collect findings for ``pack_ids`` (default all).
+
+    Everything the loader rejects is an error finding. ``final``: the packs are about to be
+    sent, so a pack still in ``status: draft`` is an error. ``today`` (default:
+    :func:`briefgen.clock.today`) dates the packs that set no ``issued:``. Raises
+    :class:`UsageError` for a pack id the project does not have.
+    """
+    if not isinstance(project, Project):
+        log.info("loading the project %s", project)
+        try:
+            project = load_project(project)
+        except ValidationFailed as failure:
+            return failure_report(failure)
+    _known_packs(project, pack_ids)
+    log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
+             len(pack_ids or project.packs))
+    findings = tuple(_sorted(project_findings(project, pack_ids, clock.today(today),
+                                              final=final)))
+    return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
+                                                project.cache))
+
+
+def failure_report(failure: ValidationFailed) -> Report:
+    """The report of a project that does not load: its errors."""
+    return Report(tuple(from_error(error) for error in failure.errors))
+
+
+def _known_packs(project: Project, pack_ids: Sequence[str] | None) -> None:
+    unknown = [pack_id for pack_id in pack_ids or () if pack_id not in project.packs]
+    if unknown:
+        known = ", ".join(sorted(project.packs)) or "none"
+        raise UsageError(f"no pack with id {', '.join(unknown)} (packs in this project: {known})")
+
+
+def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt.date, *,
+                     final: bool = False) -> Iterator[Finding]:
+    """The findings of a project that loads, for ``pack_ids`` (None: all) as of ``today``."""
+    packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
+    for base in _checked_bases(project, pack_ids):
+        yield from derived(project.cache, base.entry, f"findings\0{base.display}",
+                           partial(listed_findings, base))
+        if not pack_ids:
+            yield from unused_facts(base, project)
+    for pack in packs:
+        yield from pack_findings(pack, project, today)
+        if final and pack.model.status == "draft":
+            yield Finding.at("error", "draft", "the pack is still a draft",
+                             pack.location(("status",)),
+                             "have it cleared, then set status: cleared and its clearance:")
+        yield from labels_fallback(pack, project)
+    yield from unfinished_catalog_findings(project)
+    if _harfbuzz_subset_missing():
+        yield Finding(
+            "warning", "no-harfbuzz-subset",
+            "HarfBuzz's subset library is missing: PDF fonts are subset with fontTools, "
+            "3x slower and not byte-reproducible", "(system)",
+            hint="install libharfbuzz-subset0 (Debian/Ubuntu); `make demo` does it",
+        )
+
+
+@cache  # asks ldconfig: once a process (watch checks at every save)
+def _harfbuzz_subset_missing() -> bool:
+    return ctypes.util.find_library("harfbuzz-subset") is None
+
+
+def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loaded[FactBase]]:
+    """Every base, or those the packs ``pack_ids`` draw on."""
+    if not pack_ids:
+        return list(project.bases.values())
+    used = {base_id for p in pack_ids if p in project.packs for base_id in
+            project.packs[p].model.facts}
+    return [project.bases[base_id] for base_id in sorted(used)]
+
+
+def _translation_counts(bases: list[Loaded[FactBase]],
+                        cache: ParseCache | None = None) -> dict[str, dict[str, int]]:
+    total: dict[str, dict[str, int]] = {}
+    for base in bases:
+        counts = derived(cache, base.entry, "translation-counts",
+                         partial(translation_state.counts, base.model))
+        for lang, count in counts.items():
+            for status, n in count.items():
+                total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
+    return total
+
+
+
+
+def _sorted(findings: Iterator[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.file, f.line or 0, f.severity, f.code))
+
