@@ -116,9 +116,9 @@ def test_spanish_articles_contractions_and_conjunctions() -> None:
 
 
 def test_a_language_without_a_file_has_bare_names_only() -> None:
-    german = grammar_for(None, "de")
-    assert german.forms == () and german.source is None
-    assert german.countries(US_NE_IT, None, "de") == "Vereinigte Staaten, Niger und Italien"
+    russian = grammar_for(None, "ru")
+    assert russian.forms == ("bare",) and russian.source is None
+    assert russian.countries(US_NE_IT, None, "ru") == "Соединенные Штаты, Нигер и Италия"
 
 
 # -- In sentences ---------------------------------------------------------------------------
@@ -164,19 +164,19 @@ def test_subject_forms_in_a_rendered_note(make_project: ProjectFactory, tmp_path
 
 # -- Errors at load time ---------------------------------------------------------------------
 
-GERMAN_BASE = MINIMAL_BASE.replace("languages: [fr, en]", "languages: [fr, en, de]").replace(
-    "title: {fr: Base de test, en: Test base}", "title: {fr: Base de test, en: Test base, de: T}"
+ITALIAN_BASE = MINIMAL_BASE.replace("languages: [fr, en]", "languages: [fr, en, it]").replace(
+    "title: {fr: Base de test, en: Test base}", "title: {fr: Base de test, en: Test base, it: T}"
 ).replace(
     "{id: s1, title: {fr: Source un, en: Source one}",
-    "{id: s1, title: {fr: Source un, en: Source one, de: Quelle}",
+    "{id: s1, title: {fr: Source un, en: Source one, it: Fonte}",
 ).replace(
     'en: "Morocco supports the Coalition."}',
-    'en: "Morocco supports the Coalition.", de: "Mit {subject:of}."}',
+    'en: "Morocco supports the Coalition.", it: "Con {subject:of}."}',
 ).replace(
     'talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition."}',
     'talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition.", '
-    'de: "Wir."}',
-).replace('en: "Meeting on {date}."}', 'en: "Meeting on {date}.", de: "Am {date}."}')
+    'it: "Noi."}',
+).replace('en: "Meeting on {date}."}', 'en: "Meeting on {date}.", it: "Il {date}."}')
 
 
 def load_errors(root: Path) -> list[str]:
@@ -187,11 +187,11 @@ def load_errors(root: Path) -> list[str]:
 
 def test_a_form_in_a_language_without_grammar_is_a_located_error(
         make_project: ProjectFactory) -> None:
-    errors = load_errors(make_project(facts={"base.yaml": GERMAN_BASE}))
+    errors = load_errors(make_project(facts={"base.yaml": ITALIAN_BASE}))
     assert errors == [
-        "facts/base.yaml:11 (fact f1): 'text.de': {subject:of} is not a form in 'de', which "
+        "facts/base.yaml:11 (fact f1): 'text.it': {subject:of} is not a form in 'it', which "
         "has no grammar file; its forms: {subject} — use {subject}, or add "
-        "templates/grammar/de.yaml defining the form (briefgen's own fr.yaml and en.yaml "
+        "templates/grammar/it.yaml defining the form (briefgen's own fr.yaml and en.yaml "
         "are models)"
     ]
 
@@ -228,7 +228,7 @@ def test_a_project_grammar_file_overrides_the_shipped_one(make_project: ProjectF
 
 
 def test_the_forms_of_a_grammar() -> None:
-    assert grammar_for(None, "fr").forms == ("def", "of", "in")
+    assert grammar_for(None, "fr").forms == ("def", "of", "in", "to", "bare")
     assert isinstance(grammar_for(None, "ar_MA"), Grammar)
     assert grammar_for(None, "ar_MA").source == "templates/grammar/ar.yaml (shipped with briefgen)"
     assert MINIMAL_PACK  # the fixtures above build on it
