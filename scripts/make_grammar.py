@@ -355,8 +355,11 @@ def _words(lang: str, names: Mapping[str, str],
 
 
 def _suggest(forms: Mapping[str, str]) -> dict[str, str]:
-    """The word before a bare name, and the form that replaces both ("de": "{name:of}")."""
-    return {word: f"{{name:{form}}}" for word, form in forms.items()}
+    """The word before a bare name, and what the two should read: a form that holds the
+    word ("de": "{name:of}"), or the word and the definite form ("avec": "avec {name:def}")."""
+    elided = {f"qu{A}": "que", "qu'": "que"}
+    return {word: f"{{name:{form}}}" if form != "def" else
+            f"{elided.get(word, word)} {{name:def}}" for word, form in forms.items()}
 
 
 def _guidance(seams: list[tuple[str, str, str]], lint: Mapping[str, str],

@@ -78,7 +78,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         place=_text(meeting.place, lang) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
-            i18n.country_name(meeting.counterpart, lang) if meeting.counterpart else None
+            names.name(meeting.counterpart, "bare", lang) if meeting.counterpart else None
         ),
         purpose=_text(pack.purpose, lang) if pack.purpose else None,
         objectives=tuple(_text(objective, lang) for objective in pack.objectives),
@@ -89,7 +89,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         issued=issued,
         issued_label=i18n.format_day(issued, lang, digits),
         as_of_label=i18n.format_partial_date(as_of, lang, digits),
-        bases=tuple(_base_view(base, lang, digits) for base in bases),
+        bases=tuple(_base_view(base, lang, names, digits) for base in bases),
         facts=tuple(facts),
         sections=sections,
         since_previous=tuple(since),
@@ -153,7 +153,7 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
         name=_name(_text(person.name, lang), lang),
         title=_text(person.title, lang) if person.title else None,
         organization=_text(person.organization, lang) if person.organization else None,
-        country_name=i18n.country_name(person.country, lang) if person.country else None,
+        country_name=names.name(person.country, "bare", lang) if person.country else None,
         photo=photo,
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
         meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
@@ -202,22 +202,23 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Sta
     return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits))
 
 
-def _text(text: str | dict[str, str], lang: str,
-          values: dict[str, str | None] | None = None) -> str:
-    """A text of the pack or a fact base in ``lang``: picked, placeholders filled, typeset."""
+def _text(text: str | dict[str, str], lang: str, values: dict[str, str | None] | None = None,
+          names: grammar.Grammar | None = None) -> str:
+    """A text of the pack or a fact base in ``lang``: picked, placeholders filled (where
+    they meet the words before them as ``names`` says), typeset."""
     value = i18n.pick(text, lang)
     assert value is not None, "validation guarantees every language"
     if values is not None:
-        value = placeholders.fill(value, values)
+        value = placeholders.fill(value, values, names.seam if names else None)
     return typography.typeset(value, lang)
 
 
-def _base_view(base: FactBase, lang: str, digits: str) -> BaseView:
+def _base_view(base: FactBase, lang: str, names: grammar.Grammar, digits: str) -> BaseView:
     return BaseView(
         id=base.id,
         title=_text(base.title, lang),
         subject=base.subject,
-        subject_name=i18n.country_name(base.subject, lang),
+        subject_name=names.name(base.subject, "bare", lang),
         as_of=base.as_of,
         as_of_label=i18n.format_partial_date(base.as_of, lang, digits),
         place=_text(base.place, lang) if base.place else None,
@@ -233,9 +234,10 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=_text(fact.text, lang, values),
-        talking_point=_text(fact.talking_point, lang, values) if fact.talking_point else None,
-        if_raised=_text(fact.if_raised, lang, values) if fact.if_raised else None,
+        text=_text(fact.text, lang, values, names),
+        talking_point=(_text(fact.talking_point, lang, values, names) if fact.talking_point
+                       else None),
+        if_raised=_text(fact.if_raised, lang, values, names) if fact.if_raised else None,
         label=_text(fact.label, lang) if fact.label else None,
         section=fact.section,
         date=fact.date,

@@ -69,8 +69,9 @@ def _undefined_forms(text: str, field: str, lang: str, where: Location,
     if not missing:
         return []
     names = sorted({f.name for f in missing})
-    forms = (None, *(form for form in found.forms if form != placeholders.BARE))
-    existing = ", ".join(str(placeholders.Field(name, form)) for name in names for form in forms)
+    defined = (None, *(form for form in found.forms if form != placeholders.BARE))
+    existing = ", ".join(str(placeholders.Field(name, form)) for name in names
+                         for form in defined)
     shown = ", ".join(str(f) for f in missing)
     verb = "are not forms" if len(missing) > 1 else "is not a form"
     if found.source is None:
