@@ -257,16 +257,15 @@ def german_words(code: str, name: str) -> dict[str, str]:
     words = name.split(" ")
     head, noun = words[:-1], words[-1]
     if code in DE_NEUTER:  # Vereinigtes Königreich: das Vereinigte, des Vereinigten ...s
-        nominative = " ".join([w[:-1] if w.endswith("es") else w for w in head] + [noun])
-        oblique = [w[:-1] + "n" if w.endswith("es") else w for w in head]
+        nominative = " ".join([*(w[:-1] if w.endswith("es") else w for w in head), noun])
+        oblique = " ".join([*(w[:-1] + "n" if w.endswith("es") else w for w in head), noun])
         if code == "IO":  # Britisches Territorium im Indischen Ozean
             return {"def": "das Britische Territorium im Indischen Ozean",
                     "of": "des Britischen Territoriums im Indischen Ozean",
                     "in": "im Britischen Territorium im Indischen Ozean",
                     "to": "dem Britischen Territorium im Indischen Ozean"}
-        return {"def": f"das {nominative}", "of": f"des {' '.join(oblique + [noun])}s",
-                "in": f"im {' '.join(oblique + [noun])}",
-                "to": f"dem {' '.join(oblique + [noun])}"}
+        return {"def": f"das {nominative}", "of": f"des {oblique}s", "in": f"im {oblique}",
+                "to": f"dem {oblique}"}
     declined = " ".join([w + "n" if w.endswith("e") else w for w in head])
     if code in DE_PLURAL:
         dative = noun + ("" if noun.endswith(("n", "s")) else "n")

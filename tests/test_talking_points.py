@@ -82,7 +82,8 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
         "Le Maroc prend part aux réunions de la Coalition et de ses groupes de travail, y "
         "compris au niveau ministériel."
     ]
-    assert ("Colophon", "Établi le 20 novembre 2026. Éléments à jour\u202f: mai 2022.") in paragraphs
+    colophon = "Établi le 20 novembre 2026. Éléments à jour\u202f: mai 2022."
+    assert ("Colophon", colophon) in paragraphs
     assert paragraphs[-1] == (
         "Apparatus",
         "Rédigé par Salma Bennani (Direction des Affaires africaines, +212 537 00 00 00)",

@@ -39,20 +39,22 @@ from briefgen.views import (
 
 
 def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> PackView:
-    """Localize pack ``pack_id`` in ``lang``; the project is already validated."""
+    """Localize pack ``pack_id`` in ``lang`` (in the project's variant of it: ``ar`` in
+    ``ar_MA``); the project is already validated."""
     pack = project.packs[pack_id].model
+    tag = project.locale(lang)
     every_base = [project.bases[base_id].model for base_id in pack.facts]
     bases = [base for base in every_base if base.facts] or every_base  # the subject's
     meeting = pack.meeting
-    names = grammar.grammar_for(project.templates, lang)
-    digits = i18n.numbering_system(lang, pack.numbering)
+    names = grammar.grammar_for(project.templates, tag)
+    digits = i18n.numbering_system(tag, pack.numbering)
     facts = [
-        _fact_view(fact, base, lang, meeting.previous, names, digits)
+        _fact_view(fact, base, tag, meeting.previous, names, digits)
         for base in bases
         for fact in selected_facts(pack, base)
     ]
-    sections = _sections(facts, bases, lang)
-    theirs, ours = _delegations(project, pack, lang, names, digits)
+    sections = _sections(facts, bases, tag)
+    theirs, ours = _delegations(project, pack, tag, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
         facts, sections, (theirs, ours), digits)
     since = sorted(
@@ -64,40 +66,41 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     return PackView(
         id=pack.id,
         lang=lang,
-        html_lang=lang.replace("_", "-"),
-        dir=i18n.direction(lang),
-        classification=_text(pack.classification, lang),
+        locale=tag,
+        html_lang=tag.replace("_", "-"),
+        dir=i18n.direction(tag),
+        classification=_text(pack.classification, tag),
         reference=pack.reference,
         status=pack.status,
-        drafted_by=_person(pack.drafted_by, lang, digits) if pack.drafted_by else None,
-        clearance=tuple(_person(person, lang, digits) for person in pack.clearance),
-        title=_text(meeting.title, lang),
+        drafted_by=_person(pack.drafted_by, tag, digits) if pack.drafted_by else None,
+        clearance=tuple(_person(person, tag, digits) for person in pack.clearance),
+        title=_text(meeting.title, tag),
         date=meeting.date,
         end=meeting.end,
-        date_label=i18n.format_date_range(meeting.date, meeting.end, lang, digits),
-        place=_text(meeting.place, lang) if meeting.place else None,
+        date_label=i18n.format_date_range(meeting.date, meeting.end, tag, digits),
+        place=_text(meeting.place, tag) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
-            names.name(meeting.counterpart, "bare", lang) if meeting.counterpart else None
+            names.name(meeting.counterpart, "bare", tag) if meeting.counterpart else None
         ),
-        purpose=_text(pack.purpose, lang) if pack.purpose else None,
-        objectives=tuple(_text(objective, lang) for objective in pack.objectives),
+        purpose=_text(pack.purpose, tag) if pack.purpose else None,
+        objectives=tuple(_text(objective, tag) for objective in pack.objectives),
         previous=meeting.previous,
         previous_label=(
-            i18n.format_day(meeting.previous, lang, digits) if meeting.previous else None
+            i18n.format_day(meeting.previous, tag, digits) if meeting.previous else None
         ),
         issued=issued,
-        issued_label=i18n.format_day(issued, lang, digits),
-        as_of_label=i18n.format_partial_date(as_of, lang, digits),
-        bases=tuple(_base_view(base, lang, names, digits) for base in bases),
+        issued_label=i18n.format_day(issued, tag, digits),
+        as_of_label=i18n.format_partial_date(as_of, tag, digits),
+        bases=tuple(_base_view(base, tag, names, digits) for base in bases),
         facts=tuple(facts),
         sections=sections,
         since_previous=tuple(since),
         sources=tuple(sources),
-        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
+        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, tag),
         key_messages=_series(sections, "talking_point"),
         if_raised=_series(sections, "if_raised"),
-        staleness=_staleness(pack, bases, lang, digits),
+        staleness=_staleness(pack, bases, tag, digits),
         counterpart_person=theirs[0] if theirs and pack.counterpart_person else None,
         theirs=theirs,
         ours=ours,
