@@ -266,3 +266,77 @@ def test_spanish_and_arabic_forms_in_a_rendered_note(make_project: ProjectFactor
     rendered = squash(pdftotext(tmp_path / "meeting" / lang / "briefing-note.pdf"))
     rendered = rendered.translate({c: None for c in range(0x202A, 0x202F)})
     assert expected.rstrip(".") in rendered
+
+
+# -- The "to" form, German, seams, official names ----------------------------------------------
+
+@pytest.mark.parametrize(("lang", "codes", "form", "expected"), [
+    ("fr", ("US", "MA", "FR", "IT", "CY"), "to",
+     "aux États-Unis, au Maroc, à la France, à l’Italie et à Chypre"),
+    ("es", ("GB", "FR"), "to", "al Reino Unido y Francia"),
+    ("en", ("US", "IT"), "to", "to the United States and Italy"),
+    ("ar", ("US", "IT"), "to", "للولايات المتحدة وإيطاليا"),
+    ("ar", ("IT", "US"), "to", "لإيطاليا والولايات المتحدة"),
+    ("de", ("US", "NL"), "to", "den Vereinigten Staaten und den Niederlanden"),
+    ("de", ("CY", "GB"), "of", "Zyperns und des Vereinigten Königreichs"),
+    ("de", ("IQ", "CH", "US"), "in", "im Irak, in der Schweiz und in den Vereinigten Staaten"),
+    ("de", ("IQ", "CH", "US"), "def", "der Irak, die Schweiz und die Vereinigten Staaten"),
+    ("de", ("MV", "CF"), "in", "auf den Malediven und in der Zentralafrikanischen Republik"),
+    ("de", ("AE",), "to", "den Vereinigten Arabischen Emiraten"),
+    ("fr", ("US", "IT"), "bare", "États-Unis et Italie"),
+])
+def test_the_forms_each_language_ships(lang: str, codes: tuple[str, ...], form: str,
+                                       expected: str) -> None:
+    assert forms(lang, codes, form) == expected
+
+
+@pytest.mark.parametrize(("lang", "before", "codes", "form", "expected"), [
+    ("fr", "Nous savons que ", ("IL",), "def", "Nous savons qu’Israël"),
+    ("fr", "Nous savons que ", ("HT",), "def", "Nous savons qu’Haïti"),
+    ("fr", "le soutien de ", ("IL",), "def", "le soutien d’Israël"),
+    ("fr", "le soutien de ", ("US",), "def", "le soutien des États-Unis"),
+    ("fr", "le soutien de ", ("MA",), "def", "le soutien du Maroc"),
+    ("fr", "le soutien de ", ("FR",), "def", "le soutien de la France"),
+    ("fr", "que ", ("HN",), "def", "que le Honduras"),
+    ("es", "el apoyo de ", ("GB",), "def", "el apoyo del Reino Unido"),
+    ("es", "¿", ("GB",), "def", "¿El Reino Unido"),
+    ("es", "¡Gracias, ", ("GB",), "def", "¡Gracias, el Reino Unido"),
+    ("ar", "شكرا ل", ("US",), None, "شكرا للولايات المتحدة"),
+    ("de", "zu ", ("IQ",), "to", "zum Irak"),
+    ("de", "von ", ("GB",), "to", "vom Vereinigten Königreich"),
+])
+def test_the_words_before_a_name_meet_it(lang: str, before: str, codes: tuple[str, ...],
+                                         form: str | None, expected: str) -> None:
+    grammar = grammar_for(None, lang)
+    text = before + ("{countries:" + form + "}" if form else "{countries}")
+    values = {placeholders.Field("countries", form).key: grammar.countries(codes, form, lang)}
+    assert placeholders.fill(text, values, grammar.seam) == expected
+
+
+@pytest.mark.parametrize(("lang", "code", "official", "cldr"), [
+    ("en", "CD", "Democratic Republic of the Congo", "Congo - Kinshasa"),
+    ("en", "BA", "Bosnia and Herzegovina", "Bosnia & Herzegovina"),
+    ("en", "KN", "Saint Kitts and Nevis", "St. Kitts & Nevis"),
+    ("en", "HK", "Hong Kong", "Hong Kong SAR China"),
+    ("en", "MM", "Myanmar", "Myanmar (Burma)"),
+    ("fr", "CD", "République démocratique du Congo", "Congo-Kinshasa"),
+    ("fr", "HK", "Hong Kong", "R.A.S. chinoise de Hong Kong"),
+    ("es", "CI", "Costa de Marfil", "Côte d’Ivoire"),
+    ("ar", "CD", "جمهورية الكونغو الديمقراطية", "الكونغو - كينشاسا"),
+    ("de", "CD", "Demokratische Republik Kongo", "Kongo-Kinshasa"),
+])
+def test_official_short_names_replace_cldrs(lang: str, code: str, official: str,
+                                            cldr: str) -> None:
+    assert Locale(lang).territories[code] == cldr  # what CLDR says
+    assert forms(lang, (code,), None) == official
+
+
+def test_the_counterpart_line_names_the_country_officially(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("  place: {fr: Rabat, en: Rabat}\n",
+                                "  place: {fr: Rabat, en: Rabat}\n  counterpart: CD\n")
+    root = make_project(packs={"meeting.yaml": pack})
+    project = briefgen.load_project(root)
+    assert pack_view(project, "meeting", "en", ISSUED).counterpart_name == (
+        "Democratic Republic of the Congo")
+    assert pack_view(project, "meeting", "fr", ISSUED).counterpart_name == (
+        "République démocratique du Congo")
