@@ -21,6 +21,9 @@ from briefgen.cache import ParseCache
 
 REPO = Path(__file__).resolve().parents[2]
 ISSUED = dt.date(2026, 11, 20)
+# The language tag of the demo's documents, by language: its briefgen.yaml writes Arabic as
+# Moroccan Arabic.
+DEMO_TAGS = {"fr": "fr", "en": "en", "ar": "ar-MA"}
 TODAY = ISSUED  # what the clock says in every test (briefgen.clock): SOURCE_DATE_EPOCH
 TODAY_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
 
