@@ -19,7 +19,7 @@ import briefgen
 from briefgen.check import check
 from briefgen.context import pack_view
 from tests.support.office import convert_with_libreoffice, needs_soffice
-from tests.support.pdf import pdfinfo, pdftotext, squash
+from tests.support.pdf import pdfinfo, pdftotext, plain, squash
 from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory, load_demo
 
 DRAFT, CLEARED = "rabat-2026-12", "coalition-ministerial-2027-02"
@@ -89,11 +89,6 @@ def test_arabic_key_messages_in_the_same_order(demo: Path) -> None:
     starts = [note.find(" ".join(plain(point).split()[:2])) for point in points]
     assert all(start >= 0 for start in starts), starts
     assert starts == sorted(starts)
-
-
-def plain(text: str) -> str:
-    """Text without the bidi marks pdftotext and briefgen insert, whitespace squashed."""
-    return squash(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text))
 
 
 def test_lines_if_raised_are_their_own_series(demo: Path) -> None:

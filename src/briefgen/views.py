@@ -162,6 +162,7 @@ class PackView:
 
     id: str
     lang: str
+    locale: str  # the locale its texts are formatted in: lang, or the project's variant
     html_lang: str
     dir: str
     classification: str
