@@ -89,13 +89,12 @@ class Incoming:
 
 
 def outgoing(loaded: Loaded[FactBase], lang: str, everything: bool,
-             names: Grammar | None = None) -> OutgoingFile:
+             names: Grammar) -> OutgoingFile:
     """The units of one base to translate into ``lang``: its missing, outdated and unstamped
     translations (every text with ``everything``), each with its notes and the current or
-    previous translation as a starting point. ``names`` is the grammar of ``lang`` (which
-    forms its names take; none without it)."""
+    previous translation as a starting point. ``names`` is the grammar of ``lang``: the
+    forms its names take."""
     base = loaded.model
-    names = names or Grammar(lang)
     source = source_language(base)
     status = {gap.text.context: gap.status for gap in gaps(base, (lang,))}
     units = []
