@@ -726,6 +726,7 @@ def test_a_percent_is_no_format_and_a_correct_translation_passes_msgfmt(
     }
     fill_po_keeping_flags(po, ITALIAN)
     msgfmt_check(po)
+    assert pofilter_failures(po, tmp_path) == ""
     guessed = tmp_path / "guessed.po"  # as Babel flags it: "% h" is no conversion
     guessed.write_text(po.read_text(encoding="utf-8").replace("no-python-format",
                                                               "python-format"))
