@@ -124,11 +124,14 @@ def opens_sentence(before: str) -> bool:
 
 def fill(text: str, values: Mapping[str, str | None], seam: Seam | None = None) -> str:
     """``text`` with each placeholder replaced by its (already localized) value, looked up
-    by :attr:`Field.key`; a value that opens a sentence gets a capital first letter.
-    ``seam`` rewrites where the text before a value meets it (a language's elisions)."""
+    by :attr:`Field.key`; a value that opens a sentence gets a capital first letter, and a
+    full stop typed after a value that ends with one is not doubled. ``seam`` rewrites
+    where the text before a value meets it (a language's elisions)."""
     done = ""
+    value: str | None = None
     for literal, field in parse(text):
-        done += literal
+        done += after_value(value, literal)
+        value = None
         if not field:
             continue
         value = values.get(field.key)
@@ -141,3 +144,14 @@ def fill(text: str, values: Mapping[str, str | None], seam: Seam | None = None) 
             value = value[:1].upper() + value[1:]
         done += value
     return done
+
+
+def after_value(value: str | None, literal: str) -> str:
+    """The text typed after a value, without its first full stop when the value already
+    ends with one: "{date}." with a date that ends with an abbreviation (Russian
+    "5 октября 2026 г.", Bulgarian "5.10.2026 г.") or a name that does ("Corp."); a typed
+    ellipsis stays."""
+    if value and value.endswith(".") and literal.startswith(".") \
+            and not literal.startswith(".."):
+        return literal[1:]
+    return literal
