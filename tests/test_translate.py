@@ -786,7 +786,7 @@ def test_the_notes_say_what_to_agree_with_and_which_forms_there_are(
     english = notes["en"]["base/fact/vote/text"]
     assert "{countries} stands for 2 countries (a plural): Italy and United States" in english
     assert "In English these are written {countries}, {countries:def}, {countries:of}, " \
-           "{countries:in}: the form after the colon may change" in english
+           "{countries:in}, {countries:to}: the form after the colon may change" in english
 
 
 def test_the_xliff_unit_of_a_caption_carries_its_limit(make_project: ProjectFactory,

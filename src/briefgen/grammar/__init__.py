@@ -74,8 +74,13 @@ class Grammar:
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """The forms this language defines, as ``def``, ``of``, ...; ``bare`` always."""
-        return (*self.rules, BARE)
+        """The forms this language's file defines, as ``def``, ``of``, ...
+        (``bare``, the bare names asked for on purpose, needs no file: :meth:`has_form`)."""
+        return tuple(self.rules)
+
+    def has_form(self, form: str) -> bool:
+        """Whether ``{countries:<form>}`` prints in this language."""
+        return form == BARE or form in self.rules
 
     def entry(self, code: str) -> Words | None:
         """What the file says of ``code``: its class, merged under its own words."""

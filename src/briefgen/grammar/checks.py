@@ -65,11 +65,11 @@ def _undefined_forms(text: str, field: str, lang: str, where: Location,
     found = grammars.get(lang)
     if found is None:
         return []
-    missing = [f for f in wanted if f.form not in found.forms]
+    missing = [f for f in wanted if f.form and not found.has_form(f.form)]
     if not missing:
         return []
     names = sorted({f.name for f in missing})
-    defined = (None, *(form for form in found.forms if form != placeholders.BARE))
+    defined = (None, *found.forms)
     existing = ", ".join(str(placeholders.Field(name, form)) for name in names
                          for form in defined)
     shown = ", ".join(str(f) for f in missing)

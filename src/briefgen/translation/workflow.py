@@ -384,7 +384,7 @@ def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | N
 def _form_problem(target: str, names: Grammar) -> str | None:
     """A form (``{countries:of}``) the translated language's grammar does not define, which
     ``check`` and ``build`` would refuse: refused here, with the forms it has."""
-    undefined = [f for f in placeholders.fields(target) if f.form and f.form not in names.forms]
+    undefined = [f for f in placeholders.fields(target) if f.form and not names.has_form(f.form)]
     if not undefined:
         return None
     language = i18n.locale(names.language).get_display_name("en") if \
