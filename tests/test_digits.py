@@ -124,7 +124,8 @@ def test_arabic_indic_digits_in_the_talking_points(egyptian: Path) -> None:
 
     document = Document(str(egyptian / "talking-points.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "[١] Source 1، Ministry، مايو ٢٠٢٢." in text
+    # Latin words isolated (FSI ... PDI), the number after them in the document's digits
+    assert "[١] \u2068Source\u2069 ١، \u2068Ministry\u2069، مايو ٢٠٢٢." in text
     assert "٢٠ نوفمبر ٢٠٢٦" in text and "2026" not in text
     numbering = document.part.numbering_part.element.xml
     assert 'w:val="hindiNumbers"' in numbering and 'w:val="decimal"' not in numbering
