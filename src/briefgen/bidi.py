@@ -59,11 +59,11 @@ def without_isolates(text: str) -> str:
     return text.translate(_ISOLATES)
 
 
-# -- Labels of another direction in HTML -----------------------------------------------------
+# -- Labels of the other direction ----------------------------------------------------------
 
 # The labels of a left-to-right language in a right-to-left document come out of gettext
-# between these two noncharacters; :func:`finish_html` makes them an element, or isolates
-# where no element may be (an attribute, the title).
+# between these two noncharacters (:func:`as_label`); :func:`finish_labels` isolates each
+# with the punctuation that follows it, in HTML in an element of its language.
 LABEL_START, LABEL_END = "\ufdd0", "\ufdd1"
 _SENTINELS = {ord(LABEL_START): None, ord(LABEL_END): None}
 _RAW = re.compile(r"(<(title|style|script)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
@@ -74,21 +74,37 @@ _ENDING = re.compile(LABEL_END + r"([.,;:!?…]+)")  # the full stop after a lab
 
 
 def as_label(text: str) -> str:
-    """``text`` (a label) marked for :func:`finish_html`; sentinels typed in it dropped."""
+    """``text`` (a label) marked for :func:`finish_labels`; sentinels typed in it dropped."""
     return LABEL_START + text.translate(_SENTINELS) + LABEL_END
+
+
+def finish_labels(text: str, opening: str = "", closing: str = "") -> str:
+    """Each marked label of ``text`` isolated (:func:`isolate_label`) with the punctuation
+    after it ("Prepared on 5 دسامبر 2026."), between ``opening`` and ``closing``."""
+    text = _ENDING.sub(lambda end: end.group(1) + LABEL_END, text)
+    while (done := _MARKED.sub(lambda label: opening + isolate_label(label.group(1))
+                               + closing, text)) != text:
+        text = done  # the innermost first: a label may hold another
+    return text.translate(_SENTINELS)
+
+
+def isolate_label(label: str) -> str:
+    """A label of the other direction isolated (LRI ... PDI), unless it is words only
+    ("Key messages", "Page": the bidi algorithm keeps them in order, and a page number
+    after "Page" stays after it)."""
+    return label if _WORDS.fullmatch(label) else isolate_ltr(label)
 
 
 def finish_html(html: str, label_lang: str | None) -> str:
     """The rendered HTML of a right-to-left document, finished: no isolate in a tag (an
     attribute holds names and addresses, not text to reorder), in ``<style>`` or
-    ``<script>``; each marked label (:func:`as_label`) a ``<span lang dir="ltr">`` (the
-    browser isolates it) holding LRI ... PDI (WeasyPrint reads the characters) and the
-    punctuation that follows it ("Prepared on 5 دسامبر 2026."), or only the isolates in
-    the title."""
+    ``<script>``; each marked label of ``label_lang`` (:func:`as_label`) isolated in a
+    ``<span lang dir="ltr">`` (the browser isolates the element, WeasyPrint reads the
+    characters), in the title without the element."""
     def raw(match: re.Match[str]) -> str:
         body = match.group(3)
         if match.group(2).lower() == "title":
-            body = body.replace(LABEL_START, LRI).replace(LABEL_END, PDI)
+            body = finish_labels(body)
         else:
             body = without_isolates(body).translate(_SENTINELS)
         return match.group(1) + body + match.group(4)
@@ -97,16 +113,4 @@ def finish_html(html: str, label_lang: str | None) -> str:
     html = _TAG.sub(lambda tag: without_isolates(tag.group(0)).translate(_SENTINELS), html)
     if label_lang is None:
         return html.translate(_SENTINELS)
-    html = _ENDING.sub(lambda end: end.group(1) + LABEL_END, html)
-    opening = f'<span lang="{label_lang}" dir="ltr">'
-    while (marked := _MARKED.sub(lambda label: opening + isolate_label(label.group(1))
-                                 + "</span>", html)) != html:
-        html = marked  # the innermost first: a label may hold another
-    return html
-
-
-def isolate_label(label: str) -> str:
-    """A label of the other direction isolated (LRI ... PDI), unless it is words only
-    ("Key messages", "Page": the bidi algorithm keeps them in order, and a page number
-    after "Page" stays after it)."""
-    return label if _WORDS.fullmatch(label) else isolate_ltr(label)
+    return finish_labels(html, f'<span lang="{label_lang}" dir="ltr">', "</span>")

@@ -51,7 +51,7 @@ from briefgen.docx.package import (
     set_properties,
     zipped,
 )
-from briefgen.docx.rtl import rtl_xml_text
+from briefgen.docx.rtl import finish_labels, rtl_xml_text
 from briefgen.docx.template import (
     MAX_TEMPLATE_BYTES,
     _located,
@@ -100,7 +100,7 @@ class DocxEngine:
                 finalize=rtl_xml_text if i18n.direction(lang) == "rtl" else xml_text,
             )
             install_labels(env, self.templates.translations(labels), lang, digits,
-                           bidi.isolate_label if other_direction(lang, labels) else None)
+                           bidi.as_label if other_direction(lang, labels) else None)
             cached = self._environments[(lang, labels, digits)] = (catalogs, env)
         return cached[1]
 
@@ -148,7 +148,10 @@ class DocxEngine:
         except Exception as error:  # docxtpl's regex surgery can fail on unusual XML
             raise RenderError(f"docxtpl could not fill the Word template: {error!r}", where,
                               "compare it with briefgen's default talking-points.docx") from None
-        return _reopened(template)
+        document = _reopened(template)
+        if other_direction(lang, labels):
+            finish_labels(document)
+        return document
 
 
 def _reopened(template: Any) -> Any:
