@@ -245,8 +245,7 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         kind=fact.kind,
         text=_text(fact.text, lang, values, names, digits),
         talking_point=(_text(fact.talking_point, lang, values, names, digits)
-                       if fact.talking_point
-                       else None),
+                       if fact.talking_point else None),
         if_raised=_text(fact.if_raised, lang, values, names, digits) if fact.if_raised else None,
         label=_text(fact.label, lang, digits=digits) if fact.label else None,
         section=fact.section,
