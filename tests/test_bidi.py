@@ -142,7 +142,7 @@ def test_english_fallback_labels_read_as_english(built: Path, lang: str) -> None
     # the notice reads left to right, the date (a Hebrew or Persian phrase) inside it
     count = {"fa": "۱ fact is more than ۱۰۰ days", "he": "1 fact is more than 100 days"}[lang]
     assert count in text
-    assert "at the meeting (the oldest:" in text and ":the oldest(" not in text
+    assert "days old at the meeting (its date:" in text and ":its date(" not in text
     html = (built / lang / "briefing.html").read_text(encoding="utf-8")
     date = {"fa": "۲۰ نوامبر ۲۰۲۶", "he": "20 בנובמבר 2026"}[lang]
     assert (f'<span lang="en" dir="ltr">{LRI}Prepared on {FSI}{date}{PDI}.{PDI}</span>'
