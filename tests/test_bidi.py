@@ -200,3 +200,14 @@ def test_right_to_left_pdfs_are_read_from_the_right(demo_build: Path) -> None:
             direction = pdf.Root.get("/ViewerPreferences", {}).get("/Direction")
             assert (str(direction) if direction is not None else None) == (
                 "/R2L" if lang == "ar" else None), (lang, document)
+
+
+def test_labels_of_a_right_to_left_language_leave_a_left_to_right_document_alone(
+        tmp_path: Path) -> None:
+    from briefgen.templating import Templates
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text("<p>{{ _('Key messages') }}: {{ t }}</p>", "utf-8")
+    rendered = Templates(folder).render("page.html", "en", "ar", t="A-12/3")
+    assert rendered == "<p>الرسائل الرئيسية: A-12/3</p>"

@@ -209,9 +209,10 @@ class ContainedLoader(jinja2.BaseLoader):
 
 
 def other_direction(lang: str, labels: str | None) -> bool:
-    """Whether the labels of a ``lang`` document (those of ``labels``, a fallback) run the
-    other way: English labels of a Persian document, isolated whole."""
-    return labels is not None and i18n.direction(labels) != i18n.direction(lang)
+    """Whether the labels of a right-to-left ``lang`` document (those of ``labels``, a
+    fallback) run left to right: English labels of a Persian document, isolated whole."""
+    return (labels is not None and i18n.direction(lang) == "rtl"
+            and i18n.direction(labels) == "ltr")
 
 
 def install_labels(env: jinja2.Environment, translations: NullTranslations, lang: str = "",
