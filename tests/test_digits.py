@@ -109,8 +109,7 @@ def test_arabic_indic_digits_everywhere_in_the_note(egyptian: Path) -> None:
                      "١٬٥٠٠"):  # the figure
         assert expected in text, expected
     assert ".١" in text and ".٢" in text  # the numbered key messages and sources
-    assert not any(char in text for char in "0123456789".replace("1", "").replace("2", "")
-                   ), text  # no Latin digit (but "Source 1", "Source 2", the titles)
+    assert not any(char in text for char in "0123456789"), text  # "Source ١" too
 
 
 def test_arabic_indic_digits_on_the_fact_sheet(egyptian: Path) -> None:
@@ -124,7 +123,8 @@ def test_arabic_indic_digits_in_the_talking_points(egyptian: Path) -> None:
 
     document = Document(str(egyptian / "talking-points.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "[١] Source 1، Ministry، مايو ٢٠٢٢." in text
+    # Latin words isolated (FSI ... PDI), the number after them in the document's digits
+    assert "[١] \u2068Source\u2069 ١، \u2068Ministry\u2069، مايو ٢٠٢٢." in text
     assert "٢٠ نوفمبر ٢٠٢٦" in text and "2026" not in text
     numbering = document.part.numbering_part.element.xml
     assert 'w:val="hindiNumbers"' in numbering and 'w:val="decimal"' not in numbering
@@ -139,6 +139,39 @@ def test_persian_digits(make_project: ProjectFactory, tmp_path: Path) -> None:
     assert "۲۰۲۶  دسامبر۳" in note and "۱٬۵۰۰" in note and "Page ۱ / ۱" in note
     sheet = plain(folder / "fact-sheet.pdf")
     assert "۲۰۱۸" in sheet and "2018" not in sheet
+
+
+TYPED = """  - id: f3
+    kind: position
+    text: {%s}
+    talking_point: {%s}
+"""
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("ar_EG", ["منذ ٢٠١٥ بنسبة ٨٦\u00a0٪ وفق القرار A-12/3.", "٣٠ يوما"]),
+    ("fa", ["منذ ۲۰۱۵ بنسبة ۸۶\u00a0٪ وفق القرار A-12/3.", "more than ۳۰ days old"]),
+])
+def test_typed_digits_and_counts_take_the_document_digits(
+        make_project: ProjectFactory, tmp_path: Path, lang: str, expected: list[str]) -> None:
+    """One digit system per document: digits and "%" typed in a fact, and the counts of
+    labels, as the dates and numbers; a code ("A-12/3") keeps its own."""
+    typed = f'{lang}: "منذ 2015 بنسبة 86 % وفق القرار A-12/3."'
+    root = make_project(
+        facts={"base.yaml": base_in([lang]) + TYPED % (typed, typed)},
+        packs={"meeting.yaml": pack_in([lang], "labels_fallback: en\nmax_age_days: 30\n",
+                                       "[briefing-note, talking-points]")})
+    briefgen.build(briefgen.load_project(root), out=tmp_path / "build", issued=ISSUED)
+    folder = tmp_path / "build" / "meeting" / lang
+    from docx import Document
+
+    paragraphs = [p.text.translate(BIDI_CONTROLS)
+                  for p in Document(str(folder / "talking-points.docx")).paragraphs]
+    assert expected[0] in paragraphs  # the key message, exactly
+    html_free = plain(folder / "briefing-note.pdf")
+    assert expected[1] in html_free
+    assert "86" not in html_free and "2015" not in html_free and "30" not in html_free
+    assert "A-12/3" in html_free
 
 
 def test_the_pack_chooses_latin_digits(make_project: ProjectFactory, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from briefgen import i18n
+from briefgen import bidi, i18n
 from briefgen.dates import PartialDate
 
 
@@ -113,12 +113,12 @@ def test_catalogs_translate_labels() -> None:
 
 def test_latin_inserts_are_isolated_in_right_to_left_text() -> None:
     text = "المغرب عضو في (Small Group)، ويترأس «Africa Focus Group.» منذ 2021"
-    assert i18n.isolate_latin(text) == (
+    assert bidi.isolate_latin(text) == (
         "المغرب عضو في (\u2068Small\u00a0Group\u2069)، ويترأس «\u2068Africa\u00a0Focus\u00a0Group"
         "\u2069.» "
         "منذ 2021"
     )
-    assert i18n.isolate_latin("Africa Focus Group.") == "Africa Focus Group."  # no RTL text
+    assert bidi.isolate_latin("Africa Focus Group.") == "Africa Focus Group."  # no RTL text
 
 
 def test_right_to_left_templates_isolate_printed_values() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen import grammar, i18n, photos, placeholders, typography
+from briefgen import bidi, grammar, i18n, photos, placeholders, typography
 from briefgen.dates import PartialDate
 from briefgen.load import Loaded, Project
 from briefgen.model import (
@@ -53,7 +53,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for base in bases
         for fact in selected_facts(pack, base)
     ]
-    sections = _sections(facts, bases, tag)
+    sections = _sections(facts, bases, tag, digits)
     theirs, ours = _delegations(project, pack, tag, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
         facts, sections, (theirs, ours), digits)
@@ -69,22 +69,22 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         locale=tag,
         html_lang=tag.replace("_", "-"),
         dir=i18n.direction(tag),
-        classification=_text(pack.classification, tag),
+        classification=_text(pack.classification, tag, digits=digits),
         reference=pack.reference,
         status=pack.status,
         drafted_by=_person(pack.drafted_by, tag, digits) if pack.drafted_by else None,
         clearance=tuple(_person(person, tag, digits) for person in pack.clearance),
-        title=_text(meeting.title, tag),
+        title=_text(meeting.title, tag, digits=digits),
         date=meeting.date,
         end=meeting.end,
         date_label=i18n.format_date_range(meeting.date, meeting.end, tag, digits),
-        place=_text(meeting.place, tag) if meeting.place else None,
+        place=_text(meeting.place, tag, digits=digits) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
             names.name(meeting.counterpart, "bare", tag) if meeting.counterpart else None
         ),
-        purpose=_text(pack.purpose, tag) if pack.purpose else None,
-        objectives=tuple(_text(objective, tag) for objective in pack.objectives),
+        purpose=_text(pack.purpose, tag, digits=digits) if pack.purpose else None,
+        objectives=tuple(_text(objective, tag, digits=digits) for objective in pack.objectives),
         previous=meeting.previous,
         previous_label=(
             i18n.format_day(meeting.previous, tag, digits) if meeting.previous else None
@@ -153,9 +153,10 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
     return PersonEntry(
         id=person.id,
         base_id=base.id,
-        name=_name(_text(person.name, lang), lang),
-        title=_text(person.title, lang) if person.title else None,
-        organization=_text(person.organization, lang) if person.organization else None,
+        name=_name(_text(person.name, lang, digits=digits), lang),
+        title=_text(person.title, lang, digits=digits) if person.title else None,
+        organization=(
+            _text(person.organization, lang, digits=digits) if person.organization else None),
         country_name=names.name(person.country, "bare", lang) if person.country else None,
         photo=photo,
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
@@ -165,8 +166,8 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
 
 def _name(name: str, lang: str) -> str:
     """A name in a script of the other direction keeps its own (Unicode isolates)."""
-    if i18n.direction(lang) == "ltr" and i18n.has_rtl(name):
-        return i18n.FSI + name + i18n.PDI
+    if i18n.direction(lang) == "ltr" and bidi.has_rtl(name):
+        return bidi.FSI + name + bidi.PDI
     return name
 
 
@@ -181,11 +182,13 @@ def _series(sections: tuple[Section, ...], field: str) -> tuple[Line, ...]:
 
 def _person(person: Drafter | Clearance, lang: str, digits: str = "latn") -> PersonView:
     contact = getattr(person, "contact", None)
+    if contact:
+        contact = i18n.localize_typed_digits(contact, lang, digits)
     if contact and i18n.direction(lang) == "rtl":
-        contact = i18n.isolate_ltr(contact)
+        contact = bidi.isolate_ltr(contact)
     return PersonView(
         name=person.name,
-        unit=_text(person.unit, lang) if person.unit else None,
+        unit=_text(person.unit, lang, digits=digits) if person.unit else None,
         contact=contact,
         date_label=(
             i18n.format_day(person.date, lang, digits) if isinstance(person, Clearance) else None
@@ -208,25 +211,26 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Sta
 
 
 def _text(text: str | dict[str, str], lang: str, values: dict[str, str | None] | None = None,
-          names: grammar.Grammar | None = None) -> str:
+          names: grammar.Grammar | None = None, digits: str = "latn") -> str:
     """A text of the pack or a fact base in ``lang``: picked, placeholders filled (where
-    they meet the words before them as ``names`` says), typeset."""
+    they meet the words before them as ``names`` says), typeset, its typed digits in the
+    document's ``digits``."""
     value = i18n.pick(text, lang)
     assert value is not None, "validation guarantees every language"
     if values is not None:
         value = placeholders.fill(value, values, names.seam if names else None)
-    return typography.typeset(value, lang)
+    return i18n.localize_typed_digits(typography.typeset(value, lang), lang, digits)
 
 
 def _base_view(base: FactBase, lang: str, names: grammar.Grammar, digits: str) -> BaseView:
     return BaseView(
         id=base.id,
-        title=_text(base.title, lang),
+        title=_text(base.title, lang, digits=digits),
         subject=base.subject,
         subject_name=names.name(base.subject, "bare", lang),
         as_of=base.as_of,
         as_of_label=i18n.format_partial_date(base.as_of, lang, digits),
-        place=_text(base.place, lang) if base.place else None,
+        place=_text(base.place, lang, digits=digits) if base.place else None,
     )
 
 
@@ -239,11 +243,11 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=_text(fact.text, lang, values, names),
-        talking_point=(_text(fact.talking_point, lang, values, names) if fact.talking_point
-                       else None),
-        if_raised=_text(fact.if_raised, lang, values, names) if fact.if_raised else None,
-        label=_text(fact.label, lang) if fact.label else None,
+        text=_text(fact.text, lang, values, names, digits),
+        talking_point=(_text(fact.talking_point, lang, values, names, digits)
+                       if fact.talking_point else None),
+        if_raised=_text(fact.if_raised, lang, values, names, digits) if fact.if_raised else None,
+        label=_text(fact.label, lang, digits=digits) if fact.label else None,
         section=fact.section,
         date=fact.date,
         date_label=values["date"],
@@ -288,13 +292,13 @@ def _source_view(source: Source, base: FactBase, lang: str, digits: str,
         number=number,
         id=source.id,
         base_id=base.id,
-        title=_text(source.title, lang),
+        title=_text(source.title, lang, digits=digits),
         publisher=source.publisher,
         date_label=(
             i18n.format_partial_date(source.date, lang, digits) if source.date else None
         ),
         url=source.url,
-        place=_text(source.place, lang) if source.place else None,
+        place=_text(source.place, lang, digits=digits) if source.place else None,
     )
 
 
@@ -307,13 +311,14 @@ def _newest(fact: FactView) -> dt.date:
     return max(d.first_day for d in (fact.date, fact.verified) if d is not None)
 
 
-def _sections(facts: list[FactView], bases: list[FactBase], lang: str) -> tuple[Section, ...]:
+def _sections(facts: list[FactView], bases: list[FactBase], lang: str,
+              digits: str) -> tuple[Section, ...]:
     """Group the facts: by the section the base names, else by kind; each group sits where
     the first placed of its facts' kinds does (and is of that kind: a section that opens
     with a figure but holds a position is a position section), after that kind's own
     group, named sections in the base's order; events by date."""
     named = {
-        (base.id, section_id): (_text(title, lang), order)
+        (base.id, section_id): (_text(title, lang, digits=digits), order)
         for base in bases
         for order, (section_id, title) in enumerate(base.sections.items())
     }

@@ -23,6 +23,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from briefgen import bidi
 from briefgen.dates import PartialDate
 
 RTL_SCRIPTS = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Rohg"}
@@ -69,40 +70,6 @@ def direction(tag: str) -> str:
     return "rtl" if locale(tag).character_order == "right-to-left" else "ltr"
 
 
-# A run of Latin-script words (letters, then letters, digits, spaces, '-', '.', '&', "'"),
-# ending on a letter or digit: trailing punctuation stays in the surrounding direction.
-_LATIN = r"A-Za-z\u00C0-\u024F"
-_LATIN_RUN = re.compile(rf"[{_LATIN}][{_LATIN}0-9 .&'\-]*[{_LATIN}0-9]")
-_RTL_CHAR = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
-FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
-KEEP_TOGETHER = 40  # a Latin insert up to this long is never broken across lines
-
-
-def isolate_latin(text: str) -> str:
-    """In right-to-left text, wrap each Latin insert ("Africa Focus Group") in Unicode
-    isolates (FSI ... PDI), so the punctuation around it does not jump, and keep a short
-    one on one line (no-break spaces). Text without a right-to-left character is returned
-    as it is."""
-    if not _RTL_CHAR.search(text):
-        return text
-    return _LATIN_RUN.sub(lambda match: FSI + _unbroken(match.group(0)) + PDI, text)
-
-
-def has_rtl(text: str) -> bool:
-    """Whether ``text`` holds a right-to-left character (Arabic, Hebrew, ...)."""
-    return _RTL_CHAR.search(text) is not None
-
-
-def _unbroken(insert: str) -> str:
-    return insert.replace(" ", "\u00a0") if len(insert) <= KEEP_TOGETHER else insert
-
-
-def isolate_ltr(text: str) -> str:
-    """A left-to-right value (a phone number, an e-mail address) kept in its order inside
-    right-to-left text."""
-    return LRI + text + PDI
-
-
 # -- Digits ---------------------------------------------------------------------------------
 
 # The zero of each decimal numbering system CLDR makes a locale's default or native one;
@@ -137,6 +104,26 @@ def localize_digits(text: str, system: str) -> str:
     if system == "latn":
         return text
     return text.translate(str.maketrans("0123456789", DIGITS[system]))
+
+
+_KEPT_AS_TYPED = re.compile(rf"&#?\w+;|{bidi.LATIN_WORD.pattern}")  # or a reference ("&#39;")
+
+
+def localize_typed_digits(text: str, tag: str, system: str) -> str:
+    """``text`` as typed (a fact, a label with its values) with its digits written in
+    ``system`` and its "%" the percent sign of ``tag`` in those digits (ar_EG: "٪"), so a
+    document has one digit system. A Latin word ("A-12/3", "G7", a URL) keeps its own, as
+    does a character reference of escaped text ("&#39;"); "100" in "100 days" does not."""
+    if system == "latn":
+        return text
+    table = str.maketrans("0123456789", DIGITS[system])
+    if percent := locale(tag).number_symbols.get(system, {}).get("percentSign"):
+        table[ord("%")] = percent
+    pieces, position = [], 0
+    for kept in _KEPT_AS_TYPED.finditer(text):
+        pieces += [text[position:kept.start()].translate(table), kept.group(0)]
+        position = kept.end()
+    return "".join([*pieces, text[position:].translate(table)])
 
 
 def counter_style_css(system: str) -> str:

@@ -20,7 +20,7 @@ import jinja2
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from briefgen import i18n
+from briefgen import bidi, i18n
 from briefgen.errors import Location, RenderError
 from briefgen.fsutil import NotAFile, inside, read_regular
 
@@ -42,7 +42,8 @@ class Templates:
     def __init__(self, project_templates: Path | None) -> None:
         self.default = default_templates()
         self.project = project_templates
-        self._environments: dict[tuple[str, str], tuple[i18n.CatalogKey, jinja2.Environment]] = {}
+        self._environments: dict[tuple[str, str, str],
+                                 tuple[i18n.CatalogKey, jinja2.Environment]] = {}
 
     @cached_property
     def roots(self) -> tuple[Path, ...]:
@@ -115,12 +116,14 @@ class Templates:
                 return root / name
         return self.default / name
 
-    def environment(self, lang: str, labels: str | None = None) -> jinja2.Environment:
-        """A Jinja environment for ``lang`` with the labels of ``labels`` (default ``lang``):
-        escaping on, undefined is an error. A catalog edited since gives a new environment."""
+    def environment(self, lang: str, labels: str | None = None,
+                    digits: str = "latn") -> jinja2.Environment:
+        """A Jinja environment for ``lang`` with the labels of ``labels`` (default ``lang``),
+        their numbers in ``digits``: escaping on, undefined is an error. A catalog edited
+        since gives a new environment."""
         labels = labels or lang
         catalogs = i18n.catalog_key(self.locale_dirs, labels)
-        cached = self._environments.get((lang, labels))
+        cached = self._environments.get((lang, labels, digits))
         if cached is None or cached[0] != catalogs:
             env = jinja2.Environment(
                 loader=ContainedLoader(self),
@@ -132,8 +135,9 @@ class Templates:
                 keep_trailing_newline=True,
                 finalize=_isolate_inserts if i18n.direction(lang) == "rtl" else None,
             )
-            install_labels(env, self.translations(labels))
-            cached = self._environments[(lang, labels)] = (catalogs, env)
+            install_labels(env, self.translations(labels), lang, digits,
+                           bidi.as_label if other_direction(lang, labels) else None)
+            cached = self._environments[(lang, labels, digits)] = (catalogs, env)
         return cached[1]
 
     def display(self, path: str) -> str:
@@ -147,9 +151,11 @@ class Templates:
 
     def render(self, name: str, lang: str, labels: str | None = None,
                **context: object) -> str:
-        """Render template ``name``; template mistakes become a located :class:`RenderError`."""
+        """Render template ``name``; template mistakes become a located :class:`RenderError`.
+        The labels' numbers are in the digits of ``context``'s ``pack``."""
+        digits = str(getattr(context.get("pack"), "numbering", "latn"))
         try:
-            return self.environment(lang, labels).get_template(name).render(**context)
+            html = self.environment(lang, labels, digits).get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
             where = Location(self.display(error.filename or name), error.lineno)
             raise RenderError(f"template syntax error: {error.message}", where) from None
@@ -160,6 +166,10 @@ class Templates:
             ) from None
         except jinja2.TemplateNotFound as error:
             raise RenderError(f"template '{error.name}' not found", name) from None
+        if i18n.direction(lang) != "rtl":
+            return html
+        marked = other_direction(lang, labels)
+        return bidi.finish_html(html, (labels or lang).replace("_", "-") if marked else None)
 
 
 class ContainedLoader(jinja2.BaseLoader):
@@ -198,33 +208,62 @@ class ContainedLoader(jinja2.BaseLoader):
                               "save it as UTF-8") from None
 
 
-def install_labels(env: jinja2.Environment, translations: NullTranslations) -> None:
+def other_direction(lang: str, labels: str | None) -> bool:
+    """Whether the labels of a right-to-left ``lang`` document (those of ``labels``, a
+    fallback) run left to right: English labels of a Persian document, isolated whole."""
+    return (labels is not None and i18n.direction(lang) == "rtl"
+            and i18n.direction(labels) == "ltr")
+
+
+def install_labels(env: jinja2.Environment, translations: NullTranslations, lang: str = "",
+                   digits: str = "latn", mark: Callable[[str], str] | None = None) -> None:
     """Gettext in ``env`` (newstyle: ``_("Since %(date)s", date=...)``), and ``punct``, the
     punctuation the templates join with. A label whose value ends with an abbreviation's
-    period ("май 2022 г.") does not get a second one from the label."""
+    period ("май 2022 г.") does not get a second one from the label; its numbers (a count)
+    are in the ``digits`` of a ``lang`` document. ``mark`` wraps each label of the other
+    direction (English labels of a Persian document), whose right-to-left values (a Persian
+    date) are isolated in it."""
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     for name in ("gettext", "ngettext", "pgettext", "npgettext"):
-        env.globals[name] = _one_full_stop(env.globals[name])  # type: ignore[arg-type]
+        env.globals[name] = _label(env.globals[name], lang, digits, mark)  # type: ignore[arg-type]
     env.globals["punct"] = i18n.Punctuation.of(translations)
 
 
-def _one_full_stop(function: Callable[..., str]) -> Callable[..., str]:
+def _label(function: Callable[..., str], lang: str, digits: str,
+           mark: Callable[[str], str] | None) -> Callable[..., str]:
     @jinja2.pass_context
     def labelled(context: jinja2.runtime.Context, *args: Any, **variables: Any) -> str:
+        if mark is not None:
+            variables = {name: _isolated(value) for name, value in variables.items()}
         text = context.call(function, *args, **variables)
-        if not variables or not isinstance(text, str):
+        if not isinstance(text, str):
             return text  # type: ignore[return-value]
-        single = i18n.one_full_stop(text)  # Markup stays Markup: its values are escaped
-        return Markup(single) if isinstance(text, Markup) else single  # noqa: S704
+        plain = str(text)  # Markup's own text: its values are escaped
+        if variables:
+            plain = i18n.one_full_stop(plain)
+        plain = i18n.localize_typed_digits(plain, lang, digits)
+        if mark is not None:
+            plain = mark(plain)
+        return Markup(plain) if isinstance(text, Markup) else plain  # noqa: S704
 
     return labelled
 
 
+def _isolated(value: object) -> object:
+    """A right-to-left value of a label of the other direction, isolated."""
+    if isinstance(value, Markup):
+        return Markup(bidi.FSI) + value + bidi.PDI if bidi.has_rtl(value) else value  # noqa: S704
+    if isinstance(value, str) and bidi.has_rtl(value):
+        return bidi.FSI + value + bidi.PDI
+    return value
+
+
 def _isolate_inserts(value: object) -> object:
-    """Every value printed in a right-to-left document: Latin inserts isolated. Labels
-    (gettext's Markup) and other markup are left alone."""
+    """Every value printed in a right-to-left document: Latin inserts isolated, a value
+    wholly Latin too ("Test desk", "A-12/3": :func:`bidi.finish_html` takes the isolates
+    out of attributes). Labels (gettext's Markup) and other markup are left alone."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return i18n.isolate_latin(value)
+        return bidi.isolate_latin(value, alone=True)
     return value
 
 

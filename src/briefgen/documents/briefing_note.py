@@ -21,5 +21,5 @@ def render(view: PackView, engines: Engines) -> Rendered:
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
     document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
                                   i18n.counter_style_css(view.numbering))
-    result = engines.pdf.write(document, name, html)
+    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
     return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)

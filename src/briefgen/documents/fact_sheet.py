@@ -254,7 +254,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name)
     document = _foot_at_the_bottom(fit, lambda css: _lay_out(view, engines, html, name, css))
-    result = engines.pdf.write(document, name, html)
+    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
     return Rendered(result.data, result.pages, facts, sources, result.warnings, fit.step)

@@ -18,6 +18,7 @@ The work is shared among the package's modules, each importing only those below 
 - :mod:`briefgen.docx.template`: the checks (1), escaping and located errors (3), and the
   Babel extractor of a template's labels (babel.cfg);
 - :mod:`briefgen.docx.language`: right to left (4), digits and the proofing language;
+- :mod:`briefgen.docx.rtl`: the values of a right-to-left document, their Latin runs isolated;
 - :mod:`briefgen.docx.fonts`: the fonts embedded in the package;
 - :mod:`briefgen.docx.package`: the watermark, the properties (5) and the zip (6);
 - :mod:`briefgen.docx.wordml`: the ``w:`` namespace and element helpers they share.
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from briefgen import i18n
+from briefgen import bidi, i18n
 from briefgen.docx.fonts import EMBED_TAGS, obfuscated, with_fonts
 from briefgen.docx.language import make_right_to_left, set_digits, set_language
 from briefgen.docx.package import (
@@ -50,6 +51,7 @@ from briefgen.docx.package import (
     set_properties,
     zipped,
 )
+from briefgen.docx.rtl import finish_labels, rtl_xml_text
 from briefgen.docx.template import (
     MAX_TEMPLATE_BYTES,
     _located,
@@ -60,7 +62,7 @@ from briefgen.docx.template import (
 )
 from briefgen.errors import RenderError
 from briefgen.fonts import Face, faces, font_files
-from briefgen.templating import install_labels
+from briefgen.templating import install_labels, other_direction
 
 if TYPE_CHECKING:
     from briefgen.templating import Templates
@@ -79,24 +81,27 @@ class DocxEngine:
 
     def __init__(self, templates: Templates) -> None:
         self.templates = templates
-        self._environments: dict[tuple[str, str], tuple[object, jinja2.Environment]] = {}
+        self._environments: dict[tuple[str, str, str], tuple[object, jinja2.Environment]] = {}
         self._checked: dict[tuple[Path, int, int], bytes] = {}
 
-    def environment(self, lang: str, labels: str | None = None) -> jinja2.Environment:
+    def environment(self, lang: str, labels: str | None = None,
+                    digits: str = "latn") -> jinja2.Environment:
         """Escaping on, undefined is an error, labels through the catalog of ``labels``
-        (default ``lang``); a catalog edited since gives a new environment."""
+        (default ``lang``), their numbers in ``digits``; a catalog edited since gives a new
+        environment."""
         labels = labels or lang
         catalogs = i18n.catalog_key(self.templates.locale_dirs, labels)
-        cached = self._environments.get((lang, labels))
+        cached = self._environments.get((lang, labels, digits))
         if cached is None or cached[0] != catalogs:
             env = jinja2.Environment(
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],
-                finalize=xml_text,
+                finalize=rtl_xml_text if i18n.direction(lang) == "rtl" else xml_text,
             )
-            install_labels(env, self.templates.translations(labels))
-            cached = self._environments[(lang, labels)] = (catalogs, env)
+            install_labels(env, self.templates.translations(labels), lang, digits,
+                           bidi.as_label if other_direction(lang, labels) else None)
+            cached = self._environments[(lang, labels, digits)] = (catalogs, env)
         return cached[1]
 
     @cached_property
@@ -136,13 +141,17 @@ class DocxEngine:
             raise RenderError(f"cannot open the Word template: {error}", where,
                               "open it in Word or LibreOffice and save it as .docx") from None
         try:
-            template.render(dict(context), self.environment(lang, labels))
+            digits = str(getattr(context.get("pack"), "numbering", "latn"))
+            template.render(dict(context), self.environment(lang, labels, digits))
         except jinja2.TemplateError as error:
             raise _located(error, template, where) from None
         except Exception as error:  # docxtpl's regex surgery can fail on unusual XML
             raise RenderError(f"docxtpl could not fill the Word template: {error!r}", where,
                               "compare it with briefgen's default talking-points.docx") from None
-        return _reopened(template)
+        document = _reopened(template)
+        if other_direction(lang, labels):
+            finish_labels(document)
+        return document
 
 
 def _reopened(template: Any) -> Any:

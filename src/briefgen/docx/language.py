@@ -32,6 +32,11 @@ _RPR_ORDER = (
     "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout",
     "specVanish", "oMath",
 )
+_STYLE_ORDER = (  # 17.7.4.17
+    "name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
+    "semiHidden", "unhideWhenUsed", "qFormat", "locked", "personal", "personalCompose",
+    "personalReply", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr",
+)
 _TBLPR_ORDER = (
     "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
     "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
@@ -43,8 +48,9 @@ _SECTPR_ORDER = (
     "noEndnote", "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings",
     "sectPrChange",
 )
-# Bold, italic and size apply to right-to-left text through their complex-script twins.
-_CS_TWINS = {"b": "bCs", "i": "iCs", "sz": "szCs"}
+# Bold and size apply to right-to-left text through their complex-script twins; italic
+# never does (Arabic, Hebrew and Persian have no italic: Word would slant the letters).
+_CS_TWINS = {"b": "bCs", "sz": "szCs"}
 
 
 def make_right_to_left(document: Any, language: str, font: str = DEFAULT_RTL_FONT) -> None:
@@ -53,13 +59,18 @@ def make_right_to_left(document: Any, language: str, font: str = DEFAULT_RTL_FON
     Paragraphs get ``w:bidi`` (Word then reads left/right alignment and indents as
     start/end, which mirrors them), runs ``w:rtl``, tables ``w:bidiVisual``, sections
     ``w:bidi``. The complex-script font slot and language are set in the document defaults
-    where the template has none, and bold, italic and size get their complex-script twins.
+    where the template has none, and bold and size get their complex-script twins; no
+    style or run slants right-to-left text (``w:iCs`` off, a toggle property: off at every
+    level stays off).
     """
     for root in _story_roots(document):
         _mark_story(root)
     styles = document.styles.element
     for rpr in styles.iter(_w("rPr")):
         _add_cs_twins(rpr)
+    for style in styles.iter(_w("style")):
+        if style.get(_w("type")) in ("paragraph", "character", "table"):
+            _upright(_child(style, "rPr", _STYLE_ORDER))
     defaults = _ppr_default(styles)
     _ensure(defaults, "bidi", _PPR_ORDER, parent_tag="pPr")
     fonts = _child(_rpr_default(styles), "rFonts", _RPR_ORDER)
@@ -115,6 +126,8 @@ def _mark_story(root: Any) -> None:
         rpr = run.find(_w("rPr"))
         if rpr is not None:
             _add_cs_twins(rpr)
+            if rpr.find(_w("i")) is not None or rpr.find(_w("iCs")) is not None:
+                _upright(rpr)
     for table in root.iter(_w("tbl")):
         _ensure(table, "bidiVisual", _TBLPR_ORDER, parent_tag="tblPr")
     for section in root.iter(_w("sectPr")):
@@ -129,6 +142,10 @@ def _add_cs_twins(rpr: Any) -> None:
             for name, value in element.attrib.items():
                 copy.set(name, value)
             _insert_ordered(rpr, copy, _RPR_ORDER)
+
+
+def _upright(rpr: Any) -> None:
+    _child(rpr, "iCs", _RPR_ORDER).set(_w("val"), "0")
 
 
 def _ensure(parent: Any, tag: str, order: tuple[str, ...], *, parent_tag: str) -> None:
