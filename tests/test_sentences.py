@@ -160,12 +160,14 @@ def mend(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def mended(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The new user's project, mended as check said, built."""
+    """The new user's project, mended as check said, built; its Arabic is Egyptian (a
+    right-to-left variant with its own digits)."""
     root = tmp_path_factory.mktemp("new-user")
     for folder, name, text in (("facts", "partners.yaml", NEW_USER_BASE),
                                ("packs", "meeting.yaml", NEW_USER_PACK)):
         (root / folder).mkdir()
         (root / folder / name).write_text(text, encoding="utf-8")
+    (root / "briefgen.yaml").write_text("locales: {ar: ar_EG}\n", encoding="utf-8")
     mend(root / "facts" / "partners.yaml")
     result = briefgen.build(root, out=root / "build", issued=ISSUED)
     assert not result.failed
@@ -187,12 +189,14 @@ def mended(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("de", ["Wir arbeiten mit Italien und den Vereinigten Staaten zusammen.",
             "Das Treffen fand am 1. Dezember 2026 statt.",
             "Marokko hat im Mai 2026 einen Plan beschlossen."]),
-    ("ar", ["نتوجه بالشكر لإيطاليا والولايات المتحدة على التزامهما"]),
+    ("ar", ["نتوجه بالشكر لإيطاليا والولايات المتحدة على التزامهما", "ديسمبر ٢٠٢٦"]),
 ])
 def test_the_mended_note_reads_right(mended: Path, lang: str, expected: list[str]) -> None:
     text = plain(pdftotext(mended / lang / "briefing-note.pdf"))
     for sentence in expected:
         assert squash(sentence) in text.replace("\u202f", " ").replace("\u00a0", " "), sentence
+    if lang == "ar":  # ar_EG: one digit system
+        assert "2026" not in text
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
