@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefgen.errors import LocatedError
+from briefgen import photos
+from briefgen.errors import LocatedError, RenderError
 from briefgen.load import Loaded
 from briefgen.model import Pack
+from briefgen.templating import Templates
 
 
 def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
@@ -45,6 +47,25 @@ def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
             )
         )
     return errors
+
+
+def check_letterhead(loaded: Loaded[Pack], templates: Templates) -> list[LocatedError]:
+    """A letterhead image is a PNG or JPEG of the template folders."""
+    routing = loaded.model.routing
+    if routing is None or routing.letterhead_image is None:
+        return []
+    name = routing.letterhead_image
+    where = loaded.location(("routing", "letterhead_image"))
+    hint = "put a PNG or JPEG file in the project's templates/ folder and give its name there"
+    try:
+        path = templates.locate(name)
+        if path is None:
+            return [LocatedError(f"no letterhead '{name}' in the templates/ folder", where, hint)]
+        photos.check(path)
+    except (RenderError, photos.PhotoError) as problem:
+        reason = getattr(problem, "message", problem)
+        return [LocatedError(f"letterhead '{name}': {reason}", where, hint)]
+    return []
 
 
 class DatedAfterMeeting(LocatedError):

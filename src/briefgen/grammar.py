@@ -37,8 +37,9 @@ from pydantic import AfterValidator, Field
 
 from briefgen import i18n, placeholders
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path
+from briefgen.fields import Language, Strict, Text
 from briefgen.load import Loaded, load_file
-from briefgen.model import FactBase, Language, Strict, Text
+from briefgen.model import FactBase
 from briefgen.templating import default_templates
 
 FormName = Literal["def", "of", "in"]

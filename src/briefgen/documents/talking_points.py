@@ -148,11 +148,11 @@ def _fields(digest: str, data: bytes) -> frozenset[str] | None:
 def talking_points(view: PackView, gettext: Callable[[str], str],
                    comma: str = ", ") -> tuple[Group, ...]:
     """The key messages, in the note's background groups, with the note's numbers."""
-    numbers = {(line.fact.base_id, line.fact.id): line.number for line in view.key_messages}
+    numbers = {line.fact_key: line.number for line in view.key_messages}
     groups = []
     for section in view.sections:
         points = tuple(
-            _point(fact, numbers[(fact.base_id, fact.id)], comma)
+            _point(fact, numbers[f"{fact.base_id}/{fact.id}"], comma)
             for fact in section.facts if fact.talking_point
         )
         if points:

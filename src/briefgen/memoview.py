@@ -1,0 +1,114 @@
+"""The memo's parts of a pack's view, localized: who drafted and cleared it (a person of
+the fact bases prints in each language's script), where it goes (letterhead, addressee,
+routing, place), their side, and the two numbered series every document prints alike:
+key messages 1, 2, ... and the lines if raised A, B, ... (the letters are each language's,
+from its catalog)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from briefgen import i18n, photos, typography
+from briefgen.memo import Clearance, Drafter, Routing
+from briefgen.model import Pack, Person
+from briefgen.templating import Templates
+from briefgen.views import Line, PersonView, Section
+from briefgen.views import Routing as RoutingView
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown."""
+    return message
+
+
+# TRANSLATORS: the markers of the lines to take "If raised", in order, separated by spaces
+# (the series is apart from the key messages' 1, 2, 3). Arabic: أ ب ج د ...
+LETTERS = N_("A B C D E F G H I J K L M N O P Q R S T U V W X Y Z")
+
+
+def text(value: str | Mapping[str, str], lang: str) -> str:
+    """A text of the pack in ``lang``, typeset."""
+    picked = i18n.pick(value, lang)
+    assert picked is not None, "validation guarantees every language"
+    return typography.typeset(picked, lang)
+
+
+def letters(gettext: Callable[[str], str]) -> list[str]:
+    """The markers of the 'If raised' series in the labels' language."""
+    return gettext(LETTERS).split() or LETTERS.split()
+
+
+def letter(index: int, markers: list[str]) -> str:
+    """The marker of the ``index``-th line (0-based): A ... Z, then AA, AB, ..."""
+    count = len(markers)
+    if index < count:
+        return markers[index]
+    return letter(index // count - 1, markers) + markers[index % count]
+
+
+def key_messages(sections: tuple[Section, ...], digits: str) -> tuple[Line, ...]:
+    """The facts' talking points in background order, numbered once for every document."""
+    facts = [fact for section in sections for fact in section.facts if fact.talking_point]
+    return tuple(
+        Line(number, fact, fact.talking_point or "",
+             i18n.localize_digits(str(number), digits))
+        for number, fact in enumerate(facts, start=1)
+    )
+
+
+def if_raised(pack: Pack, sections: tuple[Section, ...], lang: str,
+              markers: list[str]) -> tuple[Line, ...]:
+    """What they may raise (the pack's points, each with our response), then the facts'
+    defensive lines, lettered in one series."""
+    raised = [(text(item.point, lang), text(item.response, lang), None)
+              for item in pack.they_may_raise]
+    raised += [(None, fact.if_raised, fact) for section in sections for fact in section.facts
+               if fact.if_raised]
+    return tuple(
+        Line(index + 1, fact, response or "", letter(index, markers), point)
+        for index, (point, response, fact) in enumerate(raised)
+    )
+
+
+def staff(entry: Drafter | Clearance, lang: str, digits: str,
+          people: Mapping[str, Person]) -> PersonView:
+    """A drafter or clearer: a person of the fact bases in their name in ``lang`` (their
+    post when no unit is given), or the name as written."""
+    person = people.get(entry.person) if entry.person else None
+    name = text(person.name, lang) if person else entry.name or ""
+    if i18n.direction(lang) == "ltr" and i18n.has_rtl(name):
+        name = i18n.FSI + name + i18n.PDI
+    unit = text(entry.unit, lang) if entry.unit else None
+    if unit is None and person is not None:
+        unit = ", ".join(text(part, lang) for part in (person.title, person.organization)
+                         if part) or None
+    contact = getattr(entry, "contact", None)
+    if contact and i18n.direction(lang) == "rtl":
+        contact = i18n.isolate_ltr(contact)
+    return PersonView(
+        name=name,
+        unit=unit,
+        contact=contact,
+        date_label=(
+            i18n.format_day(entry.date, lang, digits) if isinstance(entry, Clearance) else None
+        ),
+    )
+
+
+def routing(routing: Routing | None, lang: str, templates: Templates) -> RoutingView | None:
+    """The routing block in ``lang``; the letterhead image as a data: URI."""
+    if routing is None:
+        return None
+    image = None
+    if routing.letterhead_image:
+        found = templates.locate(routing.letterhead_image)
+        image = photos.embed(Path(found)) if found else None
+    lines = text(routing.letterhead, lang).splitlines() if routing.letterhead else []
+    return RoutingView(
+        letterhead=tuple(line.strip() for line in lines if line.strip()),
+        letterhead_image=image,
+        to=text(routing.to, lang) if routing.to else None,
+        via=tuple(text(via, lang) for via in routing.via),
+        place=text(routing.place, lang) if routing.place else None,
+    )
