@@ -1,0 +1,201 @@
+"""The memo's parts (briefgen.memo, briefgen.memoview): the bottom line, their side, the
+press line, the routing, the drafter as a person, the meeting's type, and the two numbered
+series printed alike in the note, the talking points, the book and the HTML brief."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+import briefgen
+from briefgen.context import pack_view
+from briefgen.errors import ValidationFailed
+from tests.support.pdf import bbox, pdftotext, squash
+from tests.support.projects import ISSUED, MINIMAL_PACK, ProjectFactory
+
+BASE = """\
+id: base
+title: {fr: Le Maroc et la Coalition, en: Morocco and the Coalition, ar: المغرب والتحالف}
+subject: MA
+as_of: 2026-11
+languages: [fr, en, ar]
+facts:
+  - id: pos
+    kind: position
+    text: {fr: Le Maroc soutient la Coalition sur ses cinq axes., en: Morocco supports the
+      Coalition on its five axes., ar: يدعم المغرب التحالف في محاوره الخمسة.}
+    talking_point: {fr: Le Maroc soutient la Coalition sur ses cinq axes., en: Morocco
+      supports the Coalition on its five axes., ar: يدعم المغرب التحالف في محاوره الخمسة.}
+  - id: mem
+    kind: membership
+    text: {fr: "Le Maroc est membre du Small Group depuis 2016, un groupe restreint.",
+      en: "Morocco has been a member of the Small Group since 2016, a restricted group.",
+      ar: المغرب عضو في المجموعة المصغرة منذ 2016.}
+    talking_point: {fr: Nous coordonnons., en: We coordinate., ar: نحن ننسق.}
+    if_raised: {fr: Nous restons engagés., en: We remain committed., ar: نبقى ملتزمين.}
+people:
+  - id: salma
+    name: {fr: Salma Bennani, en: Salma Bennani, ar: سلمى بناني}
+    title: {fr: Chargée de mission, en: Desk officer, ar: مكلفة بمهمة}
+"""
+
+MEMO = """\
+languages: [fr, en, ar]
+classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED, ar: نشر محدود}
+meeting:
+  title: {fr: Réunion de la Coalition, en: Coalition meeting, ar: اجتماع التحالف}
+  date: 2026-12-03
+  type: multilateral
+drafted_by: {person: salma, contact: s@example.org}
+summary: {fr: Le Maroc confirme son engagement., en: Morocco confirms its engagement.,
+  ar: يؤكد المغرب التزامه.}
+their_objectives:
+  - {fr: Obtenir un appui., en: Secure support., ar: الحصول على الدعم.}
+they_may_raise:
+  - point: {fr: Enverrez-vous des forces ?, en: Will you send forces?, ar: هل سترسلون قوات؟}
+    response: {fr: "Non, nous formons.", en: "No, we train.", ar: لا، نحن نكوّن.}
+press_line: {fr: Le Maroc a réaffirmé son engagement., en: Morocco restated its commitment.,
+  ar: جدد المغرب التزامه.}
+routing:
+  letterhead: {fr: "Ministère des Affaires étrangères\\nDirection A", en: "Ministry of
+    Foreign Affairs\\nDirectorate A", ar: "وزارة الشؤون الخارجية\\nالمديرية أ"}
+  to: {fr: Monsieur le Ministre, en: The Minister, ar: السيد الوزير}
+  via: [{fr: Monsieur le Secrétaire général, en: The Secretary-General, ar: السيد الكاتب العام}]
+  place: {fr: Rabat, en: Rabat, ar: الرباط}
+documents: [briefing-note, talking-points, briefing-book, briefing-html]
+"""
+
+
+def memo_pack(extra: str = "") -> str:
+    kept = [line for line in MINIMAL_PACK.splitlines(keepends=True)
+            if not line.startswith(("languages:", "classification:", "documents:", "meeting:",
+                                    "  "))]
+    return "".join(kept) + MEMO + extra
+
+
+@pytest.fixture
+def project(make_project: ProjectFactory) -> Path:
+    return make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": memo_pack()})
+
+
+def test_the_view_holds_the_memo(project: Path) -> None:
+    view = pack_view(briefgen.load_project(project), "meeting", "fr", ISSUED)
+    assert view.summary == "Le Maroc confirme son engagement."
+    assert view.their_objectives == ("Obtenir un appui.",)
+    assert view.press_line == "Le Maroc a réaffirmé son engagement."
+    assert view.meeting_type == "multilateral"
+    assert view.routing is not None
+    assert view.routing.letterhead == ("Ministère des Affaires étrangères", "Direction A")
+    assert (view.routing.to, view.routing.via, view.routing.place) == (
+        "Monsieur le Ministre", ("Monsieur le Secrétaire général",), "Rabat")
+    # Key messages 1, 2; if raised: what they may raise first, then the facts' lines, A, B.
+    assert [(line.label, line.text) for line in view.key_messages] == [
+        ("1", "Le Maroc soutient la Coalition sur ses cinq axes."), ("2", "Nous coordonnons.")]
+    assert [(line.label, line.point, line.text) for line in view.if_raised] == [
+        ("A", "Enverrez-vous des forces\u202f?", "Non, nous formons."),
+        ("B", None, "Nous restons engagés.")]
+    assert view.drafted_by is not None and view.drafted_by.name == "Salma Bennani"
+    assert view.drafted_by.unit == "Chargée de mission"  # the person's post: no unit given
+
+
+def test_arabic_prints_the_arabic_name_and_letters(project: Path) -> None:
+    view = pack_view(briefgen.load_project(project), "meeting", "ar", ISSUED)
+    assert view.drafted_by is not None and view.drafted_by.name == "سلمى بناني"
+    assert [line.label for line in view.if_raised] == ["أ", "ب"]
+
+
+def test_a_drafter_names_a_known_person(make_project: ProjectFactory) -> None:
+    pack = memo_pack().replace("person: salma", "person: nobody")
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "unknown person 'nobody'" in str(failure.value)
+    assert "drafted_by" not in str(failure.value) or "packs/meeting.yaml" in str(failure.value)
+
+
+def test_a_drafter_has_a_name_or_a_person_not_both(make_project: ProjectFactory) -> None:
+    pack = memo_pack().replace("person: salma", "person: salma, name: S B")
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "give either name: (as printed) or person:" in str(failure.value)
+
+
+def test_each_text_needs_each_language(make_project: ProjectFactory) -> None:
+    pack = memo_pack().replace("commitment.,\n  ar: جدد المغرب التزامه.}", "commitment.}")
+    assert pack != memo_pack()
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "'press_line' has no translation for language ar" in str(failure.value)
+
+
+def test_a_letterhead_image_must_be_in_the_templates(make_project: ProjectFactory) -> None:
+    pack = memo_pack().replace("routing:\n", "routing:\n  letterhead_image: timbre.png\n")
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "no letterhead 'timbre.png' in the templates/ folder" in str(failure.value)
+
+
+def _built(project: Path, out: Path) -> Path:
+    briefgen.build(project, out=out, issued=ISSUED)
+    return out / "meeting"
+
+
+def test_every_document_prints_the_memo(project: Path, tmp_path: Path) -> None:
+    built = _built(project, tmp_path / "out")
+    note = squash(pdftotext(built / "fr/briefing-note.pdf"))
+    for expected in ("MINISTÈRE DES AFFAIRES ÉTRANGÈRES", "Rabat, le 20 novembre 2026",
+                     "À l’attention de", "Monsieur le Ministre", "Sous couvert de",
+                     "Monsieur le Secrétaire général",
+                     "NOTE POUR LA RÉUNION",  # the multilateral meeting's name
+                     "L’ESSENTIEL Le Maroc confirme son engagement.",
+                     "OBJET DE LA RÉUNION" if "OBJET" in note else "LEURS OBJECTIFS",
+                     "LEURS OBJECTIFS › Obtenir un appui.",
+                     "A. Enverrez-vous des forces ? Non, nous formons.",
+                     "B. Nous restons engagés.",
+                     "PEUT ÊTRE DIT PUBLIQUEMENT",
+                     "Le Maroc a réaffirmé son engagement.",
+                     "Rédigé par Salma Bennani (Chargée de mission, s@example.org)"):
+        assert expected in note, expected
+    assert "Note d’entretien".upper() not in note
+    # The letterhead at the start of the first line, "place, date" at its end.
+    words = bbox(built / "fr/briefing-note.pdf")
+    first = next(w for w in words.words if w.text == "MINISTÈRE")
+    year = next(w for w in words.words if w.text == "2026" and abs(w.y0 - first.y0) < 2)
+    assert year.x1 > words.width * 0.8 > words.width * 0.2 > first.x0
+    # The summary box comes before everything but the title block.
+    assert note.index("L’ESSENTIEL") < note.index("LEURS OBJECTIFS")
+    for kind in ("briefing-book.pdf", "briefing.html"):
+        path = built / "fr" / kind
+        text = squash(pdftotext(path) if kind.endswith(".pdf") else
+                      re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+        for expected in ("Le Maroc confirme son engagement.", "Obtenir un appui.",
+                         "Enverrez-vous des forces ?", "Le Maroc a réaffirmé son engagement.",
+                         "Sous couvert de"):
+            assert expected in text, (kind, expected)
+    paragraphs = [(p.style.name, p.text) for p in
+             docx.Document(str(built / "fr/talking-points.docx")).paragraphs]
+    assert ("Summary", "Le Maroc confirme son engagement.") in paragraphs
+    assert ("Heading 1", "Leurs objectifs") in paragraphs
+    assert ("Raised Point", "A.\tEnverrez-vous des forces\u202f?") in paragraphs
+    assert ("Raised Response", "Non, nous formons.") in paragraphs
+    assert ("If Raised", "B.\tNous restons engagés.") in paragraphs
+    assert ("Press Line", "Le Maroc a réaffirmé son engagement.") in paragraphs
+    assert ("Heading 1", "Objet de la réunion") not in paragraphs  # the pack has no purpose
+    assert ("Routing", "Sous couvert de\tMonsieur le Secrétaire général") in paragraphs
+    arabic = squash(pdftotext(built / "ar/briefing-note.pdf"))
+    assert "سلمى بناني" in arabic and "Salma" not in arabic
+
+
+def test_a_key_message_is_not_repeated_in_the_background(project: Path,
+                                                          tmp_path: Path) -> None:
+    note = squash(pdftotext(_built(project, tmp_path / "out") / "en/briefing-note.pdf"))
+    assert note.count("Morocco supports the Coalition on its five axes.") == 1
+    assert "See key message 1" in note
+    # A fact its talking point does not repeat keeps its text.
+    assert "Morocco has been a member of the Small Group since 2016" in note
