@@ -199,3 +199,50 @@ def test_a_key_message_is_not_repeated_in_the_background(project: Path,
     assert "See key message 1" in note
     # A fact its talking point does not repeat keeps its text.
     assert "Morocco has been a member of the Small Group since 2016" in note
+
+
+def codes(root: Path, final: bool = False) -> list[tuple[str, str, int | None, str]]:
+    from briefgen.check import check
+
+    return [(f.code, f.file, f.line, f.message) for f in check(root, final=final).findings
+            if f.code not in ("stale", "unused")]
+
+
+def test_check_final_asks_for_summary_reference_and_drafter(
+        make_project: ProjectFactory) -> None:
+    bare = MINIMAL_PACK.replace("documents:", "status: cleared\nclearance: [{name: A B, date: "
+                                "2026-11-01}]\ndocuments:")
+    root = make_project(facts={"base.yaml": BASE.replace("[fr, en, ar]", "[fr, en]")},
+                        packs={"meeting.yaml": bare})
+    found = {code for code, *_ in codes(root, final=True)}
+    assert {"no-summary", "no-reference", "no-drafter"} <= found
+    assert not {"no-summary", "no-reference", "no-drafter"} & {c for c, *_ in codes(root)}
+
+
+def test_check_measures_the_summary_and_the_pages(make_project: ProjectFactory) -> None:
+    long = " ".join(["Le Maroc confirme son engagement dans la Coalition."] * 8)
+    pack = memo_pack("max_pages: {briefing-note: 1}\n").replace(
+        "summary: {fr: Le Maroc confirme son engagement.,", f"summary: {{fr: {long},")
+    pack += "objectives:\n" + "".join(
+        f"  - {{fr: Objectif {n} {long}, en: Objective {n}., ar: الهدف {n}.}}\n"
+        for n in range(12))
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    found = codes(root)
+    summary = [f for f in found if f[0] == "long-summary"]
+    assert len(summary) == 1 and summary[0][1] == "packs/meeting.yaml"
+    assert re.search(r"the summary runs to \d+ lines in the briefing note in fr \(at most 4\)",
+                     summary[0][3])
+    pages = sorted((f for f in found if f[0] == "too-many-pages"), key=lambda f: "fr" not in f[3])
+    assert len(pages) == 3, pages  # one a language
+    assert re.match(r"the briefing note in fr runs to [2-9] pages, over max_pages \(1\): cut "
+                    r"about [\d.]+ pages?; the longest parts: Objectifs ", pages[0][3]), pages
+    assert pages[0][2] == pack.splitlines().index("max_pages: {briefing-note: 1}") + 1
+
+
+def test_max_pages_counts_pdf_documents(make_project: ProjectFactory) -> None:
+    root = make_project(facts={"base.yaml": BASE},
+                        packs={"meeting.yaml": memo_pack("max_pages: {talking-points: 2}\n")})
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "max_pages counts the pages of a PDF document, not of talking-points" in str(
+        failure.value)

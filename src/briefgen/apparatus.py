@@ -37,6 +37,12 @@ def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
                     "a brief is cleared before the meeting: check the date",
                 )
             )
+    for kind in pack.max_pages:
+        if kind not in ("briefing-note", "fact-sheet", "briefing-book"):
+            errors.append(LocatedError(
+                f"max_pages counts the pages of a PDF document, not of {kind}",
+                loaded.location(("max_pages", kind)),
+                "give it for briefing-note, fact-sheet or briefing-book"))
     if pack.issued and pack.issued > last_day:
         errors.append(
             LocatedError(
