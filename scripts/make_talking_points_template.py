@@ -358,7 +358,8 @@ def _body(document: Any) -> None:
     add("{%p for group in groups %}")
     add("{{ group.title }}", style="Heading 1")
     add("{%p for point in group.points %}")
-    add("{{ point.text }}", style="List Number")
+    add("{% if point.marking %}({{ point.marking }}) {% endif %}{{ point.text }}",
+        style="List Number")
     add("{%p if point.support or point.refs %}")
     support = add("{{ point.support }}", style="Supporting Fact")
     support.add_run("{{ point.refs }}", style="Source Reference")
@@ -428,7 +429,8 @@ def _if_raised(add: Any) -> None:
     add("{{ line.label }}.\t{{ line.point }}", style="Raised Point")
     add("{{ line.text }}", style="Raised Response")
     add("{%p else %}")
-    add("{{ line.label }}.\t{{ line.text }}", style="If Raised")
+    add("{{ line.label }}.\t{% if line.fact and line.fact.marking %}({{ line.fact.marking }}) "
+        "{% endif %}{{ line.text }}", style="If Raised")
     add("{%p endif %}")
     add("{%p endfor %}")
     add("{%p endif %}")

@@ -246,3 +246,53 @@ def test_max_pages_counts_pdf_documents(make_project: ProjectFactory) -> None:
         briefgen.load_project(root)
     assert "max_pages counts the pages of a PDF document, not of talking-points" in str(
         failure.value)
+
+
+MARKINGS = """\
+markings:
+  - {id: np, short: {fr: NP, en: U, ar: غ م}, label: {fr: NON PROTÉGÉ, en: UNCLASSIFIED,
+     ar: غير محمي}}
+  - {id: dr, short: {fr: DR, en: R, ar: ن م}, label: {fr: DIFFUSION RESTREINTE, en: RESTRICTED,
+     ar: نشر محدود}}
+marking: np
+"""
+
+
+def marked(make_project: ProjectFactory, fact_marking: str | None) -> Path:
+    base = BASE if fact_marking is None else BASE.replace(
+        "    if_raised:", f"    marking: {fact_marking}\n    if_raised:")
+    pack = memo_pack(MARKINGS).replace(
+        "classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED, ar: نشر محدود}",
+        "classification: {fr: NON PROTÉGÉ, en: UNCLASSIFIED, ar: غير محمي}")
+    return make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})
+
+
+def test_the_page_marking_is_the_highest_of_the_facts_shown(make_project: ProjectFactory,
+                                                             tmp_path: Path) -> None:
+    plain = pack_view(briefgen.load_project(marked(make_project, None)), "meeting", "fr", ISSUED)
+    assert plain.classification == "NON PROTÉGÉ"
+    assert [fact.marking for fact in plain.facts] == ["NP", "NP"]  # the pack's level
+    root = marked(make_project, "dr")
+    view = pack_view(briefgen.load_project(root), "meeting", "fr", ISSUED)
+    assert view.classification == "DIFFUSION RESTREINTE"
+    built = _built(root, tmp_path / "out")
+    note = pdftotext(built / "fr/briefing-note.pdf")
+    pages = note.split("\f")[:-1]
+    assert all(page.count("DIFFUSION RESTREINTE") == 2 for page in pages)  # top and bottom
+    text = squash(note)
+    assert "1. (NP) Le Maroc soutient la Coalition" in text
+    assert "2. (DR) Nous coordonnons." in text
+    assert "B. (DR) Nous restons engagés." in text
+    assert "– (DR) Le Maroc est membre du Small Group" in text
+    paragraphs = [p.text for p in docx.Document(str(built / "fr/talking-points.docx")).paragraphs]
+    assert "(DR) Nous coordonnons." in paragraphs
+    assert "B.\t(DR) Nous restons engagés." in paragraphs
+    header = docx.Document(str(built / "fr/talking-points.docx")).sections[0].header
+    assert "DIFFUSION RESTREINTE" in "".join(p.text for p in header.paragraphs)
+
+
+def test_a_fact_marking_is_one_of_the_packs(make_project: ProjectFactory) -> None:
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(marked(make_project, "secret"))
+    assert "facts/base.yaml" in str(failure.value)
+    assert "marking 'secret' is not among the markings of pack 'meeting'" in str(failure.value)

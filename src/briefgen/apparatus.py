@@ -8,8 +8,8 @@ import datetime as dt
 
 from briefgen import photos
 from briefgen.errors import LocatedError, RenderError
-from briefgen.load import Loaded
-from briefgen.model import Pack
+from briefgen.load import Loaded, Project
+from briefgen.model import Pack, selected_facts
 from briefgen.templating import Templates
 
 
@@ -72,6 +72,30 @@ def check_letterhead(loaded: Loaded[Pack], templates: Templates) -> list[Located
         reason = getattr(problem, "message", problem)
         return [LocatedError(f"letterhead '{name}': {reason}", where, hint)]
     return []
+
+
+def check_markings(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
+    """The pack's level and every marked fact it draws name one of its ``markings:``."""
+    pack = loaded.model
+    known = [marking.id for marking in pack.markings]
+    listed = ", ".join(known) or "none: add markings: to the pack"
+    errors = []
+    if pack.marking is not None and pack.marking not in known:
+        errors.append(LocatedError(f"unknown marking '{pack.marking}'",
+                                   loaded.location(("marking",)),
+                                   f"use the id of one of the pack's markings: ({listed})"))
+    for base_id in pack.facts:
+        base = project.bases.get(base_id)
+        if base is None:
+            continue
+        drawn = {fact.id for fact in selected_facts(pack, base.model)}
+        for index, fact in enumerate(base.model.facts):
+            if fact.id in drawn and fact.marking is not None and fact.marking not in known:
+                errors.append(LocatedError(
+                    f"marking '{fact.marking}' is not among the markings of pack '{pack.id}'",
+                    base.fact_location(index, "marking"),
+                    f"use the id of one of its markings: ({listed}), or add it there"))
+    return errors
 
 
 class DatedAfterMeeting(LocatedError):

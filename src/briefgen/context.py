@@ -48,6 +48,9 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for base in bases
         for fact in selected_facts(pack, base)
     ]
+    prefixes, page_marking = memoview.markings(pack, bases, lang)
+    if prefixes:
+        facts = [replace(fact, marking=prefixes.get((fact.base_id, fact.id))) for fact in facts]
     sections = _sections(facts, bases, lang)
     theirs, ours = _delegations(project, pack, lang, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
@@ -68,7 +71,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         lang=lang,
         html_lang=lang.replace("_", "-"),
         dir=i18n.direction(lang),
-        classification=_text(pack.classification, lang),
+        classification=page_marking or _text(pack.classification, lang),
         reference=pack.reference,
         status=pack.status,
         drafted_by=(memoview.staff(pack.drafted_by, lang, digits, people)

@@ -44,6 +44,15 @@ class Clearance(Staff):
     date: Day
 
 
+class Marking(Strict):
+    """A classification level a paragraph may carry: its short prefix ("DR", "SBU") and the
+    page marking it calls for ("DIFFUSION RESTREINTE"). A pack lists them lowest first."""
+
+    id: Slug
+    short: Localized = Field(description="the paragraph prefix, printed in parentheses")
+    label: Localized = Field(description="the page marking, when a fact of this level is shown")
+
+
 class Raised(Strict):
     """A subject they may raise: the point (a question or a situation) and our response."""
 

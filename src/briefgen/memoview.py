@@ -11,9 +11,9 @@ from pathlib import Path
 
 from briefgen import i18n, photos, typography
 from briefgen.memo import Clearance, Drafter, Routing
-from briefgen.model import Pack, Person
+from briefgen.model import FactBase, Pack, Person, selected_facts
 from briefgen.templating import Templates
-from briefgen.views import Line, PersonView, Section
+from briefgen.views import FactView, Line, PersonView, Section
 from briefgen.views import Routing as RoutingView
 
 
@@ -61,14 +61,35 @@ def if_raised(pack: Pack, sections: tuple[Section, ...], lang: str,
               markers: list[str]) -> tuple[Line, ...]:
     """What they may raise (the pack's points, each with our response), then the facts'
     defensive lines, lettered in one series."""
-    raised = [(text(item.point, lang), text(item.response, lang), None)
-              for item in pack.they_may_raise]
+    raised: list[tuple[str | None, str | None, FactView | None]] = [
+        (text(item.point, lang), text(item.response, lang), None)
+        for item in pack.they_may_raise]
     raised += [(None, fact.if_raised, fact) for section in sections for fact in section.facts
                if fact.if_raised]
     return tuple(
         Line(index + 1, fact, response or "", letter(index, markers), point)
         for index, (point, response, fact) in enumerate(raised)
     )
+
+
+def markings(pack: Pack, bases: list[FactBase],
+             lang: str) -> tuple[dict[tuple[str, str], str], str | None]:
+    """Each drawn fact's paragraph prefix (its marking, else the pack's level), and the page
+    marking when a fact is above the pack's own level (None: the pack's classification)."""
+    if not pack.markings:
+        return {}, None
+    rank = {marking.id: index for index, marking in enumerate(pack.markings)}
+    prefixes, levels = {}, []
+    for base in bases:
+        for fact in selected_facts(pack, base):
+            level = fact.marking or pack.marking
+            if level is not None:
+                prefixes[(base.id, fact.id)] = text(pack.markings[rank[level]].short, lang)
+                levels.append(rank[level])
+    top = max(levels, default=None)
+    if top is None or (pack.marking is not None and top <= rank[pack.marking]):
+        return prefixes, None
+    return prefixes, text(pack.markings[top].label, lang)
 
 
 def staff(entry: Drafter | Clearance, lang: str, digits: str,

@@ -28,7 +28,7 @@ from briefgen.fields import (
     check_numbering,
     check_value,
 )
-from briefgen.memo import Clearance, Drafter, MeetingType, Raised, Routing
+from briefgen.memo import Clearance, Drafter, Marking, MeetingType, Raised, Routing
 
 KINDS = ("position", "principle", "membership", "event", "role", "figure")
 Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
@@ -89,6 +89,10 @@ class Fact(Strict):
     sources: tuple[Slug, ...] = ()
     verified: PDate | None = None
     fact_sheet: bool = Field(True, description="false keeps the fact off the one-page fact sheet")
+    marking: Slug | None = Field(
+        None, description="the fact's classification: the id of one of the pack's markings:, "
+        "printed as a prefix, e.g. (DR); the page marking is the highest shown"
+    )
     translated_from: FactStamps | None = Field(
         None, description="which version of the source text each translation was made from "
         "(written by `briefgen translate stamp` and `import`)"
@@ -229,6 +233,14 @@ class Pack(Strict):
     )
     routing: Routing | None = Field(
         None, description="letterhead, addressee, 'sous couvert de' and the 'place, date' line"
+    )
+    markings: tuple[Marking, ...] = Field(
+        (), description="the classification levels the facts may carry (marking:), lowest "
+        "first: each fact prints its level's prefix, and the page marking is the highest shown"
+    )
+    marking: Slug | None = Field(
+        None, description="the level of the pack's own classification: (an id of markings:); "
+        "a fact above it raises the page marking; a fact without one is printed at it"
     )
     max_pages: dict[DocumentName, Annotated[int, Field(ge=1)]] = Field(
         default_factory=dict, description="the most pages each document may run to, checked "

@@ -267,8 +267,9 @@ def parts(document: Any) -> list[Part]:
 def last_page_fill(document: Any) -> float:
     """How much of the last page the document's text fills (0 to 1)."""
     page_box = document.pages[-1]._page_box
-    return sum(child.margin_height() for body in _bodies(page_box)
-               for child in getattr(body, "children", ())) / (page_box.height or 1.0)
+    filled: float = sum(child.margin_height() for body in _bodies(page_box)
+                        for child in getattr(body, "children", ()))
+    return filled / (page_box.height or 1.0)
 
 
 def _bodies(page_box: Any) -> Iterator[Any]:
@@ -284,7 +285,7 @@ def _part_name(element: Any) -> str:
             text = " ".join("".join(found.itertext()).split())
             if text:
                 return excerpt_of(text)
-    return element.get("class") or element.tag
+    return str(element.get("class") or element.tag)
 
 
 def lines_of(document: Any, css_class: str) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import i18n, photos
-from briefgen.apparatus import check_apparatus, check_letterhead
+from briefgen.apparatus import check_apparatus, check_letterhead, check_markings
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, each_once
 from briefgen.grammar import Grammars, check_forms
@@ -172,6 +172,7 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += check_apparatus(loaded)
     errors += check_letterhead(loaded, Templates(project.templates))
+    errors += check_markings(loaded, project)
     errors += _check_participants(loaded, project)
     errors += _check_labels(loaded, Templates(project.templates))
     return errors
@@ -192,7 +193,8 @@ def _check_participants(loaded: Loaded[Pack], project: Project) -> list[LocatedE
     ]
     if pack.counterpart_person:
         named.append((("counterpart_person",), pack.counterpart_person))
-    staff = [(("drafted_by",), pack.drafted_by)] if pack.drafted_by else []
+    staff: list[tuple[PathKey, Staff]] = [(("drafted_by",), pack.drafted_by)] if (
+        pack.drafted_by) else []
     staff += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]
     named += [((*path, "person"), entry.person) for path, entry in staff if entry.person]
     errors = []
@@ -385,6 +387,9 @@ def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
         yield ("they_may_raise", index, "point"), raised.point
         yield ("they_may_raise", index, "response"), raised.response
     yield from _routing_texts(pack)
+    for index, marking in enumerate(pack.markings):
+        yield ("markings", index, "short"), marking.short
+        yield ("markings", index, "label"), marking.label
     people: list[tuple[PathKey, Staff]] = [(("drafted_by",), pack.drafted_by)] if (
         pack.drafted_by) else []
     people += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]

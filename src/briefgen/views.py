@@ -67,6 +67,7 @@ class FactView:
     is_new: bool
     on_fact_sheet: bool
     names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
+    marking: str | None = None  # the paragraph's classification prefix, e.g. "DR"
 
     @property
     def source_numbers(self) -> tuple[int, ...]:
@@ -83,8 +84,9 @@ class FactView:
         background refers to the key message instead of printing it twice)."""
         if not self.talking_point:
             return False
-        words = [self.text.casefold().split(), self.talking_point.casefold().split()]
-        return SequenceMatcher(None, *words, autojunk=False).ratio() >= REPEAT_RATIO
+        matcher = SequenceMatcher(None, self.text.casefold().split(),
+                                  self.talking_point.casefold().split(), autojunk=False)
+        return matcher.ratio() >= REPEAT_RATIO
 
     @property
     def text_shows_date(self) -> bool:

@@ -15,13 +15,13 @@ from briefgen.documents import REGISTRY, Engines, briefing_note
 from briefgen.errors import BriefgenError
 from briefgen.load import Loaded, Project
 from briefgen.memo import SUMMARY_MAX_LINES
-from briefgen.model import Pack
+from briefgen.model import DocumentName, Pack
 from briefgen.templating import Templates
 
 # What each document is called in a finding.
 NAMES = {"briefing-note": "briefing note", "fact-sheet": "fact sheet",
          "briefing-book": "briefing book"}
-PAGED = tuple(NAMES)  # the documents whose pages are counted (PDF)
+PAGED: tuple[DocumentName, ...] = ("briefing-note", "fact-sheet", "briefing-book")  # PDFs
 SHOWN_PARTS = 3  # the longest parts a finding names
 
 
@@ -75,7 +75,7 @@ def _summary(loaded: Loaded[Pack], lang: str, note: object) -> Iterator[Finding]
             "messages")
 
 
-def _pages(loaded: Loaded[Pack], lang: str, kind: str,
+def _pages(loaded: Loaded[Pack], lang: str, kind: DocumentName,
            laid_out: object) -> Iterator[Finding]:
     limit = loaded.model.max_pages[kind]
     if isinstance(laid_out, int) or laid_out is None:

@@ -60,6 +60,7 @@ class Point:
     support: str
     refs: str
     sources: tuple[SourceView, ...]
+    marking: str = ""  # the classification prefix, e.g. "DR", when the pack marks its facts
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _point(fact: FactView, number: int, comma: str) -> Point:
     numbers = comma.join(fact.source_labels)
     refs = f"{NBSP if support else ''}[{numbers}]" if numbers else ""
     return Point(number, f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs,
-                 fact.sources)
+                 fact.sources, fact.marking or "")
 
 
 def _same(first: str, second: str) -> bool:
