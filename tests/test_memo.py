@@ -5,6 +5,7 @@ series printed alike in the note, the talking points, the book and the HTML brie
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -296,3 +297,24 @@ def test_a_fact_marking_is_one_of_the_packs(make_project: ProjectFactory) -> Non
         briefgen.load_project(marked(make_project, "secret"))
     assert "facts/base.yaml" in str(failure.value)
     assert "marking 'secret' is not among the markings of pack 'meeting'" in str(failure.value)
+
+
+def test_english_is_hyphenated_by_its_variants_dictionary(make_project: ProjectFactory,
+                                                          tmp_path: Path) -> None:
+    import pyphen
+
+    words = "expectations manifestations investigators installation"
+    long = " ".join([words] * 12)
+    pack = memo_pack(f"purpose: {{fr: Objet., en: {long}., ar: الغرض.}}\n")
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": pack})
+    text = pdftotext(_built(root, tmp_path / "out") / "en/briefing-note.pdf")
+    lines = [line.strip().replace("\u2010", "-") for line in text.splitlines()]
+    breaks = {(line.split()[-1][:-1], following.split()[0]) for line, following in
+              pairwise(lines)
+              if line.endswith("-") and following and line.split()[-1][:-1].isalpha()}
+    assert breaks, "the justified paragraph hyphenates some of its long words"
+    american = pyphen.Pyphen(lang="en_US")
+    for head, tail in breaks:
+        word = head + tail.rstrip(".")
+        assert word in words.split(), (head, tail)
+        assert len(head) in american.positions(word), (head, tail)  # "expec-", not "expect-"

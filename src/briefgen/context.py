@@ -70,6 +70,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         id=pack.id,
         lang=lang,
         html_lang=lang.replace("_", "-"),
+        hyphenation_lang=i18n.hyphenation_language(lang),
         dir=i18n.direction(lang),
         classification=page_marking or _text(pack.classification, lang),
         reference=pack.reference,
