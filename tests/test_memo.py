@@ -318,3 +318,30 @@ def test_english_is_hyphenated_by_its_variants_dictionary(make_project: ProjectF
         word = head + tail.rstrip(".")
         assert word in words.split(), (head, tail)
         assert len(head) in american.positions(word), (head, tail)  # "expec-", not "expect-"
+
+
+def test_point_n_is_point_n_in_every_document(demo_build: Path) -> None:
+    """The demo: key messages 1-5 and the lines if raised A, B, the same in the note, the
+    Word talking points, the book (its note and its talking points) and the HTML brief."""
+    from tests.support.demo import load_demo
+
+    for lang in ("fr", "en"):
+        view = pack_view(load_demo(), "rabat-2026-12", lang, ISSUED)
+        folder = demo_build / "rabat-2026-12" / lang
+        # (a word hyphenated at a line's end is joined again: U+2010 is the layout's hyphen)
+        note = squash(pdftotext(folder / "briefing-note.pdf")).replace("\u2010 ", "")
+        book = squash(pdftotext(folder / "briefing-book.pdf")).replace("\u2010 ", "")
+        page = squash(re.sub(r"<[^>]+>", " ", (folder / "briefing.html").read_text("utf-8")))
+        assert [line.label for line in view.key_messages] == ["1", "2", "3", "4", "5"]
+        assert [line.label for line in view.if_raised] == ["A", "B"]
+        for line in (*view.key_messages, *view.if_raised):
+            said = squash(f"{line.label}. {line.point or line.text}")
+            assert said in note, (lang, said)
+            assert book.count(said) == 2, (lang, said)  # the note's and the talking points'
+            assert said.replace("’", "&#39;") in page or said in page, (lang, said)
+        paragraphs = docx.Document(str(folder / "talking-points.docx")).paragraphs
+        numbered = [p.text for p in paragraphs if p.style.name == "List Number"]
+        assert numbered == [line.text for line in view.key_messages]  # Word's 1-5, one list
+        lettered = [p.text.split("\t")[0] for p in paragraphs
+                    if p.style.name in ("Raised Point", "If Raised")]
+        assert lettered == ["A.", "B."]
