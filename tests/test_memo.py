@@ -345,3 +345,15 @@ def test_point_n_is_point_n_in_every_document(demo_build: Path) -> None:
         lettered = [p.text.split("\t")[0] for p in paragraphs
                     if p.style.name in ("Raised Point", "If Raised")]
         assert lettered == ["A.", "B."]
+
+
+def test_the_cleared_coalition_brief_is_a_multilateral_meetings(demo_build: Path) -> None:
+    folder = demo_build / "coalition-ministerial-2027-02" / "fr"
+    note = squash(pdftotext(folder / "briefing-note.pdf"))
+    assert "NOTE POUR LA RÉUNION" in note and "NOTE D’ENTRETIEN" not in note
+    assert "OBJET DE LA RÉUNION" in note
+    assert "L’ESSENTIEL Le Ministre rappelle l’engagement du Maroc" in note
+    assert "datent de plus de 365 jours" in note  # cleared, yet its facts are old
+    paragraphs = [(p.style.name, p.text) for p in
+                  docx.Document(str(folder / "talking-points.docx")).paragraphs]
+    assert ("Heading 1", "Objet de la réunion") in paragraphs
