@@ -92,7 +92,8 @@ def test_pdf_language(demo_notes: dict[str, Path]) -> None:
     import pikepdf
 
     with pikepdf.open(demo_notes["fr"]) as pdf:
-        assert str(pdf.Root.Lang) == "fr"
+        # The language with its likely region, which the PDF is hyphenated by (en: en-US).
+        assert str(pdf.Root.Lang) == "fr-FR"
         assert len(pdf.attachments) == 0
 
 

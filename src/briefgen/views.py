@@ -240,7 +240,7 @@ class PackView:
     fact_ids: tuple[str, ...] = field(default=())
     labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
     numbering: str = "latn"  # the digits of every number: a CLDR numbering system
-    hyphenation_lang: str = ""  # the tag the PDFs hyphenate by, its region given (en-US)
+    hyphenation_lang: str = ""  # the PDFs' language, its region given (en-US): hyphenation
 
     @property
     def labels_lang(self) -> str:
