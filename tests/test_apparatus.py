@@ -272,7 +272,8 @@ def test_staleness_is_counted_in_the_pack_language(make_project: ProjectFactory,
     assert (view.staleness.count, view.staleness.oldest_label) == (2, "May 2022")
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     text = squash(pdftotext(tmp_path / "meeting" / "en" / "briefing-note.pdf"))
-    assert "2 facts are more than 1000 days old at the meeting (the oldest: May 2022)." in text
+    # (the numbers in the locale's digits and grouping, as every number)
+    assert "2 facts are more than 1,000 days old at the meeting (the oldest: May 2022)." in text
 
 
 # -- The pack's new fields, checked -------------------------------------------------------

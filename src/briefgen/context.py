@@ -188,7 +188,9 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Sta
            if is_stale(fact, base, pack)]
     if not old:
         return None
-    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits))
+    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits),
+                     i18n.format_number(len(old), lang, digits),
+                     i18n.format_number(limit, lang, digits))
 
 
 def _text(text: str | dict[str, str], lang: str,

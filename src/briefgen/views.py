@@ -180,6 +180,8 @@ class Staleness:
     count: int
     max_age_days: int
     oldest_label: str
+    count_label: str = ""  # the numbers as printed, in the document's digits
+    days_label: str = ""
 
 
 @dataclass(frozen=True)
