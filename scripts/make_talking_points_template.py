@@ -14,7 +14,6 @@ is a loop or condition that disappears from the output.
 
 from __future__ import annotations
 
-import copy
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,8 @@ ARABIC = "Noto Naskh Arabic"  # the complex-script slot: Arabic text in any styl
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x59, 0x59, 0x59)
 RED = RGBColor(0xA5, 0x00, 0x21)
+GREEN = RGBColor(0x2F, 0x6B, 0x3A)
+NAVY_HEX, GREEN_HEX = "1F3864", "2F6B3A"
 LIST_INDENT = Cm(0.75)
 # The meeting table's labels: wide enough for the longest shipped label in one line
 # (German "Gesprächspartner"); the values take the rest of the 16 cm line.
@@ -114,12 +115,37 @@ def _styles(document: Any) -> None:
     points.paragraph_format.keep_with_next = True  # a point stays with its supporting fact
     _remove(points.element, "w:pPr/w:contextualSpacing")
     _list_indent(document, "List Number")
-    raised = _paragraph_style(document, "If Raised", "List Number 2")
+    # The lines if raised: their own series, lettered A, B, ... as in every document (the
+    # letters come from the view, followed by a tab to the hanging indent).
+    raised = _paragraph_style(document, "If Raised", "Normal")
     _spacing(raised, before=6, after=2)
-    numbering = document.styles["List Number 2"].element.find(f"{PPR}/{qn('w:numPr')}")
-    raised.element.get_or_add_pPr().append(copy.deepcopy(numbering))  # its own series
-    _remove(document.styles["List Number 2"].element, "w:pPr/w:contextualSpacing")
-    _list_indent(document, "List Number 2")
+    _hanging(raised)
+    point = _paragraph_style(document, "Raised Point", "If Raised")
+    _font(point, italic=True)
+    point.paragraph_format.keep_with_next = True  # the point stays with our response
+    response = _paragraph_style(document, "Raised Response", "Normal")
+    _spacing(response, after=2)
+    response.paragraph_format.left_indent = LIST_INDENT
+    letterhead = _paragraph_style(document, "Letterhead", "Normal")
+    _font(letterhead, size=9, bold=True, caps=True, family=SANS)
+    _spacing(letterhead, after=0, line=1.0)
+    place_date = _paragraph_style(document, "Place Date", "Normal")
+    _font(place_date, size=9, family=SANS)
+    place_date.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _spacing(place_date, before=6, after=6)
+    routing = _paragraph_style(document, "Routing", "Normal")
+    _font(routing, size=9, family=SANS)
+    _spacing(routing, after=2, line=1.0)
+    routing.paragraph_format.tab_stops.add_tab_stop(LABELS)
+    summary = _paragraph_style(document, "Summary", "Normal")
+    _font(summary, bold=True)
+    _spacing(summary, before=8, after=8)
+    _box(summary, "single", NAVY_HEX, "F3F5F8")
+    press = _paragraph_style(document, "Press Line", "Normal")
+    press.paragraph_format.left_indent = Cm(0.4)
+    _box(press, "start", GREEN_HEX, None)
+    mark = _character_style(document, "Press Mark")
+    _font(mark, size=8, bold=True, color=GREEN, caps=True, family=SANS)
     objective = document.styles["List Bullet"]
     _spacing(objective, after=3)
     _remove(objective.element, "w:pPr/w:contextualSpacing")
@@ -224,6 +250,30 @@ def _spacing(style: Any, *, before: float | None = None, after: float | None = N
         paragraph.line_spacing = line
 
 
+def _hanging(style: Any) -> None:
+    """Text at LIST_INDENT, the first line's marker in the margin before a tab stop."""
+    paragraph = style.paragraph_format
+    paragraph.left_indent = LIST_INDENT
+    paragraph.first_line_indent = -LIST_INDENT
+    paragraph.tab_stops.add_tab_stop(LIST_INDENT)
+
+
+def _box(style: Any, sides: str, color: str, fill: str | None) -> None:
+    """A border around the paragraphs of ``style`` (``single``: all four sides; ``start``:
+    a rule at the start side) and a background ``fill``."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    names = ("top", "left", "bottom", "right") if sides == "single" else ("left",)
+    for name in names:
+        borders.append(OxmlElement(f"w:{name}", {
+            qn("w:val"): "single", qn("w:sz"): "8" if sides == "single" else "16",
+            qn("w:space"): "4", qn("w:color"): color}))
+    ppr.append(borders)
+    if fill:
+        ppr.append(OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto",
+                                         qn("w:fill"): fill}))
+
+
 def _remove(element: Any, *paths: str) -> None:
     for path in paths:
         for found in element.xpath(path):
@@ -286,6 +336,7 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 def _body(document: Any) -> None:
     add = document.add_paragraph
+    _routing(add)
     kind = add('{{ _("Talking points") }}', style="Document Type")
     kind.add_run('{% if pack.is_draft %} · {{ _("Draft") }}{% endif %}', style="Status")
     add("{%p if pack.reference %}")
@@ -293,16 +344,22 @@ def _body(document: Any) -> None:
     add("{%p endif %}")
     add("{{ pack.title }}", style="Title")
     _meeting_table(document)
+    add("{%p if pack.summary %}")
+    add("{{ pack.summary }}", style="Summary")
+    add("{%p endif %}")
     add("{%p if pack.purpose %}")
-    add('{{ _("Purpose") }}', style="Heading 1")
+    add(_by_meeting_type("Purpose"), style="Heading 1")
     add("{{ pack.purpose }}")
     add("{%p endif %}")
     _list_section(add, "pack.objectives", '{{ _("Objectives") }}', "objective", "objective",
                   "List Bullet")
+    _list_section(add, "pack.their_objectives", '{{ _("Their objectives") }}', "objective",
+                  "objective", "List Bullet")
     add("{%p for group in groups %}")
     add("{{ group.title }}", style="Heading 1")
     add("{%p for point in group.points %}")
-    add("{{ point.text }}", style="List Number")
+    add("{% if point.marking %}({{ point.marking }}) {% endif %}{{ point.text }}",
+        style="List Number")
     add("{%p if point.support or point.refs %}")
     support = add("{{ point.support }}", style="Supporting Fact")
     support.add_run("{{ point.refs }}", style="Source Reference")
@@ -312,8 +369,12 @@ def _body(document: Any) -> None:
     add("{%p if not groups %}")
     add('{{ _("No fact in this pack has a talking point.") }}')
     add("{%p endif %}")
-    _list_section(add, "pack.if_raised", '{{ _("If raised") }}', "line", "line.text",
-                  "If Raised")
+    _if_raised(add)
+    add("{%p if pack.press_line %}")
+    press = add('{{ _("Press line") }} ', style="Heading 1")
+    press.add_run('{{ _("may be said publicly") }}', style="Press Mark")
+    add("{{ pack.press_line }}", style="Press Line")
+    add("{%p endif %}")
     add("{%p if sources %}")
     add('{{ ngettext("Source", "Sources", sources | length) }}', style="Heading 1")
     add("{%p for source in sources %}")
@@ -337,6 +398,52 @@ def _body(document: Any) -> None:
         "date=who.date_label) }}", style="Apparatus")
     add("{%p endfor %}")
     add("{%p endif %}")
+
+
+def _routing(add: Any) -> None:
+    """The letterhead's lines, the "place, date" line, the addressee and the routing."""
+    add("{%p if pack.routing %}")
+    add("{%p for line in pack.routing.letterhead %}")
+    add("{{ line }}", style="Letterhead")
+    add("{%p endfor %}")
+    add("{%p if pack.routing.place %}")
+    add('{{ _("%(place)s, %(date)s", place=pack.routing.place, date=pack.issued_label) }}',
+        style="Place Date")
+    add("{%p endif %}")
+    add("{%p if pack.routing.to %}")
+    add('{{ _("To") }}\t{{ pack.routing.to }}', style="Routing")
+    add("{%p endif %}")
+    add("{%p for via in pack.routing.via %}")
+    add('{% if loop.first %}{{ _("Through") }}{% endif %}\t{{ via }}', style="Routing")
+    add("{%p endfor %}")
+    add("{%p endif %}")
+
+
+def _if_raised(add: Any) -> None:
+    """The lines if raised, lettered: what they may raise (the point, then our response),
+    then the facts' defensive lines."""
+    add("{%p if pack.if_raised %}")
+    add('{{ _("If raised") }}', style="Heading 1")
+    add("{%p for line in pack.if_raised %}")
+    add("{%p if line.point %}")
+    add("{{ line.label }}.\t{{ line.point }}", style="Raised Point")
+    add("{{ line.text }}", style="Raised Response")
+    add("{%p else %}")
+    add("{{ line.label }}.\t{% if line.fact and line.fact.marking %}({{ line.fact.marking }}) "
+        "{% endif %}{{ line.text }}", style="If Raised")
+    add("{%p endif %}")
+    add("{%p endfor %}")
+    add("{%p endif %}")
+
+
+def _by_meeting_type(label: str) -> str:
+    """A label that follows the kind of meeting (bilateral talks: the plain label)."""
+    text = "".join(
+        f'{{% {"if" if index == 0 else "elif"} pack.meeting_type == "{kind}" %}}'
+        f'{{{{ pgettext("{kind}", "{label}") }}}}'
+        for index, kind in enumerate(("multilateral", "call", "visit"))
+    )
+    return text + f'{{% else %}}{{{{ _("{label}") }}}}{{% endif %}}'
 
 
 def _list_section(add: Any, items: str, heading: str, name: str, text: str,

@@ -96,7 +96,8 @@ def test_arabic_key_messages_in_the_same_order(demo: Path) -> None:
     # the view's text, its Latin runs isolated in the Word document ("Small Group")
     assert points == [bidi.isolate_latin(line.text) for line in view.key_messages]
     # The first words of each message appear in the note in the same order.
-    starts = [note.find(" ".join(plain(point).split()[:2])) for point in points]
+    after = note.find("الرسائل الرئيسية")  # the key messages' heading (the summary says more)
+    starts = [note.find(" ".join(plain(point).split()[:2]), after) for point in points]
     assert all(start >= 0 for start in starts), starts
     assert starts == sorted(starts)
 
@@ -104,12 +105,20 @@ def test_arabic_key_messages_in_the_same_order(demo: Path) -> None:
 def test_lines_if_raised_are_their_own_series(demo: Path) -> None:
     talking_points = docx.Document(str(document(demo, DRAFT, "fr", "talking-points.docx")))
     messages = [p for p in talking_points.paragraphs if p.style.name == "List Number"]
-    raised = [p for p in talking_points.paragraphs if p.style.name == "If Raised"]
-    assert len(raised) == 1
-    assert num_id(talking_points, raised[0]) != num_id(talking_points, messages[0])
+    raised = [p for p in talking_points.paragraphs if p.style.name in ("Raised Point",
+                                                                          "If Raised")]
+    # Lettered A, B: what they may raise (a question), then the facts' line; never a second
+    # "1." beside key message 1, and no Word numbering that would restart or continue it.
+    assert [p.text.split("\t")[0] for p in raised] == ["A.", "B."]
+    assert raised[0].text.endswith("au Sahel\u202f?")
+    for paragraph in raised:
+        with pytest.raises(AssertionError, match="is not numbered"):
+            num_id(talking_points, paragraph)
+    assert num_id(talking_points, messages[0])
     note = squash(pdftotext(document(demo, DRAFT, "fr", "briefing-note.pdf")))
-    assert ("SI LE SUJET EST ÉVOQUÉ 1. Le Maroc prend part aux réunions de la Coalition"
-            in note)
+    assert ("SI LE SUJET EST ÉVOQUÉ A. Le Maroc enverra-t-il des forces dans une opération de "
+            "la Coalition au Sahel ? L’engagement du Maroc" in note)
+    assert "B. Le Maroc prend part aux réunions de la Coalition" in note
 
 
 # -- The draft: watermark and status ---------------------------------------------------------
@@ -147,7 +156,8 @@ def test_a_draft_is_watermarked_on_every_page(demo: Path, lang: str, name: str) 
 
 def test_a_draft_says_so_in_its_title_block(demo: Path) -> None:
     note = squash(pdftotext(document(demo, DRAFT, "fr", "briefing-note.pdf")))
-    assert note.startswith("DIFFUSION RESTREINTE NOTE D’ENTRETIEN PROJET Réf. DAAO/2026/0412")
+    assert note.startswith("DIFFUSION RESTREINTE MINISTÈRE DES AFFAIRES ÉTRANGÈRES")  # letterhead
+    assert "NOTE D’ENTRETIEN PROJET Réf. DAAO/2026/0412" in note
     arabic = squash(pdftotext(document(demo, DRAFT, "ar", "briefing-note.pdf")))
     assert "مسودة" in arabic and "DRAFT" not in arabic
 
@@ -247,13 +257,15 @@ def test_one_citation_style(demo: Path) -> None:
 # -- Staleness the reader can see ----------------------------------------------------------
 
 
-def test_staleness_notice_only_when_the_pack_sets_max_age_days(demo: Path) -> None:
+def test_the_staleness_notice_follows_the_facts_whatever_the_status(demo: Path) -> None:
     for name in ("briefing-note.pdf", "fact-sheet.pdf"):
         draft = squash(pdftotext(document(demo, DRAFT, "fr", name)))
         assert ("9 éléments datent de plus de 365 jours à la date de la réunion "
                 "(le plus ancien : mai 2022).") in draft
+        # Cleared, no max_age_days: the year `check` goes by, as check reports them.
         cleared = squash(pdftotext(document(demo, CLEARED, "en", name)))
-        assert "days old" not in cleared  # this pack sets no max_age_days
+        assert "facts are more than 365 days old at the meeting (the oldest: May 2022)." in (
+            cleared)
 
 
 def test_staleness_is_counted_in_the_pack_language(make_project: ProjectFactory,

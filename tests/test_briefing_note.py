@@ -92,7 +92,8 @@ def test_pdf_language(demo_notes: dict[str, Path]) -> None:
     import pikepdf
 
     with pikepdf.open(demo_notes["fr"]) as pdf:
-        assert str(pdf.Root.Lang) == "fr"
+        # The language with its likely region, which the PDF is hyphenated by (en: en-US).
+        assert str(pdf.Root.Lang) == "fr-FR"
         assert len(pdf.attachments) == 0
 
 
@@ -125,9 +126,12 @@ def test_since_previous_meeting_lists_newer_facts(make_project: ProjectFactory,
                                                  packs={"meeting.yaml": pack}))
     briefgen.build(project, out=tmp_path, languages=["fr"], issued=ISSUED)
     text = squash(pdftotext(tmp_path / "meeting" / "fr" / "briefing-note.pdf"))
-    since = text.split("Depuis la précédente réunion (10 juin 2025)")[1].split("Position")[0]
+    since = text.split("Depuis la précédente réunion (10 juin 2025)")[1].split("Événements")[0]
     assert "Le Maroc soutient la Coalition." in since
     assert "Réunion le 26 juin 2018" not in since
+    # A fact of the box is not printed again below it (its group, now empty, goes too).
+    assert text.count("Le Maroc soutient la Coalition.") == 1
+    assert "Position" not in text.split("Depuis la précédente réunion")[1]
 
 
 def test_no_previous_meeting_no_section(make_project: ProjectFactory, tmp_path: Path) -> None:

@@ -364,9 +364,15 @@ def test_key_messages_are_numbered_in_background_order(make_project: Any) -> Non
 # -- Staleness -------------------------------------------------------------------------------
 
 
-def test_no_staleness_notice_unless_the_pack_sets_max_age_days(make_project: Any) -> None:
+def test_the_staleness_notice_follows_the_facts_without_max_age_days(
+        make_project: Any) -> None:
+    """No max_age_days: the year `check` goes by; a cleared pack shows it too."""
     view = view_of(make_project)  # every fact is years old at the meeting
-    assert view.staleness is None
+    assert view.staleness is not None and view.staleness.max_age_days == 365
+    assert view.staleness.count == len(view.facts)
+    cleared = view_of(make_project, pack=PACK + "status: cleared\nclearance: [{name: A B, "
+                      "date: 2026-11-01}]\n")
+    assert cleared.staleness == view.staleness
 
 
 def test_the_staleness_notice_counts_the_drawn_facts_past_the_limit(make_project: Any) -> None:

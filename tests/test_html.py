@@ -145,3 +145,52 @@ def test_chromium_shows_the_page_right_to_left_in_arabic(pages: dict[str, Path],
         left = ink(image, (100, 60, 100 + column, 180))
         right = ink(image, (900 - column, 60, 900, 180))
         assert (right > 2 * left) if lang == "ar" else (left > 2 * right), (lang, left, right)
+
+
+# -- No seams: said once, labels whole, citations bound to their sentence -----------------------
+
+
+def test_the_drafter_and_the_sources_are_said_once(pages: dict[str, Path]) -> None:
+    text = body_text(pages["fr"])
+    assert text.count("Rédigé par") == 1
+    assert text.count("Note sur le Maroc et la Coalition mondiale contre Daech") == 1
+
+
+SEAMS = """
+const found = {cut: [], alone: [], glued: []};
+for (const chart of document.querySelectorAll('.timeline-chart')) {
+  const box = chart.getBoundingClientRect();
+  for (const label of chart.querySelectorAll('.tl-year, .tl-event')) {
+    const r = label.getBoundingClientRect();
+    if (r.bottom > box.bottom + 0.5 || r.top < box.top - 0.5) found.cut.push(label.textContent);
+  }
+}
+for (const ref of document.querySelectorAll('.ref')) {
+  let node = ref.previousSibling;
+  while (node && node.nodeType === Node.ELEMENT_NODE && node.lastChild) node = node.lastChild;
+  if (!node || node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
+  const end = node.textContent.trimEnd().length;
+  const range = document.createRange();
+  range.setStart(node, end - 1); range.setEnd(node, end);
+  const bracket = document.createRange(), inner = ref.firstChild;  // "[", not the space before
+  bracket.setStart(inner, 0); bracket.setEnd(inner, 1);
+  const word = range.getBoundingClientRect(), cite = bracket.getBoundingClientRect();
+  if (Math.abs(word.top - cite.top) > 4) found.alone.push(ref.textContent);
+  else if (cite.left - word.right < 2 && word.left - cite.right < 2)
+    found.glued.push(ref.textContent);
+}
+return found;
+"""
+
+
+@pytest.mark.parametrize("width", [1000, 420])
+def test_no_label_is_cut_and_no_citation_is_glued_or_alone(pages: dict[str, Path],
+                                                           width: int) -> None:
+    from tests.support.browser import chromium
+
+    with chromium() as driver:
+        driver.set_window_size(width, 1400)
+        for lang in ("fr", "ar"):
+            driver.get(pages[lang].as_uri())
+            found = driver.execute_script(SEAMS)
+            assert found == {"cut": [], "alone": [], "glued": []}, (lang, width, found)

@@ -4,6 +4,7 @@ plural forms, punctuation from the catalogs."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,9 @@ def note_text(out: Path, lang: str) -> str:
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=cwd,
                           capture_output=True, text=True, check=False,
-                          env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin"})
+                          env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin",
+                               # the checkout's code, not an installed copy's
+                               **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}})
 
 
 # -- No silent English ------------------------------------------------------------------------

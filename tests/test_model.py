@@ -16,6 +16,13 @@ from briefgen.dates import (
     parse_full_date,
     parse_partial_date,
 )
+from briefgen.fields import (
+    check_country,
+    check_text,
+    check_url,
+    check_value,
+    forbidden_character,
+)
 from briefgen.model import (
     DEFAULT_MAX_AGE_DAYS,
     DOCUMENT_NAMES,
@@ -24,11 +31,6 @@ from briefgen.model import (
     Meeting,
     Pack,
     age_at_meeting,
-    check_country,
-    check_text,
-    check_url,
-    check_value,
-    forbidden_character,
     is_stale,
     max_age,
     reference_date,

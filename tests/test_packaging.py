@@ -176,7 +176,7 @@ def test_the_api_example_runs_and_is_in_the_docs(installed: Path, copy_demo: Pat
         env={"PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": "1780000000"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert f"{out}/rabat-2026-12/fr/briefing-note.pdf: 3 page(s), rendered" in lines, lines
+    assert f"{out}/rabat-2026-12/fr/briefing-note.pdf: 4 page(s), rendered" in lines, lines
     assert any(line.startswith("fr/fact-sheet.pdf: sha256 ") for line in lines), lines
     assert sorted(p.name for p in (out / "rabat-2026-12").iterdir()) == ["fr", "manifest.json"]
     unknown = subprocess.run([installed, str(EXAMPLE), str(copy_demo), "nope", "fr", str(out)],

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import briefgen
-from briefgen.model import forbidden_character
+from briefgen.fields import forbidden_character
 from briefgen.pdf import SandboxedFetcher
 from briefgen.typography import typeset
 from tests.support.pdf import pdftotext, squash

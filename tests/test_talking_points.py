@@ -60,10 +60,20 @@ def view(lang: str) -> Any:
 
 def test_french_talking_points(demo: dict[str, Path]) -> None:
     paragraphs = body(demo["fr"])
-    assert paragraphs[:3] == [
+    assert paragraphs[:5] == [  # the routing: letterhead, "place, date", addressee, via
+        ("Letterhead", "Ministère des Affaires étrangères"),
+        ("Letterhead", "Direction des Affaires africaines"),
+        ("Place Date", "Rabat, le 20 novembre 2026"),
+        ("Routing", "À l’attention de\tMonsieur le Ministre"),
+        ("Routing", "Sous couvert de\tMonsieur le Secrétaire général"),
+    ]
+    assert paragraphs[5:9] == [
         ("Document Type", "Éléments de langage · Projet"),
         ("Apparatus", "Réf. DAAO/2026/0412"),
         ("Title", "Consultations maroco-américaines sur la lutte contre le terrorisme"),
+        ("Summary", "Le Maroc et les États-Unis co-président l’Africa Focus Group\u202f: le "
+                    "Ministre fait le point sur ses travaux et confirme l’engagement du Maroc "
+                    "dans la Coalition, sans nouvel engagement militaire."),
     ]
     table = docx.Document(str(demo["fr"])).tables[0]
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
@@ -73,14 +83,15 @@ def test_french_talking_points(demo: dict[str, Path]) -> None:
     ]
     assert ("Heading 1", "Objet de l’entretien") in paragraphs
     assert styled(demo["fr"], "Heading 1") == [
-        "Objet de l’entretien", "Objectifs", "Position",
+        "Objet de l’entretien", "Objectifs", "Leurs objectifs", "Position",
         "Les principes qui ont guidé l’adhésion du Maroc à la Coalition",
         "Participation et rôles", "Événements", "Si le sujet est évoqué",
+        "Éléments pour la presse peut être dit publiquement",  # its mark, a run of its own
         "Source",  # the points cite one source: singular (ngettext)
     ]
     assert styled(demo["fr"], "List Bullet")[0].startswith("Faire le point avec la délégation")
     assert styled(demo["fr"], "If Raised") == [
-        "Le Maroc prend part aux réunions de la Coalition et de ses groupes de travail, y "
+        "B.\tLe Maroc prend part aux réunions de la Coalition et de ses groupes de travail, y "
         "compris au niveau ministériel."
     ]
     colophon = "Établi le 20 novembre 2026. Éléments à jour\u202f: mai 2022."
@@ -128,7 +139,7 @@ def test_numbering_is_real_word_numbering(demo: dict[str, Path]) -> None:
 
 def test_english_labels(demo: dict[str, Path]) -> None:
     paragraphs = body(demo["en"])
-    assert paragraphs[0] == ("Document Type", "Talking points · Draft")
+    assert paragraphs[5] == ("Document Type", "Talking points · Draft")
     assert ("Heading 1", "The principles that guided Morocco’s accession to the Coalition"
             ) in paragraphs
     table = docx.Document(str(demo["en"])).tables[0]

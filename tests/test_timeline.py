@@ -13,6 +13,7 @@ from briefgen.dates import PartialDate
 from briefgen.timeline import (
     TimelineEvent,
     axis_years,
+    fact_caption,
     label_width,
     marker_date,
     place,
@@ -151,3 +152,20 @@ def test_the_model_s_year_bounds_fit_on_an_axis() -> None:
                   [PartialDate(MIN_YEAR, 1, 1), PartialDate(MAX_YEAR, 12, 31)]):
         root = parse(timeline_html([event(d) for d in dates], str, width=WIDTH))
         assert len(texts(root, "tl-date")) == len(dates)
+
+
+def test_a_facts_caption_is_a_short_phrase_without_its_date() -> None:
+    """A dated fact without a label: its text, less the date the timeline prints above it
+    and its full stop, cut at a clause or a word (never a bare date, in any language)."""
+    assert fact_caption("Le Maroc a organisé à Skhirat, le 26 juin 2018, la 1re réunion "
+                        "régionale des Directeurs politiques.", "26 juin 2018", 40) == (
+        "Le Maroc a organisé à Skhirat la 1re…")
+    assert fact_caption("In 2021, Morocco joined the group.", "2021", 40) == (
+        "Morocco joined the group")
+    assert fact_caption("Mise en service du barrage de Manantali.", "1988", 40) == (
+        "Mise en service du barrage de Manantali")
+    assert fact_caption("نظم المغرب بالصخيرات، بتاريخ 26 يونيو 2018، الاجتماع الإقليمي الأول",
+                        "26 يونيو 2018", 40) == "نظم المغرب بالصخيرات الاجتماع الإقليمي…"
+    long = fact_caption("Completion of the Gouina hydroelectric plant in Mali, a project "
+                        "of the organisation.", "July 2025", 40)
+    assert long == "Completion of the Gouina hydroelectric…" and len(long) <= 40

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from briefgen.errors import LocatedError
-from briefgen.load import Loaded
-from briefgen.model import Pack
+from briefgen import photos
+from briefgen.errors import LocatedError, RenderError
+from briefgen.load import Loaded, Project
+from briefgen.model import Pack, selected_facts
+from briefgen.templating import Templates
 
 
 def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
@@ -35,6 +37,12 @@ def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
                     "a brief is cleared before the meeting: check the date",
                 )
             )
+    for kind in pack.max_pages:
+        if kind not in ("briefing-note", "fact-sheet", "briefing-book"):
+            errors.append(LocatedError(
+                f"max_pages counts the pages of a PDF document, not of {kind}",
+                loaded.location(("max_pages", kind)),
+                "give it for briefing-note, fact-sheet or briefing-book"))
     if pack.issued and pack.issued > last_day:
         errors.append(
             LocatedError(
@@ -44,6 +52,49 @@ def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
                 "a brief is issued before the meeting: check the date",
             )
         )
+    return errors
+
+
+def check_letterhead(loaded: Loaded[Pack], templates: Templates) -> list[LocatedError]:
+    """A letterhead image is a PNG or JPEG of the template folders."""
+    routing = loaded.model.routing
+    if routing is None or routing.letterhead_image is None:
+        return []
+    name = routing.letterhead_image
+    where = loaded.location(("routing", "letterhead_image"))
+    hint = "put a PNG or JPEG file in the project's templates/ folder and give its name there"
+    try:
+        path = templates.locate(name)
+        if path is None:
+            return [LocatedError(f"no letterhead '{name}' in the templates/ folder", where, hint)]
+        photos.check(path)
+    except (RenderError, photos.PhotoError) as problem:
+        reason = getattr(problem, "message", problem)
+        return [LocatedError(f"letterhead '{name}': {reason}", where, hint)]
+    return []
+
+
+def check_markings(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
+    """The pack's level and every marked fact it draws name one of its ``markings:``."""
+    pack = loaded.model
+    known = [marking.id for marking in pack.markings]
+    listed = ", ".join(known) or "none: add markings: to the pack"
+    errors = []
+    if pack.marking is not None and pack.marking not in known:
+        errors.append(LocatedError(f"unknown marking '{pack.marking}'",
+                                   loaded.location(("marking",)),
+                                   f"use the id of one of the pack's markings: ({listed})"))
+    for base_id in pack.facts:
+        base = project.bases.get(base_id)
+        if base is None:
+            continue
+        drawn = {fact.id for fact in selected_facts(pack, base.model)}
+        for index, fact in enumerate(base.model.facts):
+            if fact.id in drawn and fact.marking is not None and fact.marking not in known:
+                errors.append(LocatedError(
+                    f"marking '{fact.marking}' is not among the markings of pack '{pack.id}'",
+                    base.fact_location(index, "marking"),
+                    f"use the id of one of its markings: ({listed}), or add it there"))
     return errors
 
 

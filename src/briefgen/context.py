@@ -7,18 +7,17 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen import bidi, grammar, i18n, photos, placeholders, typography
+from briefgen import bidi, grammar, i18n, memoview, photos, placeholders, typography
 from briefgen.dates import PartialDate
 from briefgen.load import Loaded, Project
 from briefgen.model import (
-    Clearance,
-    Drafter,
     Fact,
     FactBase,
     Pack,
     Person,
     Source,
     is_stale,
+    max_age,
     reference_date,
     selected_facts,
 )
@@ -28,10 +27,8 @@ from briefgen.views import (
     KIND_RANK,
     BaseView,
     FactView,
-    Line,
     PackView,
     PersonEntry,
-    PersonView,
     Section,
     SourceView,
     Staleness,
@@ -53,6 +50,9 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for base in bases
         for fact in selected_facts(pack, base)
     ]
+    prefixes, page_marking = memoview.markings(pack, bases, tag)
+    if prefixes:
+        facts = [replace(fact, marking=prefixes.get((fact.base_id, fact.id))) for fact in facts]
     sections = _sections(facts, bases, tag, digits)
     theirs, ours = _delegations(project, pack, tag, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
@@ -63,17 +63,25 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         reverse=True,
     )
     as_of = max(base.as_of for base in bases)
+    labels = labels_language(project, pack, lang)
+    templates = Templates(project.templates)
+    people = {person.id: person for base_id in pack.facts
+              for person in project.bases[base_id].model.people}
+    markers = memoview.letters(templates.translations(labels).gettext)
     return PackView(
         id=pack.id,
         lang=lang,
         locale=tag,
         html_lang=tag.replace("_", "-"),
+        hyphenation_lang=i18n.hyphenation_language(tag),
         dir=i18n.direction(tag),
-        classification=_text(pack.classification, tag, digits=digits),
+        classification=page_marking or _text(pack.classification, tag, digits=digits),
         reference=pack.reference,
         status=pack.status,
-        drafted_by=_person(pack.drafted_by, tag, digits) if pack.drafted_by else None,
-        clearance=tuple(_person(person, tag, digits) for person in pack.clearance),
+        drafted_by=(memoview.staff(pack.drafted_by, tag, digits, people)
+                    if pack.drafted_by else None),
+        clearance=tuple(memoview.staff(entry, tag, digits, people)
+                        for entry in pack.clearance),
         title=_text(meeting.title, tag, digits=digits),
         date=meeting.date,
         end=meeting.end,
@@ -98,8 +106,14 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         since_previous=tuple(since),
         sources=tuple(sources),
         subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, tag),
-        key_messages=_series(sections, "talking_point"),
-        if_raised=_series(sections, "if_raised"),
+        key_messages=memoview.key_messages(sections, digits),
+        if_raised=memoview.if_raised(pack, sections, tag, markers),
+        meeting_type=meeting.type,
+        summary=_text(pack.summary, tag, digits=digits) if pack.summary else None,
+        their_objectives=tuple(_text(objective, tag, digits=digits)
+                               for objective in pack.their_objectives),
+        press_line=_text(pack.press_line, tag, digits=digits) if pack.press_line else None,
+        routing=memoview.routing(pack.routing, tag, templates),
         staleness=_staleness(pack, bases, tag, digits),
         counterpart_person=theirs[0] if theirs and pack.counterpart_person else None,
         theirs=theirs,
@@ -108,7 +122,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
             f"{person.base_id}/{person.id}/{fact.id}"
             for person in (*theirs, *ours) for fact in (*person.career, *person.meetings)
         ),
-        labels=labels_language(project, pack, lang),
+        labels=labels,
         numbering=digits,
     )
 
@@ -171,36 +185,10 @@ def _name(name: str, lang: str) -> str:
     return name
 
 
-def _series(sections: tuple[Section, ...], field: str) -> tuple[Line, ...]:
-    """The facts' ``field`` lines in background order, numbered once for every document."""
-    texts = [(fact, getattr(fact, field)) for s in sections for fact in s.facts]
-    return tuple(
-        Line(number, fact, text)
-        for number, (fact, text) in enumerate(((f, t) for f, t in texts if t), start=1)
-    )
-
-
-def _person(person: Drafter | Clearance, lang: str, digits: str = "latn") -> PersonView:
-    contact = getattr(person, "contact", None)
-    if contact:
-        contact = i18n.localize_typed_digits(contact, lang, digits)
-    if contact and i18n.direction(lang) == "rtl":
-        contact = bidi.isolate_ltr(contact)
-    return PersonView(
-        name=person.name,
-        unit=_text(person.unit, lang, digits=digits) if person.unit else None,
-        contact=contact,
-        date_label=(
-            i18n.format_day(person.date, lang, digits) if isinstance(person, Clearance) else None
-        ),
-    )
-
-
 def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:
-    """Only when the pack sets ``max_age_days``: the facts older than that at the meeting."""
-    limit = pack.max_age_days
-    if limit is None:
-        return None
+    """The facts older at the meeting than the pack allows (``max_age_days``, else a
+    year), whatever the pack's status: the notice follows the facts, as ``check`` does."""
+    limit = max_age(pack)
     old = [reference_date(fact, base) for base in bases for fact in selected_facts(pack, base)
            if is_stale(fact, base, pack)]
     if not old:

@@ -65,6 +65,18 @@ def pick(text: str | Mapping[str, str], tag: str) -> str | None:
     return None
 
 
+def hyphenation_language(tag: str) -> str:
+    """The language tag the PDFs hyphenate by: ``tag`` with its likely region when it names
+    none (CLDR: ``en`` is ``en-US``), so English breaks "expec-ta-tions" by the American
+    dictionary's patterns, not "expect-ations"; ``en_GB`` keeps its own."""
+    parsed = locale(tag)
+    if parsed.territory or direction(tag) == "rtl":  # (right to left: never hyphenated)
+        return tag.replace("_", "-")
+    likely = get_global("likely_subtags").get(parsed.language)
+    region = Locale.parse(likely).territory if likely else None
+    return f"{tag.replace('_', '-')}-{region}" if region else tag.replace("_", "-")
+
+
 def direction(tag: str) -> str:
     """``rtl`` or ``ltr``, from CLDR's character order for the locale."""
     return "rtl" if locale(tag).character_order == "right-to-left" else "ltr"

@@ -25,7 +25,8 @@ from pydantic import ValidationError as PydanticError
 from briefgen import i18n, processes
 from briefgen.cache import ParseCache, dumps, entry_name, loads
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
-from briefgen.model import FORBIDDEN, FactBase, Language, Pack, forbidden_character
+from briefgen.fields import FORBIDDEN, Language, forbidden_character
+from briefgen.model import FactBase, Pack
 from briefgen.yamlfile import (
     DEFAULT_LIMITS,
     Limits,

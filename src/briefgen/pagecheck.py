@@ -233,3 +233,71 @@ def missing_glyph_error(chars: list[str], document: Any, document_name: str) -> 
         "file in the project's templates/fonts/ folder, where every font serves for the "
         "characters the shipped fonts lack (Noto fonts cover most scripts)",
     )
+
+
+# -- What a laid-out document is made of ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a laid-out document (a child of its body): the text of its first heading
+    (else its class), and how many pages of text it fills."""
+
+    name: str
+    pages: float
+
+
+def parts(document: Any) -> list[Part]:
+    """The document's parts in reading order, each with the share of pages it fills."""
+    heights: dict[int, list[Any]] = {}  # id(element) -> [element, height in px]
+    for page in document.pages:
+        page_box = page._page_box
+        usable = page_box.height or 1.0
+        for body in _bodies(page_box):
+            for child in getattr(body, "children", ()):
+                element = getattr(child, "element", None)
+                if element is None or child.element_tag.startswith("::"):
+                    continue
+                entry = heights.setdefault(id(element), [element, 0.0])
+                entry[1] += child.margin_height() / usable
+    return [Part(_part_name(element), round(share, 2)) for element, share in heights.values()
+            if share > 0]
+
+
+def last_page_fill(document: Any) -> float:
+    """How much of the last page the document's text fills (0 to 1)."""
+    page_box = document.pages[-1]._page_box
+    filled: float = sum(child.margin_height() for body in _bodies(page_box)
+                        for child in getattr(body, "children", ()))
+    return filled / (page_box.height or 1.0)
+
+
+def _bodies(page_box: Any) -> Iterator[Any]:
+    for html in page_box.children:
+        if getattr(html, "element_tag", None) == "html":
+            yield from (child for child in html.children
+                        if getattr(child, "element_tag", None) == "body")
+
+
+def _part_name(element: Any) -> str:
+    for tag in ("h1", "h2", "h3", "p"):
+        for found in element.iter(tag):
+            text = " ".join("".join(found.itertext()).split())
+            if text:
+                return excerpt_of(text)
+    return str(element.get("class") or element.tag)
+
+
+def lines_of(document: Any, css_class: str) -> int:
+    """How many lines the elements of class ``css_class`` run to, over every page."""
+    from weasyprint.formatting_structure import boxes as kinds
+
+    count = 0
+    for page in document.pages:
+        for placed in placed_boxes(page._page_box):
+            box = placed.box
+            element = getattr(box, "element", None)
+            if (isinstance(box, kinds.LineBox) and element is not None
+                    and css_class in (element.get("class") or "").split()):
+                count += 1
+    return count

@@ -11,8 +11,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from briefgen import clock, writes
 from briefgen.errors import BriefgenError, UsageError, excerpt
+from briefgen.fields import Slug
 from briefgen.load import Project
-from briefgen.model import FactBase, Pack, Slug
+from briefgen.model import FactBase, Pack
 
 # Texts ``new`` and ``init`` write for a person to replace; ``briefgen check`` reports
 # every text that still starts with the mark.

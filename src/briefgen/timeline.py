@@ -10,6 +10,7 @@ attribute values, which ElementTree escapes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,31 @@ class TimelineEvent:
     date: PartialDate
     label: str
     caption: str
+
+
+CLAUSE_ENDS = ",;:،؛—–("  # where a caption cut short may end, before the limit
+
+
+def fact_caption(text: str, date_label: str | None, limit: int) -> str:
+    """A fact's text as a timeline caption: without its date (the timeline prints the date
+    above it) nor its final full stop, and, when longer than ``limit`` characters, cut at
+    the last clause that fits, else the last whole word, with an ellipsis."""
+    caption = " ".join(text.split())
+    if date_label:
+        date = " ".join(date_label.split())
+        caption = re.sub(rf"(^|[\s,،(]+)(le |on |in |en |el |am |بتاريخ |في )?{re.escape(date)}"
+                         r"[\s,،)]*", " ", caption, count=1, flags=re.IGNORECASE).strip(" ,،")
+    caption = caption.rstrip(" .。۔")
+    if caption[:1].islower():
+        caption = caption[0].upper() + caption[1:]
+    if len(caption) <= limit:
+        return caption
+    head = caption[:limit]
+    clause = max(head.rfind(mark) for mark in CLAUSE_ENDS)
+    if clause >= limit // 2:
+        return head[:clause].rstrip() + "…"
+    word = head.rfind(" ")
+    return (head[:word] if word > 0 else head[:limit - 1]).rstrip(" ,،;:") + "…"
 
 
 @dataclass(frozen=True)

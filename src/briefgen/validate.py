@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefgen import i18n, photos
-from briefgen.apparatus import check_apparatus
+from briefgen.apparatus import check_apparatus, check_letterhead, check_markings
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, each_once
 from briefgen.grammar.checks import Grammars, check_forms
 from briefgen.load import Loaded, Project
-from briefgen.model import FactBase, Pack, Staff
+from briefgen.memo import Staff
+from briefgen.model import FactBase, Pack
 from briefgen.templating import Templates
 from briefgen.translation import state as translation_state
 from briefgen.yamlfile import PathKey
@@ -170,6 +171,8 @@ def validate_pack(loaded: Loaded[Pack], project: Project) -> list[LocatedError]:
     if len(set(pack.documents)) != len(pack.documents):
         errors.append(LocatedError("a document is listed twice", loaded.location(("documents",))))
     errors += check_apparatus(loaded)
+    errors += check_letterhead(loaded, Templates(project.templates))
+    errors += check_markings(loaded, project)
     errors += _check_participants(loaded, project)
     errors += _check_labels(loaded, Templates(project.templates))
     return errors
@@ -190,6 +193,10 @@ def _check_participants(loaded: Loaded[Pack], project: Project) -> list[LocatedE
     ]
     if pack.counterpart_person:
         named.append((("counterpart_person",), pack.counterpart_person))
+    staff: list[tuple[PathKey, Staff]] = [(("drafted_by",), pack.drafted_by)] if (
+        pack.drafted_by) else []
+    staff += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]
+    named += [((*path, "person"), entry.person) for path, entry in staff if entry.person]
     errors = []
     for path, person_id in named:
         if person_id not in known:
@@ -370,16 +377,36 @@ def _pack_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
     if pack.meeting.place:
         yield ("meeting", "place"), pack.meeting.place
     yield ("classification",), pack.classification
-    if pack.purpose:
-        yield ("purpose",), pack.purpose
-    for index, objective in enumerate(pack.objectives):
-        yield ("objectives", index), objective
+    for name in ("summary", "purpose", "press_line"):
+        if text := getattr(pack, name):
+            yield (name,), text
+    for name in ("objectives", "their_objectives"):
+        for index, objective in enumerate(getattr(pack, name)):
+            yield (name, index), objective
+    for index, raised in enumerate(pack.they_may_raise):
+        yield ("they_may_raise", index, "point"), raised.point
+        yield ("they_may_raise", index, "response"), raised.response
+    yield from _routing_texts(pack)
+    for index, marking in enumerate(pack.markings):
+        yield ("markings", index, "short"), marking.short
+        yield ("markings", index, "label"), marking.label
     people: list[tuple[PathKey, Staff]] = [(("drafted_by",), pack.drafted_by)] if (
         pack.drafted_by) else []
     people += [(("clearance", index), entry) for index, entry in enumerate(pack.clearance)]
     for path, person in people:
         if isinstance(person.unit, dict):
             yield (*path, "unit"), person.unit
+
+
+def _routing_texts(pack: Pack) -> Iterator[tuple[PathKey, Mapping[str, str]]]:
+    routing = pack.routing
+    if routing is None:
+        return
+    for name in ("letterhead", "to", "place"):
+        if text := getattr(routing, name):
+            yield ("routing", name), text
+    for index, via in enumerate(routing.via):
+        yield ("routing", "via", index), via
 
 
 _ITEMS = {"sources": "source", "facts": "fact", "people": "person"}  # what a field lists

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from briefgen.dates import PartialDate
 
@@ -18,6 +19,10 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("event", ("event",)),
     ("figure", ("figure",)),
 )
+# How alike (difflib's ratio over words) a talking point and its fact's text are when the
+# point repeats the fact: "supports ... on its five axes" and "supports ... at the levels of
+# the five axes" are 0.8.
+REPEAT_RATIO = 0.7
 KIND_RANK = {kind: rank for rank, (_, kinds) in enumerate(SECTIONS) for kind in kinds}
 KIND_GROUP = {kind: name for name, kinds in SECTIONS for kind in kinds}
 
@@ -62,6 +67,7 @@ class FactView:
     is_new: bool
     on_fact_sheet: bool
     names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
+    marking: str | None = None  # the paragraph's classification prefix, e.g. "DR"
 
     @property
     def source_numbers(self) -> tuple[int, ...]:
@@ -71,6 +77,16 @@ class FactView:
     def source_labels(self) -> tuple[str, ...]:
         """The source numbers as printed, in the document's digits."""
         return tuple(source.label or str(source.number) for source in self.sources)
+
+    @property
+    def repeats_talking_point(self) -> bool:
+        """Whether the talking point says the fact in nearly the same words (then the
+        background refers to the key message instead of printing it twice)."""
+        if not self.talking_point:
+            return False
+        matcher = SequenceMatcher(None, self.text.casefold().split(),
+                                  self.talking_point.casefold().split(), autojunk=False)
+        return matcher.ratio() >= REPEAT_RATIO
 
     @property
     def text_shows_date(self) -> bool:
@@ -92,11 +108,32 @@ class Section:
 
 @dataclass(frozen=True)
 class Line:
-    """A numbered line of one series (key messages, lines to take if raised)."""
+    """A numbered line of one series: a key message (numbered 1, 2, ... in every document)
+    or a line to take if a subject is raised (its own series, lettered A, B, ...: ``label``
+    is the marker as printed, in the document's digits or letters). A line the pack's
+    ``they_may_raise`` gives has no fact but a ``point``: what they may raise."""
 
     number: int
-    fact: FactView
+    fact: FactView | None
     text: str
+    label: str = ""
+    point: str | None = None
+
+    @property
+    def fact_key(self) -> str:
+        return f"{self.fact.base_id}/{self.fact.id}" if self.fact else ""
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where the note goes: the sender's letterhead (lines of text, or an image as a data:
+    URI), the addressee, through whom ('sous couvert de'), and the place it is written."""
+
+    letterhead: tuple[str, ...] = ()
+    letterhead_image: str | None = None
+    to: str | None = None
+    via: tuple[str, ...] = ()
+    place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +181,7 @@ class Staleness:
     count: int
     max_age_days: int
     oldest_label: str
-    count_label: str = ""
+    count_label: str = ""  # the numbers as printed, in the document's digits
     max_age_label: str = ""
 
 
@@ -195,6 +232,11 @@ class PackView:
     subject_names: str
     key_messages: tuple[Line, ...] = ()
     if_raised: tuple[Line, ...] = ()
+    meeting_type: str = "bilateral"  # bilateral, multilateral, call, visit: the labels follow
+    summary: str | None = None
+    their_objectives: tuple[str, ...] = ()
+    press_line: str | None = None
+    routing: Routing | None = None
     counterpart_person: PersonEntry | None = None
     theirs: tuple[PersonEntry, ...] = ()
     staleness: Staleness | None = None
@@ -202,10 +244,16 @@ class PackView:
     fact_ids: tuple[str, ...] = field(default=())
     labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
     numbering: str = "latn"  # the digits of every number: a CLDR numbering system
+    hyphenation_lang: str = ""  # the PDFs' language, its region given (en-US): hyphenation
 
     @property
     def labels_lang(self) -> str:
         return self.labels or self.lang
+
+    @property
+    def key_message_numbers(self) -> dict[str, str]:
+        """``base/id`` of each fact said as a key message -> its number as printed."""
+        return {line.fact_key: line.label or str(line.number) for line in self.key_messages}
 
     @property
     def is_draft(self) -> bool:

@@ -132,7 +132,7 @@ class Watcher:
             pack_ids: Sequence[str] | None = loading.buildable(self.pack_ids)
             stopped = tuple(loading.stopped(self.pack_ids))
         else:
-            report = check(loading.project, self.pack_ids, day)
+            report = check(loading.project, self.pack_ids, day, layout=False)
             pack_ids, stopped = self.pack_ids, ()
         checked = self._checked(report, built=pack_ids != [], stopped=stopped)
         if not checked.built:

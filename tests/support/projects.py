@@ -207,7 +207,8 @@ def full_pack(langs: tuple[str, ...]) -> str:
         classification: {json.dumps({lang: marks[lang] for lang in langs}, ensure_ascii=False)}
         facts: [base]
         documents: [fact-sheet]
-        """)
+        max_age_days: 3650
+        """)  # (its facts of 2024 are current: no notice of old facts takes a line)
 
 
 # -- A project written as a new user writes it: bare placeholders, several countries, day

@@ -16,6 +16,7 @@ from pathlib import Path
 from briefgen import clock
 from briefgen.cache import ParseCache, derived
 from briefgen.check.facts import listed_findings, unused_facts
+from briefgen.check.memo import final_findings, layout_findings
 from briefgen.check.output import JSON_SCHEMA_VERSION, as_github, as_json, as_text
 from briefgen.check.packs import labels_fallback, pack_findings, unfinished_catalog_findings
 from briefgen.check.report import Finding, Report, Severity, from_error
@@ -35,12 +36,15 @@ log = logging.getLogger(__name__)
 
 
 def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
-          today: dt.date | None = None, *, final: bool = False) -> Report:
+          today: dt.date | None = None, *, final: bool = False, layout: bool = True) -> Report:
     """Validate ``project`` (a loaded :class:`Project`, or the path of a project folder)
     and collect findings for ``pack_ids`` (default all).
 
     Everything the loader rejects is an error finding. ``final``: the packs are about to be
-    sent, so a pack still in ``status: draft`` is an error. ``today`` (default:
+    sent, so a pack still in ``status: draft`` is an error, and one without a summary,
+    reference or drafter a warning. ``layout``: lay the packs' notes out to measure their
+    summary and their pages against ``max_pages`` (``watch`` builds them anyway, and
+    leaves it out). ``today`` (default:
     :func:`briefgen.clock.today`) dates the packs that set no ``issued:``. Raises
     :class:`UsageError` for a pack id the project does not have.
     """
@@ -53,8 +57,12 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     _known_packs(project, pack_ids)
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
-    findings = tuple(_sorted(project_findings(project, pack_ids, clock.today(today),
-                                              final=final)))
+    day = clock.today(today)
+    found = list(project_findings(project, pack_ids, day, final=final))
+    if layout:
+        for pack_id in pack_ids or sorted(project.packs):
+            found += layout_findings(project.packs[pack_id], project, day)
+    findings = tuple(_sorted(iter(found)))
     return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
                                                 project.cache))
 
@@ -87,6 +95,8 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt
             yield Finding.at("error", "draft", "the pack is still a draft",
                              pack.location(("status",)),
                              "have it cleared, then set status: cleared and its clearance:")
+        if final:
+            yield from final_findings(pack)
         yield from labels_fallback(pack, project)
     yield from unfinished_catalog_findings(project)
     if _harfbuzz_subset_missing():

@@ -71,8 +71,8 @@ def _timeline_caption(loaded: Loaded[FactBase], index: int, fact: Fact) -> Itera
         if any(len(text) > CAPTION_CHARACTERS for text in fact.text.values()):
             yield Finding.at(
                 "warning", "timeline-caption",
-                "the fact sheet's timeline shows this fact by its date only: its text is too "
-                "long for a caption", loaded.fact_location(index, "date"),
+                "the fact sheet's timeline captions this fact with its text cut short: it is "
+                "too long for a caption", loaded.fact_location(index, "date"),
                 f"add label: with a few words per language (at most {CAPTION_CHARACTERS} "
                 "characters)",
             )

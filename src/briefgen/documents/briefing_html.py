@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from briefgen.views import PackView
 
 TEMPLATE = "briefing.html"
-STYLESHEETS = ("css/briefing-note.css", "css/fact-sheet.css", "css/briefing-html.css")
+# marking.css: the one citation style ("[1]" bound to the word before it, never alone on a
+# line); its page rules are for PDFs, which a browser leaves aside on screen.
+STYLESHEETS = ("css/marking.css", "css/briefing-note.css", "css/fact-sheet.css",
+               "css/briefing-html.css")
 FONT_FACES = "css/fonts.css"
 _TAG = re.compile(r"<[^>]*>")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen import i18n
 from briefgen.documents.kinds import Engines, Rendered
@@ -15,11 +15,18 @@ STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css")
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
+    name, html, document = layout(view, engines)
+    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
+    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)
+
+
+def layout(view: PackView, engines: Engines) -> tuple[str, str, Any]:
+    """The note laid out, not yet written: its name, its HTML and WeasyPrint's document
+    (``check`` measures its pages and parts)."""
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)
     stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
     document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
                                   i18n.counter_style_css(view.numbering))
-    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
-    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)
+    return name, html, document

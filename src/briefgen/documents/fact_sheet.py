@@ -222,11 +222,12 @@ def _figure(fact: FactView) -> Figure:
 
 
 def caption(fact: FactView) -> str:
-    """A fact's timeline caption: its ``label``, else its text when that is short, else
-    nothing (the date alone): never a phrase cut short."""
+    """A fact's timeline caption: its ``label``, else a short form of its text, the same
+    in every language: without the date the timeline prints above it, cut at a clause or
+    a word past 40 characters (``check`` names the facts that have no label)."""
     if fact.label:
         return fact.label
-    return fact.text if len(fact.text) <= CAPTION_CHARACTERS else ""
+    return timeline.fact_caption(fact.text, fact.date_label, CAPTION_CHARACTERS)
 
 
 def _date(fact: FactView) -> PartialDate:

@@ -60,6 +60,7 @@ class Point:
     support: str
     refs: str
     sources: tuple[SourceView, ...]
+    marking: str = ""  # the classification prefix, e.g. "DR", when the pack marks its facts
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,11 @@ def _fields(digest: str, data: bytes) -> frozenset[str] | None:
 def talking_points(view: PackView, gettext: Callable[[str], str],
                    comma: str = ", ") -> tuple[Group, ...]:
     """The key messages, in the note's background groups, with the note's numbers."""
-    numbers = {(line.fact.base_id, line.fact.id): line.number for line in view.key_messages}
+    numbers = {line.fact_key: line.number for line in view.key_messages}
     groups = []
     for section in view.sections:
         points = tuple(
-            _point(fact, numbers[(fact.base_id, fact.id)], comma)
+            _point(fact, numbers[f"{fact.base_id}/{fact.id}"], comma)
             for fact in section.facts if fact.talking_point
         )
         if points:
@@ -167,7 +168,7 @@ def _point(fact: FactView, number: int, comma: str) -> Point:
     numbers = comma.join(fact.source_labels)
     refs = f"{NBSP if support else ''}[{numbers}]" if numbers else ""
     return Point(number, f"{fact.base_id}/{fact.id}", fact.talking_point, support, refs,
-                 fact.sources)
+                 fact.sources, fact.marking or "")
 
 
 def _same(first: str, second: str) -> bool:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from briefgen import i18n
-from briefgen.model import Language, Strict, Text
+from briefgen.fields import Language, Strict, Text
 
 FormName = Literal["def", "of", "in", "to"]
 ItemForm = Literal["bare", "def", "of", "in", "to"]

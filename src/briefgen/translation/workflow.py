@@ -28,10 +28,11 @@ from typing import Literal
 
 from briefgen import clock, i18n, placeholders, writes
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
+from briefgen.fields import forbidden_character
 from briefgen.fsutil import inside
 from briefgen.grammar import Grammar, grammar_for
 from briefgen.load import PROJECT_FOLDERS, Loaded, load_file, project_limits
-from briefgen.model import FactBase, forbidden_character
+from briefgen.model import FactBase
 from briefgen.translation import exchange, writeback
 from briefgen.translation.exchange import Format, IncomingUnit
 from briefgen.translation.state import (
