@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen import grammar, i18n, photos, placeholders, typography
+from briefgen import clearance, grammar, i18n, photos, placeholders, typography
 from briefgen.dates import PartialDate
 from briefgen.load import Loaded, Project
 from briefgen.model import (
@@ -61,6 +61,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         reverse=True,
     )
     as_of = max(base.as_of for base in bases)
+    cleared = clearance.standing(project, pack, lang)  # void once the content changed
     return PackView(
         id=pack.id,
         lang=lang,
@@ -68,9 +69,9 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         dir=i18n.direction(lang),
         classification=_text(pack.classification, lang),
         reference=pack.reference,
-        status=pack.status,
+        status="cleared" if cleared.cleared else "draft",
         drafted_by=_person(pack.drafted_by, lang, digits) if pack.drafted_by else None,
-        clearance=tuple(_person(person, lang, digits) for person in pack.clearance),
+        clearance=tuple(_person(person, lang, digits) for person in cleared.entries),
         title=_text(meeting.title, lang),
         date=meeting.date,
         end=meeting.end,
