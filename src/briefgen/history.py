@@ -9,6 +9,7 @@ message saying what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,3 +125,13 @@ def project_at(project: Project, revision: Revision,
             problems.append(error)
     return Project(project.root, bases, packs), problems
 
+
+
+def commit_day(root: Path, revision: Revision) -> dt.date | None:
+    """The day ``revision`` was committed (its committer date, in UTC)."""
+    result = _git(root, "show", "-s", "--format=%ct", revision.commit)
+    try:
+        seconds = int(result.stdout.decode().strip())
+    except ValueError:
+        return None
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date()

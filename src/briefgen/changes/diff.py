@@ -1,0 +1,104 @@
+"""Word-level differences between two texts, written into the text with marks.
+
+A marked text is the new text with what was inserted between :data:`INS` and
+:data:`INS_END`, and what was deleted, where it stood, between :data:`DEL` and
+:data:`DEL_END`: private-use characters that no fact text holds (they are taken out of the
+texts compared) and that pass through the document templates like any letter. The
+renderers turn them into their document's marks (:mod:`briefgen.changes.html`,
+:mod:`briefgen.changes.wordml`).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+INS, INS_END, DEL, DEL_END, MOVED, MOVED_END = "\ue000", "\ue001", "\ue002", "\ue003", \
+    "\ue004", "\ue005"
+MARKS = INS + INS_END + DEL + DEL_END + MOVED + MOVED_END
+_UNMARK = str.maketrans("", "", MARKS)
+# A word (letters, digits, and what joins them inside a word), a run of spaces, or one
+# other character (punctuation).
+_TOKEN = re.compile(r"[\w\u00ad\u2019'’-]+|\s+|[^\w\s]", re.UNICODE)
+MARK = re.compile(f"[{MARKS}]")
+
+
+def unmarked(text: str) -> str:
+    """``text`` without any mark."""
+    return text.translate(_UNMARK)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def inserted(text: str) -> str:
+    """The whole text, inserted."""
+    text = unmarked(text)
+    return f"{INS}{text}{INS_END}" if text else ""
+
+
+def deleted(text: str) -> str:
+    """The whole text, deleted."""
+    text = unmarked(text)
+    return f"{DEL}{text}{DEL_END}" if text else ""
+
+
+def moved(label: str) -> str:
+    """A label saying a line moved (drawn as a mark, never inserted text)."""
+    return f"{MOVED}{unmarked(label)}{MOVED_END}"
+
+
+def marked(old: str | None, new: str | None) -> str | None:
+    """``new`` with the words changed from ``old`` marked; None when both are None."""
+    if old is None and new is None:
+        return None
+    if old is None:
+        return inserted(new or "")
+    if new is None:
+        return deleted(old)
+    before, after = tokens(unmarked(old)), tokens(unmarked(new))
+    if before == after:
+        return unmarked(new)
+    out: list[str] = []
+    for change, old_part, new_part in _grouped(before, after):
+        if change == "equal":
+            out.append(new_part)
+            continue
+        if old_part:
+            out.append(f"{DEL}{old_part}{DEL_END}")
+        if new_part:
+            out.append(f"{INS}{new_part}{INS_END}")
+    return "".join(out)
+
+
+def _grouped(before: list[str], after: list[str]) -> list[tuple[str, str, str]]:
+    """The differences as (``equal`` or ``change``, old text, new text), a change swallowing
+    the spaces between it and the next one, so that a phrase rewritten reads as one
+    deletion and one insertion rather than word, space, word."""
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    parts: list[tuple[str, str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        old_part, new_part = "".join(before[i1:i2]), "".join(after[j1:j2])
+        if op == "equal":
+            parts.append(("equal", old_part, new_part))
+        else:
+            parts.append(("change", old_part, new_part))
+    merged: list[tuple[str, str, str]] = []
+    for index, part in enumerate(parts):
+        between = part[0] == "equal" and 0 < index < len(parts) - 1 and not part[2].strip()
+        if (between or part[0] == "change") and merged and merged[-1][0] == "change":
+            last = merged[-1]
+            merged[-1] = ("change", last[1] + part[1], last[2] + part[2])
+        else:
+            merged.append(part)
+    return merged
+
+
+def count(text: str) -> int:
+    """How many insertions and deletions a marked text holds."""
+    return text.count(INS) + text.count(DEL)
+
+
+def has_changes(text: str | None) -> bool:
+    return bool(text) and bool(MARK.search(text or ""))

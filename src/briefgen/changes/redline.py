@@ -1,0 +1,202 @@
+"""Two views of a pack in one language merged into one redline view: the new view, its
+texts marked word by word where they differ from the old one (:mod:`briefgen.changes.diff`),
+facts added marked whole, facts removed put back where they stood, marked deleted, and a
+fact that moved either labelled as moved (the PDF) or deleted where it stood and inserted
+where it stands (the DOCX: tracked changes that, accepted, give the new order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+from typing import Literal
+
+from briefgen.changes.diff import DEL, DEL_END, deleted, inserted, marked, moved, unmarked
+from briefgen.views import FactView, Line, PackView, Section
+
+Key = tuple[str, str]
+Moves = Literal["label", "tracked"]
+_FACT_TEXTS = ("text", "talking_point", "if_raised", "label", "date_label")
+
+
+@dataclass
+class Summary:
+    """What changed in the pack's facts in one language, by id."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"added": self.added, "removed": self.removed, "changed": self.changed,
+                "moved": self.moved}
+
+
+def key(fact: FactView) -> Key:
+    return (fact.base_id, fact.id)
+
+
+def summary(old: PackView, new: PackView) -> Summary:
+    before = {key(f): f for f in old.facts}
+    after = {key(f): f for f in new.facts}
+    result = Summary(
+        added=[f.id for k, f in after.items() if k not in before],
+        removed=[f.id for k, f in before.items() if k not in after],
+        changed=[f.id for k, f in after.items() if k in before and _differs(before[k], f)],
+    )
+    old_order = [key(line.fact) for line in old.key_messages if key(line.fact) in after]
+    new_order = [key(line.fact) for line in new.key_messages if key(line.fact) in before]
+    result.moved = [after[k].id for k in _moved(old_order, new_order)]
+    return result
+
+
+def _differs(old: FactView, new: FactView) -> bool:
+    return any(getattr(old, name) != getattr(new, name) for name in _FACT_TEXTS) or \
+        old.source_numbers != new.source_numbers or old.value_label != new.value_label
+
+
+def _moved(old: Sequence[Key], new: Sequence[Key]) -> set[Key]:
+    """The keys of ``new`` out of their order in ``old`` (both hold the same keys)."""
+    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    kept = {k for block in matcher.get_matching_blocks() for k in new[block.b:block.b + block.size]}
+    return set(new) - kept
+
+
+def merge(old: PackView, new: PackView, moves: Moves,
+          moved_label: Callable[[int | None], str]) -> PackView:
+    """The redline view of ``new`` against ``old``. ``moved_label(number)`` is the label of
+    a key message that moved (its old number, if it had one)."""
+    old_facts = {key(f): f for f in old.facts}
+    new_facts = {key(f): f for f in new.facts}
+    old_numbers = {key(line.fact): line.number for line in old.key_messages}
+    order_old = [key(line.fact) for line in old.key_messages if key(line.fact) in new_facts]
+    order_new = [key(line.fact) for line in new.key_messages if key(line.fact) in old_facts]
+    shifted = _moved(order_old, order_new)
+
+    def label(fact: FactView) -> FactView:
+        if moves != "label" or key(fact) not in shifted:
+            return fact
+        tag = moved(moved_label(old_numbers.get(key(fact)))) + " "
+        return replace(fact, talking_point=tag + fact.talking_point if fact.talking_point
+                       else fact.talking_point)
+
+    def both(k: Key) -> FactView:
+        return label(_marked_fact(old_facts[k], new_facts[k]))
+
+    sections = _sections(old.sections, new.sections, old_facts, new_facts, moves, both)
+    numbers = {key(line.fact): line.number for line in new.key_messages}
+    return replace(
+        new,
+        title=marked(old.title, new.title) or "",
+        purpose=marked(old.purpose, new.purpose),
+        objectives=_objectives(old.objectives, new.objectives),
+        place=marked(old.place, new.place),
+        date_label=marked(old.date_label, new.date_label) or "",
+        sections=sections,
+        facts=tuple(f for s in sections for f in s.facts),
+        since_previous=tuple(both(key(f)) if key(f) in old_facts else _whole(f, inserted)
+                             for f in new.since_previous),
+        key_messages=_series(sections, "talking_point", numbers, old_numbers),
+        if_raised=_series(sections, "if_raised",
+                          {key(line.fact): line.number for line in new.if_raised},
+                          {key(line.fact): line.number for line in old.if_raised}),
+    )
+
+
+def _marked_fact(old: FactView, new: FactView) -> FactView:
+    changes = {name: marked(getattr(old, name), getattr(new, name)) for name in _FACT_TEXTS}
+    return replace(new, **changes)
+
+
+def _whole(fact: FactView, how: Callable[[str], str]) -> FactView:
+    return replace(fact, **{name: how(value) for name in _FACT_TEXTS
+                            if (value := getattr(fact, name)) is not None})
+
+
+def _section_key(section: Section) -> tuple[str, str]:
+    return (section.id or "", section.kind if not section.id else "")
+
+
+def _sections(old: tuple[Section, ...], new: tuple[Section, ...], old_facts: dict[Key, FactView],
+              new_facts: dict[Key, FactView], moves: Moves,
+              both: Callable[[Key], FactView]) -> tuple[Section, ...]:
+    old_by_key = {_section_key(s): s for s in old}
+    result = []
+    for section in new:
+        before = old_by_key.pop(_section_key(section), None)
+        facts = _aligned(before.facts if before else (), section.facts, old_facts, new_facts,
+                         moves, both)
+        title = marked(before.title, section.title) if before else section.title
+        result.append(replace(section, facts=tuple(facts), title=title))
+    for section in old_by_key.values():  # a section none of whose facts is left there
+        facts = _aligned(section.facts, (), old_facts, new_facts, moves, both)
+        if facts:
+            result.append(replace(section, facts=tuple(facts),
+                                  title=deleted(section.title) if section.title else None))
+    return tuple(result)
+
+
+def _aligned(old: Sequence[FactView], new: Sequence[FactView], old_facts: dict[Key, FactView],
+             new_facts: dict[Key, FactView], moves: Moves,
+             both: Callable[[Key], FactView]) -> list[FactView]:
+    """A section's facts, old and new merged in order."""
+    matcher = SequenceMatcher(None, [key(f) for f in old], [key(f) for f in new],
+                              autojunk=False)
+    out: list[FactView] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += [both(key(f)) for f in new[j1:j2]]
+            continue
+        for fact in old[i1:i2]:  # there before, not here now
+            if key(fact) not in new_facts:
+                out.append(_whole(fact, deleted))
+            elif moves == "tracked":
+                out.append(_whole(fact, deleted))  # moved away: deleted here
+        for fact in new[j1:j2]:  # here now, not here before
+            if key(fact) not in old_facts:
+                out.append(_whole(fact, inserted))
+            elif moves == "tracked":
+                out.append(_whole(fact, inserted))  # moved here: inserted here
+            else:
+                out.append(both(key(fact)))
+    return out
+
+
+def _series(sections: tuple[Section, ...], name: str, numbers: dict[Key, int],
+            old_numbers: dict[Key, int]) -> tuple[Line, ...]:
+    """The numbered lines of the merged sections: the new numbers, a line removed (or moved
+    away) its old one."""
+    lines = []
+    last = 0
+    for section in sections:
+        for fact in section.facts:
+            text = getattr(fact, name)
+            if not text:
+                continue
+            removed = not unmarked(text) or _is_all_deleted(text)
+            number = old_numbers.get(key(fact), last) if removed else numbers.get(key(fact), last)
+            last = number if not removed else last
+            lines.append(Line(number, fact, text))
+    return tuple(lines)
+
+
+def _is_all_deleted(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith(DEL) and stripped.endswith(DEL_END) and \
+        stripped.count(DEL) == 1
+
+
+def _objectives(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    matcher = SequenceMatcher(None, list(old), list(new), autojunk=False)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out += new[j1:j2]
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            out += [marked(a, b) or "" for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
+        else:
+            out += [deleted(text) for text in old[i1:i2]]
+            out += [inserted(text) for text in new[j1:j2]]
+    return tuple(out)
