@@ -28,6 +28,7 @@ from briefgen.documents.kinds import Engines
 from briefgen.errors import BriefgenError, UsageError
 from briefgen.fsutil import file_lock, replace_folder
 from briefgen.load import Project
+from briefgen.model import Clearance
 from briefgen.output import check_out, make_out, shown
 from briefgen.project import load_project
 from briefgen.templating import Templates
@@ -92,21 +93,22 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
     if unknown:
         raise UsageError(f"the pack {pack_id} has no language {', '.join(unknown)} (its "
                          f"languages: {', '.join(pack.languages)})")
-    revision, cleared_by = _revision(project, pack_id, since)
+    revision, clearance = _revision(project, pack_id, since)
     old = _old_project(project, pack_id, revision)
     day = clock.today(today)
     issued = pack.issue_date(day)
     out_dir = Path(out) if out is not None else project.root / "build"
     check_out(out_dir, project)
     engines = Engines(Templates(project.templates))
-    since_day = history.commit_day(project.root, revision)
+    since_day = clearance.date if clearance else history.commit_day(project.root, revision)
     files: dict[Path, bytes] = {}
     results = []
     for lang in langs:
         new_view = pack_view(project, pack_id, lang, issued)
         old_view = pack_view(old, pack_id, lang, issued) if lang in \
             old.packs[pack_id].model.languages else _empty(new_view)
-        label = _since(engines, new_view, revision, since_day, cleared_by)
+        label = _since(engines, new_view, revision, since_day,
+                       clearance.name if clearance else None)
         note, note_count = html.render(merge(old_view, new_view, "label",
                                              _moved_label(engines, new_view)), engines, label)
         points = talking_points.render(merge(old_view, new_view, "tracked",
@@ -117,7 +119,7 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
         files[Path(lang) / POINTS] = tracked
         results.append(LanguageChanges(
             lang, summary(old_view, new_view), out_dir / pack_id / lang / NOTE,
-            out_dir / pack_id / lang / POINTS, note_count, counts["ins"] + counts["del"]))
+            out_dir / pack_id / lang / POINTS, note_count, counts["changes"]))
     make_out(out_dir)
     with file_lock(out_dir / ".briefgen.lock", shown(out_dir / ".briefgen.lock")):
         replace_folder(out_dir / pack_id, files, shown(out_dir / pack_id))
@@ -125,7 +127,7 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
 
 
 def _revision(project: Project, pack_id: str,
-              since: str | None) -> tuple[history.Revision, str | None]:
+              since: str | None) -> tuple[history.Revision, Clearance | None]:
     """The revision asked for, else that of the pack's last clearance (and who cleared)."""
     if since is not None:
         return history.resolve(project.root, since), None
@@ -135,7 +137,7 @@ def _revision(project: Project, pack_id: str,
         if entry.commit:
             revision = history.resolve(project.root, entry.commit)
             name = f"the clearance by {entry.name} on {entry.date.isoformat()}"
-            return history.Revision(revision.commit, name), entry.name
+            return history.Revision(revision.commit, name), entry
     raise UsageError(f"the pack {pack_id} records no cleared commit to compare with: give "
                      "--since REV (a tag, a commit or HEAD~N), or clear it with "
                      "`briefgen clear` in a git repository")

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from briefgen import i18n
-from briefgen.changes.diff import DEL, DEL_END, INS, INS_END, MOVED, MOVED_END
+from briefgen.changes.diff import DEL, DEL_END, INS, INS_END, MARKS, MOVED, MOVED_END
 from briefgen.documents import briefing_note
 from briefgen.documents.kinds import Engines, Rendered
 
@@ -28,10 +28,15 @@ _MARK = re.compile(f"[{''.join(_TAGS)}]")
 _TITLE_END = re.compile(r"</h1>", re.IGNORECASE)
 
 
+# A numbered line deleted whole: it takes no number (the lines around it keep theirs).
+_DELETED_LINE = re.compile(f"(<li value=\"[^\"]*\")([^>]*>\\s*{DEL}[^{MARKS}]*{DEL_END}\\s*</li>)")
+
+
 def as_html(html: str) -> tuple[str, int]:
     """``html`` with its marks made elements, and how many insertions and deletions it
     shows."""
     shown = html.count(INS) + html.count(DEL)
+    html = _DELETED_LINE.sub(r'\1 class="deleted-line"\2', html)
     return _MARK.sub(lambda match: _TAGS[match.group()], html), shown
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Any, Literal
 
 from briefgen.changes.diff import DEL, DEL_END, deleted, inserted, marked, moved, unmarked
 from briefgen.views import FactView, Line, PackView, Section
@@ -106,13 +106,15 @@ def merge(old: PackView, new: PackView, moves: Moves,
 
 
 def _marked_fact(old: FactView, new: FactView) -> FactView:
-    changes = {name: marked(getattr(old, name), getattr(new, name)) for name in _FACT_TEXTS}
+    changes: dict[str, Any] = {name: marked(getattr(old, name), getattr(new, name))
+                               for name in _FACT_TEXTS}
     return replace(new, **changes)
 
 
 def _whole(fact: FactView, how: Callable[[str], str]) -> FactView:
-    return replace(fact, **{name: how(value) for name in _FACT_TEXTS
-                            if (value := getattr(fact, name)) is not None})
+    changes: dict[str, Any] = {name: how(value) for name in _FACT_TEXTS
+                               if (value := getattr(fact, name)) is not None}
+    return replace(fact, **changes)
 
 
 def _section_key(section: Section) -> tuple[str, str]:
@@ -123,19 +125,33 @@ def _sections(old: tuple[Section, ...], new: tuple[Section, ...], old_facts: dic
               new_facts: dict[Key, FactView], moves: Moves,
               both: Callable[[Key], FactView]) -> tuple[Section, ...]:
     old_by_key = {_section_key(s): s for s in old}
-    result = []
+    new_keys = {_section_key(s) for s in new}
+    result: list[Section] = []
     for section in new:
-        before = old_by_key.pop(_section_key(section), None)
+        before = old_by_key.get(_section_key(section))
         facts = _aligned(before.facts if before else (), section.facts, old_facts, new_facts,
                          moves, both)
         title = marked(before.title, section.title) if before else section.title
         result.append(replace(section, facts=tuple(facts), title=title))
-    for section in old_by_key.values():  # a section none of whose facts is left there
+    for index, section in enumerate(old):  # a section gone whole: back where it stood
+        if _section_key(section) in new_keys:
+            continue
         facts = _aligned(section.facts, (), old_facts, new_facts, moves, both)
         if facts:
-            result.append(replace(section, facts=tuple(facts),
-                                  title=deleted(section.title) if section.title else None))
+            gone = replace(section, facts=tuple(facts),
+                           title=deleted(section.title) if section.title else None)
+            result.insert(_after(old, index, result), gone)
     return tuple(result)
+
+
+def _after(old: Sequence[Section], index: int, result: list[Section]) -> int:
+    """Where a section that stood at ``old[index]`` goes in ``result``: after the last
+    section before it that is still there."""
+    placed = [_section_key(s) for s in result]
+    for before in reversed(old[:index]):
+        if _section_key(before) in placed:
+            return placed.index(_section_key(before)) + 1
+    return 0
 
 
 def _aligned(old: Sequence[FactView], new: Sequence[FactView], old_facts: dict[Key, FactView],

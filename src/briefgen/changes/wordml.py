@@ -16,7 +16,7 @@ import io
 import zipfile
 from typing import Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from briefgen.changes.diff import DEL, DEL_END, INS, INS_END, MOVED, MOVED_END
 
@@ -68,7 +68,46 @@ def track(data: bytes, author: str, date: dt.datetime) -> tuple[bytes, dict[str,
                 body = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                       standalone=True)
             target.writestr(info, body)
-    return out.getvalue(), marker.counts
+    return out.getvalue(), {**marker.counts, "changes": changes(root)}
+
+
+def changes(root: Any) -> int:
+    """How many changes a reviewer sees: each stretch of tracked insertion or deletion,
+    a paragraph mark inserted or deleted with the text around it joining it into one
+    (as Word's and LibreOffice's Review panes list them)."""
+    count, state = 0, None
+    for paragraph in root.iter(_w("p")):
+        for child in paragraph:
+            kind = _kind_of(child)
+            if kind == "":
+                continue
+            if kind is not None and kind != state:
+                count += 1
+            state = kind
+        mark = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
+        tracked = [c for c in mark if c.tag in (_w("ins"), _w("del"))] if mark is not None \
+            else []
+        kind = tracked[0].tag.rpartition("}")[2] if tracked else None
+        if kind is not None and kind != state:
+            count += 1
+        state = kind
+    return count
+
+
+def _kind_of(element: Any) -> str | None:
+    """``ins``/``del`` for a tracked change, None for text that is not one, "" for what
+    shows nothing (bookmarks, properties, empty runs)."""
+    tag = str(element.tag).rpartition("}")[2]
+    if tag in ("ins", "del"):
+        return tag
+    if tag == "r":
+        shown = any((c.tag == _w("t") and c.text) or c.tag in (_w("tab"), _w("br"))
+                    for c in element)
+        return None if shown else ""
+    if tag == "hyperlink" or tag == "smartTag":
+        kinds = {_kind_of(child) for child in element} - {""}
+        return str(kinds.pop()) if len(kinds) == 1 else None if kinds else ""
+    return ""
 
 
 def _paragraph(paragraph: Any, marker: _Marker) -> None:
