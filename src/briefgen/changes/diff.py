@@ -92,7 +92,30 @@ def _grouped(before: list[str], after: list[str]) -> list[tuple[str, str, str]]:
             merged[-1] = ("change", last[1] + part[1], last[2] + part[2])
         else:
             merged.append(part)
-    return merged
+    return _words_first(merged)
+
+
+_LEADING_SPACE = re.compile(r"\s+")
+
+
+def _words_first(parts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A word inserted or deleted whole reads as the word and the space after it
+    (``étendre [rapidement ]la``), not the space before it, when the text allows."""
+    for index in range(1, len(parts) - 1):
+        change, old, new = parts[index]
+        before, after = parts[index - 1], parts[index + 1]
+        text = new or old
+        space = _LEADING_SPACE.match(text)
+        if change != "change" or (old and new) or space is None or \
+                before[0] != "equal" or after[0] != "equal" or \
+                not after[2].startswith(space.group()):
+            continue
+        width = len(space.group())
+        rotated = text[width:] + space.group()
+        parts[index] = ("change", rotated if old else "", rotated if new else "")
+        parts[index - 1] = ("equal", before[1] + space.group(), before[2] + space.group())
+        parts[index + 1] = ("equal", after[1][width:], after[2][width:])
+    return parts
 
 
 def count(text: str) -> int:
