@@ -33,9 +33,9 @@ _DELETED_LINE = re.compile(f"(<li value=\"[^\"]*\")([^>]*>\\s*{DEL}[^{MARKS}]*{D
 
 
 def as_html(html: str) -> tuple[str, int]:
-    """``html`` with its marks made elements, and how many insertions and deletions it
-    shows."""
-    shown = html.count(INS) + html.count(DEL)
+    """``html`` with its marks made elements, and how many changes it shows (insertions,
+    deletions, moves)."""
+    shown = html.count(INS) + html.count(DEL) + html.count(MOVED)
     html = _DELETED_LINE.sub(r'\1 class="deleted-line"\2', html)
     return _MARK.sub(lambda match: _TAGS[match.group()], html), shown
 

@@ -54,7 +54,8 @@ def summary(old: PackView, new: PackView) -> Summary:
 
 def _differs(old: FactView, new: FactView) -> bool:
     return any(getattr(old, name) != getattr(new, name) for name in _FACT_TEXTS) or \
-        old.source_numbers != new.source_numbers or old.value_label != new.value_label
+        old.source_numbers != new.source_numbers or old.value_label != new.value_label or \
+        (old.kind, old.section, old.countries) != (new.kind, new.section, new.countries)
 
 
 def _moved(old: Sequence[Key], new: Sequence[Key]) -> set[Key]:

@@ -82,5 +82,9 @@ def changes_command(pack_id: str, since: str | None, languages: tuple[str, ...],
                  for what, ids in (("added", facts.added), ("removed", facts.removed),
                                    ("changed", facts.changed), ("moved", facts.moved))]
         _say(f"{lang.lang}: since {result.revision}: facts {', '.join(parts)}")
-        _say(f"  wrote {_shown(lang.note)} ({lang.note_changes} changes), "
-             f"{_shown(lang.points)} ({lang.points_changes} tracked changes)")
+        _say(f"  wrote {_shown(lang.note)} ({_changes(lang.note_changes)}), "
+             f"{_shown(lang.points)} ({_changes(lang.points_changes, 'tracked ')})")
+
+
+def _changes(count: int, kind: str = "") -> str:
+    return f"{count} {kind}change{'' if count == 1 else 's'}"
