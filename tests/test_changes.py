@@ -55,13 +55,14 @@ def redlined(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]
 
 
 def tracked(docx: Path) -> list[tuple[str, str]]:
-    """Each w:ins and w:del of the body that holds runs: its kind and text, in order."""
+    """Each w:ins, w:del, w:moveFrom and w:moveTo of the body that holds runs: its kind
+    and text, in order."""
     from lxml import etree
 
     with zipfile.ZipFile(docx) as package:
         root = etree.fromstring(package.read("word/document.xml"))
     found = []
-    for element in root.iter(f"{W}ins", f"{W}del"):
+    for element in root.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"):
         if element.getparent().tag == f"{W}rPr":
             continue  # a paragraph mark inserted or deleted with its text
         assert element.get(f"{W}author") == "briefgen"
@@ -242,9 +243,18 @@ def test_a_moved_key_message_is_shown_as_moved(tmp_path_factory: pytest.TempPath
     assert french["moved"] and not french["added"] and not french["removed"]
     text = squash(pdftotext(tmp_path / PACK / "fr" / "briefing-note-changes.pdf"))
     assert "déplacé, ex-" in text
-    # In Word, a move is the point deleted where it stood and inserted where it stands.
-    kinds = [kind for kind, _ in tracked(tmp_path / PACK / "fr" / "talking-points-changes.docx")]
-    assert "del" in kinds and "ins" in kinds
+    # In Word, a move is Word's own: moved from where it stood, to where it stands, the two
+    # ends paired by their ranges' name.
+    points = tmp_path / PACK / "fr" / "talking-points-changes.docx"
+    moved = tracked(points)
+    assert [kind for kind, _ in moved] == ["moveFrom", "moveFrom", "moveTo", "moveTo"]
+    assert moved[0][1] == moved[2][1] == "Nous souhaitons étendre la coopération sur le " \
+        "dessalement aux régions du sud."
+    with zipfile.ZipFile(points) as package:
+        xml = package.read("word/document.xml").decode()
+    names = re.findall(r'<w:(moveFrom|moveTo)RangeStart [^>]*w:name="([^"]+)"', xml)
+    assert names == [("moveFrom", "move1"), ("moveTo", "move1")]
+    assert xml.count("RangeEnd ") == 2
 
 
 # -- What is refused -------------------------------------------------------------------------

@@ -11,12 +11,18 @@ renderers turn them into their document's marks (:mod:`briefgen.changes.html`,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
 INS, INS_END, DEL, DEL_END, MOVED, MOVED_END = "\ue000", "\ue001", "\ue002", "\ue003", \
     "\ue004", "\ue005"
-MARKS = INS + INS_END + DEL + DEL_END + MOVED + MOVED_END
-_UNMARK = str.maketrans("", "", MARKS)
+# A move in a Word document: where the text was, where it is, each followed by a character
+# numbering the move (so that the two ends pair), from FIRST_MOVE on.
+MOVE_FROM, MOVE_FROM_END, MOVE_TO, MOVE_TO_END = "\ue006", "\ue007", "\ue008", "\ue009"
+FIRST_MOVE = 0xF0000  # supplementary private use area A
+MARKS = INS + INS_END + DEL + DEL_END + MOVED + MOVED_END + MOVE_FROM + MOVE_FROM_END + \
+    MOVE_TO + MOVE_TO_END
+_UNMARK = re.compile(f"[{MARKS}\U000F0000-\U000FFFFD]")
 # A word (letters, digits, and what joins them inside a word), a run of spaces, or one
 # other character (punctuation).
 _TOKEN = re.compile(r"[\w\u00ad\u2019'’-]+|\s+|[^\w\s]", re.UNICODE)
@@ -25,7 +31,7 @@ MARK = re.compile(f"[{MARKS}]")
 
 def unmarked(text: str) -> str:
     """``text`` without any mark."""
-    return text.translate(_UNMARK)
+    return _UNMARK.sub("", text)
 
 
 def tokens(text: str) -> list[str]:
@@ -116,6 +122,16 @@ def _words_first(parts: list[tuple[str, str, str]]) -> list[tuple[str, str, str]
         parts[index - 1] = ("equal", before[1] + space.group(), before[2] + space.group())
         parts[index + 1] = ("equal", after[1][width:], after[2][width:])
     return parts
+
+
+def moved_from(number: int) -> Callable[[str], str]:
+    """The whole text, moved away from here (move ``number``)."""
+    return lambda text: f"{MOVE_FROM}{chr(FIRST_MOVE + number)}{unmarked(text)}{MOVE_FROM_END}"
+
+
+def moved_to(number: int) -> Callable[[str], str]:
+    """The whole text, moved here (move ``number``)."""
+    return lambda text: f"{MOVE_TO}{chr(FIRST_MOVE + number)}{unmarked(text)}{MOVE_TO_END}"
 
 
 def count(text: str) -> int:

@@ -12,7 +12,19 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
-from briefgen.changes.diff import DEL, DEL_END, deleted, inserted, marked, moved, unmarked
+from briefgen.changes.diff import (
+    DEL,
+    DEL_END,
+    MOVE_FROM,
+    MOVE_FROM_END,
+    deleted,
+    inserted,
+    marked,
+    moved,
+    moved_from,
+    moved_to,
+    unmarked,
+)
 from briefgen.views import FactView, Line, PackView, Section
 
 Key = tuple[str, str]
@@ -125,19 +137,20 @@ def _section_key(section: Section) -> tuple[str, str]:
 def _sections(old: tuple[Section, ...], new: tuple[Section, ...], old_facts: dict[Key, FactView],
               new_facts: dict[Key, FactView], moves: Moves,
               both: Callable[[Key], FactView]) -> tuple[Section, ...]:
+    move_ids: dict[Key, int] = {}
     old_by_key = {_section_key(s): s for s in old}
     new_keys = {_section_key(s) for s in new}
     result: list[Section] = []
     for section in new:
         before = old_by_key.get(_section_key(section))
         facts = _aligned(before.facts if before else (), section.facts, old_facts, new_facts,
-                         moves, both)
+                         moves, both, move_ids)
         title = marked(before.title, section.title) if before else section.title
         result.append(replace(section, facts=tuple(facts), title=title))
     for index, section in enumerate(old):  # a section gone whole: back where it stood
         if _section_key(section) in new_keys:
             continue
-        facts = _aligned(section.facts, (), old_facts, new_facts, moves, both)
+        facts = _aligned(section.facts, (), old_facts, new_facts, moves, both, move_ids)
         if facts:
             gone = replace(section, facts=tuple(facts),
                            title=deleted(section.title) if section.title else None)
@@ -157,8 +170,8 @@ def _after(old: Sequence[Section], index: int, result: list[Section]) -> int:
 
 def _aligned(old: Sequence[FactView], new: Sequence[FactView], old_facts: dict[Key, FactView],
              new_facts: dict[Key, FactView], moves: Moves,
-             both: Callable[[Key], FactView]) -> list[FactView]:
-    """A section's facts, old and new merged in order."""
+             both: Callable[[Key], FactView], move_ids: dict[Key, int]) -> list[FactView]:
+    """A section's facts, old and new merged in order (``move_ids`` numbers the moves)."""
     matcher = SequenceMatcher(None, [key(f) for f in old], [key(f) for f in new],
                               autojunk=False)
     out: list[FactView] = []
@@ -169,13 +182,15 @@ def _aligned(old: Sequence[FactView], new: Sequence[FactView], old_facts: dict[K
         for fact in old[i1:i2]:  # there before, not here now
             if key(fact) not in new_facts:
                 out.append(_whole(fact, deleted))
-            elif moves == "tracked":
-                out.append(_whole(fact, deleted))  # moved away: deleted here
+            elif moves == "tracked":  # moved away from here (the old text)
+                out.append(_whole(fact, moved_from(move_ids.setdefault(key(fact),
+                                                                       len(move_ids)))))
         for fact in new[j1:j2]:  # here now, not here before
             if key(fact) not in old_facts:
                 out.append(_whole(fact, inserted))
-            elif moves == "tracked":
-                out.append(_whole(fact, inserted))  # moved here: inserted here
+            elif moves == "tracked":  # moved here (the new text)
+                out.append(_whole(fact, moved_to(move_ids.setdefault(key(fact),
+                                                                     len(move_ids)))))
             else:
                 out.append(both(key(fact)))
     return out
@@ -200,9 +215,11 @@ def _series(sections: tuple[Section, ...], name: str, numbers: dict[Key, int],
 
 
 def _is_all_deleted(text: str) -> bool:
+    """Whether the whole text is deleted, or moved away."""
     stripped = text.strip()
-    return stripped.startswith(DEL) and stripped.endswith(DEL_END) and \
-        stripped.count(DEL) == 1
+    return any(stripped.startswith(start) and stripped.endswith(end) and
+               stripped.count(start) == 1
+               for start, end in ((DEL, DEL_END), (MOVE_FROM, MOVE_FROM_END)))
 
 
 def _objectives(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:

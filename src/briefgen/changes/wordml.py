@@ -5,7 +5,9 @@ that Word's and LibreOffice's Review pane list them and each can be accepted or 
 A run holding marks is split into runs of the same properties, those between marks
 wrapped in a ``w:ins`` (or a ``w:del``, their text in ``w:delText``); a paragraph whose
 whole text is inserted or deleted gets its paragraph mark inserted or deleted with it, so
-that accepting a deleted point leaves no empty paragraph.
+that accepting a deleted point leaves no empty paragraph. A point that moved is Word's own
+move: ``w:moveFrom`` where it stood and ``w:moveTo`` where it stands, each end in a named
+range (``w:moveFromRangeStart`` ... ``End``) that pairs them.
 """
 
 from __future__ import annotations
@@ -18,13 +20,22 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from briefgen.changes.diff import DEL, DEL_END, INS, INS_END, MOVED, MOVED_END
+from briefgen.changes.diff import (
+    DEL,
+    FIRST_MOVE,
+    INS,
+    MARKS,
+    MOVE_FROM,
+    MOVE_TO,
+    MOVED,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 DOCUMENT = "word/document.xml"
-_KIND = {INS: "ins", DEL: "del"}
-_ENDS = {INS_END, DEL_END}
+_KIND = {INS: "ins", DEL: "del", MOVE_FROM: "moveFrom", MOVE_TO: "moveTo"}
+TRACKED = ("ins", "del", "moveFrom", "moveTo")  # what a wrapper may be
+MARK_CHARS = frozenset(MARKS)
 
 
 def _w(name: str) -> str:
@@ -40,7 +51,8 @@ class _Marker:
         self.next_id = max(ids, default=0) + 1
         self.author = author
         self.date = date.strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.counts = {"ins": 0, "del": 0}
+        self.counts = dict.fromkeys(TRACKED, 0)
+        self.moves: dict[tuple[str, int], list[Any]] = {}  # (kind, number) -> its wrappers
 
     def wrapper(self, kind: str) -> Any:
         element = etree.Element(_w(kind))
@@ -60,6 +72,8 @@ def track(data: bytes, author: str, date: dt.datetime) -> tuple[bytes, dict[str,
     marker = _Marker(root, author, date)
     for paragraph in list(root.iter(_w("p"))):
         _paragraph(paragraph, marker)
+    for (kind, number), wrappers in marker.moves.items():  # one range a move, each end
+        _range(kind, number, wrappers[0], wrappers[-1], marker)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
@@ -85,8 +99,8 @@ def changes(root: Any) -> int:
                 count += 1
             state = kind
         mark = paragraph.find(f"{_w('pPr')}/{_w('rPr')}")
-        tracked = [c for c in mark if c.tag in (_w("ins"), _w("del"))] if mark is not None \
-            else []
+        tracked = [c for c in mark if c.tag in {_w(kind) for kind in TRACKED}] \
+            if mark is not None else []
         kind = tracked[0].tag.rpartition("}")[2] if tracked else None
         if kind is not None and kind != state:
             count += 1
@@ -98,7 +112,7 @@ def _kind_of(element: Any) -> str | None:
     """``ins``/``del`` for a tracked change, None for text that is not one, "" for what
     shows nothing (bookmarks, properties, empty runs)."""
     tag = str(element.tag).rpartition("}")[2]
-    if tag in ("ins", "del"):
+    if tag in TRACKED:
         return tag
     if tag == "r":
         shown = any((c.tag == _w("t") and c.text) or c.tag in (_w("tab"), _w("br"))
@@ -112,11 +126,13 @@ def _kind_of(element: Any) -> str | None:
 
 def _paragraph(paragraph: Any, marker: _Marker) -> None:
     """Split the paragraph's runs at the marks; wrap what is between them (a span cut
-    across runs in one wrapper)."""
+    across runs in one wrapper); a move's wrappers in its range."""
     runs = list(paragraph.iter(_w("r")))
     if not any(MARK_CHARS.intersection(_text_of(run)) for run in runs):
         return
-    state: list[Any] = [None, 0]  # the kind ("ins"/"del"/"moved"/None), the span's number
+    # the kind ("ins"/"del"/"moveFrom"/"moveTo"/"moved"/None), the span's number, the
+    # moves' numbers by span, whether a move's number comes next
+    state: list[Any] = [None, 0, {}, False]
     wrapper: Any = None
     span: tuple[str, int] | None = None
     kinds: set[str | None] = set()
@@ -127,7 +143,7 @@ def _paragraph(paragraph: Any, marker: _Marker) -> None:
             if any(_visible(child) for child in children):
                 kinds.add(kind)
             piece = _run_like(run, children, deleted=kind == "del")
-            if kind not in ("ins", "del"):
+            if kind not in TRACKED:
                 wrapper, span = None, None
                 new.append(piece)
                 continue
@@ -137,16 +153,30 @@ def _paragraph(paragraph: Any, marker: _Marker) -> None:
             if not continues:
                 wrapper, span = marker.wrapper(kind), (kind, number)
                 new.append(wrapper)
+                if kind in ("moveFrom", "moveTo"):
+                    marker.moves.setdefault((kind, state[2].get(number, 0)), []).append(wrapper)
             wrapper.append(piece)
         index = parent.index(run)
         parent.remove(run)
         for offset, element in enumerate(new):
             parent.insert(index + offset, element)
-    if kinds in ({"ins"}, {"del"}):
-        _mark_paragraph(paragraph, marker, kinds.pop() or "")
+    if len(kinds) == 1 and (only := next(iter(kinds))) in TRACKED:
+        _mark_paragraph(paragraph, marker, str(only))
 
 
-MARK_CHARS = frozenset(INS + INS_END + DEL + DEL_END + MOVED + MOVED_END)
+def _range(kind: str, number: int, first: Any, last: Any, marker: _Marker) -> None:
+    """A move's wrappers between ``w:moveFromRangeStart``/``End`` (or ``moveTo``), named
+    so that Word pairs the two ends of the move."""
+    start = etree.Element(_w(f"{kind}RangeStart"))
+    start.set(_w("id"), str(marker.next_id))
+    start.set(_w("author"), marker.author)
+    start.set(_w("date"), marker.date)
+    start.set(_w("name"), f"move{number + 1}")
+    end = etree.Element(_w(f"{kind}RangeEnd"))
+    end.set(_w("id"), str(marker.next_id))
+    marker.next_id += 1
+    first.addprevious(start)
+    last.addnext(end)
 
 
 def _text_of(run: Any) -> str:
@@ -158,7 +188,8 @@ def _visible(child: Any) -> bool:
 
 
 def _pieces(run: Any, state: list[Any]) -> list[tuple[tuple[str | None, int], list[Any]]]:
-    """The run's content cut at the marks: ((kind, span), children) in order."""
+    """The run's content cut at the marks: ((kind, span), children) in order. ``state``
+    carries the kind, the span's number and the moves' numbers by span across runs."""
     pieces: list[tuple[tuple[str | None, int], list[Any]]] = []
 
     def add(child: Any) -> None:
@@ -176,6 +207,10 @@ def _pieces(run: Any, state: list[Any]) -> list[tuple[tuple[str | None, int], li
             continue
         text = ""
         for char in child.text or "":
+            if state[3]:  # the number of the move just opened
+                state[2][state[1]] = ord(char) - FIRST_MOVE
+                state[3] = False
+                continue
             if char not in MARK_CHARS:
                 text += char
                 continue
@@ -184,6 +219,7 @@ def _pieces(run: Any, state: list[Any]) -> list[tuple[tuple[str | None, int], li
                 text = ""
             if char in _KIND:
                 state[0], state[1] = _KIND[char], state[1] + 1
+                state[3] = char in (MOVE_FROM, MOVE_TO)
             elif char == MOVED:
                 state[0] = "moved"
             else:
