@@ -34,6 +34,7 @@ from tests.support.clearing import (
 )
 from tests.support.office import SOFFICE, needs_soffice
 from tests.support.pdf import pdftotext, squash
+from tests.support.projects import ISSUED, ProjectFactory
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -84,6 +85,21 @@ def test_a_changed_word_is_marked_not_the_sentence() -> None:
     assert marked(None, "new") == f"{INS}new{INS_END}"
     assert marked("old", None) == f"{DEL}old{DEL_END}"
     assert marked("same", "same") == "same"
+    assert marked(f"a {INS}b", f"a {DEL}c") == f"a {DEL}b{DEL_END}{INS}c{INS_END}"  # pasted
+
+
+def test_a_mark_pasted_into_any_text_opens_no_change(make_project: ProjectFactory) -> None:
+    from dataclasses import replace
+
+    from briefgen.changes.redline import merge
+    from briefgen.context import pack_view
+    from briefgen.project import load_project
+
+    project = load_project(make_project())
+    view = pack_view(project, "meeting", "en", ISSUED)
+    pasted = replace(view, classification=f"RESTRICTED{INS}", reference=f"{DEL}X")
+    merged = merge(pasted, pasted, "label", str)
+    assert (merged.classification, merged.reference) == ("RESTRICTED", "X")
 
 
 # -- The DOCX: tracked changes ---------------------------------------------------------------

@@ -8,7 +8,7 @@ where it stands (the DOCX: tracked changes that, accepted, give the new order).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
 
@@ -77,10 +77,24 @@ def _moved(old: Sequence[Key], new: Sequence[Key]) -> set[Key]:
     return set(new) - kept
 
 
+def scrubbed(value: Any) -> Any:
+    """``value`` (a view, or anything in one) with no mark in any of its texts: a text that
+    held one (pasted from somewhere) must not open a change of its own."""
+    if isinstance(value, str):
+        return unmarked(value)
+    if isinstance(value, tuple):
+        return tuple(scrubbed(item) for item in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: scrubbed(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changes)
+    return value
+
+
 def merge(old: PackView, new: PackView, moves: Moves,
           moved_label: Callable[[int | None], str]) -> PackView:
     """The redline view of ``new`` against ``old``. ``moved_label(number)`` is the label of
     a key message that moved (its old number, if it had one)."""
+    old, new = scrubbed(old), scrubbed(new)
     old_facts = {key(f): f for f in old.facts}
     new_facts = {key(f): f for f in new.facts}
     old_numbers = {key(line.fact): line.number for line in old.key_messages}
