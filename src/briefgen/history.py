@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from briefgen.errors import BriefgenError, LocatedError, Location, UsageError, excerpt
@@ -96,35 +97,74 @@ def head(root: Path) -> Revision | None:
 def project_at(project: Project, revision: Revision,
                limits: Limits = DEFAULT_LIMITS) -> tuple[Project, list[BriefgenError]]:
     """The project's fact bases and packs as they were at ``revision`` (the templates are
-    today's), and the problems of the files that do not load there."""
-    listing = _git(project.root, "ls-tree", "-r", "-z", "--name-only", revision.commit,
-                   "--", "facts", "packs")
+    today's), and the problems of the files that do not load there. A commit never
+    changes: what was read of it is kept for the next call (``watch`` checks at every
+    save)."""
+    bases, packs, problems = _read_at(project.root, revision.commit, limits)
+    return Project(project.root, dict(bases), dict(packs)), list(problems)
+
+
+@lru_cache(maxsize=8)
+def _read_at(root: Path, commit: str, limits: Limits) -> tuple[
+        dict[str, Loaded[FactBase]], dict[str, Loaded[Pack]], tuple[BriefgenError, ...]]:
+    listing = _git(root, "ls-tree", "-r", "-z", "-l", commit, "--", "facts", "packs")
     if listing.returncode != 0:
-        raise UsageError(f"git cannot list the project at {revision}: "
+        raise UsageError(f"git cannot list the project at {commit[:10]}: "
                          f"{excerpt(listing.stderr.decode(errors='replace').strip(), 200)}")
+    files: list[tuple[str, str]] = []  # (path, blob)
+    problems: list[BriefgenError] = []
+    for entry in filter(None, listing.stdout.decode("utf-8", "replace").split("\0")):
+        info, _, name = entry.partition("\t")
+        _mode, kind, blob, size = info.split()
+        file = name.partition("/")[2]
+        if kind != "blob" or "/" in file or not file.endswith((".yaml", ".yml")):
+            continue
+        if not size.isdigit() or int(size) > limits.file_bytes:
+            problems.append(LocatedError("too big to read", Location(_shown(name, commit))))
+            continue
+        files.append((name, blob))
+    contents = _blobs(root, [blob for _, blob in files])
     bases: dict[str, Loaded[FactBase]] = {}
     packs: dict[str, Loaded[Pack]] = {}
-    problems: list[BriefgenError] = []
-    for name in sorted(filter(None, listing.stdout.decode("utf-8", "replace").split("\0"))):
-        folder, _, file = name.partition("/")
-        if "/" in file or not file.endswith((".yaml", ".yml")):
-            continue
-        shown = f"{name} at {revision}"
-        blob = _git(project.root, "show", f"{revision.commit}:./{name}")
-        if blob.returncode != 0 or len(blob.stdout) > limits.file_bytes:
-            problems.append(LocatedError("git cannot read it, or it is too big", Location(shown)))
-            continue
+    for name, blob in sorted(files):
+        shown = _shown(name, commit)
         try:
-            if folder == "facts":
-                base, lines = parse(blob.stdout, shown, FactBase, limits)
-                bases[base.id] = Loaded(base, project.root / name, shown, lines)
+            if name.startswith("facts/"):
+                base, lines = parse(contents[blob], shown, FactBase, limits)
+                bases[base.id] = Loaded(base, root / name, shown, lines)
             else:
-                pack, lines = parse(blob.stdout, shown, Pack, limits)
-                packs[pack.id] = Loaded(pack, project.root / name, shown, lines)
+                pack, lines = parse(contents[blob], shown, Pack, limits)
+                packs[pack.id] = Loaded(pack, root / name, shown, lines)
         except BriefgenError as error:
             problems.append(error)
-    return Project(project.root, bases, packs), problems
+    return bases, packs, tuple(problems)
 
+
+def _shown(name: str, commit: str) -> str:
+    return f"{name} at {commit[:7]}"
+
+
+def _blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """The contents of ``blobs``, read by one ``git cat-file --batch``."""
+    if not blobs:
+        return {}
+    try:
+        result = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"],
+                                input="".join(f"{blob}\n" for blob in blobs).encode(),
+                                capture_output=True, timeout=GIT_TIMEOUT, check=False)
+    except (FileNotFoundError, subprocess.TimeoutExpired):
+        raise UsageError("git could not read the project's earlier files") from None
+    out, contents, position = result.stdout, {}, 0
+    for _ in blobs:
+        header_end = out.find(b"\n", position)
+        header = out[position:header_end].decode(errors="replace").split()
+        if header_end < 0 or len(header) != 3:  # "<blob> missing": git lost it
+            raise UsageError("git could not read the project's earlier files: run "
+                             "`git fsck`")
+        start = header_end + 1
+        contents[header[0]] = out[start:start + int(header[2])]
+        position = start + int(header[2]) + 1
+    return contents
 
 
 def commit_day(root: Path, revision: Revision) -> dt.date | None:

@@ -109,21 +109,27 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
             old.packs[pack_id].model.languages else _empty(new_view)
         label = _since(engines, new_view, revision, since_day,
                        clearance.name if clearance else None)
-        note, note_count = html.render(merge(old_view, new_view, "label",
-                                             _moved_label(engines, new_view)), engines, label)
-        points = talking_points.render(merge(old_view, new_view, "tracked",
-                                             _moved_label(engines, new_view)), engines)
-        tracked, counts = wordml.track(points.data, author,
-                                       dt.datetime.combine(day, dt.time(), dt.UTC))
-        files[Path(lang) / NOTE] = note.data
-        files[Path(lang) / POINTS] = tracked
+        note, points = _redlines(old_view, new_view, engines, label, author, day)
+        files[Path(lang) / NOTE], files[Path(lang) / POINTS] = note[0], points[0]
         results.append(LanguageChanges(
             lang, summary(old_view, new_view), out_dir / pack_id / lang / NOTE,
-            out_dir / pack_id / lang / POINTS, note_count, counts["changes"]))
+            out_dir / pack_id / lang / POINTS, note[1], points[1]))
     make_out(out_dir)
     with file_lock(out_dir / ".briefgen.lock", shown(out_dir / ".briefgen.lock")):
         replace_folder(out_dir / pack_id, files, shown(out_dir / pack_id))
     return ChangesResult(pack_id, revision, tuple(results))
+
+
+def _redlines(old: PackView, new: PackView, engines: Engines, since: str, author: str,
+              day: dt.date) -> tuple[tuple[bytes, int], tuple[bytes, int]]:
+    """The redline note and talking points of one language, each with its number of
+    changes."""
+    moved = _moved_label(engines, new)
+    note, note_count = html.render(merge(old, new, "label", moved), engines, since)
+    points = talking_points.render(merge(old, new, "tracked", moved), engines)
+    tracked, counts = wordml.track(points.data, author,
+                                   dt.datetime.combine(day, dt.time(), dt.UTC))
+    return (note.data, note_count), (tracked, counts["changes"])
 
 
 def _revision(project: Project, pack_id: str,
