@@ -245,3 +245,18 @@ def test_content_names_what_the_documents_show(project: Path) -> None:
     assert items["pack"]["meeting.title.ar"] == "مباحثات حول المياه مع البرتغال"
     assert not any(key.startswith(("status", "clearance", "documents", "languages"))
                    for key in items["pack"])
+
+
+def test_a_renamed_file_leaves_the_clearance_standing(project: Path, tmp_path: Path) -> None:
+    """The content is the facts, not the files holding them: a fact base renamed (git mv)
+    keeps the clearance, and the redline since it shows no change."""
+    cleared(project)
+    commit_all(project, "cleared")
+    git(project, "mv", "facts/water.yaml", "facts/eau.yaml")
+    commit_all(project, "renamed")
+    assert not [f for f in check(project, final=True).findings if f.code == "clearance-void"]
+    result = run(project, "changes", PACK, "--lang", "fr", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "facts 0 added, 0 removed, 0 changed, 0 moved" in result.stdout
+    assert "briefing-note-changes.pdf (0 changes)" in result.stdout
+    assert "talking-points-changes.docx (0 tracked changes)" in result.stdout
