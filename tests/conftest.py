@@ -134,9 +134,10 @@ def make_project(tmp_path_factory: pytest.TempPathFactory) -> ProjectFactory:
 
 @pytest.fixture
 def copy_demo(tmp_path: Path) -> Path:
-    """A copy of the demo project (facts/, packs/) to change freely, or to run the command
-    on (the command would write its parse cache in the checkout's build/)."""
+    """A copy of the demo project (facts/, packs/, briefgen.yaml) to change freely, or to
+    run the command on (the command would write its parse cache in the checkout's build/)."""
     root = tmp_path / "demo"
     for folder in ("facts", "packs"):
         shutil.copytree(REPO / folder, root / folder)
+    shutil.copy2(REPO / "briefgen.yaml", root / "briefgen.yaml")
     return root

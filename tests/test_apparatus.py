@@ -19,8 +19,16 @@ import briefgen
 from briefgen.check import check
 from briefgen.context import pack_view
 from tests.support.office import convert_with_libreoffice, needs_soffice
-from tests.support.pdf import pdfinfo, pdftotext, squash
-from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory, load_demo
+from tests.support.pdf import pdfinfo, pdftotext, plain, squash
+from tests.support.projects import (
+    ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
+    ProjectFactory,
+    base_in,
+    load_demo,
+    pack_in,
+)
 
 DRAFT, CLEARED = "rabat-2026-12", "coalition-ministerial-2027-02"
 VML = "urn:schemas-microsoft-com:vml"
@@ -89,11 +97,6 @@ def test_arabic_key_messages_in_the_same_order(demo: Path) -> None:
     starts = [note.find(" ".join(plain(point).split()[:2])) for point in points]
     assert all(start >= 0 for start in starts), starts
     assert starts == sorted(starts)
-
-
-def plain(text: str) -> str:
-    """Text without the bidi marks pdftotext and briefgen insert, whitespace squashed."""
-    return squash(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text))
 
 
 def test_lines_if_raised_are_their_own_series(demo: Path) -> None:
@@ -260,7 +263,67 @@ def test_staleness_is_counted_in_the_pack_language(make_project: ProjectFactory,
     assert (view.staleness.count, view.staleness.oldest_label) == (2, "May 2022")
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     text = squash(pdftotext(tmp_path / "meeting" / "en" / "briefing-note.pdf"))
-    assert "2 facts are more than 1000 days old at the meeting (the oldest: May 2022)." in text
+    assert "2 facts are more than 1,000 days old at the meeting (the oldest: May 2022)." in text
+
+
+# What a reader of each language expects, for 1, 7 and 100 days (one fact past the limit);
+# the Arabic day count takes its own form ("يوم واحد", "7 أيام", "100 يوم"), after "أكثر من".
+STALE_ONE = {
+    "fr": {1: "1 élément date de plus d’un jour à la date de la réunion (il remonte à mai 2022).",
+           7: "1 élément date de plus de 7 jours à la date de la réunion (il remonte à mai 2022).",
+           100: "1 élément date de plus de 100 jours à la date de la réunion (il remonte à mai "
+                "2022)."},
+    "en": {1: "1 fact is more than 1 day old at the meeting (its date: May 2022).",
+           7: "1 fact is more than 7 days old at the meeting (its date: May 2022).",
+           100: "1 fact is more than 100 days old at the meeting (its date: May 2022)."},
+    "es": {1: "1 dato tiene más de un día en la fecha de la reunión (su fecha: mayo de 2022).",
+           7: "1 dato tiene más de 7 días en la fecha de la reunión (su fecha: mayo de 2022).",
+           100: "1 dato tiene más de 100 días en la fecha de la reunión (su fecha: mayo de "
+                "2022)."},
+    "ar": {1: "معطى واحد عمره أكثر من يوم واحد في تاريخ الاجتماع",
+           7: "معطى واحد عمره أكثر من 7 أيام في تاريخ الاجتماع",
+           100: "معطى واحد عمره أكثر من 100 يوم في تاريخ الاجتماع"},
+}
+WRONG_PLURALS = ("1 jours", "1 days", "1 días", "يوما", "يومًا", "de 1 jour")
+
+
+def bare(text: str) -> str:
+    """Text without spaces or bidi controls: pdftotext gives the digits of a right-to-left
+    line in their own run, a space moved to its other side."""
+    return "".join(c for c in text if not c.isspace() and c not in
+                   "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize("days", [1, 7, 100])
+def test_the_staleness_notice_counts_days_in_each_language_plural_forms(
+        make_project: ProjectFactory, tmp_path: Path, days: int) -> None:
+    langs = list(STALE_ONE)
+    root = make_project(facts={"base.yaml": base_in(langs)},
+                        packs={"meeting.yaml": pack_in(langs, f"max_age_days: {days}\n",
+                                                       "[briefing-note, fact-sheet]")})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    for lang, expected in STALE_ONE.items():
+        for name in ("briefing-note.pdf", "fact-sheet.pdf"):
+            text = squash(pdftotext(tmp_path / "meeting" / lang / name))
+            assert bare(expected[days]) in bare(text), (lang, name, text)
+            assert not [wrong for wrong in WRONG_PLURALS if wrong in text], (lang, text)
+
+
+def test_the_staleness_notice_counts_in_the_pack_digits(make_project: ProjectFactory,
+                                                        tmp_path: Path) -> None:
+    """Both counts in the document's digits (Egyptian Arabic: Arabic-Indic), grouped as the
+    language groups them, and the plural forms of many facts (Arabic "few": 3 to 10)."""
+    base = base_in(["ar", "fr"])
+    fact = base[base.index("  - id: f1"):]
+    base += fact.replace("id: f1", "id: f2") + fact.replace("id: f1", "id: f3")
+    root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack_in(
+        ["ar_EG", "fr"], "max_age_days: 1000\n")})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    arabic = squash(pdftotext(tmp_path / "meeting" / "ar_EG" / "briefing-note.pdf"))
+    assert bare("٣ معطيات عمرها أكثر من ١٬٠٠٠ يوم في تاريخ الاجتماع") in bare(arabic)
+    french = squash(pdftotext(tmp_path / "meeting" / "fr" / "briefing-note.pdf"))
+    assert "3 éléments datent de plus de 1 000 jours à la date de la réunion (le plus " \
+        "ancien : mai 2022)." in french
 
 
 # -- The pack's new fields, checked -------------------------------------------------------

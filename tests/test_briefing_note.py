@@ -75,7 +75,7 @@ def test_every_page_is_marked_and_numbered(demo_notes: dict[str, Path]) -> None:
 def test_metadata_tags_and_fonts(demo_notes: dict[str, Path]) -> None:
     info = pdfinfo(demo_notes["fr"])
     assert info["Title"] == "Consultations maroco-américaines sur la lutte contre le terrorisme"
-    assert info["Subject"] == "Note d’entretien : Maroc"
+    assert info["Subject"] == "Note d’entretien\u202f: Maroc"
     assert info["Keywords"] == "rabat-2026-12"
     assert info["Tagged"] == "yes"
     assert info["Page size"].endswith("(A4)")

@@ -108,7 +108,7 @@ def test_french_demo_sheet_reads_like_a_fact_sheet(demo_sheets: dict[str, Path])
     assert text.count("DIFFUSION RESTREINTE") == 2  # top and bottom of the page
     assert "PARTENAIRES" not in text  # the text names the partners already
     assert "Timeline" not in text and "Fact sheet" not in text
-    assert pdfinfo(demo_sheets["fr"])["Title"] == "Fiche d’information : Maroc"
+    assert pdfinfo(demo_sheets["fr"])["Title"] == "Fiche d’information\u202f: Maroc"
 
 
 def test_english_and_arabic_demo_sheets(demo_sheets: dict[str, Path]) -> None:

@@ -116,9 +116,9 @@ def test_spanish_articles_contractions_and_conjunctions() -> None:
 
 
 def test_a_language_without_a_file_has_bare_names_only() -> None:
-    german = grammar_for(None, "de")
-    assert german.forms == () and german.source is None
-    assert german.countries(US_NE_IT, None, "de") == "Vereinigte Staaten, Niger und Italien"
+    russian = grammar_for(None, "ru")
+    assert russian.forms == () and russian.source is None and russian.has_form("bare")
+    assert russian.countries(US_NE_IT, None, "ru") == "Соединенные Штаты, Нигер и Италия"
 
 
 # -- In sentences ---------------------------------------------------------------------------
@@ -164,19 +164,19 @@ def test_subject_forms_in_a_rendered_note(make_project: ProjectFactory, tmp_path
 
 # -- Errors at load time ---------------------------------------------------------------------
 
-GERMAN_BASE = MINIMAL_BASE.replace("languages: [fr, en]", "languages: [fr, en, de]").replace(
-    "title: {fr: Base de test, en: Test base}", "title: {fr: Base de test, en: Test base, de: T}"
+ITALIAN_BASE = MINIMAL_BASE.replace("languages: [fr, en]", "languages: [fr, en, it]").replace(
+    "title: {fr: Base de test, en: Test base}", "title: {fr: Base de test, en: Test base, it: T}"
 ).replace(
     "{id: s1, title: {fr: Source un, en: Source one}",
-    "{id: s1, title: {fr: Source un, en: Source one, de: Quelle}",
+    "{id: s1, title: {fr: Source un, en: Source one, it: Fonte}",
 ).replace(
     'en: "Morocco supports the Coalition."}',
-    'en: "Morocco supports the Coalition.", de: "Mit {subject:of}."}',
+    'en: "Morocco supports the Coalition.", it: "Con {subject:of}."}',
 ).replace(
     'talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition."}',
     'talking_point: {fr: "Nous soutenons la Coalition.", en: "We support the Coalition.", '
-    'de: "Wir."}',
-).replace('en: "Meeting on {date}."}', 'en: "Meeting on {date}.", de: "Am {date}."}')
+    'it: "Noi."}',
+).replace('en: "Meeting on {date}."}', 'en: "Meeting on {date}.", it: "Il {date}."}')
 
 
 def load_errors(root: Path) -> list[str]:
@@ -187,11 +187,11 @@ def load_errors(root: Path) -> list[str]:
 
 def test_a_form_in_a_language_without_grammar_is_a_located_error(
         make_project: ProjectFactory) -> None:
-    errors = load_errors(make_project(facts={"base.yaml": GERMAN_BASE}))
+    errors = load_errors(make_project(facts={"base.yaml": ITALIAN_BASE}))
     assert errors == [
-        "facts/base.yaml:11 (fact f1): 'text.de': {subject:of} is not a form in 'de', which "
+        "facts/base.yaml:11 (fact f1): 'text.it': {subject:of} is not a form in 'it', which "
         "has no grammar file; its forms: {subject} — use {subject}, or add "
-        "templates/grammar/de.yaml defining the form (briefgen's own fr.yaml and en.yaml "
+        "templates/grammar/it.yaml defining the form (briefgen's own fr.yaml and en.yaml "
         "are models)"
     ]
 
@@ -228,7 +228,7 @@ def test_a_project_grammar_file_overrides_the_shipped_one(make_project: ProjectF
 
 
 def test_the_forms_of_a_grammar() -> None:
-    assert grammar_for(None, "fr").forms == ("def", "of", "in")
+    assert grammar_for(None, "fr").forms == ("def", "of", "in", "to")
     assert isinstance(grammar_for(None, "ar_MA"), Grammar)
     assert grammar_for(None, "ar_MA").source == "templates/grammar/ar.yaml (shipped with briefgen)"
     assert MINIMAL_PACK  # the fixtures above build on it
@@ -266,3 +266,77 @@ def test_spanish_and_arabic_forms_in_a_rendered_note(make_project: ProjectFactor
     rendered = squash(pdftotext(tmp_path / "meeting" / lang / "briefing-note.pdf"))
     rendered = rendered.translate({c: None for c in range(0x202A, 0x202F)})
     assert expected.rstrip(".") in rendered
+
+
+# -- The "to" form, German, seams, official names ----------------------------------------------
+
+@pytest.mark.parametrize(("lang", "codes", "form", "expected"), [
+    ("fr", ("US", "MA", "FR", "IT", "CY"), "to",
+     "aux États-Unis, au Maroc, à la France, à l’Italie et à Chypre"),
+    ("es", ("GB", "FR"), "to", "al Reino Unido y Francia"),
+    ("en", ("US", "IT"), "to", "to the United States and Italy"),
+    ("ar", ("US", "IT"), "to", "للولايات المتحدة وإيطاليا"),
+    ("ar", ("IT", "US"), "to", "لإيطاليا والولايات المتحدة"),
+    ("de", ("US", "NL"), "to", "den Vereinigten Staaten und den Niederlanden"),
+    ("de", ("CY", "GB"), "of", "Zyperns und des Vereinigten Königreichs"),
+    ("de", ("IQ", "CH", "US"), "in", "im Irak, in der Schweiz und in den Vereinigten Staaten"),
+    ("de", ("IQ", "CH", "US"), "def", "der Irak, die Schweiz und die Vereinigten Staaten"),
+    ("de", ("MV", "CF"), "in", "auf den Malediven und in der Zentralafrikanischen Republik"),
+    ("de", ("AE",), "to", "den Vereinigten Arabischen Emiraten"),
+    ("fr", ("US", "IT"), "bare", "États-Unis et Italie"),
+])
+def test_the_forms_each_language_ships(lang: str, codes: tuple[str, ...], form: str,
+                                       expected: str) -> None:
+    assert forms(lang, codes, form) == expected
+
+
+@pytest.mark.parametrize(("lang", "before", "codes", "form", "expected"), [
+    ("fr", "Nous savons que ", ("IL",), "def", "Nous savons qu’Israël"),
+    ("fr", "Nous savons que ", ("HT",), "def", "Nous savons qu’Haïti"),
+    ("fr", "le soutien de ", ("IL",), "def", "le soutien d’Israël"),
+    ("fr", "le soutien de ", ("US",), "def", "le soutien des États-Unis"),
+    ("fr", "le soutien de ", ("MA",), "def", "le soutien du Maroc"),
+    ("fr", "le soutien de ", ("FR",), "def", "le soutien de la France"),
+    ("fr", "que ", ("HN",), "def", "que le Honduras"),
+    ("es", "el apoyo de ", ("GB",), "def", "el apoyo del Reino Unido"),
+    ("es", "¿", ("GB",), "def", "¿El Reino Unido"),
+    ("es", "¡Gracias, ", ("GB",), "def", "¡Gracias, el Reino Unido"),
+    ("ar", "شكرا ل", ("US",), None, "شكرا للولايات المتحدة"),
+    ("de", "zu ", ("IQ",), "to", "zum Irak"),
+    ("de", "von ", ("GB",), "to", "vom Vereinigten Königreich"),
+])
+def test_the_words_before_a_name_meet_it(lang: str, before: str, codes: tuple[str, ...],
+                                         form: str | None, expected: str) -> None:
+    grammar = grammar_for(None, lang)
+    text = before + ("{countries:" + form + "}" if form else "{countries}")
+    values = {placeholders.Field("countries", form).key: grammar.countries(codes, form, lang)}
+    assert placeholders.fill(text, values, grammar.seam) == expected
+
+
+@pytest.mark.parametrize(("lang", "code", "official", "cldr"), [
+    ("en", "CD", "Democratic Republic of the Congo", "Congo - Kinshasa"),
+    ("en", "BA", "Bosnia and Herzegovina", "Bosnia & Herzegovina"),
+    ("en", "KN", "Saint Kitts and Nevis", "St. Kitts & Nevis"),
+    ("en", "HK", "Hong Kong", "Hong Kong SAR China"),
+    ("en", "MM", "Myanmar", "Myanmar (Burma)"),
+    ("fr", "CD", "République démocratique du Congo", "Congo-Kinshasa"),
+    ("fr", "HK", "Hong Kong", "R.A.S. chinoise de Hong Kong"),
+    ("es", "CI", "Costa de Marfil", "Côte d’Ivoire"),
+    ("ar", "CD", "جمهورية الكونغو الديمقراطية", "الكونغو - كينشاسا"),
+    ("de", "CD", "Demokratische Republik Kongo", "Kongo-Kinshasa"),
+])
+def test_official_short_names_replace_cldrs(lang: str, code: str, official: str,
+                                            cldr: str) -> None:
+    assert Locale(lang).territories[code] == cldr  # what CLDR says
+    assert forms(lang, (code,), None) == official
+
+
+def test_the_counterpart_line_names_the_country_officially(make_project: ProjectFactory) -> None:
+    pack = MINIMAL_PACK.replace("  place: {fr: Rabat, en: Rabat}\n",
+                                "  place: {fr: Rabat, en: Rabat}\n  counterpart: CD\n")
+    root = make_project(packs={"meeting.yaml": pack})
+    project = briefgen.load_project(root)
+    assert pack_view(project, "meeting", "en", ISSUED).counterpart_name == (
+        "Democratic Republic of the Congo")
+    assert pack_view(project, "meeting", "fr", ISSUED).counterpart_name == (
+        "République démocratique du Congo")

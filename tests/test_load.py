@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 import briefgen
+from briefgen.context import pack_view
 from briefgen.dates import PartialDate
 from briefgen.errors import excerpt
-from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
+from tests.support.projects import ISSUED, MINIMAL_BASE, MINIMAL_PACK, ProjectFactory
 
 
 def errors_for(make_project: ProjectFactory, base: str = MINIMAL_BASE,
@@ -302,11 +303,25 @@ def test_a_project_sets_its_own_limits(make_project: ProjectFactory,
     assert "base" in briefgen.load_project(root).bases
 
 
+def test_a_project_sets_the_variant_of_each_language(make_project: ProjectFactory) -> None:
+    root = make_project()
+    (root / "briefgen.yaml").write_text("locales: {en: en-GB, fr: fr_CA}\n")
+    project = briefgen.load_project(root)
+    assert project.locales == {"en": "en_GB", "fr": "fr_CA"}
+    view = pack_view(project, "meeting", "en", ISSUED)
+    assert (view.lang, view.locale, view.html_lang) == ("en", "en_GB", "en-GB")
+    assert view.date_label == "3 December 2026"  # British, in every pack
+    assert view.facts[1].text == "Meeting on 26\u00a0June\u00a02018."
+
+
 @pytest.mark.parametrize(("settings", "expected"), [
     ("limits: {file_mb: 0}\n", "briefgen.yaml:1: 'limits.file_mb': Input should be greater"),
     ("limits: {values: 10}\n", "briefgen.yaml:1: 'limits.values': Input should be greater"),
     ("limit: {values: 10}\n", "briefgen.yaml:1: unknown field 'limit'"),
     ("limits: [1\n", "briefgen.yaml:2: "),
+    ("locales: {en: fr_FR}\n", "briefgen.yaml:1: 'locales': 'fr_FR' is not a variant of 'en'"),
+    ("locales: {en: en_XX_YY}\n", "briefgen.yaml:1: 'locales': 'en_XX_YY' is not a language "
+     "or locale known to CLDR"),
 ])
 def test_project_settings_errors_are_located(make_project: ProjectFactory, settings: str,
                                              expected: str) -> None:

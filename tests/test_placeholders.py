@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
+import pytest
+from docx import Document
+
+import briefgen
 from briefgen import placeholders
+from tests.support.pdf import pdftotext, squash
+from tests.support.projects import ISSUED, ProjectFactory
 
 
 def test_fill() -> None:
@@ -76,3 +82,57 @@ def test_written_lists_placeholders_without_judging_them() -> None:
         str(f): f.name for f in placeholders.fields("Réunion le {date}.")}
     with pytest.raises(ValueError, match=r"^expected '\}' before end of string$"):
         placeholders.written("{date")
+
+
+@pytest.mark.parametrize(("text", "value", "filled"), [
+    ("Встреча состоялась {date}.", "5 октября 2026 г.", "Встреча состоялась 5 октября 2026 г."),
+    ("Встреча {date}. Далее", "5 октября 2026 г.", "Встреча 5 октября 2026 г. Далее"),
+    ("Réunion le {date}.", "5 octobre 2026", "Réunion le 5 octobre 2026."),
+    ("Avant {date}...", "5 октября 2026 г.", "Avant 5 октября 2026 г...."),
+    ("({date}).", "5 октября 2026 г.", "(5 октября 2026 г.)."),
+    ("{date}.{date}.", "2026 г.", "2026 г.2026 г."),
+])
+def test_a_value_ending_with_a_full_stop_takes_no_second_one(text: str, value: str,
+                                                             filled: str) -> None:
+    """CLDR's Russian and Bulgarian dates end with the abbreviation "г.": the full stop the
+    writer types after {date} is not doubled (any value, any language); an ellipsis stays."""
+    assert placeholders.fill(text, {"date": value}) == filled
+
+
+RUSSIAN_BASE = """\
+id: base
+title: {ru: Тестовая база}
+subject: MA
+as_of: 2026-10
+languages: [ru]
+sources:
+  - {id: s1, title: {ru: Записка}, publisher: Министерство, date: 2026-10}
+facts:
+  - id: f1
+    kind: event
+    date: 2026-10-05
+    text: {ru: "Встреча состоялась {date}. Стороны подписали меморандум."}
+    talking_point: {ru: "Мы приветствуем встречу {date}."}
+    sources: [s1]
+"""
+RUSSIAN_PACK = """\
+id: meeting
+meeting: {title: {ru: Тестовая встреча}, date: 2026-12-03}
+languages: [ru]
+labels_fallback: en
+classification: {ru: ДЛЯ СЛУЖЕБНОГО ПОЛЬЗОВАНИЯ}
+facts: [base]
+documents: [briefing-note, talking-points]
+"""
+
+
+def test_a_russian_pack_reads_one_full_stop_after_its_dates(make_project: ProjectFactory,
+                                                            tmp_path: Path) -> None:
+    root = make_project(facts={"base.yaml": RUSSIAN_BASE}, packs={"meeting.yaml": RUSSIAN_PACK})
+    briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    note = squash(pdftotext(tmp_path / "meeting" / "ru" / "briefing-note.pdf"))
+    points = [squash(p.text.replace("\u202f", " ")) for p in Document(
+        str(tmp_path / "meeting" / "ru" / "talking-points.docx")).paragraphs]
+    assert "Встреча состоялась 5 октября 2026 г. Стороны подписали меморандум." in note
+    assert "Мы приветствуем встречу 5 октября 2026 г." in points
+    assert "г.." not in note and not [p for p in points if "г.." in p]

@@ -140,7 +140,7 @@ LABELS = "{{ _('Key messages') }}|{{ _('Background') }}|{{ punct.semicolon }}"
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fr", "Messages clés|Éléments de contexte| ; "),
+    ("fr", "Messages clés|Éléments de contexte|\u202f; "),
     ("en", "Key messages|Background|; "),
     ("ar", "الرسائل الرئيسية|معطيات أساسية|؛ "),
     ("ar_MA", "الرسائل الرئيسية|معطيات أساسية|؛ "),
@@ -161,7 +161,7 @@ def test_a_project_catalog_replaces_the_shipped_labels_entry_by_entry(tmp_path: 
     folder = project_templates(tmp_path, {
         "locale/fr/LC_MESSAGES/messages.po": po({"Background": "Contexte"}, "fr"),
         "labels.html": LABELS})
-    assert Templates(folder).render("labels.html", "fr") == "Messages clés|Contexte| ; "
+    assert Templates(folder).render("labels.html", "fr") == "Messages clés|Contexte|\u202f; "
 
 
 def test_an_edited_catalog_gives_new_labels(tmp_path: Path) -> None:

@@ -641,3 +641,188 @@ def test_an_import_killed_anywhere_is_all_or_nothing_and_leaves_nothing_behind(
             import_translations(root, po)
             assert project_files(root) == new
     assert kill_points >= 10
+
+
+# -- What the translator's file says and checks ---------------------------------------------
+
+ITALIAN_BASE = """\
+id: base
+title: {fr: Base de test, it: Base di prova}
+subject: MA
+as_of: 2026-10
+languages: [fr, it]
+sources:
+  - {id: s1, title: {fr: Source un, it: Fonte uno}, publisher: Ministère, date: 2026-10}
+facts:
+  - id: vote
+    kind: figure
+    value: 86
+    countries: [IT, US]
+    text: {fr: "86 % des membres ont voté avec {countries}."}
+    sources: [s1]
+  - id: members
+    kind: figure
+    value: 3
+    text: {fr: "Le Maroc compte {value} partenaires."}
+    sources: [s1]
+  - id: meeting
+    kind: event
+    date: 2026-10-05
+    text: {fr: "Réunion le {date} avec 86 % des membres."}
+    label: {fr: Réunion de Skhirat}
+    sources: [s1]
+"""
+ITALIAN_PACK = """\
+id: meeting
+meeting: {title: {fr: Réunion, it: Riunione}, date: 2026-12-03}
+languages: [fr, it]
+labels_fallback: en
+classification: {fr: RESTREINT, it: RISERVATO}
+facts: [base]
+documents: [briefing-note]
+"""
+ITALIAN = {"base/fact/vote/text": "L'86 % ha votato con {countries}.",
+           "base/fact/members/text": "Il Marocco conta {value} partner.",
+           "base/fact/meeting/text": "Riunione del {date} con l'86 % dei membri.",
+           "base/fact/meeting/label": "Riunione di Skhirat"}
+
+
+def fill_po_keeping_flags(path: Path, translations: dict[str, str]) -> None:
+    """A translator's editor fills each msgstr and keeps the flags as exported (Babel's own
+    reader would guess python-format again from a '%')."""
+    flags = po_flags(path)
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and message.context in translations:
+            message.string = translations[message.context]
+        if message.id:
+            message.flags = flags.get(str(message.context), set()) - {"fuzzy"}
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    path.write_bytes(buffer.getvalue())
+
+
+def po_flags(path: Path) -> dict[str, set[str]]:
+    text = path.read_text(encoding="utf-8")
+    return {context: set(flags.split(", ")) for flags, context in re.findall(
+        r'^#, (.*)\nmsgctxt "(.*)"$', text, flags=re.MULTILINE)}
+
+
+def test_a_percent_is_no_format_and_a_correct_translation_passes_msgfmt(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """"86 % des" is no python-format (Babel guesses one, and msgfmt -c then fails the
+    correct "86 % dei"); python-brace-format only where msgfmt checks what the import
+    does."""
+    root = make_project(facts={"base.yaml": ITALIAN_BASE},
+                        packs={"meeting.yaml": ITALIAN_PACK})
+    po = tmp_path / "it.po"
+    export(root, "it", po)
+    assert po_flags(po) == {
+        "base/fact/vote/text": {"no-python-format", "python-brace-format"},
+        "base/fact/members/text": {"python-brace-format"},
+        "base/fact/meeting/text": {"no-python-format", "python-brace-format"},
+        "base/fact/meeting/label": {"max-length:40"},
+    }
+    fill_po_keeping_flags(po, ITALIAN)
+    msgfmt_check(po)
+    assert pofilter_failures(po, tmp_path) == ""
+    guessed = tmp_path / "guessed.po"  # as Babel flags it: "% h" is no conversion
+    guessed.write_text(po.read_text(encoding="utf-8").replace("no-python-format",
+                                                              "python-format"))
+    failed = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(guessed)],
+                            capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "not a valid Python format string" in failed.stderr
+    result = import_translations(root, po)
+    assert sorted(c.context for c in result.changes if c.what == "translated") == sorted(ITALIAN)
+    [loaded] = load_bases(root)
+    assert loaded.model.facts[0].text["it"] == ITALIAN["base/fact/vote/text"]
+    assert not check(root).errors
+
+
+def test_a_form_a_language_offers_fails_msgfmt_so_it_is_not_flagged(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """English gives {countries} forms: "with {countries:def}" is right, and gettext's
+    python-brace-format reads ":def" as a broken format spec. Such a unit is not flagged."""
+    root = make_project(facts={"base.yaml": ITALIAN_BASE.replace("[fr, it]", "[fr, en]")
+                               .replace("it: ", "en: ")}, packs={})
+    po = tmp_path / "en.po"
+    export(root, "en", po)
+    assert po_flags(po)["base/fact/vote/text"] == {"no-python-format", "no-python-brace-format"}
+    fill_po_keeping_flags(po, {"base/fact/vote/text": "86% of members voted with "
+                                                      "{countries:def}."})
+    msgfmt_check(po)
+    assert [c.context for c in import_translations(root, po).changes
+            if c.what == "translated"] == ["base/fact/vote/text"]
+    # The check gettext would make, had the unit been flagged:
+    text = po.read_text(encoding="utf-8").replace("no-python-brace-format",
+                                                  "python-brace-format")
+    po.write_text(text, encoding="utf-8")
+    failed = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True,
+                            text=True, check=False)
+    assert failed.returncode == 1 and "not a valid Python brace format" in failed.stderr
+
+
+def test_the_notes_say_what_to_agree_with_and_which_forms_there_are(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project(facts={"base.yaml": ITALIAN_BASE.replace("[fr, it]", "[fr, it, en]")},
+                        packs={})
+    notes = {}
+    for lang in ("it", "en"):
+        export(root, lang, tmp_path / f"{lang}.po")
+        notes[lang] = {context: " ".join(unit[3])
+                       for context, unit in po_units(tmp_path / f"{lang}.po").items()}
+    vote, members = notes["it"]["base/fact/vote/text"], notes["it"]["base/fact/members/text"]
+    assert "{countries} stands for 2 countries (a plural): Italia e Stati Uniti (IT, US)." \
+        in vote
+    assert "Italian has no forms of names in briefgen: write {countries} without a colon " \
+           "and a form." in vote
+    assert "{value} is printed “3” in Italian: make the words that count with it agree." \
+        in members
+    assert "{date} is printed “5 ottobre 2026” in Italian (a day): choose the preposition " \
+           "that fits it." in notes["it"]["base/fact/meeting/text"]
+    assert "At most 40 characters (the fr text has 18): a caption on the fact sheet's " \
+           "timeline." in notes["it"]["base/fact/meeting/label"]
+    english = notes["en"]["base/fact/vote/text"]
+    assert "{countries} stands for 2 countries (a plural): Italy and United States" in english
+    assert "In English these are written {countries}, {countries:def}, {countries:of}, " \
+           "{countries:in}, {countries:to}: the form after the colon may change" in english
+
+
+def test_the_xliff_unit_of_a_caption_carries_its_limit(make_project: ProjectFactory,
+                                                      tmp_path: Path) -> None:
+    root = make_project(facts={"base.yaml": ITALIAN_BASE}, packs={})
+    out = tmp_path / "it.xlf"
+    export(root, "it", out)
+    document = etree.parse(str(out))
+    assert xliff_schema().validate(document)
+    limits = {unit.get("id"): (unit.get("maxwidth"), unit.get("size-unit"))
+              for unit in document.getroot().iter(f"{XLIFF}trans-unit")}
+    assert limits["base/fact/meeting/label"] == ("40", "char")
+    assert limits["base/fact/meeting/text"] == (None, None)
+
+
+@pytest.mark.parametrize(("grammar", "problem"), [
+    (None, "the translation writes {countries:of}, but names take no forms in Italian (no "
+           "grammar file for it): write {countries}"),
+    ("language: it\nforms:\n  def: {each: def}\n",
+     "the translation writes {countries:of}, a form templates/grammar/it.yaml does not define "
+     "for Italian: write {countries}, {countries:def}"),
+])
+def test_import_refuses_a_form_the_language_lacks(make_project: ProjectFactory, tmp_path: Path,
+                                                  grammar: str | None, problem: str) -> None:
+    """Accepted, it would fail `check` and stop the build: refused at the unit instead."""
+    root = make_project(facts={"base.yaml": ITALIAN_BASE}, packs={},
+                        templates={"grammar/it.yaml": grammar} if grammar else None)
+    before = (root / "facts/base.yaml").read_bytes()
+    po = tmp_path / "it.po"
+    export(root, "it", po)
+    fill_po_keeping_flags(po, {**ITALIAN,
+                               "base/fact/vote/text": "L'86 % ha votato con {countries:of}."})
+    with pytest.raises(briefgen.ValidationFailed) as caught:
+        import_translations(root, po)
+    [error] = caught.value.errors
+    line = next(n for n, text in enumerate(po.read_text().splitlines(), 1)
+                if text == 'msgid "86 % des membres ont voté avec {countries}."')
+    assert str(error).startswith(f"{po}:{line} (fact vote): base/fact/vote/text: {problem}")
+    assert (root / "facts/base.yaml").read_bytes() == before

@@ -60,6 +60,12 @@ AR = f'المغرب «مجموعة التركيز»: "نعم" في 26{NBSP}يو�
     ("fr", "à 10:30", "à 10:30"),
     ("fr", "le 1er juin", f"le 1er{NBSP}juin"),
     ("fr", "3 000 soldats, 86 %", f"3{NNBSP}000 soldats, 86{NBSP}%"),
+    ("fr", "1 000 000 et 12 500", f"1{NNBSP}000{NNBSP}000 et 12{NNBSP}500"),
+    ("fr", "En 2015 300 soldats", "En 2015 300 soldats"),  # a year, then a number
+    ("fr", "en 2015 3 000 soldats", f"en 2015 3{NNBSP}000 soldats"),
+    ("fr", "\"Il a parlé de 'l'Afrique'\"", f"«{NNBSP}Il a parlé de “l’Afrique”{NNBSP}»"),
+    ("fr", "\"Il a parlé de \"l'Afrique\"\"", f"«{NNBSP}Il a parlé de “l’Afrique”{NNBSP}»"),
+    ("en", "\"He spoke of \"Africa\"\"", "“He spoke of ‘Africa’”"),
     ("fr", "'Small Group'", "“Small Group”"),
     ("fr_CA", "Quoi ? Oui : non !", f"Quoi ? Oui{NNBSP}: non !"),
     ("en", "Morocco's", "Morocco’s"),

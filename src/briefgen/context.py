@@ -39,20 +39,22 @@ from briefgen.views import (
 
 
 def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> PackView:
-    """Localize pack ``pack_id`` in ``lang``; the project is already validated."""
+    """Localize pack ``pack_id`` in ``lang`` (in the project's variant of it: ``ar`` in
+    ``ar_MA``); the project is already validated."""
     pack = project.packs[pack_id].model
+    tag = project.locale(lang)
     every_base = [project.bases[base_id].model for base_id in pack.facts]
     bases = [base for base in every_base if base.facts] or every_base  # the subject's
     meeting = pack.meeting
-    names = grammar.grammar_for(project.templates, lang)
-    digits = i18n.numbering_system(lang, pack.numbering)
+    names = grammar.grammar_for(project.templates, tag)
+    digits = i18n.numbering_system(tag, pack.numbering)
     facts = [
-        _fact_view(fact, base, lang, meeting.previous, names, digits)
+        _fact_view(fact, base, tag, meeting.previous, names, digits)
         for base in bases
         for fact in selected_facts(pack, base)
     ]
-    sections = _sections(facts, bases, lang)
-    theirs, ours = _delegations(project, pack, lang, names, digits)
+    sections = _sections(facts, bases, tag)
+    theirs, ours = _delegations(project, pack, tag, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
         facts, sections, (theirs, ours), digits)
     since = sorted(
@@ -65,40 +67,41 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     return PackView(
         id=pack.id,
         lang=lang,
-        html_lang=lang.replace("_", "-"),
-        dir=i18n.direction(lang),
-        classification=_text(pack.classification, lang),
+        locale=tag,
+        html_lang=tag.replace("_", "-"),
+        dir=i18n.direction(tag),
+        classification=_text(pack.classification, tag),
         reference=pack.reference,
         status="cleared" if cleared.cleared else "draft",
-        drafted_by=_person(pack.drafted_by, lang, digits) if pack.drafted_by else None,
-        clearance=tuple(_person(person, lang, digits) for person in cleared.entries),
-        title=_text(meeting.title, lang),
+        drafted_by=_person(pack.drafted_by, tag, digits) if pack.drafted_by else None,
+        clearance=tuple(_person(person, tag, digits) for person in cleared.entries),
+        title=_text(meeting.title, tag),
         date=meeting.date,
         end=meeting.end,
-        date_label=i18n.format_date_range(meeting.date, meeting.end, lang, digits),
-        place=_text(meeting.place, lang) if meeting.place else None,
+        date_label=i18n.format_date_range(meeting.date, meeting.end, tag, digits),
+        place=_text(meeting.place, tag) if meeting.place else None,
         counterpart=meeting.counterpart,
         counterpart_name=(
-            i18n.country_name(meeting.counterpart, lang) if meeting.counterpart else None
+            names.name(meeting.counterpart, "bare", tag) if meeting.counterpart else None
         ),
-        purpose=_text(pack.purpose, lang) if pack.purpose else None,
-        objectives=tuple(_text(objective, lang) for objective in pack.objectives),
+        purpose=_text(pack.purpose, tag) if pack.purpose else None,
+        objectives=tuple(_text(objective, tag) for objective in pack.objectives),
         previous=meeting.previous,
         previous_label=(
-            i18n.format_day(meeting.previous, lang, digits) if meeting.previous else None
+            i18n.format_day(meeting.previous, tag, digits) if meeting.previous else None
         ),
         issued=issued,
-        issued_label=i18n.format_day(issued, lang, digits),
-        as_of_label=i18n.format_partial_date(as_of, lang, digits),
-        bases=tuple(_base_view(base, lang, digits) for base in bases),
+        issued_label=i18n.format_day(issued, tag, digits),
+        as_of_label=i18n.format_partial_date(as_of, tag, digits),
+        bases=tuple(_base_view(base, tag, names, digits) for base in bases),
         facts=tuple(facts),
         sections=sections,
         since_previous=tuple(since),
         sources=tuple(sources),
-        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, lang),
+        subject_names=names.countries(list(dict.fromkeys(b.subject for b in bases)), None, tag),
         key_messages=_series(sections, "talking_point"),
         if_raised=_series(sections, "if_raised"),
-        staleness=_staleness(pack, bases, lang, digits),
+        staleness=_staleness(pack, bases, tag, digits),
         counterpart_person=theirs[0] if theirs and pack.counterpart_person else None,
         theirs=theirs,
         ours=ours,
@@ -154,7 +157,7 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
         name=_name(_text(person.name, lang), lang),
         title=_text(person.title, lang) if person.title else None,
         organization=_text(person.organization, lang) if person.organization else None,
-        country_name=i18n.country_name(person.country, lang) if person.country else None,
+        country_name=names.name(person.country, "bare", lang) if person.country else None,
         photo=photo,
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
         meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
@@ -200,25 +203,28 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Sta
            if is_stale(fact, base, pack)]
     if not old:
         return None
-    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits))
+    return Staleness(len(old), limit, i18n.format_partial_date(min(old), lang, digits),
+                     count_label=i18n.format_number(len(old), lang, digits),
+                     max_age_label=i18n.format_number(limit, lang, digits))
 
 
-def _text(text: str | dict[str, str], lang: str,
-          values: dict[str, str | None] | None = None) -> str:
-    """A text of the pack or a fact base in ``lang``: picked, placeholders filled, typeset."""
+def _text(text: str | dict[str, str], lang: str, values: dict[str, str | None] | None = None,
+          names: grammar.Grammar | None = None) -> str:
+    """A text of the pack or a fact base in ``lang``: picked, placeholders filled (where
+    they meet the words before them as ``names`` says), typeset."""
     value = i18n.pick(text, lang)
     assert value is not None, "validation guarantees every language"
     if values is not None:
-        value = placeholders.fill(value, values)
+        value = placeholders.fill(value, values, names.seam if names else None)
     return typography.typeset(value, lang)
 
 
-def _base_view(base: FactBase, lang: str, digits: str) -> BaseView:
+def _base_view(base: FactBase, lang: str, names: grammar.Grammar, digits: str) -> BaseView:
     return BaseView(
         id=base.id,
         title=_text(base.title, lang),
         subject=base.subject,
-        subject_name=i18n.country_name(base.subject, lang),
+        subject_name=names.name(base.subject, "bare", lang),
         as_of=base.as_of,
         as_of_label=i18n.format_partial_date(base.as_of, lang, digits),
         place=_text(base.place, lang) if base.place else None,
@@ -234,9 +240,10 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         id=fact.id,
         base_id=base.id,
         kind=fact.kind,
-        text=_text(fact.text, lang, values),
-        talking_point=_text(fact.talking_point, lang, values) if fact.talking_point else None,
-        if_raised=_text(fact.if_raised, lang, values) if fact.if_raised else None,
+        text=_text(fact.text, lang, values, names),
+        talking_point=(_text(fact.talking_point, lang, values, names) if fact.talking_point
+                       else None),
+        if_raised=_text(fact.if_raised, lang, values, names) if fact.if_raised else None,
         label=_text(fact.label, lang) if fact.label else None,
         section=fact.section,
         date=fact.date,

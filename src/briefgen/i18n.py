@@ -17,7 +17,6 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import DateTimeFormat, format_date, format_skeleton, match_skeleton
 from babel.dates import parse_pattern as parse_date_pattern
-from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -151,11 +150,29 @@ def counter_style_css(system: str) -> str:
             "ol { list-style-type: briefgen-digits; }\n")
 
 
+# The first day of a month as the language writes it in a date, where CLDR's patterns
+# cannot say it (French typography: "1er janvier", "1er–3 mars"; CLDR's "d" prints "1").
+_FIRST_DAY = {"fr": "'er'"}
+
+
+def _first_day(pattern: str, day: int, loc: Locale) -> str:
+    """``pattern`` with the day field of the 1st as ``_FIRST_DAY`` writes it."""
+    suffix = _FIRST_DAY.get(loc.language) if day == 1 else None
+    if suffix is None:
+        return pattern
+    parts = _QUOTED.split(pattern)
+    parts[::2] = [re.sub(r"(?<!d)d(?!d)", "d" + suffix, part) for part in parts[::2]]
+    return "".join(parts)
+
+
 def format_partial_date(value: PartialDate, tag: str, numbering: str | None = None) -> str:
-    """A date at its own precision: ``26 juin 2018``, ``mai 2022``, ``2021``."""
+    """A date at its own precision: ``26 juin 2018``, ``1er mai 2022``, ``mai 2022``,
+    ``2021``."""
     loc = locale(tag)
     if value.precision == "day":
-        text = str(format_date(value.first_day, "long", locale=loc))
+        day = value.first_day
+        pattern = _first_day(str(loc.date_formats["long"].pattern), day.day, loc)
+        text = str(format_date(day, pattern, locale=loc))
     else:
         skeleton = "yMMMM" if value.precision == "month" else "y"
         text = str(format_skeleton(skeleton, value.first_day, locale=loc))
@@ -195,7 +212,7 @@ def _date_range(start: dt.date, end: dt.date, tag: str) -> str:
             if None in pieces:
                 break
             return "".join(
-                parse_date_pattern(str(piece)).apply(instant, loc)
+                parse_date_pattern(_first_day(str(piece), instant.day, loc)).apply(instant, loc)
                 for piece, instant in zip(pieces, (start, end), strict=True)
             )
     fallback = str(formats.get(None) or "{0} – {1}")
@@ -235,13 +252,9 @@ def _widen(run: re.Match[str], month: int, day: int) -> str:
 
 
 def country_name(code: str, tag: str) -> str:
+    """CLDR's name of a territory. The documents print a grammar file's name instead where
+    it has one (an official short name): :meth:`briefgen.grammar.Grammar.name`."""
     return str(locale(tag).territories.get(code, code))
-
-
-def format_countries(codes: Iterable[str], tag: str) -> str:
-    """``États-Unis, Niger et Italie``: territory names joined by the locale's list pattern."""
-    names = [country_name(code, tag) for code in codes]
-    return str(format_list(names, locale=locale(tag))) if names else ""
 
 
 def format_number(value: float, tag: str, numbering: str | None = None) -> str:

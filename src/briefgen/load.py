@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
-from briefgen import processes
+from briefgen import i18n, processes
 from briefgen.cache import ParseCache, dumps, entry_name, loads
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
-from briefgen.model import FORBIDDEN, FactBase, Pack, forbidden_character
+from briefgen.model import FORBIDDEN, FactBase, Language, Pack, forbidden_character
 from briefgen.yamlfile import (
     DEFAULT_LIMITS,
     Limits,
@@ -76,10 +76,16 @@ class Project:
     packs: dict[str, Loaded[Pack]]
     unloaded: tuple[str, ...] = ()  # files that failed to load, as displayed
     cache: ParseCache | None = field(default=None, compare=False, repr=False)
+    locales: Mapping[str, str] = field(default_factory=dict)  # briefgen.yaml's `locales:`
 
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+    def locale(self, lang: str) -> str:
+        """The locale the documents in ``lang`` are written in: the project's variant of
+        the language (``locales: {ar: ar_MA, en: en_GB}`` in briefgen.yaml), else ``lang``."""
+        return self.locales.get(lang, lang)
 
 
 def load_files(root: Path, cache: ParseCache, jobs: int | None,
@@ -87,14 +93,15 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
     """The project at ``root`` with every fact base and pack that loads; each problem found
     is added to ``errors``. Files not in ``cache`` are parsed on ``jobs`` forked processes
     (default: one per core) when there are many and this process runs no other thread."""
-    limits = project_limits(root, errors)
+    settings = project_settings(root, errors)
+    limits = settings.limits
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
     loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
     cache.prune()
     bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
     unloaded = tuple(sorted({error.location.file for error in errors}))
-    return Project(root, bases, packs, unloaded, cache)
+    return Project(root, bases, packs, unloaded, cache, settings.locales)
 
 
 @dataclass(frozen=True)
@@ -213,35 +220,65 @@ class _LimitSettings(BaseModel):
                         description="the most values (keys, texts, list items) in one file")
 
 
+def _check_variant(locales: dict[str, str]) -> dict[str, str]:
+    """Each language's variant: a locale of that language that CLDR knows (en: en_GB)."""
+    variants = {}
+    for lang, variant in locales.items():
+        tag = variant.replace("-", "_")
+        if tag.split("_")[0] != lang:
+            raise ValueError(f"'{variant}' is not a variant of '{lang}' (as {lang}_XX)")
+        if problem := i18n.check_locale(tag):
+            raise ValueError(problem)
+        variants[lang] = tag
+    return variants
+
+
 class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     limits: _LimitSettings = _LimitSettings()
+    locales: Annotated[dict[Language, str], AfterValidator(_check_variant)] = Field(
+        default_factory=dict,
+        description="each language's variant, for every pack: {en: en_GB, ar: ar_MA}")
 
 
-def project_limits(root: Path, errors: list[LocatedError] | None = None) -> Limits:
-    """The limits of the project at ``root``: briefgen's, or those its ``briefgen.yaml``
-    raises or lowers::
+@dataclass(frozen=True)
+class Settings:
+    """What a project's ``briefgen.yaml`` sets."""
 
-        limits: {file_mb: 64, values: 2000000}
+    limits: Limits = DEFAULT_LIMITS
+    locales: Mapping[str, str] = field(default_factory=dict)
+
+
+def project_settings(root: Path, errors: list[LocatedError] | None = None) -> Settings:
+    """The settings of the project at ``root``, from its ``briefgen.yaml``::
+
+        limits: {file_mb: 64, values: 2000000}   # raise or lower briefgen's limits
+        locales: {en: en_GB, ar: ar_MA}          # the variant each language is written in
 
     A problem in the file is added to ``errors`` (the defaults then apply).
     """
     path = root / SETTINGS
     if not path.exists() and not path.is_symlink():
-        return DEFAULT_LIMITS
+        return Settings()
     try:
         document = read_data(path, SETTINGS, root)
         settings = _Settings.model_validate(document.data or {})
     except LocatedError as error:
         (errors if errors is not None else []).append(error)
-        return DEFAULT_LIMITS
+        return Settings()
     except PydanticError as error:
         (errors if errors is not None else []).extend(
             _located(error, document, SETTINGS, []))
-        return DEFAULT_LIMITS
+        return Settings()
     limits = settings.limits
-    return Limits(file_bytes=limits.file_mb * 1024**2, values=limits.values)
+    return Settings(Limits(file_bytes=limits.file_mb * 1024**2, values=limits.values),
+                    settings.locales)
+
+
+def project_limits(root: Path, errors: list[LocatedError] | None = None) -> Limits:
+    """The limits of the project at ``root`` (:func:`project_settings`)."""
+    return project_settings(root, errors).limits
 
 
 # -- One file ------------------------------------------------------------------------------

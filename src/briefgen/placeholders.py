@@ -3,23 +3,29 @@
 ``{countries}`` and ``{subject}`` also come in grammatical forms named by their role, the
 same names in every language: ``{countries:def}`` (definite: "les États-Unis", "the
 United States"), ``{countries:of}`` ("des États-Unis", "of the United States") and
-``{countries:in}`` ("aux États-Unis", "in the United States"). Which forms a language
-has is its grammar file's business (:mod:`briefgen.grammar`); here a form is only parsed.
+``{countries:in}`` ("aux États-Unis", "in the United States") and ``{countries:to}``
+("aux États-Unis", "to the United States": French "à", Spanish "a", Arabic "لـ", the German
+dative). ``{countries:bare}`` asks for the bare names on purpose (a list heading), where
+``{countries}`` is probably a form forgotten (``briefgen check`` says which). Which forms a
+language has is its grammar file's business (:mod:`briefgen.grammar`); here a form is only
+parsed.
 
 Fact text is data: it is parsed here, never handed to ``str.format`` or to Jinja, so
 ``{date.__class__}`` or ``{{ 7*7 }}`` can do nothing but fail validation or stay text.
-``{{`` and ``}}`` are literal braces. A value that opens a sentence is capitalized.
+``{{`` and ``}}`` are literal braces. A value that opens a sentence (or follows "¿" or "¡")
+is capitalized.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 PLACEHOLDERS = ("date", "countries", "subject", "value")
-FORMS = ("def", "of", "in")  # grammatical forms, for the names below
+FORMS = ("def", "of", "in", "to", "bare")  # grammatical forms, for the names below
+BARE = "bare"  # the bare names, asked for on purpose: every language has it
 WITH_FORMS = ("countries", "subject")
 
 
@@ -103,8 +109,12 @@ def names(text: str) -> set[str]:
 # The end of a sentence: text that is empty (but for opening quotes and brackets), or ends
 # with terminal punctuation (and closing quotes or brackets), then space.
 _SENTENCE_START = re.compile(
-    r"(?:^|[.!?…。！？؟।]['\"’”»)\]]*\s+)['\"‘“«(\[\s]*$"
+    r"(?:(?:^|[.!?…。！？؟।]['\"’”»)\]]*\s+)['\"‘“«(\[\s]*|[¿¡]['\"‘“«(\[]*)$"
 )
+
+# How the text before a value and the value meet (elision, contraction: "que " + "Israël"
+# -> "qu’" + "Israël"): the two parts, rewritten.
+Seam = Callable[[str, str], tuple[str, str]]
 
 
 def opens_sentence(before: str) -> bool:
@@ -112,18 +122,36 @@ def opens_sentence(before: str) -> bool:
     return bool(_SENTENCE_START.search(before))
 
 
-def fill(text: str, values: Mapping[str, str | None]) -> str:
+def fill(text: str, values: Mapping[str, str | None], seam: Seam | None = None) -> str:
     """``text`` with each placeholder replaced by its (already localized) value, looked up
-    by :attr:`Field.key`; a value that opens a sentence gets a capital first letter."""
-    out: list[str] = []
+    by :attr:`Field.key`; a value that opens a sentence gets a capital first letter, and a
+    full stop typed after a value that ends with one is not doubled. ``seam`` rewrites
+    where the text before a value meets it (a language's elisions)."""
+    done = ""
+    value: str | None = None
     for literal, field in parse(text):
-        out.append(literal)
-        if field:
-            value = values.get(field.key)
-            if value is None:
-                out.append(str(field))
-            elif opens_sentence("".join(out)):
-                out.append(value[:1].upper() + value[1:])
-            else:
-                out.append(value)
-    return "".join(out)
+        done += after_value(value, literal)
+        value = None
+        if not field:
+            continue
+        value = values.get(field.key)
+        if value is None:
+            done += str(field)
+            continue
+        if seam is not None:
+            done, value = seam(done, value)
+        if opens_sentence(done):
+            value = value[:1].upper() + value[1:]
+        done += value
+    return done
+
+
+def after_value(value: str | None, literal: str) -> str:
+    """The text typed after a value, without its first full stop when the value already
+    ends with one: "{date}." with a date that ends with an abbreviation (Russian
+    "5 октября 2026 г.", Bulgarian "5.10.2026 г.") or a name that does ("Corp."); a typed
+    ellipsis stays."""
+    if value and value.endswith(".") and literal.startswith(".") \
+            and not literal.startswith(".."):
+        return literal[1:]
+    return literal

@@ -6,7 +6,8 @@ People type straight quotes and plain spaces; the documents print, per language:
 - quotation marks: ``"…"`` becomes the language's own (``« … »`` in French, ``“ … ”`` in
   English, ``„ … “`` in German) and ``'…'`` its inner ones (``“ … ”``, ``‘ … ’``);
 - French: a narrow no-break space (U+202F) inside guillemets and before ``; : ! ?`` (only
-  before ``:`` in Canadian and Swiss French), and between digit groups typed with a space;
+  before ``:`` in Canadian and Swiss French), and between digit groups typed with a space
+  (``12 500``; never across a typed space after a year, ``en 2015 300 soldats``);
 - every language: a no-break space between a number and its unit (``12 km``, ``86 %``,
   ``3 millions``) and inside a date (``26 juin``, ``June 26``), with the month names of the
   language from CLDR.
@@ -45,6 +46,7 @@ _PROTECTED = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 
 _DECADE = re.compile(r"(?<!\w)'(?=\d\ds?\b)")  # the '90s
 _QUOTED = re.compile(r"(?<!\w)'(?=\S)([^'\n]*?)(?<=\S)'(?!\w)")  # a 'quoted' span
 _APOSTROPHE = re.compile(r"(?<=\w)'")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")  # l'Afrique, inside a 'quoted' span too
 _UNIT = re.compile(
     r"(?<=\d) (" + "|".join(re.escape(unit) for unit in UNITS) + r")(?!\w)"
 )
@@ -75,18 +77,27 @@ def _typeset_plain(text: str, lang: str) -> str:
 def _quotes(text: str, opening: str, closing: str, inner_opening: str, inner_closing: str
             ) -> str:
     text = _DECADE.sub("’", text)
+    text = _INNER_APOSTROPHE.sub("’", text)
     text = _QUOTED.sub(lambda match: inner_opening + match.group(1) + inner_closing, text)
     text = _APOSTROPHE.sub("’", text)
-    return _pair(text, '"', opening, closing)
+    return _pair(text, '"', (opening, inner_opening), (closing, inner_closing))
 
 
-def _pair(text: str, straight: str, opening: str, closing: str) -> str:
-    """Each ``straight`` mark opening (at the start, after a space or bracket) or closing."""
+def _pair(text: str, straight: str, opening: tuple[str, str], closing: tuple[str, str]
+          ) -> str:
+    """Each ``straight`` mark opening (at the start, after a space or bracket) or closing;
+    a quotation inside a quotation takes the inner marks (« il a parlé de “l’Afrique” »)."""
     out = []
+    depth = 0
     for index, char in enumerate(text):
         if char == straight:
             before = text[index - 1] if index else " "
-            char = opening if before.isspace() or before in "([{—–-/«“‘„‚" else closing
+            if before.isspace() or before in "([{—–-/«“‘„‚" + opening[0] + opening[1]:
+                char = opening[0] if depth == 0 else opening[1]
+                depth += 1
+            else:
+                char = closing[0] if depth <= 1 else closing[1]
+                depth = max(depth - 1, 0)
         out.append(char)
     return "".join(out)
 
@@ -103,7 +114,16 @@ def _french_spacing(text: str, spaced: str) -> str:
     marks = re.escape(spaced)
     # Before the first of ``?!`` or ``;``: not after a space or another mark, nor in 10:30.
     pattern = rf"(?<=[^\s{marks}])[ \u00a0\u202f]*(?=[{marks}])(?!:\d)"
-    return re.sub(pattern, NNBSP, re.sub(r"(?<=\d) (?=\d{3}(?!\d))", NNBSP, text))
+    return re.sub(pattern, NNBSP, _DIGIT_GROUPS.sub(_join_groups, text))
+
+
+# A number typed with spaces between its groups of three (12 500, 1 000 000): its first
+# group has one to three digits, so "En 2015 300 soldats" stays two numbers.
+_DIGIT_GROUPS = re.compile(r"(?<![\d.,\u202f])\d{1,3}(?: \d{3})+(?![\d])")
+
+
+def _join_groups(match: re.Match[str]) -> str:
+    return match.group().replace(" ", NNBSP)
 
 
 def _date_spaces(text: str, lang: str) -> str:

@@ -11,7 +11,7 @@ from briefgen import i18n, photos
 from briefgen.apparatus import check_apparatus
 from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, each_once
-from briefgen.grammar import Grammars, check_forms
+from briefgen.grammar.checks import Grammars, check_forms
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase, Pack, Staff
 from briefgen.templating import Templates

@@ -138,11 +138,14 @@ class PersonEntry:
 
 @dataclass(frozen=True)
 class Staleness:
-    """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest."""
+    """Facts older than the pack's ``max_age_days`` at the meeting: how many, the oldest.
+    The counts choose the plural forms; their labels print them in the pack's digits."""
 
     count: int
     max_age_days: int
     oldest_label: str
+    count_label: str = ""
+    max_age_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class PackView:
 
     id: str
     lang: str
+    locale: str  # the locale its texts are formatted in: lang, or the project's variant
     html_lang: str
     dir: str
     classification: str

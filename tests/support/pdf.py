@@ -36,6 +36,11 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def plain(text: str) -> str:
+    """Text without the bidi marks pdftotext and briefgen insert, whitespace squashed."""
+    return squash(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text))
+
+
 def pdfinfo(path: Path) -> dict[str, str]:
     out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True)
     info = {}

@@ -21,6 +21,9 @@ from briefgen.cache import ParseCache
 
 REPO = Path(__file__).resolve().parents[2]
 ISSUED = dt.date(2026, 11, 20)
+# The language tag of the demo's documents, by language: its briefgen.yaml writes Arabic as
+# Moroccan Arabic.
+DEMO_TAGS = {"fr": "fr", "en": "en", "ar": "ar-MA"}
 TODAY = ISSUED  # what the clock says in every test (briefgen.clock): SOURCE_DATE_EPOCH
 TODAY_EPOCH = str(int(dt.datetime.combine(TODAY, dt.time(), dt.UTC).timestamp()))
 
@@ -205,3 +208,103 @@ def full_pack(langs: tuple[str, ...]) -> str:
         facts: [base]
         documents: [fact-sheet]
         """)
+
+
+# -- A project written as a new user writes it: bare placeholders, several countries, day
+# and month dates, five languages. NEW_USER_FIXES are what `briefgen check` tells them. ---
+
+NEW_USER_BASE = """\
+id: partners
+title: {fr: Partenaires, en: Partners, es: Socios, de: Partner, ar: الشركاء}
+subject: MA
+as_of: 2026-10
+languages: [fr, en, es, de, ar]
+sources:
+  - {id: s1, title: {fr: Note, en: Note, es: Nota, de: Vermerk, ar: مذكرة}, publisher: Desk,
+     date: 2026-10}
+facts:
+  - id: thanks
+    kind: position
+    countries: [IT, US]
+    text:
+      fr: "Nous remercions {countries} pour leur engagement."
+      en: "We thank {countries} for their commitment."
+      es: "Trabajamos con {countries} en la región."
+      de: "Wir arbeiten mit {countries} zusammen."
+      ar: "نتوجه بالشكر ل{countries} على التزامهما."
+    talking_point:
+      fr: "Le Maroc agit aux côtés de {countries}."
+      en: "Morocco works alongside {countries}."
+      es: "Marruecos actúa junto a {countries}."
+      de: "Marokko handelt gemeinsam mit {countries}."
+      ar: "يعمل المغرب إلى جانب {countries}."
+    sources: [s1]
+  - id: summit
+    kind: event
+    date: 2026-12-01
+    countries: [GB, IL]
+    label: {fr: Réunion, en: Meeting, es: Reunión, de: Treffen, ar: اجتماع}
+    text:
+      fr: "La réunion s'est tenue en {date} avec {countries:of}."
+      en: "The meeting was held in {date}."
+      es: "La reunión se celebró en {date}. ¿{countries} apoyarán la iniciativa?"
+      de: "Das Treffen fand im {date} statt."
+      ar: "عقد الاجتماع في {date}."
+    sources: [s1]
+  - id: ties
+    kind: position
+    countries: [IL]
+    text:
+      fr: "Il est rappelé que {countries} a rétabli ses relations avec le Maroc."
+      en: "Relations were restored."
+      es: "Se restablecieron las relaciones."
+      de: "Die Beziehungen wurden wiederhergestellt."
+      ar: "أعيدت العلاقات."
+    sources: [s1]
+  - id: plan
+    kind: event
+    date: 2026-05
+    label: {fr: Plan, en: Plan, es: Plan, de: Plan, ar: خطة}
+    text:
+      fr: "{subject} a adopté un plan le {date}."
+      en: "{subject} adopted a plan on {date}."
+      es: "{subject} adoptó un plan el {date}."
+      de: "{subject} hat am {date} einen Plan beschlossen."
+      ar: "اعتمد {subject} خطة في {date}."
+    sources: [s1]
+"""
+
+NEW_USER_PACK = """\
+id: partners-meeting
+meeting:
+  title: {fr: Réunion des partenaires, en: Partners meeting, es: Reunión de socios,
+          de: Partnertreffen, ar: اجتماع الشركاء}
+  date: 2026-12-03
+languages: [fr, en, es, de, ar]
+classification: {fr: DIFFUSION RESTREINTE, en: RESTRICTED, es: RESTRINGIDO,
+                 de: VS-NUR FÜR DEN DIENSTGEBRAUCH, ar: محدود}
+facts: [partners]
+documents: [briefing-note, talking-points]
+"""
+
+# What `briefgen check` asks for, as the new user then writes it.
+NEW_USER_FIXES = {
+    "Nous remercions {countries}": "Nous remercions {countries:def}",
+    "We thank {countries}": "We thank {countries:def}",
+    "Trabajamos con {countries}": "Trabajamos con {countries:def}",
+    "mit {countries} zusammen": "mit {countries:to} zusammen",
+    "بالشكر ل{countries}": "بالشكر {countries:to}",
+    "aux côtés de {countries}": "aux côtés {countries:of}",
+    "alongside {countries}": "alongside {countries:def}",
+    "junto a {countries}": "junto {countries:to}",
+    "gemeinsam mit {countries}": "gemeinsam mit {countries:to}",
+    "tenue en {date} avec {countries:of}": "tenue le {date} avec {countries:def}",
+    "que {countries} a rétabli": "que {countries:def} a rétabli",
+    "held in {date}": "held on {date}",
+    "celebró en {date}. ¿{countries}": "celebró el {date}. ¿{countries:def}",
+    "im {date} statt": "am {date} statt",
+    "{subject} a adopté un plan le {date}": "{subject:def} a adopté un plan en {date}",
+    "{subject} adopted a plan on {date}": "{subject:def} adopted a plan in {date}",
+    "{subject} adoptó un plan el {date}": "{subject:def} adoptó un plan en {date}",
+    "{subject} hat am {date}": "{subject:def} hat im {date}",
+}

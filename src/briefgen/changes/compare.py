@@ -190,7 +190,7 @@ def _since(engines: Engines, view: PackView, revision: history.Revision,
     """``the clearance by X on 20 November 2026`` or ``HEAD~1 (3f2a1b0, 19 November
     2026)``, in the labels' language."""
     gettext = engines.templates.translations(view.labels_lang).gettext
-    date = i18n.format_day(day, view.lang, view.numbering) if day else ""
+    date = i18n.format_day(day, view.locale, view.numbering) if day else ""
     if cleared_by:
         return str(gettext("the clearance by %(person)s (%(date)s)")
                    % {"person": cleared_by, "date": date})

@@ -20,6 +20,7 @@ from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.output import JSON_SCHEMA_VERSION, as_github, as_json, as_text
 from briefgen.check.packs import labels_fallback, pack_findings, unfinished_catalog_findings
 from briefgen.check.report import Finding, Report, Severity, from_error
+from briefgen.check.sentences import sentence_findings
 from briefgen.errors import UsageError, ValidationFailed
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase
@@ -78,6 +79,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt
     for base in _checked_bases(project, pack_ids):
         yield from derived(project.cache, base.entry, f"findings\0{base.display}",
                            partial(listed_findings, base))
+        yield from sentence_findings(base, project)
         if not pack_ids:
             yield from unused_facts(base, project)
     for pack in packs:

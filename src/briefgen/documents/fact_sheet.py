@@ -242,7 +242,7 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
     ]
     markup = timeline.timeline_html(
         events,
-        lambda year: i18n.format_partial_date(PartialDate(year), view.lang, view.numbering),
+        lambda year: i18n.format_partial_date(PartialDate(year), view.locale, view.numbering),
         width=TIMELINE_WIDTH,
         rtl=view.dir == "rtl",
         title=title,

@@ -74,7 +74,7 @@ def render(view: PackView, engines: Engines) -> Rendered:
     groups = talking_points(view, gettext, i18n.Punctuation.of(translations).comma)
     points = [point for group in groups for point in group.points]
     sources = cited_sources(points)
-    document = engines.docx.render(TEMPLATE, view.lang,
+    document = engines.docx.render(TEMPLATE, view.locale,
                                    {"pack": view, "groups": groups, "sources": sources},
                                    view.labels_lang)
     if view.is_draft:

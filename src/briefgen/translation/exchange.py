@@ -4,7 +4,8 @@ One unit per text. Its context (PO ``msgctxt``, XLIFF ``trans-unit id``) names t
 the fact and the field, ``ma-coalition-daesh/fact/skhirat-meeting/text``; the source is the
 source-language text; the target is empty, or the previous translation as a starting
 point where it is outdated (PO ``fuzzy``, XLIFF ``state="needs-review-translation"``);
-notes for the translator say what the text is and which placeholders to keep.
+notes for the translator (:mod:`briefgen.translation.notes`) say what the text is, which
+placeholders to keep and what they stand for.
 
 Reading gives back every unit with its context, source, target, whether it still needs
 review (not imported) and where it is in the file, for located errors.
@@ -28,9 +29,11 @@ from typing import Any, Literal
 from briefgen import placeholders
 from briefgen.errors import LocatedError, Location
 from briefgen.fsutil import NotAFile, read_regular
+from briefgen.grammar import Grammar
 from briefgen.load import Loaded
 from briefgen.model import FactBase
-from briefgen.translation.state import Translatable, gaps, source_language, translatables
+from briefgen.translation import notes
+from briefgen.translation.state import gaps, source_language, translatables
 
 Format = Literal["po", "xliff"]
 FORMATS: tuple[Format, ...] = ("po", "xliff")
@@ -52,7 +55,8 @@ class OutgoingUnit:
     needs_review: bool  # the target is only a starting point
     notes: tuple[str, ...]
     location: tuple[str, int | None]  # the base file and line
-    placeholders: bool  # the source uses {placeholders} (PO python-brace-format)
+    placeholders: bool  # msgfmt may check the {placeholders} (PO python-brace-format)
+    max_length: int | None = None  # a caption's limit in characters
 
 
 @dataclass(frozen=True)
@@ -84,10 +88,12 @@ class Incoming:
 # What each unit holds and says to the translator -----------------------------------------
 
 
-def outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingFile:
+def outgoing(loaded: Loaded[FactBase], lang: str, everything: bool,
+             names: Grammar) -> OutgoingFile:
     """The units of one base to translate into ``lang``: its missing, outdated and unstamped
     translations (every text with ``everything``), each with its notes and the current or
-    previous translation as a starting point."""
+    previous translation as a starting point. ``names`` is the grammar of ``lang``: the
+    forms its names take."""
     base = loaded.model
     source = source_language(base)
     status = {gap.text.context: gap.status for gap in gaps(base, (lang,))}
@@ -102,62 +108,23 @@ def outgoing(loaded: Loaded[FactBase], lang: str, everything: bool) -> OutgoingF
         units.append(OutgoingUnit(
             context=text.context, source=text.texts[source], target=text.texts.get(lang),
             needs_review=state in ("outdated", "unstamped"),
-            notes=tuple(_notes(text, source, state, fields)),
+            notes=tuple(notes.notes(text, source, state, fields,
+                                          notes.Target(lang, names, base))),
             location=(where.file, where.line),
-            placeholders=bool(fields),
+            placeholders=_checkable(fields, names),
+            max_length=notes.caption_limit(text),
         ))
     return OutgoingFile(loaded.display, source, tuple(units))
 
 
-_FIELD_NOTES = {
-    "text": "the fact as the background of the briefing note states it",
-    "talking_point": "a line the minister says (a key message)",
-    "if_raised": "a defensive line, said only if the counterpart raises the subject",
-    "label": "a caption of a few words (timeline, key figures): keep it short",
-    "title": "the title of the fact base",
-    "place": "a place name",
-    "section": "a heading of the background",
-}
-_PERSON_NOTES = {
-    "name": "their name, as written in the target script",
-    "title": "the post they hold",
-    "organization": "the organization they work for",
-}
-_PLACEHOLDER_NOTES = {
-    "date": "the fact's date", "countries": "the list of the fact's countries",
-    "subject": "the country the base is about", "value": "the fact's number",
-}
-
-
-def _notes(text: Translatable, source: str, state: str,
-           fields: Sequence[placeholders.Field]) -> Iterable[str]:
-    """What the unit says to the translator: what the text is, the placeholders to keep
-    (``fields``, those of the source text), why a starting point needs checking."""
-    kind = text.key[0]
-    if kind in ("fact", "person") and text.fact is not None:
-        fact = text.fact
-        dated = f", dated {fact.date.isoformat()}" if fact.date else ""
-        whose = f" of the biography of {text.key[1]}" if text.is_bio else ""
-        yield f"Fact {fact.id}{whose} ({fact.kind}{dated}): {_FIELD_NOTES[text.key[-1]]}."
-    elif kind == "person":
-        yield f"Person {text.key[1]}: {_PERSON_NOTES[text.key[2]]}."
-    elif kind == "source":
-        what = "title" if text.key[2] == "title" else "place of publication"
-        yield f"Source {text.key[1]}: its {what}, as cited in the list of sources."
-    else:
-        yield f"{_FIELD_NOTES[kind].capitalize()}."
-    if fields:
-        meant = "; ".join(f"{f}: {_PLACEHOLDER_NOTES.get(f.name, 'filled in by briefgen')}"
-                          for f in fields)
-        yield (f"Keep every placeholder ({meant}); briefgen fills them in the translated "
-               "language. The form after a colon (def, of, in) may change to suit your "
-               "language's grammar. Write {{ and }} for a literal brace.")
-    if state == "outdated":
-        yield (f"The {source} text changed since the previous translation, given as a "
-               "starting point: check it against the new text.")
-    elif state == "unstamped":
-        yield (f"The existing translation is not stamped: check it against the {source} "
-               "text.")
+def _checkable(fields: Sequence[placeholders.Field], names: Grammar) -> bool:
+    """Whether gettext's python-brace-format check (``msgfmt -c``) checks the placeholders
+    as the import does: only bare ones that stay bare in the translation. gettext reads a
+    form (``{countries:of}``) as a malformed format spec, so a source with one goes
+    unchecked, and a correct translation that gives ``{countries}`` a form fails."""
+    if not fields or any(field.form for field in fields):
+        return False
+    return not names.forms or not any(f.name in placeholders.WITH_FORMS for f in fields)
 
 
 def format_for(path: Path, given: str | None) -> Format:
@@ -192,14 +159,32 @@ def write_po(files: Sequence[OutgoingFile], lang: str, project: str,
     catalog.msgid_bugs_address = catalog.last_translator = catalog.language_team = ""
     for file in files:
         for unit in file.units:
-            flags = [*(["fuzzy"] if unit.needs_review else []),
-                     *(["python-brace-format"] if unit.placeholders else [])]
-            catalog.add(unit.source, unit.target or "", context=unit.context,
-                        auto_comments=unit.notes, flags=flags,
-                        locations=[(unit.location[0], unit.location[1] or 0)])
+            message = catalog.add(unit.source, unit.target or "", context=unit.context,
+                                  auto_comments=unit.notes,
+                                  locations=[(unit.location[0], unit.location[1] or 0)])
+            message.flags = set(_po_flags(unit, message.flags))
     buffer = io.BytesIO()
     babel_write_po(buffer, catalog, width=76, sort_output=False, include_previous=False)
     return buffer.getvalue()
+
+
+def _po_flags(unit: OutgoingUnit, guessed: Iterable[str]) -> list[str]:
+    """A unit's PO flags: ``fuzzy`` for a starting point; ``python-brace-format`` where
+    ``msgfmt -c`` checks the placeholders as the import does; and, where Babel guessed a
+    format from a '%' ("86 % of") or a brace that is not a placeholder, ``no-`` that
+    format, so that no tool checks a correct translation against it; a caption's limit
+    as ``max-length`` (Weblate's flag; gettext ignores it)."""
+    flags = ["fuzzy"] if unit.needs_review else []
+    if "python-format" in guessed:
+        flags.append("no-python-format")
+    brace = "python-brace-format"
+    if unit.placeholders:
+        flags.append(brace)
+    elif brace in guessed or "{" in unit.source:
+        flags.append(f"no-{brace}")
+    if unit.max_length:
+        flags.append(f"max-length:{unit.max_length}")
+    return flags
 
 
 def read_po(data: bytes, display: str) -> Incoming:
@@ -267,6 +252,9 @@ def _xliff_unit(store: Any, outgoing: OutgoingUnit) -> Any:
     unit = store.UnitClass(outgoing.source)
     unit.setid(outgoing.context)
     unit.xmlelement.set("resname", outgoing.context)
+    if outgoing.max_length:
+        unit.xmlelement.set("maxwidth", str(outgoing.max_length))
+        unit.xmlelement.set("size-unit", "char")
     if outgoing.target:
         unit.target = outgoing.target
         state = "needs-review-translation" if outgoing.needs_review else "translated"

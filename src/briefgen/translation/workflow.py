@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from briefgen import clock, placeholders, writes
+from briefgen import clock, i18n, placeholders, writes
 from briefgen.errors import BriefgenError, LocatedError, Location, ValidationFailed, display_path
 from briefgen.fsutil import inside
+from briefgen.grammar import Grammar, grammar_for
 from briefgen.load import PROJECT_FOLDERS, Loaded, load_file, project_limits
 from briefgen.model import FactBase, forbidden_character
 from briefgen.translation import exchange, writeback
@@ -164,7 +165,8 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
     if not bases:
         raise TranslateUsageError(f"'{lang}' is the language the fact bases are written in: "
                                   "there is nothing to translate into it")
-    outgoing = [exchange.outgoing(base, lang, everything) for base in bases]
+    names = grammar_for(root / "templates", lang)  # which forms the notes offer
+    outgoing = [exchange.outgoing(base, lang, everything, names) for base in bases]
     files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
     ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
     data = exchange.write(files, lang, chosen, ", ".join(ids), now or clock.now())
@@ -236,6 +238,8 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
         raise ValidationFailed([LocatedError(
             "the file does not say which language it is in", Location(str(path)),
             "a PO file needs a Language: header, an XLIFF file one target-language")])
+    names = (grammar_for(project / "templates", incoming.language)
+             if i18n.check_locale(incoming.language) is None else Grammar(incoming.language))
     edits = {base_id: Edits(loaded, project, limits) for base_id, loaded in bases.items()}
     changes: list[Change] = []
     counts = {"unchanged": 0, "untranslated": 0, "needs_review": 0}
@@ -248,7 +252,7 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
             counts["needs_review"] += 1
             continue
         try:
-            change = _take(unit, incoming.language, bases, edits, seen)
+            change = _take(unit, incoming.language, names, bases, edits, seen)
         except LocatedError as error:
             errors.append(error)
             continue
@@ -265,7 +269,7 @@ def import_translations(root: str | Path, path: str | Path) -> Imported:
     return Imported(tuple(changes), incoming.language, **counts)
 
 
-def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
+def _take(unit: IncomingUnit, lang: str, names: Grammar, bases: dict[str, Loaded[FactBase]],
           edits: dict[str, Edits], seen: set[str]) -> Change | None:
     """Check one unit and queue its edit; None when the base already has it, current."""
     text, loaded = _resolve(unit, bases)
@@ -288,7 +292,8 @@ def _take(unit: IncomingUnit, lang: str, bases: dict[str, Loaded[FactBase]],
                      f"export again (`briefgen translate export --lang {lang}`): the new "
                      "text comes with this translation as a hint")
     target = unit.target.strip()
-    problem = _text_problem(target, text.texts[source], text.takes_placeholders)
+    problem = _text_problem(target, text.texts[source], text.takes_placeholders) or (
+        _form_problem(target, names) if text.takes_placeholders else None)
     if problem:
         raise refuse(problem)
     target = _ending_as(text.texts.get(lang), target)
@@ -374,3 +379,22 @@ def _text_problem(target: str, source: str, takes_placeholders: bool) -> str | N
     except ValueError as error:
         return f"the translation's placeholders do not parse: {error}"
     return None
+
+
+def _form_problem(target: str, names: Grammar) -> str | None:
+    """A form (``{countries:of}``) the translated language's grammar does not define, which
+    ``check`` and ``build`` would refuse: refused here, with the forms it has."""
+    undefined = [f for f in placeholders.fields(target) if f.form and not names.has_form(f.form)]
+    if not undefined:
+        return None
+    language = i18n.locale(names.language).get_display_name("en") if \
+        i18n.check_locale(names.language) is None else names.language
+    shown = ", ".join(map(str, undefined))
+    usable = ", ".join(str(placeholders.Field(name, form))
+                       for name in dict.fromkeys(f.name for f in undefined)
+                       for form in (None, *names.forms))
+    if names.source is None:
+        return (f"the translation writes {shown}, but names take no forms in {language} "
+                f"(no grammar file for it): write {usable}")
+    return (f"the translation writes {shown}, a form {names.source} does not define for "
+            f"{language}: write {usable}")

@@ -1,0 +1,49 @@
+"""Sentences whose names or date will not read right: a bare ``{countries}`` where the
+sentence needs a form, a form after the wrong word, "en {date}" for a day
+(:mod:`briefgen.grammar.lint` gives the advice; here it is located and kept per file)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from briefgen.cache import derived
+from briefgen.check.report import Finding
+from briefgen.grammar import grammar_path
+from briefgen.grammar.checks import Grammars
+from briefgen.grammar.lint import Sentence, advise
+from briefgen.load import Loaded, Project
+from briefgen.model import FactBase
+
+FIELDS = ("text", "talking_point", "if_raised")
+
+
+def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
+    """The advice on every text of the base, worked out again when the base or one of the
+    grammar files it is read with changes."""
+    langs = sorted({lang for fact in loaded.model.facts for field in FIELDS
+                    for lang in (getattr(fact, field) or {})})
+    found = [grammar_path(project.templates, lang) for lang in langs]
+    key = "\0".join(f"{path}:{path.stat().st_mtime_ns}:{path.stat().st_size}"
+                    for path, _ in filter(None, found))
+    return derived(project.cache, loaded.entry, f"sentences\0{loaded.display}",
+                   partial(_findings, loaded, project), key)
+
+
+def _findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
+    return list(_advice(loaded, Grammars(project.templates)))
+
+
+def _advice(loaded: Loaded[FactBase], grammars: Grammars) -> Iterator[Finding]:
+    base = loaded.model
+    for index, fact in enumerate(base.facts):
+        for field in FIELDS:
+            for lang, text in (getattr(fact, field) or {}).items():
+                grammar = grammars.get(lang) if "{" in text else None
+                if grammar is None:
+                    continue
+                sentence = Sentence(text, lang, fact.countries, base.subject, fact.date)
+                for advice in advise(sentence, grammar):
+                    yield Finding.at("warning", advice.code, f"'{field}.{lang}': "
+                                     f"{advice.message}",
+                                     loaded.fact_location(index, field, lang), advice.hint)
