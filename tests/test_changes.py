@@ -55,7 +55,7 @@ def redlined(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]
     return root, out / PACK, result.stdout
 
 
-def tracked(docx: Path) -> list[tuple[str, str]]:
+def tracked(docx: Path, author: str = "briefgen") -> list[tuple[str, str]]:
     """Each w:ins, w:del, w:moveFrom and w:moveTo of the body that holds runs: its kind
     and text, in order."""
     from lxml import etree
@@ -66,7 +66,7 @@ def tracked(docx: Path) -> list[tuple[str, str]]:
     for element in root.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"):
         if element.getparent().tag == f"{W}rPr":
             continue  # a paragraph mark inserted or deleted with its text
-        assert element.get(f"{W}author") == "briefgen"
+        assert element.get(f"{W}author") == author
         assert element.get(f"{W}date") == "2026-11-20T00:00:00Z"
         text = "".join(t.text or "" for t in element.iter(f"{W}t", f"{W}delText"))
         found.append((element.tag.removeprefix(W), text))
@@ -271,6 +271,18 @@ def test_a_moved_key_message_is_shown_as_moved(tmp_path_factory: pytest.TempPath
     names = re.findall(r'<w:(moveFrom|moveTo)RangeStart [^>]*w:name="([^"]+)"', xml)
     assert names == [("moveFrom", "move1"), ("moveTo", "move1")]
     assert xml.count("RangeEnd ") == 2
+
+
+def test_the_tracked_changes_carry_the_author_asked_for(redlined: tuple[Path, Path, str],
+                                                         tmp_path: Path) -> None:
+    root, _, _ = redlined
+    result = run_briefgen(root, "changes", PACK, "--lang", "en", "--author", "Desk Officer",
+                          "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert len(tracked(tmp_path / PACK / "en" / "talking-points-changes.docx",
+                       "Desk Officer")) == 4
+    refused = run_briefgen(root, "changes", PACK, "--author", " ", "--out", str(tmp_path))
+    assert refused.returncode == 2 and "must be a name" in refused.stderr
 
 
 # -- What is refused -------------------------------------------------------------------------

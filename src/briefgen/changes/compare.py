@@ -28,7 +28,7 @@ from briefgen.documents.kinds import Engines
 from briefgen.errors import BriefgenError, UsageError
 from briefgen.fsutil import file_lock, replace_folder
 from briefgen.load import Project
-from briefgen.model import Clearance
+from briefgen.model import Clearance, forbidden_character
 from briefgen.output import check_out, make_out, shown
 from briefgen.project import load_project
 from briefgen.templating import Templates
@@ -83,6 +83,8 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
     or a pack whose old version does not load."""
     if not isinstance(project, Project):
         project = load_project(project)
+    if not author.strip() or forbidden_character(author):
+        raise UsageError("the author of the tracked changes must be a name, printable")
     loaded = project.packs.get(pack_id)
     if loaded is None:
         known = ", ".join(sorted(project.packs)) or "none"

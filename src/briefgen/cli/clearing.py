@@ -11,6 +11,7 @@ import click
 
 from briefgen import clock
 from briefgen.changes import changes
+from briefgen.changes.compare import AUTHOR
 from briefgen.clearing import clear
 from briefgen.cli.building import out_option
 from briefgen.cli.group import _examples, _say, _shown, main, project_option, today_option
@@ -61,18 +62,20 @@ def clear_command(pack_id: str, name: str, unit: str | None, date: dt.datetime |
 @click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
 @click.option("--json", "as_json_summary", is_flag=True,
               help="Print what changed (facts added, removed, changed, by id) as JSON.")
+@click.option("--author", default=AUTHOR, show_default=True,
+              help="The author of the DOCX's tracked changes, as Word's Review pane shows it.")
 @project_option
 @out_option
 @today_option("Date the tracked changes, and the packs that set no issued:, as of this day")
 def changes_command(pack_id: str, since: str | None, languages: tuple[str, ...],
-                    as_json_summary: bool, project_dir: Path, out: Path | None,
+                    as_json_summary: bool, author: str, project_dir: Path, out: Path | None,
                     today: dt.date | None) -> None:
     """Write redlines of PACK_ID against an earlier version kept by git: per language,
     briefing-note-changes.pdf (insertions underlined, deletions struck through, change
     bars) and talking-points-changes.docx (Word's own tracked changes, to accept or reject
     one by one), into the pack's output folder."""
     result = changes(project_dir, pack_id, since=since, languages=languages or None,
-                     out=out, today=today)
+                     out=out, today=today, author=author)
     if as_json_summary:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
