@@ -172,3 +172,19 @@ def test_the_written_file_reads_back_to_the_same_data(tmp_path: Path) -> None:
     written = dump_roundtrip(document.roundtrip, STYLES)
     assert parse_yaml(written, "file.yaml").data == document.data
     assert parse_yaml(written, "file.yaml").data["when"] == "2022-05-10"  # a date stays text
+
+
+def test_append_keeps_what_followed_the_last_item_after_the_new_one() -> None:
+    """`briefgen clear` appends a clearance entry: the blank line and comment that followed
+    the last entry follow the new one, and the entry before keeps its own comment."""
+    from ruamel.yaml.comments import CommentedMap
+
+    text = ("a: 1\nclearance:\n  - name: X   # desk\n    date: 2026-11-19\n\n"
+            "# the meeting\nmeeting: 2\n")
+    document = parse_yaml(text, "pack.yaml")
+    entry = CommentedMap()
+    entry["name"], entry["date"] = "Y", "2026-11-20"
+    yamledit.append(document.roundtrip["clearance"], entry)
+    assert dump_roundtrip(document.roundtrip, text) == (
+        "a: 1\nclearance:\n  - name: X   # desk\n    date: 2026-11-19\n  - name: Y\n"
+        "    date: '2026-11-20'\n\n# the meeting\nmeeting: 2\n")

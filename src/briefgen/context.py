@@ -7,7 +7,16 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from briefgen import bidi, grammar, i18n, memoview, photos, placeholders, typography
+from briefgen import (
+    bidi,
+    clearance,
+    grammar,
+    i18n,
+    memoview,
+    photos,
+    placeholders,
+    typography,
+)
 from briefgen.dates import PartialDate
 from briefgen.load import Loaded, Project
 from briefgen.model import (
@@ -68,6 +77,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
     people = {person.id: person for base_id in pack.facts
               for person in project.bases[base_id].model.people}
     markers = memoview.letters(templates.translations(labels).gettext)
+    cleared = clearance.standing(project, pack, lang)  # void once the content changed
     return PackView(
         id=pack.id,
         lang=lang,
@@ -77,11 +87,11 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         dir=i18n.direction(tag),
         classification=page_marking or _text(pack.classification, tag, digits=digits),
         reference=pack.reference,
-        status=pack.status,
+        status="cleared" if cleared.cleared else "draft",
         drafted_by=(memoview.staff(pack.drafted_by, tag, digits, people)
                     if pack.drafted_by else None),
         clearance=tuple(memoview.staff(entry, tag, digits, people)
-                        for entry in pack.clearance),
+                        for entry in cleared.entries),
         title=_text(meeting.title, tag, digits=digits),
         date=meeting.date,
         end=meeting.end,

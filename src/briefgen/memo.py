@@ -5,11 +5,11 @@ the press line. Validated, frozen shapes; no I/O (:mod:`briefgen.model` holds th
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from briefgen.fields import Day, Localized, Slug, Strict, Text
+from briefgen.fields import Day, Language, Localized, Slug, Strict, Text
 
 MeetingType = Literal["bilateral", "multilateral", "call", "visit"]
 MEETING_TYPES: tuple[MeetingType, ...] = ("bilateral", "multilateral", "call", "visit")
@@ -40,8 +40,21 @@ class Drafter(Staff):
     contact: Text | None = Field(None, description="a phone number or e-mail address, as text")
 
 
+Fingerprint = Annotated[
+    str, Field(pattern=r"^[0-9a-f]{16}$", description="a hash of the content cleared in a "
+               "language (written by `briefgen clear`)")
+]
+
+
 class Clearance(Staff):
     date: Day
+    fingerprint: dict[Language, Fingerprint] | None = Field(
+        None, description="what was cleared: a hash of the pack's content in each language, "
+        "written by `briefgen clear` (a change to the content voids the clearance)"
+    )
+    commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,64}$")] | None = Field(
+        None, description="the git commit of the content cleared (written by `briefgen clear`)"
+    )
 
 
 class Marking(Strict):

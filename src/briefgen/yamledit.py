@@ -88,6 +88,17 @@ def delete_key(mapping: CommentedMap, key: str) -> None:
         _attach_trailing(mapping, keys[index - 1], moved)
 
 
+def append(sequence: CommentedSeq, value: Any) -> None:
+    """Append ``value`` to a sequence; the lines that followed its last item (blank lines,
+    comments) now follow the new one."""
+    moved = None
+    if sequence and not _is_flow(sequence):
+        moved = _detach_trailing(sequence, len(sequence) - 1)
+    sequence.append(value)
+    if moved is not None:
+        _attach_trailing(sequence, len(sequence) - 1, moved)
+
+
 def insert(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
     """Insert ``key`` where ``order`` puts it among the keys present (at the end when it is
     not in ``order``); what followed the entry before it now follows the new entry."""
@@ -126,7 +137,7 @@ def _last_entry(container: Any, key: Any) -> tuple[Any, Any]:
     return container, key
 
 
-def _detach_trailing(mapping: CommentedMap, key: str) -> str | None:
+def _detach_trailing(mapping: CommentedMap | CommentedSeq, key: Any) -> str | None:
     """Take the lines that follow the entry ``key`` (blank lines, comments), leaving its
     end-of-line comment in place; their text, or None."""
     container, last = _last_entry(mapping, key)
@@ -149,7 +160,7 @@ def _detach_trailing(mapping: CommentedMap, key: str) -> str | None:
     return following
 
 
-def _attach_trailing(mapping: CommentedMap, key: str, following: str) -> None:
+def _attach_trailing(mapping: CommentedMap | CommentedSeq, key: Any, following: str) -> None:
     container, last = _last_entry(mapping, key)
     slot = _MAP_AFTER if isinstance(container, CommentedMap) else _SEQ_AFTER
     entry = container.ca.items.setdefault(last, [None, None, None, None])

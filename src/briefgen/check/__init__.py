@@ -15,6 +15,7 @@ from pathlib import Path
 
 from briefgen import clock
 from briefgen.cache import ParseCache, derived
+from briefgen.check.clearance import void_clearance
 from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.memo import final_findings, layout_findings
 from briefgen.check.output import JSON_SCHEMA_VERSION, as_github, as_json, as_text
@@ -97,6 +98,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt
                              "have it cleared, then set status: cleared and its clearance:")
         if final:
             yield from final_findings(pack)
+        yield from void_clearance(pack, project, final=final)
         yield from labels_fallback(pack, project)
     yield from unfinished_catalog_findings(project)
     if _harfbuzz_subset_missing():
