@@ -203,8 +203,8 @@ def test_a_template_renamed_label_and_a_restyle_leave_the_clearance_standing(
     (templates / "css").mkdir(parents=True)
     shipped = Path(briefgen.__file__).parent.parent.parent / "templates"
     note = (shipped / "_note.html").read_text(encoding="utf-8")
-    assert '_("Purpose")' in note
-    (templates / "_note.html").write_text(note.replace('_("Purpose")', '"Why we meet"'),
+    assert '_("Objectives")' in note
+    (templates / "_note.html").write_text(note.replace('_("Objectives")', '"What we want"'),
                                           encoding="utf-8")
     css = (shipped / "css" / "briefing-note.css").read_text(encoding="utf-8")
     (templates / "css" / "briefing-note.css").write_text(css + "\nh1 { color: #800; }\n",

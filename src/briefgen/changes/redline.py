@@ -53,7 +53,7 @@ def key(fact: FactView) -> Key:
 def line_key(line: Line) -> Key:
     """A numbered line by its fact; a line the pack's ``they_may_raise`` gives (no fact) by
     its point."""
-    return line_key(line) if line.fact else ("pack", line.point or line.text)
+    return key(line.fact) if line.fact else ("pack", line.point or line.text)
 
 
 def summary(old: PackView, new: PackView) -> Summary:
@@ -119,7 +119,6 @@ def merge(old: PackView, new: PackView, moves: Moves,
         return label(_marked_fact(old_facts[k], new_facts[k]))
 
     sections = _sections(old.sections, new.sections, old_facts, new_facts, moves, both)
-    numbers = {line_key(line): line.number for line in new.key_messages}
     return replace(
         new,
         title=marked(old.title, new.title) or "",
@@ -131,10 +130,8 @@ def merge(old: PackView, new: PackView, moves: Moves,
         facts=tuple(f for s in sections for f in s.facts),
         since_previous=tuple(both(key(f)) if key(f) in old_facts else _whole(f, inserted)
                              for f in new.since_previous),
-        key_messages=_series(sections, "talking_point", numbers, old_numbers),
-        if_raised=_series(sections, "if_raised",
-                          {line_key(line): line.number for line in new.if_raised},
-                          {line_key(line): line.number for line in old.if_raised}),
+        key_messages=_series(sections, "talking_point", new.key_messages, old.key_messages),
+        if_raised=_series(sections, "if_raised", new.if_raised, old.if_raised),
     )
 
 
@@ -216,21 +213,23 @@ def _aligned(old: Sequence[FactView], new: Sequence[FactView], old_facts: dict[K
     return out
 
 
-def _series(sections: tuple[Section, ...], name: str, numbers: dict[Key, int],
-            old_numbers: dict[Key, int]) -> tuple[Line, ...]:
-    """The numbered lines of the merged sections: the new numbers, a line removed (or moved
-    away) its old one."""
+def _series(sections: tuple[Section, ...], name: str, new: tuple[Line, ...],
+            old: tuple[Line, ...]) -> tuple[Line, ...]:
+    """The numbered lines of the merged sections: the new numbers and markers, a line
+    removed (or moved away) its old ones."""
+    numbers = {line_key(line): (line.number, line.label) for line in new}
+    old_numbers = {line_key(line): (line.number, line.label) for line in old}
     lines = []
-    last = 0
+    last = (0, "")
     for section in sections:
         for fact in section.facts:
             text = getattr(fact, name)
             if not text:
                 continue
             removed = not unmarked(text) or _is_all_deleted(text)
-            number = old_numbers.get(key(fact), last) if removed else numbers.get(key(fact), last)
-            last = number if not removed else last
-            lines.append(Line(number, fact, text))
+            number, label = (old_numbers if removed else numbers).get(key(fact), last)
+            last = (number, label) if not removed else last
+            lines.append(Line(number, fact, text, label))
     return tuple(lines)
 
 
