@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # benchmarks.synthetic, tests.support.projects
 
 from benchmarks.long_word import rows as long_word_rows  # noqa: E402
+from benchmarks.plain import rows as plain_rows  # noqa: E402
 from benchmarks.serve_latency import rows as serve_rows  # noqa: E402
 from benchmarks.synthetic import make_project  # noqa: E402
 
@@ -382,6 +383,8 @@ def main() -> None:
         print(lines[-1], flush=True)
 
     print("\n".join(lines), flush=True)
+    for measure, value, target, met in plain_rows():
+        row(measure, value, target, met)
     renders = dict(per_document(project))
     for document, seconds in renders.items():
         row(f"render {document} (fr, in process, median)", f"{seconds * 1000:.0f} ms")
