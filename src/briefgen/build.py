@@ -281,7 +281,7 @@ def _ordered(tasks: list[Task], eager: bool) -> list[Task]:
 def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Executor | None,
               notify: ProgressCallback, total: int, time_limit: float | None,
               bundle: TemplateBundle | None,
-              hints: dict[Job, int | None]) -> Iterator[tuple[Task, Outcome, float]]:
+              hints: dict[Job, int | str | None]) -> Iterator[tuple[Task, Outcome, float]]:
     """Each task with its rendered document or its error, and the seconds it took to
     render, as each one finishes (its ``started`` is notified here, its ``done`` or
     ``failed`` by the caller, once the outcome is taken in)."""
