@@ -61,7 +61,7 @@ def with_fonts(parts: dict[str, bytes], fonts: Sequence[Face]) -> dict[str, byte
     if not plan:
         return parts
     parts = dict(parts)
-    characters = "".join(sorted(set(text) | set(EDITING_CHARACTERS)))
+    characters = character_set(text)
     table = _xml(parts[FONT_TABLE])
     rels = _xml(parts[FONT_TABLE_RELS]) if FONT_TABLE_RELS in parts else _new_relationships()
     families = dict.fromkeys(face.family for face, _ in plan)  # in plan order: reproducible
@@ -166,6 +166,21 @@ def _faces_to_embed(fonts: Sequence[Face], used: set[str]) -> list[Face]:
         if face.family in used and face.truetype:
             chosen.setdefault((face.family, face.bold, face.italic), face)
     return [chosen[key] for key in sorted(chosen)]
+
+
+BLOCK = 128  # code points: what a document's character brings of its script
+
+
+def character_set(text: str) -> str:
+    """What the faces are cut down to for ``text``: :data:`EDITING_CHARACTERS`, and for
+    every other character its whole block of :data:`BLOCK` code points (the Arabic
+    letters, not only those the text uses). The documents of a language share one set, so
+    a process subsets (and completes) each face once per language, not once per document."""
+    editing = set(EDITING_CHARACTERS)
+    blocks = {ord(char) // BLOCK for char in text if char not in editing}
+    wider = {chr(code) for block in blocks for code in range(block * BLOCK, (block + 1) * BLOCK)
+             if not 0xD800 <= code <= 0xDFFF}
+    return "".join(sorted(editing | wider))
 
 
 def _characters(parts: Mapping[str, bytes]) -> str:
