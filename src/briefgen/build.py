@@ -165,6 +165,8 @@ def build(
         packs.settled()
         log.info("%d up to date, %d to render", up_to_date, to_render)
         render(_ordered(later, eager))
+    if project.cache is not None:  # into the build folder this build may have made
+        project.cache.flush()
     result = BuildResult(packs.written(), tuple(sorted({*left_out, *blocked, *packs.failed})))
     log.info("%d document(s) in place, %d failure(s)", len(result.written),
              len(stopped) + len(packs.errors) + len(blocked))

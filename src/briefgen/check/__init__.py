@@ -54,8 +54,10 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
              len(pack_ids or project.packs))
     findings = tuple(_sorted(project_findings(project, pack_ids, clock.today(today),
                                               final=final)))
-    return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
-                                                project.cache))
+    counts = _translation_counts(_checked_bases(project, pack_ids), project.cache)
+    if project.cache is not None:
+        project.cache.flush()
+    return Report(findings, counts)
 
 
 def failure_report(failure: ValidationFailed) -> Report:
