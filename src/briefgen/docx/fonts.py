@@ -143,7 +143,7 @@ def _families_by_slot(parts: Mapping[str, bytes]) -> dict[str, set[str]]:
     slots: dict[str, set[str]] = {slot: set() for slot in _FONT_SLOTS}
     for name, content in parts.items():
         if name == "word/styles.xml" or _STORY.fullmatch(name):
-            for fonts in _xml(content).iter(_w("rFonts")):
+            for fonts in _read_xml(content).iter(_w("rFonts")):
                 for slot in _FONT_SLOTS:
                     if family := fonts.get(_w(slot)):
                         slots[slot].add(family)
@@ -154,7 +154,7 @@ def _latin_default(parts: Mapping[str, bytes]) -> str | None:
     """The document defaults' Latin font family (``w:docDefaults``'s ``w:ascii``)."""
     if "word/styles.xml" not in parts:
         return None
-    fonts = _xml(parts["word/styles.xml"]).find(
+    fonts = _read_xml(parts["word/styles.xml"]).find(
         f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}/{_w('rFonts')}")
     return None if fonts is None else fonts.get(_w("ascii"))
 
@@ -187,7 +187,7 @@ def _characters(parts: Mapping[str, bytes]) -> str:
     text = []
     for name, content in parts.items():
         if _STORY.fullmatch(name):
-            root = _xml(content)
+            root = _read_xml(content)
             text += [node.text or "" for node in root.iter(_w("t"))]
             text += [level.get(_w("val"), "") for level in root.iter(_w("lvlText"))]
     return "".join(text)
@@ -265,6 +265,14 @@ def _xml(content: bytes) -> Any:
     from lxml import etree
 
     return etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+@lru_cache(maxsize=64)
+def _read_xml(content: bytes) -> Any:
+    """A part parsed to be read, never changed: the parts of the Word template that every
+    document keeps as they are (styles, headers, footers) are parsed once per process, and
+    a document's own once, not once per question asked of it."""
+    return _xml(content)
 
 
 def _serialized(root: Any) -> bytes:
