@@ -11,7 +11,7 @@ import pytest
 
 import briefgen
 from briefgen.errors import BuildFailed
-from tests.support.pdf import pdfinfo, pdftotext, squash
+from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
 from tests.support.projects import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, load_demo
 
 PACK = "rabat-2026-12"
@@ -107,6 +107,33 @@ def test_every_page_is_marked_and_numbered_through_the_book(books: dict[str, Pat
         # "n / N" (right to left, pdftotext gives the numbers in visual order: "N / n")
         numbers = [{int(a), int(b)} for a, b in re.findall(r"(\d+) / (\d+)", text)]
         assert {page, pages} in numbers, f"page {page}"
+
+
+PT_PER_MM = 72 / 25.4
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_page_has_its_marking_and_footer_in_the_same_place(books: dict[str, Path],
+                                                                 lang: str) -> None:
+    """The fact sheet's page of the book (narrower margins) prints its classification,
+    reference and page number where every other page does, 10 mm or more from the paper's
+    edges (what a printer prints)."""
+    boxes = bbox(books[lang])
+    reference = "DAAO/2026/0412"
+    places: dict[int, tuple[float, ...]] = {}
+    for page in range(1, int(pdfinfo(books[lang])["Pages"]) + 1):
+        words = [word for word in boxes.words if word.page == page]
+        top = min(words, key=lambda word: word.y0)  # the classification
+        foot = [word for word in words if word.y1 > boxes.height - 14 * PT_PER_MM]
+        [ref] = [word for word in foot if word.text == reference]
+        number = [word for word in foot if word.text == str(page)]
+        assert number, f"page {page}"
+        places[page] = tuple(round(value, 1) for value in (
+            top.y0, top.y1, ref.x0, ref.x1, ref.y1, number[-1].y1))
+        assert top.y0 >= 10 * PT_PER_MM
+        assert boxes.height - max(ref.y1, number[-1].y1) >= 10 * PT_PER_MM
+        assert min(ref.x0, boxes.width - ref.x1) >= 10 * PT_PER_MM
+    assert len(set(places.values())) == 1, places
 
 
 def test_tagged_with_the_pack_language_and_read_from_the_right(books: dict[str, Path]) -> None:

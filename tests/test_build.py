@@ -885,3 +885,18 @@ def test_a_changed_photo_renders_its_pack_again(copy_demo: Path, tmp_path: Path)
                            languages=["en"], issued=ISSUED)
     assert ("briefing-note", "en") in {(d.document, d.language) for d in again.rendered}
     assert len(again.written) == len(first.written)
+
+
+def test_the_dask_example_builds_what_jobs_1_builds(copy_demo: Path, tmp_path: Path) -> None:
+    """docs/examples/build_on_dask.py, as docs/builds.md runs it, on a LocalCluster."""
+    pytest.importorskip("distributed", reason="install briefgen[dask]")
+    example = Path(briefgen.__file__).parents[2] / "docs" / "examples" / "build_on_dask.py"
+    env = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH}
+    shown = subprocess.run([sys.executable, str(example), str(copy_demo), str(tmp_path / "dask")],
+                           check=True, capture_output=True, text=True, env=env, timeout=600)
+    serial = subprocess.run([sys.executable, "-m", "briefgen", "build", "--project",
+                             str(copy_demo), "--out", str(tmp_path / "serial"), "-j", "1"],
+                            check=True, capture_output=True, text=True, env=env)
+    assert serial.returncode == 0
+    assert shown.stdout.strip() == f"21 documents in {tmp_path / 'dask'} (21 rendered)"
+    assert snapshot(tmp_path / "dask") == snapshot(tmp_path / "serial")

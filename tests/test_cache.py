@@ -118,6 +118,7 @@ def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(make_project: Project
     elif damage == "foreign":  # signed by another user's key, or another machine's
         other = ParseCache(base_entry.parent, b"k" * 32)
         other.put(base_entry.name, cache_module.loads(data[32:]))
+        other.flush()
     elif damage == "swapped":  # an entry put in the place of another
         base_entry.write_bytes(pack_entry.read_bytes())
     else:
@@ -148,6 +149,7 @@ def test_a_signed_entry_still_builds_nothing_but_models(make_project: ProjectFac
     signed = ParseCache(root / "build" / FOLDER, key)
     for entry in entries(root):
         signed.put(entry.name, Exploit())
+    signed.flush()
     project, cache = load(root)
     assert "base" in project.bases
     assert cache.misses >= 2
@@ -277,3 +279,42 @@ def test_builds_side_by_side_share_the_cache(make_project: ProjectFactory) -> No
     assert cache.misses == 0
     for entry in entries(root):  # every entry whole and signed
         assert ParseCache(entry.parent, user_key())._read(entry.name) is not None
+
+
+def test_a_load_writes_its_entries_in_one_go(make_project: ProjectFactory,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every entry a cold load makes (the files, what validation found clean) is written by
+    one call of the one door for writes, not one each."""
+    root = make_project()
+    for index in range(5):
+        (root / "facts" / f"other{index}.yaml").write_text(
+            MINIMAL_BASE.replace("id: base", f"id: other{index}"))
+    calls: list[int] = []
+    write = cache_module.writes.write
+
+    def counted(files: dict[Path, bytes], **options: object) -> None:
+        kept = [path for path in files if path.name not in ("CACHEDIR.TAG", "README", ".gitignore")]
+        if FOLDER in str(options.get("within")) and kept:
+            calls.append(len(kept))
+        write(files, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_module.writes, "write", counted)
+    load(root)
+    assert len(calls) == 1 and calls[0] >= 8  # 7 files, and what was found clean
+    assert len(entries(root)) == 7
+    load(root)
+    assert len(calls) == 1  # nothing new
+
+
+def test_a_build_that_makes_the_build_folder_keeps_the_cache_there(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """A project built for the first time: the next load reads every file from the cache
+    the build left (a fresh checkout is left as it was until then)."""
+    root = make_project()
+    project = briefgen.load_project(root)
+    assert not (root / "build").exists()
+    briefgen.build(project, documents=["briefing-note"])
+    assert len(entries(root)) == 2
+    cache = ParseCache.for_project(root)
+    briefgen.load_project(root, cache=cache)
+    assert cache.misses == 0 and cache.hits >= 2

@@ -392,3 +392,17 @@ def test_templates_export_one_file_elsewhere(tmp_path: Path) -> None:
                       "templates/talking-points.docx", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in (tmp_path / "t").iterdir()] == ["talking-points.docx"]
+
+
+def test_version_is_answered_before_anything_heavy_is_imported() -> None:
+    """``briefgen --version`` says what click's option says, without importing click, the
+    API's libraries or the engines (so it starts about as fast as Python itself)."""
+    script = ("import sys\nsys.argv = ['briefgen', '--version']\n"
+              "import briefgen.__main__\nbriefgen.__main__.main()\n"
+              "print(sorted(m for m in ('click', 'pydantic', 'jinja2', 'babel', 'weasyprint',"
+              " 'docx') if m in sys.modules))\n")
+    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    clicked = CliRunner().invoke(cli.main, ["--version"])
+    assert shown == [clicked.output.strip(), "[]"]
+    assert shown[0] == f"briefgen, version {version()}"

@@ -129,3 +129,30 @@ def test_libreoffice_sets_them_in_the_embedded_faces(demo: dict[str, Path],
         assert all(face.startswith("Noto") for face in faces), (lang, faces)
     arabic = {row[0].partition("+")[2] for row in pdffonts(pdfs["ar"])}
     assert {"NotoNaskhArabic-Regular", "NotoSerif-Regular"} <= arabic
+
+
+def test_faces_are_subset_once_per_language_without_weasyprint(copy_demo: Path) -> None:
+    """Two Arabic talking points with different texts embed faces cut to one character
+    set (the Arabic letters, not only the text's): the second subsets nothing; and a
+    process that makes only talking points never imports WeasyPrint."""
+    script = """
+import dataclasses, sys
+import briefgen
+from briefgen.context import pack_view
+from briefgen.docx import fonts
+from briefgen.workers import render_document
+project = briefgen.load_project(sys.argv[1])
+view = pack_view(project, "rabat-2026-12", "ar", __import__("datetime").date(2026, 11, 20))
+render_document("talking-points", view, project.templates)
+first = fonts._embedded_face.cache_info().misses
+facts = tuple(dataclasses.replace(fact, talking_point=fact.talking_point[:-8])
+              if fact.talking_point else fact for fact in view.facts)
+other = dataclasses.replace(view, facts=facts)
+render_document("talking-points", other, project.templates)
+print(first, fonts._embedded_face.cache_info().misses, "weasyprint" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script, str(copy_demo)],
+                            check=True, capture_output=True, text=True,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": "1795651200"})
+    first, after, weasyprint = result.stdout.split()
+    assert int(first) > 0 and after == first and weasyprint == "False"

@@ -14,7 +14,7 @@ import pytest
 
 import briefgen
 from briefgen.context import pack_view
-from briefgen.documents import Engines, Rendered, fact_sheet
+from briefgen.documents import REGISTRY, Engines, Rendered, fact_sheet
 from briefgen.pdf import PdfEngine
 from briefgen.templating import Templates
 from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
@@ -70,7 +70,7 @@ def test_demo_sheet_uses_its_page(demo_sheets: dict[str, Path], lang: str) -> No
     """A short sheet grows its type: its lowest line of text is in the bottom fifth of the
     page (above the footer), not three quarters of the way down."""
     height, lines = text_lines(demo_sheets[lang])
-    footer_top = height - 12 / 25.4 * 72  # the page's bottom margin holds the footer
+    footer_top = height - 14 / 25.4 * 72  # the page's bottom margin holds the footer
     body = [bottom for bottom, _ in lines if bottom < footer_top]
     assert max(body) > 0.8 * height, (max(body), height)
 
@@ -235,7 +235,7 @@ def test_a_short_sheet_has_its_foot_at_the_bottom(tmp_path: Path, lang: str) -> 
     sheet = out / "meeting" / lang / "fact-sheet.pdf"
     assert pdfinfo(sheet)["Pages"] == "1"
     height, lines = text_lines(sheet)
-    footer_top = height - 12 / 25.4 * 72  # the page's bottom margin holds the footer
+    footer_top = height - 14 / 25.4 * 72  # the page's bottom margin holds the footer
     watermark = "PROJET مسودة"  # the draft's, diagonal: pdftotext gives it letter by letter
     body = sorted(bottom for bottom, word in lines if bottom < footer_top
                   and not (len(word) == 1 and unicodedata.normalize("NFKC", word) in watermark))
@@ -244,6 +244,57 @@ def test_a_short_sheet_has_its_foot_at_the_bottom(tmp_path: Path, lang: str) -> 
     assert drafted[0] > footer_top - 12 / 25.4 * 72  # within 12 mm of the footer
     gaps = [lower - upper for upper, lower in itertools.pairwise(body)]
     assert max(gaps) > 0.2 * height  # the room is between the facts and the foot
+
+
+def test_a_short_sheets_foot_is_moved_without_a_second_layout(tmp_path: Path) -> None:
+    """The foot is moved down in the layout itself: one layout at the ceiling, and the
+    words where laying the sheet out again with the room above the foot puts them."""
+    items = [full_fact(1, "position", ("fr",)), full_fact(2, "principle", ("fr",))]
+    project = briefgen.load_project(write_project(tmp_path, full_base(("fr",), facts=items),
+                                                  full_pack(("fr",))))
+    view = pack_view(project, "meeting", "fr", ISSUED)
+    engines = Engines(Templates(project.templates))
+    engines.hints["meeting/fr/fact-sheet.pdf"] = 0  # a step alone: the ceiling is proven
+    moved = tmp_path / "moved.pdf"
+    moved.write_bytes(fact_sheet.render(view, engines).data)
+    assert engines.pdf.layouts == {"meeting/fr/fact-sheet.pdf": 1}
+
+    _, fit, html = fact_sheet.fitted(view, Engines(Templates(project.templates)), "x")
+    room = fact_sheet.page_height_mm(fit.document) - fact_sheet.content_mm(fit.document)
+    assert room > fact_sheet.fitting.SHORT_SHEET_ROOM_MM
+    again = engines.pdf.layout(
+        html, engines.templates.roots[0],
+        [engines.templates.find(sheet) for sheet in fact_sheet.STYLESHEETS], "again",
+        fact_sheet.STEPS[0].css() + f".sheet .sheet-foot {{ margin-top: {room - 1:.1f}mm; }}")
+    laid = tmp_path / "laid.pdf"
+    laid.write_bytes(engines.pdf.write(again, "again", html).data)
+    words, expected = bbox(moved).words, bbox(laid).words
+    assert [w.text for w in words] == [w.text for w in expected]
+    assert all(abs(w.x0 - e.x0) < 0.2 and abs(w.y1 - e.y1) < 0.2  # points
+               for w, e in zip(words, expected, strict=True))
+    assert pdfinfo(moved)["Pages"] == "1"
+
+
+def test_the_same_sheet_again_is_laid_out_once(demo_project: briefgen.Project,
+                                               tmp_path: Path) -> None:
+    """A sheet fitted before from the same content (its hint's digest) is laid out once,
+    into the same bytes; its book does not fit it again; other content is searched."""
+    view = pack_view(demo_project, "rabat-2026-12", "fr", ISSUED)
+    first = Engines(Templates(demo_project.templates))
+    sheet = fact_sheet.render(view, first)
+    assert first.pdf.layouts["rabat-2026-12/fr/fact-sheet.pdf"] >= 2  # searched
+    again = Engines(Templates(demo_project.templates))
+    again.hints["rabat-2026-12/fr/fact-sheet.pdf"] = str(sheet.hint)
+    assert fact_sheet.render(view, again).data == sheet.data
+    assert again.pdf.layouts == {"rabat-2026-12/fr/fact-sheet.pdf": 1}
+    book = REGISTRY["briefing-book"].render(view, again)
+    assert again.pdf.layouts["rabat-2026-12/fr/briefing-book.pdf"] == 1  # the book only
+    assert book.hint == sheet.hint
+
+    other = pack_view(demo_project, "rabat-2026-12", "en", ISSUED)
+    again.hints["rabat-2026-12/en/fact-sheet.pdf"] = str(sheet.hint)  # not its content
+    assert fact_sheet.render(other, again).hint != sheet.hint
+    assert again.pdf.layouts["rabat-2026-12/en/fact-sheet.pdf"] >= 2
 
 
 # --- opting out and overflowing ---------------------------------------------------------------
@@ -486,8 +537,9 @@ def test_a_rebuilt_sheet_starts_from_its_previous_step(tmp_path: Path,
     out = tmp_path / "out"
     first = briefgen.build(briefgen.load_project(root), out=out, issued=ISSUED, force=True)
     manifest = json.loads((out / "meeting" / "manifest.json").read_text())
-    step = manifest["documents"][0]["hint"]
-    assert isinstance(step, int)
+    hint = fact_sheet.Hint.read(manifest["documents"][0]["hint"])
+    assert hint is not None and hint.digest
+    step = hint.step
     path = root / "facts" / "base.yaml"
     path.write_text(path.read_text().replace("face aux groupes armés", "face aux groupes "
                                                                      "armés du Sahel", 1))

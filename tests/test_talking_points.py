@@ -408,3 +408,20 @@ def test_libreoffice_opens_the_demo(demo_pdfs: dict[str, Path]) -> None:
     assert "1. Morocco supports the objectives" in english
     arabic = squash(pdftotext(demo_pdfs["ar"]))
     assert "نشر محدود" in arabic and "عناصر الحديث" in arabic
+
+
+def test_the_word_template_is_compiled_once_per_language(demo_project: briefgen.Project) -> None:
+    """docxtpl hands Jinja the same XML parts for every document: the second render of a
+    language compiles nothing, and gives what a fresh engine gives."""
+    engines = Engines(Templates(demo_project.templates))
+    fr = pack_view(demo_project, "rabat-2026-12", "fr", ISSUED)
+    first = REGISTRY["talking-points"].render(fr, engines).data
+    environment = engines.docx.environment("fr")
+    compiled = dict(environment._compiled)  # type: ignore[attr-defined]
+    assert compiled
+    other = pack_view(demo_project, "coalition-ministerial-2027-02", "fr", ISSUED)
+    REGISTRY["talking-points"].render(other, engines)
+    again = REGISTRY["talking-points"].render(fr, engines).data
+    assert environment._compiled == compiled  # type: ignore[attr-defined]
+    assert first == again == REGISTRY["talking-points"].render(
+        fr, Engines(Templates(demo_project.templates))).data

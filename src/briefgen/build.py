@@ -165,6 +165,8 @@ def build(
         packs.settled()
         log.info("%d up to date, %d to render", up_to_date, to_render)
         render(_ordered(later, eager))
+    if project.cache is not None:  # into the build folder this build may have made
+        project.cache.flush()
     result = BuildResult(packs.written(), tuple(sorted({*left_out, *blocked, *packs.failed})))
     log.info("%d document(s) in place, %d failure(s)", len(result.written),
              len(stopped) + len(packs.errors) + len(blocked))
@@ -281,7 +283,7 @@ def _ordered(tasks: list[Task], eager: bool) -> list[Task]:
 def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Executor | None,
               notify: ProgressCallback, total: int, time_limit: float | None,
               bundle: TemplateBundle | None,
-              hints: dict[Job, int | None]) -> Iterator[tuple[Task, Outcome, float]]:
+              hints: dict[Job, int | str | None]) -> Iterator[tuple[Task, Outcome, float]]:
     """Each task with its rendered document or its error, and the seconds it took to
     render, as each one finishes (its ``started`` is notified here, its ``done`` or
     ``failed`` by the caller, once the outcome is taken in)."""

@@ -50,6 +50,7 @@ FOLDER = ".briefgen-cache"  # in the project's build folder
 KEY_BYTES = 32
 MAX_ENTRY_BYTES = 512 * 1024**2
 PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
+MAX_PENDING = 1024  # entries kept for one write: a flush comes at the latest then
 DERIVED = "d-"  # results worked out from an entry: removed after a week without use
 # The names of the files the cache writes and may remove: entries, results worked out from
 # them, and the temporary files of writes that were stopped.
@@ -95,10 +96,13 @@ class ParseCache:
     """Validated models by entry name: in memory, and on disk in ``folder`` when a signing
     ``key`` is at hand (:meth:`for_project` finds both)."""
 
-    def __init__(self, folder: Path | None = None, key: bytes | None = None) -> None:
+    def __init__(self, folder: Path | None = None, key: bytes | None = None,
+                 later: Path | None = None) -> None:
         self.folder = folder if key is not None else None
         self._key = key
+        self._later = later  # a build folder that may appear: the cache is kept there then
         self._memory: dict[str, Any] = {}
+        self._pending: dict[str, bytes] = {}  # written together by flush()
         self._used: set[str] = set()
         self._pruned: float | None = None  # when (time.monotonic()) this cache last pruned
         self._clock: tuple[float, float] | None = None  # (file time, monotonic) read together
@@ -109,12 +113,13 @@ class ParseCache:
     def for_project(cls, root: str | Path) -> ParseCache:
         """The cache of the project at ``root``: ``build/.briefgen-cache`` and the user's key,
         once the project has a build folder (a real folder, not a link). A project never
-        built gets nothing written: ``check`` on a fresh checkout leaves it as it was. A
+        built gets nothing written: ``check`` on a fresh checkout leaves it as it was; a
+        build that makes the folder keeps there what this cache holds (:meth:`flush`). A
         cache folder that is a link (to a folder of the user's, say) or not a folder is
         never written into nor pruned: the cache is then in memory only."""
         build = Path(root) / "build"
         if build.is_symlink() or not build.is_dir():
-            return cls()
+            return cls(later=build)
         folder = build / FOLDER
         if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
             log.warning("%s is not a folder of briefgen's (a link or a file): the parse cache "
@@ -137,15 +142,45 @@ class ParseCache:
         return value
 
     def put(self, name: str, value: Any, payload: bytes | None = None) -> None:
-        """Keep ``value`` under ``name``; ``payload`` is its pickle, if already made."""
+        """Keep ``value`` under ``name``; ``payload`` is its pickle, if already made. It is
+        written to disk with the others at the next :meth:`flush` (the loader, ``check``
+        and the build flush when they are done)."""
         self._used.add(name)
         self._memory[name] = value
-        if self.folder is None:
+        if self.folder is None and self._later is None:
             return
         try:
-            self._write(name, payload if payload is not None else dumps(value))
-        except (OSError, pickle.PicklingError, TypeError, writes.WriteRefused) as error:
-            log.debug("parse cache: cannot write an entry: %s", error)
+            self._pending[name] = payload if payload is not None else dumps(value)
+        except (pickle.PicklingError, TypeError) as error:
+            log.debug("parse cache: cannot keep an entry: %s", error)
+        if len(self._pending) >= MAX_PENDING and self.folder is not None:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the entries kept since the last flush, all in one go (one folder check,
+        one :func:`briefgen.writes.write`). A cache without a folder takes the project's
+        build folder if a build has made it since."""
+        if self.folder is None and self._later is not None and self._later.is_dir() \
+                and not self._later.is_symlink():
+            folder = self._later / FOLDER
+            if not os.path.lexists(folder) or (folder.is_dir() and not folder.is_symlink()):
+                self.folder, self._key = folder, user_key()
+                self.folder = self.folder if self._key is not None else None
+        if self.folder is None:
+            if self._later is None or self._later.exists():
+                self._pending.clear()  # never to be written
+            return
+        pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        assert self._key is not None
+        try:
+            _make_folder(self.folder)
+            writes.write({self.folder / name: _sign(self._key, name, payload) + payload
+                          for name, payload in pending.items()},
+                         within=self.folder, durable=False)
+        except (OSError, writes.WriteRefused) as error:
+            log.debug("parse cache: cannot write %d entries: %s", len(pending), error)
 
     def prune(self) -> None:
         """Remove the entries on disk that this cache did not use and nothing used for a day
@@ -216,12 +251,6 @@ class ParseCache:
             self._clock = (writes.file_system_now(self.folder), time.monotonic())
         written, at = self._clock
         return written + time.monotonic() - at
-
-    def _write(self, name: str, payload: bytes) -> None:
-        assert self.folder is not None and self._key is not None
-        _make_folder(self.folder)
-        writes.write({self.folder / name: _sign(self._key, name, payload) + payload},
-                     within=self.folder, durable=False)
 
 def _sign(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 FONTS_FOLDER = "fonts"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
@@ -74,49 +75,82 @@ def _face(path: str, mtime_ns: int, size: int) -> Face | None:
 
 def subset(path: Path, characters: str) -> bytes:
     """The font file at ``path`` cut down to ``characters`` (and what shaping them needs),
-    without hinting: HarfBuzz's subsetter (the one WeasyPrint uses, 20 ms a face), else
-    fontTools' (20 times slower). The same input gives the same bytes."""
+    without hinting: HarfBuzz's subsetter (the one WeasyPrint uses, 20 ms a face, bound here
+    with cffi: a talking-points process does not import WeasyPrint), else fontTools' (20
+    times slower). The same input gives the same bytes."""
     data = path.read_bytes()
-    from weasyprint.text.ffi import harfbuzz_subset
-
-    if harfbuzz_subset is not None:
+    if _harfbuzz() is not None:
         result = _harfbuzz_subset(data, characters)
         if result is not None:
             return result
     return _fonttools_subset(data, characters)
 
 
-@lru_cache(maxsize=1)
-def _declare_face_from_bytes() -> None:
-    """WeasyPrint declares what it uses of HarfBuzz; these two make a face from bytes.
-    Declared once per process: parsing the declarations takes 12 ms."""
-    from weasyprint.text.ffi import ffi
+# What briefgen calls of HarfBuzz and its subset library (hb.h, hb-subset.h), and the names
+# the libraries have on Linux, macOS and Windows (as WeasyPrint looks them up).
+_HARFBUZZ_DECLARATIONS = """
+    typedef struct hb_blob_t hb_blob_t; typedef struct hb_face_t hb_face_t;
+    typedef struct hb_set_t hb_set_t; typedef struct hb_subset_input_t hb_subset_input_t;
+    typedef uint32_t hb_codepoint_t;
+    hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
+                                void *user_data, void *destroy);
+    void hb_blob_destroy (hb_blob_t *blob);
+    const char * hb_blob_get_data (hb_blob_t *blob, unsigned int *length);
+    hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
+    void hb_face_destroy (hb_face_t *face);
+    hb_blob_t * hb_face_reference_blob (hb_face_t *face);
+    void hb_set_add_sorted_array (hb_set_t *set, const hb_codepoint_t *sorted_codepoints,
+                                  unsigned int num_codepoints);
+    hb_subset_input_t * hb_subset_input_create_or_fail (void);
+    void hb_subset_input_destroy (hb_subset_input_t *input);
+    hb_set_t * hb_subset_input_set (hb_subset_input_t *input, int set_type);
+    void hb_subset_input_set_flags (hb_subset_input_t *input, unsigned value);
+    hb_face_t * hb_subset_or_fail (hb_face_t *source, const hb_subset_input_t *input);
+"""
+_HARFBUZZ_NAMES = ("libharfbuzz.so.0", "libharfbuzz-0", "harfbuzz", "libharfbuzz.0.dylib",
+                   "libharfbuzz-0.dll")
+_SUBSET_NAMES = ("libharfbuzz-subset.so.0", "libharfbuzz-subset-0", "harfbuzz-subset",
+                 "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
+_SETS_UNICODE, _NO_HINTING, _NOTDEF_OUTLINE = 1, 0x1, 0x40  # hb-subset.h
 
-    ffi.cdef("""
-        hb_blob_t * hb_blob_create (const char *data, unsigned int length, int mode,
-                                    void *user_data, void *destroy);
-        hb_face_t * hb_face_create (hb_blob_t *blob, unsigned int index);
-    """, override=True)
+
+@lru_cache(maxsize=1)
+def _harfbuzz() -> tuple[Any, Any, Any] | None:
+    """cffi's ffi, HarfBuzz and its subset library; None without the subset library."""
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef(_HARFBUZZ_DECLARATIONS)
+    libraries = []
+    for names in (_HARFBUZZ_NAMES, _SUBSET_NAMES):
+        for name in names:
+            try:
+                libraries.append(ffi.dlopen(name))
+                break
+            except OSError:
+                continue
+        else:
+            return None
+    return ffi, libraries[0], libraries[1]
 
 
 def _harfbuzz_subset(data: bytes, characters: str) -> bytes | None:
-    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
-
-    _declare_face_from_bytes()
+    found = _harfbuzz()
+    assert found is not None
+    ffi, harfbuzz, subsetter = found
     buffer = ffi.new("char[]", data)
     blob = ffi.gc(harfbuzz.hb_blob_create(buffer, len(data), 1, ffi.NULL, ffi.NULL),
                   harfbuzz.hb_blob_destroy)  # mode 1: read-only, buffer outlives it
     face = ffi.gc(harfbuzz.hb_face_create(blob, 0), harfbuzz.hb_face_destroy)
-    wanted = ffi.gc(harfbuzz_subset.hb_subset_input_create_or_fail(),
-                    harfbuzz_subset.hb_subset_input_destroy)
+    wanted = subsetter.hb_subset_input_create_or_fail()
+    if wanted == ffi.NULL:
+        return None
+    wanted = ffi.gc(wanted, subsetter.hb_subset_input_destroy)
     codepoints = sorted({ord(char) for char in characters})
-    harfbuzz.hb_set_add_sorted_array(
-        harfbuzz_subset.hb_subset_input_set(wanted, harfbuzz_subset.HB_SUBSET_SETS_UNICODE),
-        ffi.new(f"hb_codepoint_t[{len(codepoints)}]", codepoints), len(codepoints))
-    harfbuzz_subset.hb_subset_input_set_flags(
-        wanted, harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
-        | harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE)
-    result = harfbuzz_subset.hb_subset_or_fail(face, wanted)
+    harfbuzz.hb_set_add_sorted_array(subsetter.hb_subset_input_set(wanted, _SETS_UNICODE),
+                                     ffi.new("hb_codepoint_t[]", codepoints), len(codepoints))
+    subsetter.hb_subset_input_set_flags(wanted, _NO_HINTING | _NOTDEF_OUTLINE)
+    result = subsetter.hb_subset_or_fail(face, wanted)
     if result == ffi.NULL:
         return None
     result = ffi.gc(result, harfbuzz.hb_face_destroy)

@@ -28,7 +28,7 @@ class DocumentRecord:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: tuple[str, ...] = ()
-    hint: int | None = None  # what the render left for the next one (the fact sheet's step)
+    hint: int | str | None = None  # what the render left for the next one (the sheet's fit)
 
 
 class _Task(Protocol):
@@ -57,7 +57,7 @@ class Manifest:
             return None
         return record
 
-    def hint(self, job: Any) -> int | None:
+    def hint(self, job: Any) -> int | str | None:
         """What the last render of ``job``'s document left for the next one, if anything."""
         record = self.documents.get(str(Path(job.lang) / job.relative_path().name))
         return record.hint if record is not None else None

@@ -11,6 +11,7 @@ has are errors naming the fact.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import logging
 import os
@@ -161,8 +162,11 @@ _NOTDEF = re.compile(r"\.notdef glyph rendered .*\"(.+)\" \(U\+([0-9A-F]+)\)", r
 class PdfEngine:
     """Renders HTML to PDF with shared fonts and stylesheets; one per process."""
 
+    version = weasyprint.__version__
+
     def __init__(self, roots: Sequence[Path]) -> None:
         self.roots = tuple(roots)
+        self.layouts: collections.Counter[str] = collections.Counter()  # by document name
         if not harfbuzz_subset_available():
             log.warning(
                 "HarfBuzz's subset library (libharfbuzz-subset0) is missing: fonts are subset "
@@ -191,7 +195,9 @@ class PdfEngine:
 
     def layout(self, html: str, base_url: Path, stylesheets: Sequence[Path],
                name: str, extra_css: str = "") -> weasyprint.Document:
-        """Lay ``html`` out (no PDF yet); a resource that cannot be loaded is an error."""
+        """Lay ``html`` out (no PDF yet); a resource that cannot be loaded is an error.
+        Each layout is counted in :attr:`layouts`, under ``name``."""
+        self.layouts[name] += 1
         fetcher = SandboxedFetcher(self.roots)
         sheets = [self.stylesheet(path) for path in stylesheets]
         counter_style = CounterStyle()  # the extra CSS may define one (briefgen-digits)

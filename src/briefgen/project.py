@@ -69,6 +69,7 @@ def load(root: str | Path, *, cache: ParseCache | None = None,
     load_errors: list[LocatedError] = []
     project = load_files(root, cache, jobs, load_errors)
     validated = validate.validate_by_pack(project)
+    cache.flush()  # what was parsed and found clean, written in one go
     return _attributed(project, load_errors, validated)
 
 

@@ -117,7 +117,7 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
                     time_limit: float | None = DEFAULT_TIME_LIMIT,
                     environment: str | None = None,
                     bundle: TemplateBundle | None = None,
-                    hint: int | None = None) -> tuple[Rendered, float]:
+                    hint: int | str | None = None) -> tuple[Rendered, float]:
     """Render one document and time it; the entry point that crosses to worker processes.
 
     ``environment`` is the :func:`environment_fingerprint` the build computed: a worker
@@ -140,7 +140,7 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
 
 def _render(document: str, view: PackView, project_templates: Path | None,
             time_limit: float | None, environment: str | None,
-            bundle: TemplateBundle | None, hint: int | None,
+            bundle: TemplateBundle | None, hint: int | str | None,
             name: str) -> tuple[Rendered, float]:
     engines = engines_for(project_templates)
     if (environment is not None and bundle is not None

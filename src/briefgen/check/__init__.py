@@ -64,8 +64,10 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
         for pack_id in pack_ids or sorted(project.packs):
             found += layout_findings(project.packs[pack_id], project, day)
     findings = tuple(_sorted(iter(found)))
-    return Report(findings, _translation_counts(_checked_bases(project, pack_ids),
-                                                project.cache))
+    counts = _translation_counts(_checked_bases(project, pack_ids), project.cache)
+    if project.cache is not None:
+        project.cache.flush()
+    return Report(findings, counts)
 
 
 def failure_report(failure: ValidationFailed) -> Report:

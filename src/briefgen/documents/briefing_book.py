@@ -29,7 +29,7 @@ SHEET_PAGES = ("sheet", "sheet-rtl")  # the named pages of the fact sheet (fact-
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/briefing-book.pdf"
     templates = engines.templates
-    sheet, fit, _ = fact_sheet.fitted(view, engines, name)
+    sheet, fit, _ = fact_sheet.fitted(view, engines, name, layout=False)
     assert fit.step is not None
     groups = talking_points.talking_points(
         view, templates.translations(view.labels_lang).gettext,
@@ -41,7 +41,8 @@ def render(view: PackView, engines: Engines) -> Rendered:
     document = engines.pdf.layout(html, templates.roots[0], stylesheets, name, extra)
     _check_sheet_page(document, name)
     result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
-    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)
+    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings,
+                    engines.hints.get(name))
 
 
 def _check_sheet_page(document: Any, name: str) -> None:

@@ -16,14 +16,28 @@ page at the floor fails before the search, after one quick layout without it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from briefgen import i18n, pagecheck, timeline
+from briefgen.cache import code_fingerprint
 from briefgen.dates import PartialDate
+from briefgen.documents import fitting
+from briefgen.documents.fitting import (
+    DESIGNED_STEP,
+    STEPS,
+    Fit,
+    Hint,
+    Step,
+    content_mm,
+    fit_one_page,
+    overflow_mm,
+    page_height_mm,
+    predict_step,
+)
 from briefgen.documents.kinds import Engines, Rendered
 from briefgen.errors import RenderError
 from briefgen.views import Section
@@ -31,137 +45,18 @@ from briefgen.views import Section
 if TYPE_CHECKING:
     from briefgen.views import FactView, PackView, SourceView
 
+# The fit's names, for the briefing book, the benchmarks and the tests.
+__all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
+           "fitted", "overflow_mm", "page_height_mm", "predict_step", "render"]
+
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
-PX_PER_MM = 96 / 25.4
 TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-sheet.css)
 LONGEST = 3  # how many of the longest facts an overflow error names
 CAPTIONS_UP_TO = 8  # a timeline of more dated facts shows their dates only
 CAPTION_CHARACTERS = 40  # a fact's text this short is its own timeline caption
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One typographic setting of the sheet: body size (pt, Latin scripts) and leading."""
-
-    size: float
-    leading: float
-
-    def css(self) -> str:
-        """The extra stylesheet of this step; Arabic runs half a point larger, more leading."""
-        return (
-            f".sheet {{ font-size: {self.size:g}pt; line-height: {self.leading:g}; }}\n"
-            f'html[dir="rtl"] .sheet {{ font-size: {self.size + 0.5:g}pt; '
-            f"line-height: {self.leading + 0.1:g}; }}\n"
-        )
-
-
-# From a 12 pt ceiling (a short sheet fills its page; larger would no longer read as a fact
-# sheet) down to an 8 pt floor in quarter points; the leading tightens from 1.45 to 1.22.
-CEILING, DESIGNED, FLOOR = 12.0, 10.5, 8.0
-STEPS: tuple[Step, ...] = tuple(
-    Step(CEILING - 0.25 * i, round(1.45 - 0.23 * i / 16, 3))
-    for i in range(int((CEILING - FLOOR) / 0.25) + 1)
-)
-DESIGNED_STEP = next(i for i, step in enumerate(STEPS) if step.size == DESIGNED)
-
-
-class _Layout(Protocol):
-    @property
-    def pages(self) -> Sequence[Any]: ...
-
-
-@dataclass(frozen=True)
-class Fit:
-    """The outcome of fitting: the step used (None: even the floor overflows) and its layout."""
-
-    step: int | None
-    document: Any
-    renders: int
-
-
-Predict = Callable[[int, Any], int]
-
-
-def fit_one_page(lay_out: Callable[[int], _Layout], steps: int, start: int = 0,
-                 predict: Predict | None = None) -> Fit:
-    """The first (largest) of ``steps`` settings whose layout is one page, and its layout.
-
-    Assumes smaller type never needs more pages. The ``start`` setting (the previous
-    build's, else the designed size) is laid out first. Then, with ``predict`` (which reads
-    a layout and names the first setting it expects to fit), its guess and the setting
-    next to it; without, the ceiling if ``start`` fits (a short sheet ends there), the
-    floor if not (an overflowing sheet fails after two layouts), then halves of what is
-    left. Either way the result is verified: the setting found is laid out and fits, and
-    the one above it was laid out and overflows (or it is the ceiling).
-    """
-    overflows, fits = -1, steps  # every setting up to `overflows` overflows, from `fits` fits
-    kept: Any = None  # the layout of `fits`, else the last that overflowed
-    step, renders = start, 0
-    while True:
-        document = lay_out(step)
-        renders += 1
-        if len(document.pages) == 1:
-            fits, kept = step, document
-        else:
-            overflows = step
-            kept = kept if fits < steps else document
-        if fits - overflows <= 1:
-            return Fit(fits if fits < steps else None, kept, renders)
-        guess = predict(step, document) if predict is not None and renders <= 2 else None
-        step = _next_step(overflows, fits, steps, guess)
-
-
-def _next_step(overflows: int, fits: int, steps: int, guess: int | None) -> int:
-    """The next setting to lay out, strictly between the two known bounds."""
-    if guess is not None:  # the guess, or the setting that proves or disproves it
-        return min(max(guess, overflows + 1), fits - 1)
-    if overflows < 0:
-        return 0  # the ceiling
-    if fits >= steps:
-        return steps - 1  # the floor
-    return (overflows + fits) // 2
-
-
-def overflow_mm(document: _Layout) -> float:
-    """How much content lies beyond the first page, in millimetres of page height."""
-    total = 0.0
-    for page in document.pages[1:]:
-        box = page._page_box
-        root = box.children[0]
-        total += root.position_y + root.margin_height() - box.content_box_y()
-    return total / PX_PER_MM
-
-
-def content_mm(document: _Layout) -> float:
-    """The height of the whole content, in millimetres: the first page's and the rest."""
-    box = document.pages[0]._page_box
-    root = box.children[0]
-    first = float(root.position_y + root.margin_height() - box.content_box_y()) / PX_PER_MM
-    return first + (overflow_mm(document) if len(document.pages) > 1 else 0.0)
-
-
-# How the sheet's height grows with the type: as (size x leading) to this power (measured
-# on the demo and on 25-fact sheets: 1.2 to 1.9 from step to step; type grows the lines
-# and their number, not the timeline or the margins). Only a guess: every fit is verified.
-GROWTH = 1.2
-
-
-def predict_step(step: int, document: _Layout) -> int:
-    """The first step a sheet laid out at ``step`` should fit at, from its height."""
-    height, room = content_mm(document), page_height_mm(document)
-    laid = STEPS[step].size * STEPS[step].leading
-    for candidate, setting in enumerate(STEPS):
-        if height * (setting.size * setting.leading / laid) ** GROWTH <= room:
-            return candidate
-    return len(STEPS)
-
-
-def page_height_mm(document: _Layout) -> float:
-    """The height of the first page's content area."""
-    return float(document.pages[0]._page_box.height) / PX_PER_MM
 
 
 @dataclass(frozen=True)
@@ -254,11 +149,12 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name)
-    document = _foot_at_the_bottom(fit, lambda css: _lay_out(view, engines, html, name, css))
+    document = fitting.foot_at_the_bottom(fit)
     result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
-    return Rendered(result.data, result.pages, facts, sources, result.warnings, fit.step)
+    return Rendered(result.data, result.pages, facts, sources, result.warnings,
+                    str(engines.hints[name]))
 
 
 def content_of(view: PackView, engines: Engines) -> FactSheet:
@@ -266,28 +162,41 @@ def content_of(view: PackView, engines: Engines) -> FactSheet:
     return fact_sheet(view, engines.templates.translations(view.labels_lang).gettext("Timeline"))
 
 
-def fitted(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Fit, str]:
+def fitted(view: PackView, engines: Engines, name: str,
+           layout: bool = True) -> tuple[FactSheet, Fit, str]:
     """The sheet's content, its fit on one page (or a :class:`RenderError` saying why it
-    cannot) and its HTML."""
+    cannot) and its HTML. The fit's :class:`~briefgen.documents.fitting.Hint` is left in
+    ``engines.hints`` under ``name`` and the sheet's own name, for the next render of
+    either (the briefing book fits the same sheet). Without ``layout``, a sheet fitted
+    before from the same content is not laid out again: the fit has its step only."""
     content = content_of(view, engines)
-    html = engines.templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view,
-                                    sheet=content)
-    refuse_words_longer_than_the_page(view, engines, html, name, content)
+    templates = engines.templates
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
+    sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
+    pack = f"{view.id}/fact-sheet.pdf"
+    digest = fitting.digest(html, templates.fingerprint(), code_fingerprint(),
+                            engines.pdf.version, i18n.counter_style_css(view.numbering))
+    # This document's previous fit, else the sheet's (the book's and the sheet's are the
+    # same), else the pack's sheet in another language (its step only), else the design.
+    hints = [Hint.read(engines.hints.get(key)) for key in (name, sheet, pack)]
+    known = next((hint for hint in hints if hint is not None and hint.digest == digest), None)
+    if known is not None and not layout:
+        fit = Fit(known.step, None, 0)
+    else:
+        if known is None:
+            refuse_words_longer_than_the_page(view, engines, html, name, content)
+        start = next((hint.step for hint in hints if hint is not None), DESIGNED_STEP)
 
-    def lay_out(step: int) -> Any:
-        return _lay_out(view, engines, html, name, STEPS[step].css())
+        def lay_out(step: int) -> Any:
+            return _lay_out(view, engines, html, name, STEPS[step].css())
 
-    # The step of this sheet's previous render, else of the pack's sheet in another
-    # language, else the designed size.
-    start = engines.hints.get(name, engines.hints.get(f"{view.id}/fact-sheet.pdf"))
-    if not isinstance(start, int) or not 0 <= start < len(STEPS):
-        start = DESIGNED_STEP
-    fit = fit_one_page(lay_out, len(STEPS), start, predict_step)
-    if fit.step is not None:
-        engines.hints[name] = engines.hints[f"{view.id}/fact-sheet.pdf"] = fit.step
-    log.debug("%s: %d render(s), step %s", name, fit.renders, fit.step)
+        fit = fit_one_page(lay_out, len(STEPS), start, fitting.predict_step,
+                           above_overflows=known is not None)
+    log.debug("%s: %d layout(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
+    engines.hints[name] = engines.hints[sheet] = str(Hint(fit.step, digest))
+    engines.hints[pack] = str(Hint(fit.step))
     return content, fit, html
 
 
@@ -333,25 +242,7 @@ def _lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -
                               css + i18n.counter_style_css(view.numbering))
 
 
-# A sheet at its largest type with more room left than this is a short sheet: its foot (the
-# sources, who drafted it) goes to the bottom of the page, as on a printed form, instead of
-# under the last fact with the rest of the page blank.
-SHORT_SHEET_ROOM_MM = 15.0
-
-
-def _foot_at_the_bottom(fit: Fit, lay_out: Callable[[str], Any]) -> Any:
-    """The fitted layout; for a short sheet, laid out once more with its foot moved down by
-    the room left (less a millimetre): still one page."""
-    if fit.step != 0:
-        return fit.document
-    room = page_height_mm(fit.document) - content_mm(fit.document)
-    if room <= SHORT_SHEET_ROOM_MM:
-        return fit.document
-    document = lay_out(STEPS[0].css() + f".sheet .sheet-foot {{ margin-top: {room - 1:.1f}mm; }}\n")
-    return document if len(document.pages) == 1 else fit.document
-
-
-def _does_not_fit(name: str, document: _Layout, facts: Sequence[FactView]) -> RenderError:
+def _does_not_fit(name: str, document: Any, facts: Sequence[FactView]) -> RenderError:
     over = overflow_mm(document)
     share = 100 * over / page_height_mm(document)
     longest = sorted(facts, key=lambda fact: (-len(fact.text), fact.base_id, fact.id))[:LONGEST]

@@ -27,7 +27,7 @@ class Rendered:
     facts: tuple[str, ...]
     sources: tuple[str, ...]
     warnings: list[str] = field(default_factory=list)
-    hint: int | None = None  # for the next render of the document (the fact sheet's step)
+    hint: int | str | None = None  # for the next render of the document (the fact sheet's fit)
 
 
 class Engines:
@@ -37,7 +37,7 @@ class Engines:
         self.templates = templates
         # What the previous render of each document (by its pack/lang/file name) left for
         # this one: the build passes on the manifest's record.
-        self.hints: dict[str, int] = {}
+        self.hints: dict[str, int | str] = {}
 
     @cached_property
     def pdf(self) -> PdfEngine:

@@ -61,7 +61,7 @@ def with_fonts(parts: dict[str, bytes], fonts: Sequence[Face]) -> dict[str, byte
     if not plan:
         return parts
     parts = dict(parts)
-    characters = "".join(sorted(set(text) | set(EDITING_CHARACTERS)))
+    characters = character_set(text)
     table = _xml(parts[FONT_TABLE])
     rels = _xml(parts[FONT_TABLE_RELS]) if FONT_TABLE_RELS in parts else _new_relationships()
     families = dict.fromkeys(face.family for face, _ in plan)  # in plan order: reproducible
@@ -143,7 +143,7 @@ def _families_by_slot(parts: Mapping[str, bytes]) -> dict[str, set[str]]:
     slots: dict[str, set[str]] = {slot: set() for slot in _FONT_SLOTS}
     for name, content in parts.items():
         if name == "word/styles.xml" or _STORY.fullmatch(name):
-            for fonts in _xml(content).iter(_w("rFonts")):
+            for fonts in _read_xml(content).iter(_w("rFonts")):
                 for slot in _FONT_SLOTS:
                     if family := fonts.get(_w(slot)):
                         slots[slot].add(family)
@@ -154,7 +154,7 @@ def _latin_default(parts: Mapping[str, bytes]) -> str | None:
     """The document defaults' Latin font family (``w:docDefaults``'s ``w:ascii``)."""
     if "word/styles.xml" not in parts:
         return None
-    fonts = _xml(parts["word/styles.xml"]).find(
+    fonts = _read_xml(parts["word/styles.xml"]).find(
         f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}/{_w('rFonts')}")
     return None if fonts is None else fonts.get(_w("ascii"))
 
@@ -168,11 +168,26 @@ def _faces_to_embed(fonts: Sequence[Face], used: set[str]) -> list[Face]:
     return [chosen[key] for key in sorted(chosen)]
 
 
+BLOCK = 128  # code points: what a document's character brings of its script
+
+
+def character_set(text: str) -> str:
+    """What the faces are cut down to for ``text``: :data:`EDITING_CHARACTERS`, and for
+    every other character its whole block of :data:`BLOCK` code points (the Arabic
+    letters, not only those the text uses). The documents of a language share one set, so
+    a process subsets (and completes) each face once per language, not once per document."""
+    editing = set(EDITING_CHARACTERS)
+    blocks = {ord(char) // BLOCK for char in text if char not in editing}
+    wider = {chr(code) for block in blocks for code in range(block * BLOCK, (block + 1) * BLOCK)
+             if not 0xD800 <= code <= 0xDFFF}
+    return "".join(sorted(editing | wider))
+
+
 def _characters(parts: Mapping[str, bytes]) -> str:
     text = []
     for name, content in parts.items():
         if _STORY.fullmatch(name):
-            root = _xml(content)
+            root = _read_xml(content)
             text += [node.text or "" for node in root.iter(_w("t"))]
             text += [level.get(_w("val"), "") for level in root.iter(_w("lvlText"))]
     return "".join(text)
@@ -250,6 +265,14 @@ def _xml(content: bytes) -> Any:
     from lxml import etree
 
     return etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+@lru_cache(maxsize=64)
+def _read_xml(content: bytes) -> Any:
+    """A part parsed to be read, never changed: the parts of the Word template that every
+    document keeps as they are (styles, headers, footers) are parsed once per process, and
+    a document's own once, not once per question asked of it."""
+    return _xml(content)
 
 
 def _serialized(root: Any) -> bytes:
