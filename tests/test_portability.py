@@ -52,7 +52,8 @@ def test_build_j1_without_fcntl_resource_or_sigalrm(make_project: ProjectFactory
 
 
 SPAWNED = WITHOUT_POSIX + """
-import briefgen.pdf             # WeasyPrint finds its libraries by platform at import
+import briefgen.pdf             # WeasyPrint finds its libraries by platform at import,
+import briefgen.build           # and Babel its time zones (the API is loaded on first use)
 sys.platform = "freebsd14"      # not Linux: no fork, no renameat2: spawned workers, two renames
 import multiprocessing
 import briefgen
