@@ -21,7 +21,8 @@ from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO, TODAY_EPOCH
 def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args], cwd=cwd, capture_output=True, text=True,
-        env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin"}, check=False,
+        env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin",
+             **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}, check=False,
     )
 
 
@@ -77,6 +78,29 @@ def test_missing_project_folder(tmp_path: Path) -> None:
     result = briefgen("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "no such project folder" in result.stdout
+
+
+def test_a_folder_that_is_not_a_project_says_to_run_init(tmp_path: Path) -> None:
+    for args in (["build"], ["check"], ["watch"], ["serve", "--port", "0"]):
+        result = briefgen(*args, cwd=tmp_path)
+        assert result.returncode == 1, args
+        assert "this folder is not a briefgen project (it has no facts/ or packs/ folder)" in (
+            result.stdout + result.stderr), args
+        assert "run `briefgen init`" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_usage_error_shows_its_own_commands_usage(make_project: ProjectFactory) -> None:
+    root = make_project()
+    for args, usage in ((["watch", "nope"], "briefgen watch [OPTIONS] [PACK_IDS]..."),
+                        (["serve", "nope"], "briefgen serve [OPTIONS] [PACK_ID]"),
+                        (["templates", "export", "--file", "nope.css"],
+                         "briefgen templates export [OPTIONS] [DIRECTORY]")):
+        result = briefgen(*args, cwd=root)
+        assert result.returncode == 2, args
+        assert usage in result.stderr.splitlines()[0], result.stderr
+        assert "Traceback" not in result.stderr
 
 
 CRASHING = """

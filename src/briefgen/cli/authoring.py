@@ -33,17 +33,25 @@ def schema_command(out: Path) -> None:
 
 
 @main.command("init", epilog=_examples(
-    "briefgen init my-briefs",
-    "cd my-briefs && briefgen build",
+    "briefgen init                      # here, as `git init` does",
+    "briefgen init my-briefs && cd my-briefs && briefgen build",
+    "briefgen init --ci                 # with .github/workflows/briefgen.yml",
 ))
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, default=Path(),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--ci", is_flag=True,
+              help="Also write a GitHub Actions workflow that checks and builds the packs "
+                   "(.github/workflows/briefgen.yml).")
 @today_option("The sample's facts are as of this day, its meeting 30 days later")
-def init_command(directory: Path, today: dt.date | None) -> None:
-    """Create a new project in DIRECTORY with a sample fact base and pack."""
-    paths = init_project(directory, today)
+def init_command(directory: Path, ci: bool, today: dt.date | None) -> None:
+    """Create a new project in DIRECTORY (default: the current folder): a sample fact base
+    and pack, JSON Schemas for editors, a .gitignore."""
+    paths = init_project(directory, today, ci=ci)
     for path in paths:
         _say(f"wrote {_shown(path)}")
-    _say(f"next: briefgen build --project {directory}")
+    go = "" if _shown(directory) == "." else f"cd {_shown(directory)} && "
+    _say("next: replace the TODO: texts of packs/sample-meeting.yaml (`briefgen check` lists "
+         f"them), then `{go}briefgen build`")
 
 
 @main.command("new", epilog=_examples(

@@ -27,8 +27,9 @@ from briefgen.cli.group import (
     today_option,
 )
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
-from briefgen.load import PROJECT_FOLDERS
+from briefgen.load import PROJECT_FOLDERS, not_a_project
 from briefgen.progress import progress_display, summary_json
+from briefgen.project import refuse_unknown_packs
 from briefgen.watching import Watcher, watch_project
 
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -126,6 +127,8 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     The first round prints every finding; after that, only what changed: new findings,
     how many were resolved, the documents rendered again.
     """
+    _require_project(project_dir)
+    refuse_unknown_packs(project_dir, pack_ids)
     watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
     rounds = 0
 
@@ -150,6 +153,12 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
         pass
     finally:
         stop.set()  # the loop's watching thread ends too
+
+
+def _require_project(project_dir: Path) -> None:
+    """``watch`` and ``serve`` start only in a project: there is nothing to watch else."""
+    if (wrong_folder := not_a_project(project_dir)) is not None:
+        _fail(wrong_folder)
 
 
 def _folders(names: Sequence[str]) -> str:
@@ -183,6 +192,7 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
     """
     from briefgen.serve import serve
 
+    _require_project(project_dir)
     quiet = _quiet()  # read here: serve says its lines from its own threads
 
     def say(line: str) -> None:

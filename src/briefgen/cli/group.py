@@ -110,7 +110,10 @@ class _Command(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         _configure_logging(ctx)
-        return super().invoke(ctx)
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:  # with this command's usage line, not its group's
+            raise click.UsageError(str(error), ctx) from None
 
 
 class _Group(click.Group):
