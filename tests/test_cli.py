@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 import briefgen as briefgen_api
@@ -101,6 +102,56 @@ def test_a_usage_error_shows_its_own_commands_usage(make_project: ProjectFactory
         assert result.returncode == 2, args
         assert usage in result.stderr.splitlines()[0], result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_every_refusal_of_out_is_a_usage_error(make_project: ProjectFactory) -> None:
+    """The same mistake, the same exit status: an output folder in the project's folders,
+    a file where it must be, or a path through a file, for build, watch and serve."""
+    root = make_project()
+    (root / "afile").write_text("mine")
+    for command in (["build"], ["watch"], ["serve", "--port", "0"]):
+        for out in ("facts", "packs/sub", "afile", "afile/x"):
+            result = briefgen(*command, "--out", out, cwd=root)
+            assert result.returncode == 2, (command, out, result.stderr)
+            assert result.stderr.startswith(f"Usage: python -m briefgen {command[0]} ")
+    assert (root / "afile").read_text() == "mine"
+    assert not (root / "build").exists()
+
+
+def test_export_with_nothing_to_translate_writes_nothing(make_project: ProjectFactory) -> None:
+    root = make_project()
+    assert briefgen("translate", "stamp", cwd=root).returncode == 0
+    result = briefgen("translate", "export", "--lang", "en", "en.po", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("nothing to translate into en: every text is translated "
+                                    "and current (en.po not written; --all exports every text")
+    assert not (root / "en.po").exists()
+    everything = briefgen("translate", "export", "--lang", "en", "--all", "en.po", cwd=root)
+    assert "text(s) to translate into en" in everything.stdout
+    assert (root / "en.po").exists()
+
+
+def test_a_language_no_pack_is_in_lists_those_there_are(make_project: ProjectFactory) -> None:
+    root = make_project()
+    result = briefgen("build", "--lang", "xx", cwd=root)
+    assert result.returncode == 2
+    assert "pack 'meeting' is not in xx (its languages: fr, en)" in result.stderr
+    with pytest.raises(briefgen_api.UsageError,
+                       match=r"no pack is in xx \(the packs' languages: en, fr\)"):
+        briefgen_api.plan(briefgen_api.load_project(root), languages=["xx"])
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(make_project: ProjectFactory) -> None:
+    root = make_project()
+    for command in (["build"], ["check"]):
+        result = subprocess.run([sys.executable, "-m", "briefgen", *command], cwd=root,
+                                env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "abc",
+                                     **{k: v for k, v in os.environ.items()
+                                        if k == "PYTHONPATH"}},
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 2
+        assert "SOURCE_DATE_EPOCH=abc is not a time briefgen can use" in result.stderr
+    assert not (root / "build").exists()
 
 
 CRASHING = """
@@ -397,7 +448,10 @@ def test_templates_export_copies_the_defaults_to_restyle(make_project: ProjectFa
     listed = briefgen("templates", "list", cwd=root).stdout.split()
     assert {"briefing-note.html", "css/briefing-note.css", "talking-points.docx"} <= set(listed)
     assert not any(name.startswith(("fonts/", "locale/")) for name in listed)
-    result = briefgen("templates", "export", cwd=root)
+    bare = briefgen("templates", "export", cwd=root)  # copy only what you change
+    assert bare.returncode == 2 and "--file NAME" in bare.stderr and "--all" in bare.stderr
+    assert not (root / "templates").exists()
+    result = briefgen("templates", "export", "--all", cwd=root)
     assert result.returncode == 0, result.stderr
     for name in listed:
         assert (root / "templates" / name).read_bytes() == (REPO / "templates" / name

@@ -98,6 +98,11 @@ def test_schemas_describe_the_contract() -> None:
     assert base["additionalProperties"] is False
     assert "verified" in json.dumps(base)
     assert "classification" in files["pack.schema.json"]["required"]
+    from jsonschema.validators import Draft202012Validator, validator_for
+
+    for schema in files.values():  # a validator reads the dialect; none has to guess
+        assert validator_for(schema, default=None) is Draft202012Validator
+        Draft202012Validator.check_schema(schema)
 
 
 def test_watch_rebuilds_on_save(tmp_path: Path) -> None:

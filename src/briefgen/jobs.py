@@ -139,7 +139,9 @@ def plan(
             if document in REGISTRY
         ]
     if languages and not jobs:
-        raise UsageError(f"no pack is in {', '.join(languages)}")
+        there = sorted({lang for pack_id in ids for lang in project.packs[pack_id].model.languages})
+        raise UsageError(f"no pack is in {', '.join(languages)} (the packs' languages: "
+                         f"{', '.join(there) or 'none'})")
     return jobs
 
 

@@ -20,6 +20,9 @@ from briefgen.model import FactBase, Pack
 UNFILLED_MARK = "TODO:"
 UNFILLED = re.compile(r"^\s*TODO:")
 
+# The dialect pydantic's schemas are written in, named so that a validator need not guess.
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
 SCHEMA_FILES: dict[str, type[FactBase] | type[Pack]] = {
     "factbase.schema.json": FactBase,
     "pack.schema.json": Pack,
@@ -76,7 +79,8 @@ CI_WORKFLOW = Path(".github", "workflows", "briefgen.yml")
 def schemas() -> dict[str, str]:
     """JSON Schemas for fact bases and packs, by file name."""
     return {
-        name: json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        name: json.dumps({"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()},
+                         indent=2, ensure_ascii=False) + "\n"
         for name, model in SCHEMA_FILES.items()
     }
 

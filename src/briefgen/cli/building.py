@@ -28,6 +28,7 @@ from briefgen.cli.group import (
 )
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
 from briefgen.load import PROJECT_FOLDERS, not_a_project
+from briefgen.output import refuse_out
 from briefgen.progress import progress_display, summary_json
 from briefgen.project import refuse_unknown_packs
 from briefgen.watching import Watcher, watch_project
@@ -127,7 +128,7 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     The first round prints every finding; after that, only what changed: new findings,
     how many were resolved, the documents rendered again.
     """
-    _require_project(project_dir)
+    _require_project(project_dir, out)
     refuse_unknown_packs(project_dir, pack_ids)
     watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
     rounds = 0
@@ -155,10 +156,13 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
         stop.set()  # the loop's watching thread ends too
 
 
-def _require_project(project_dir: Path) -> None:
-    """``watch`` and ``serve`` start only in a project: there is nothing to watch else."""
+def _require_project(project_dir: Path, out: Path | None) -> None:
+    """``watch`` and ``serve`` start only in a project (there is nothing to watch else),
+    and refuse an output folder as ``build`` does."""
     if (wrong_folder := not_a_project(project_dir)) is not None:
         _fail(wrong_folder)
+    if out is not None:
+        refuse_out(out, project_dir)
 
 
 def _folders(names: Sequence[str]) -> str:
@@ -192,7 +196,7 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
     """
     from briefgen.serve import serve
 
-    _require_project(project_dir)
+    _require_project(project_dir, out)
     quiet = _quiet()  # read here: serve says its lines from its own threads
 
     def say(line: str) -> None:
