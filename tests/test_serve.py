@@ -178,6 +178,23 @@ def test_the_preview_speaks_the_browsers_language(project: Path) -> None:
         assert live == ["polite", "polite"]  # swapped in place, announced
 
 
+def test_open_opens_the_pack_in_the_browser(project: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"  # what $BROWSER names: records the address it is given
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(browser))
+    with live_server(project, "meeting", "--open") as server:
+        url = wait_for(lambda: opened.is_file() and opened.read_text(encoding="utf-8"),
+                       what="the browser opened")
+        assert f"serving {url} (Ctrl-C to stop)" in server.output()  # the pack's page
+        assert url.endswith("/packs/meeting")
+        response = httpx.get(url, follow_redirects=True)
+        assert response.status_code == 200
+        assert response.url.path == "/packs/meeting/fr"  # the pack's first language
+
+
 def _link(driver: Any, filename: str) -> str:
     driver.switch_to.default_content()
     return str(driver.execute_script(

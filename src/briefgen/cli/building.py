@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -176,6 +176,7 @@ def _folders(names: Sequence[str]) -> str:
 
 @main.command("serve", epilog=_examples(
     "briefgen serve                      # every pack, http://127.0.0.1:8000/",
+    "briefgen serve --open               # and open it in the web browser",
     "briefgen serve rabat-2026-12 --port 8080",
 ))
 @click.argument("pack_id", required=False)
@@ -183,12 +184,15 @@ def _folders(names: Sequence[str]) -> str:
 @out_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the preview in the default web browser once it is served ($BROWSER "
+                   "names another).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (one of this machine's, not 0.0.0.0). Anything but "
                    "loopback lets others read the packs.")
 @today_option(DATES_PACKS)
 def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
-                  host: str, today: dt.date | None) -> None:
+                  open_browser: bool, host: str, today: dt.date | None) -> None:
     """Preview the packs in a browser; every save rebuilds them and reloads the page.
 
     Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all). Prints a
@@ -203,9 +207,27 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
         if not quiet:
             click.echo(line)
 
+    def ready(url: str) -> None:
+        click.echo(f"serving {url} (Ctrl-C to stop)")
+        if open_browser:  # the pack's page, with PACK_ID
+            # A browser for the terminal would hold the server's thread: its own thread.
+            threading.Thread(target=_open_browser, args=(url, say), daemon=True).start()
+
     try:
-        serve(project_dir, pack_id, out=out, host=host, port=port,
-              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today,
+        serve(project_dir, pack_id, out=out, host=host, port=port, ready=ready, today=today,
               say=say)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+
+
+def _open_browser(url: str, say: Callable[[str], None]) -> None:
+    """Open ``url`` in the default browser (Python's :mod:`webbrowser`: ``$BROWSER``, else
+    the desktop's); say so when there is none (a server without a desktop)."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"no web browser to open here: open {url} in one")
