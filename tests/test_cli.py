@@ -154,6 +154,34 @@ def test_a_malformed_source_date_epoch_is_a_usage_error(make_project: ProjectFac
     assert not (root / "build").exists()
 
 
+def complete(words: str, cwd: Path) -> list[str]:
+    """What the shell gets when Tab is pressed after ``words`` (click's bash protocol)."""
+    env = {"PATH": "/usr/bin:/bin", "_BRIEFGEN_COMPLETE": "bash_complete",
+           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - (0 if
+                                                   words.endswith(" ") else 1)),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    result = subprocess.run([sys.executable, "-c",
+                             "from briefgen.cli import main; main(prog_name='briefgen')"],
+                            cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines() if line]
+
+
+def test_the_shell_completes_pack_ids_and_languages(make_project: ProjectFactory,
+                                                    tmp_path: Path) -> None:
+    root = make_project(packs={"meeting.yaml": MINIMAL_PACK, "other.yaml": MINIMAL_PACK
+                               .replace("id: meeting", "id: other")
+                               .replace("languages: [fr, en]", "languages: [ar]")})
+    assert complete("briefgen build ", root) == ["meeting", "other"]
+    assert complete("briefgen check o", root) == ["other"]
+    assert complete("briefgen serve m", root) == ["meeting"]
+    assert complete("briefgen build --lang ", root) == ["ar", "en", "fr"]
+    assert complete("briefgen build meeting --lang ", root) == ["en", "fr"]
+    assert complete(f"briefgen watch --project {root} ", tmp_path) == ["meeting", "other"]
+    assert complete("briefgen docs tr", root) == ["translating", "troubleshooting"]
+    assert complete("briefgen build ", tmp_path) == []  # no project here: nothing, no error
+
+
 CRASHING = """
 import sys
 import briefgen.cli

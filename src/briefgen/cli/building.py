@@ -22,6 +22,8 @@ from briefgen.cli.group import (
     _quiet,
     _say,
     _shown,
+    complete_languages,
+    complete_pack_ids,
     main,
     project_option,
     today_option,
@@ -47,10 +49,11 @@ out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
     "briefgen build --json > build.json          # a summary for scripts",
     "briefgen build --strict                     # a render warning fails the build",
 ))
-@click.argument("pack_ids", nargs=-1)
+@click.argument("pack_ids", nargs=-1, shell_complete=complete_pack_ids)
 @project_option
 @out_option
-@click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@click.option("--lang", "languages", multiple=True, shell_complete=complete_languages,
+              help="Only these languages (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Render on this many worker processes.")
 @click.option("--force", is_flag=True, help="Render every document, even unchanged ones.")
@@ -117,7 +120,7 @@ def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError
     "briefgen watch                      # every pack",
     "briefgen watch rabat-2026-12 --out /tmp/preview",
 ))
-@click.argument("pack_ids", nargs=-1)
+@click.argument("pack_ids", nargs=-1, shell_complete=complete_pack_ids)
 @project_option
 @out_option
 @today_option(DATES_PACKS)
@@ -179,7 +182,7 @@ def _folders(names: Sequence[str]) -> str:
     "briefgen serve --open               # and open it in the web browser",
     "briefgen serve rabat-2026-12 --port 8080",
 ))
-@click.argument("pack_id", required=False)
+@click.argument("pack_id", required=False, shell_complete=complete_pack_ids)
 @project_option
 @out_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
