@@ -178,6 +178,19 @@ def test_a_fact_too_old_for_several_packs_is_one_finding(
     assert {f.packs for f in one.findings if f.code == "stale"} == {("meeting",)}
 
 
+def test_a_text_missing_in_several_languages_is_one_finding(
+        make_project: ProjectFactory) -> None:
+    base = (MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-10")
+            .replace("languages: [fr, en]", "languages: [fr, en, ar, es]"))
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    missing = [(f.line, f.fact_id, f.message) for f in report.findings
+               if f.code == "translation-missing"]
+    assert (11, "f1", "'text' has no translation in ar, es") in missing
+    assert (12, "f1", "'talking_point' has no translation in ar, es") in missing
+    assert len(missing) == len({(line, fact) for line, fact, _ in missing})  # once a text
+    assert report.translations["ar"]["missing"] == report.translations["es"]["missing"] > 2
+
+
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "briefgen", "check", "--today", "2026-11-20",
                            *args], cwd=root, capture_output=True, text=True, check=False)
