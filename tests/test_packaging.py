@@ -209,7 +209,7 @@ def mypy_strict(python: Path, *scripts: Path) -> subprocess.CompletedProcess[str
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable",
          str(python), *map(str, scripts)],
         capture_output=True, text=True, check=False, cwd=scripts[0].parent,
-        env={**os.environ, "MYPYPATH": ""},
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "MYPYPATH": ""},
     )
 
 
@@ -229,7 +229,9 @@ def test_a_users_script_type_checks_against_the_installed_wheel(installed: Path,
     assert "Non-overlapping equality check" in mistyped.stdout, mistyped.stdout
     # The same without the marker: what the test guards against.
     site = Path(subprocess.run([installed, "-c", "import briefgen; print(briefgen.__file__)"],
-                               check=True, capture_output=True, text=True).stdout).parent
+                               check=True, capture_output=True, text=True,
+                               env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+                               ).stdout).parent
     assert site.parent.name == "site-packages"  # the wheel, not the checkout
     (site / "py.typed").unlink()
     unmarked = mypy_strict(installed, script)
@@ -291,6 +293,7 @@ def test_the_ci_example_checks_the_demo_as_its_comments_say(copy_demo: Path) -> 
     checks = {s["name"]: s["run"] for s in steps if s.get("run", "").startswith("briefgen check")}
     assert len(checks) == 2
     env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
            "GITHUB_WORKSPACE": str(copy_demo), "SOURCE_DATE_EPOCH": TODAY_EPOCH}
     every_push = subprocess.run(checks["Check the facts (errors fail; warnings become "
                                        "annotations)"].split(), cwd=copy_demo, env=env,

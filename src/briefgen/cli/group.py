@@ -29,6 +29,7 @@ from click.shell_completion import CompletionItem
 
 from briefgen.errors import BriefgenError, UsageError, ValidationFailed, excerpt
 from briefgen.load import Project
+from briefgen.project import Loading, load_project
 from briefgen.version import __version__
 
 VERBOSE = "briefgen.verbose"  # keys of click's context meta, shared by nested commands
@@ -63,8 +64,6 @@ DATES_PACKS = "Date the packs that set no issued: as of this day"
 def _completing_project(ctx: click.Context) -> Project | None:
     """The project a command line being completed names (``--project``, else here), as far
     as it loads; None when there is none. Never raises: a shell is asking."""
-    from briefgen.project import Loading, load_project
-
     root = ctx.params.get("project_dir") or Path()
     try:
         return load_project(root)
