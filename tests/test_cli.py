@@ -175,6 +175,8 @@ def test_the_shell_completes_pack_ids_and_languages(make_project: ProjectFactory
     assert complete("briefgen build ", root) == ["meeting", "other"]
     assert complete("briefgen check o", root) == ["other"]
     assert complete("briefgen serve m", root) == ["meeting"]
+    assert complete("briefgen changes ", root) == complete("briefgen clear ", root) == [
+        "meeting", "other"]
     assert complete("briefgen build --lang ", root) == ["ar", "en", "fr"]
     assert complete("briefgen build meeting --lang ", root) == ["en", "fr"]
     assert complete(f"briefgen watch --project {root} ", tmp_path) == ["meeting", "other"]
