@@ -42,6 +42,7 @@ bench: system-test $(VENV)/.installed-test
 # Re-extract every translatable label into templates/locale/messages.pot and update the
 # shipped catalogs (new labels appear empty: translate them, then `make test`).
 CATALOGS := fr en ar es de
+PREVIEW_CATALOGS := fr ar es de  # the preview's pages are written in English
 messages: $(VENV)/.installed-test
 	$(BIN)/pybabel extract --no-location --sort-by-file -c TRANSLATORS: -F babel.cfg \
 	    -o templates/locale/messages.pot --project briefgen --copyright-holder briefgen .
@@ -52,6 +53,12 @@ messages: $(VENV)/.installed-test
 	    else \
 	        $(BIN)/pybabel init -l $$lang -i templates/locale/messages.pot -d templates/locale; \
 	    fi; \
+	done
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel-preview.cfg \
+	    -o templates/locale/preview.pot --project briefgen --copyright-holder briefgen .
+	for lang in $(PREVIEW_CATALOGS); do \
+	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D preview -l $$lang \
+	        -i templates/locale/preview.pot -d templates/locale; \
 	done
 
 # Regenerate the default Word template from its script (a test checks the committed file

@@ -42,3 +42,21 @@ def test_check_of_an_unknown_pack_is_a_usage_error(make_project: ProjectFactory)
     with pytest.raises(briefgen.UsageError, match=r"no pack with id nope \(packs in this "
                                                   r"project: meeting\)"):
         briefgen.check(project, ["nope"])
+
+
+def test_what_a_script_reaches_is_in_all() -> None:
+    """The types behind project.bases[...] and project.packs[...], a Progress's status and
+    the translation workflow are part of the API."""
+    from briefgen.translation import workflow
+
+    assert {"FactBase", "Pack", "Loaded", "ProgressStatus", "translate"} <= set(
+        briefgen.__all__)
+    assert briefgen.translate is workflow
+    assert all(hasattr(briefgen, name) for name in briefgen.__all__)
+
+
+def test_the_project_holds_the_exported_types(make_project: ProjectFactory) -> None:
+    project = briefgen.load_project(make_project())
+    base = project.bases["base"]
+    assert isinstance(base, briefgen.Loaded) and isinstance(base.model, briefgen.FactBase)
+    assert isinstance(project.packs["meeting"].model, briefgen.Pack)

@@ -218,6 +218,7 @@ def build_killed_at(syscall: str, count: int, root: Path, out: Path, exchange: b
     True if it was killed, False if the build ended first."""
     env = {"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1",
            "SOURCE_DATE_EPOCH": TODAY_EPOCH,
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
            **({} if exchange else {"NO_EXCHANGE": "1"})}
     result = subprocess.run(
         ["strace", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
@@ -454,11 +455,10 @@ def test_output_paths_in_the_way_are_one_line_each(make_project: ProjectFactory,
                                                   tmp_path: Path) -> None:
     project = briefgen.load_project(make_project())
     (tmp_path / "file").write_text("x")
-    with pytest.raises(briefgen.BriefgenError) as caught:
+    with pytest.raises(briefgen.UsageError) as caught:  # a refusal of --out: exit 2
         briefgen.build(project, out=tmp_path / "file" / "out", issued=ISSUED)
-    assert str(caught.value) == (f"{tmp_path}/file/out: cannot make the output folder: Not a "
-                                 "directory — a file is in the way: move it, or build with "
-                                 "--out elsewhere")
+    assert str(caught.value) == (f"{tmp_path}/file/out is a file, or a path through a file, "
+                                 "where the output folder must be: choose another --out")
     (tmp_path / "out" / ".briefgen.lock").mkdir(parents=True)
     with pytest.raises(briefgen.BriefgenError, match=r"briefgen\.lock: is a folder"):
         briefgen.build(project, out=tmp_path / "out", issued=ISSUED)
@@ -483,7 +483,7 @@ def test_output_paths_in_the_way_cli(make_project: ProjectFactory, layout: str) 
     root = make_project()
     if layout == "parent-is-a-file":
         (root / "build").write_text("x")
-        expected = "build: is a file, or a path through a file"
+        expected = "build is a file, or a path through a file"
     elif layout == "lock-is-a-folder":
         (root / "build" / ".briefgen.lock").mkdir(parents=True)
         expected = "build/.briefgen.lock: is a folder"
@@ -491,12 +491,15 @@ def test_output_paths_in_the_way_cli(make_project: ProjectFactory, layout: str) 
         (root / "build" / "meeting" / "en" / "briefing-note.pdf").mkdir(parents=True)
         expected = "build/meeting/en/briefing-note.pdf: is a folder where briefgen writes a file"
     result = subprocess.run([sys.executable, "-m", "briefgen", "build"], cwd=root,
-                            env={"PATH": os.environ["PATH"], **CLI_ENV}, capture_output=True,
-                            text=True, check=False)
-    assert result.returncode == 1
+                            env={"PATH": os.environ["PATH"], **CLI_ENV,
+                                 **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}},
+                            capture_output=True, text=True, check=False)
+    # Where the output folder is (a file in its place) is a usage error, as every refusal
+    # of --out; what is in the way inside it is the build's error.
+    assert result.returncode == (2 if layout == "parent-is-a-file" else 1)
     assert "Traceback" not in result.stderr
-    assert any(line.strip().startswith(expected) for line in result.stderr.splitlines()), \
-        result.stderr
+    assert any(line.strip().removeprefix("Error: ").startswith(expected)
+               for line in result.stderr.splitlines()), result.stderr
 
 
 def test_a_dead_worker_fails_its_documents_cleanly(make_project: ProjectFactory, tmp_path: Path,

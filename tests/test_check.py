@@ -140,6 +140,7 @@ def test_json_is_stable_and_parses(make_project: ProjectFactory) -> None:
     assert stale[0] == {
         "severity": "warning", "code": "stale", "message": stale[0]["message"],
         "file": "facts/base.yaml", "line": 9, "fact_id": "f1", "hint": stale[0]["hint"],
+        "packs": ["meeting"],
     }
 
 
@@ -150,10 +151,44 @@ def test_github_annotations(make_project: ProjectFactory) -> None:
     assert all(line.startswith(("::warning ", "::error ")) for line in lines)
 
 
-def test_text_groups_by_file(make_project: ProjectFactory) -> None:
+def test_text_locates_every_line(make_project: ProjectFactory) -> None:
+    """Every finding's line starts with file:line, which editors and terminals link."""
     text = as_text(check(make_project(), today=TODAY))
-    assert text.splitlines()[0] == "facts/base.yaml"
-    assert "warning [f1] stale:" in text
+    *findings, total = text.splitlines()
+    assert findings[0].startswith("facts/base.yaml:9: warning [f1] stale: the fact is")
+    assert all(line.startswith(("facts/base.yaml:", "packs/meeting.yaml:", "(system): "))
+               for line in findings)
+    assert total.endswith("warning(s)")
+
+
+def test_a_fact_too_old_for_several_packs_is_one_finding(
+        make_project: ProjectFactory) -> None:
+    later = MINIMAL_PACK.replace("id: meeting", "id: later").replace(
+        "date: 2026-12-03", "date: 2027-02-03")
+    report = check(make_project(packs={"meeting.yaml": MINIMAL_PACK, "later.yaml": later}),
+                   today=TODAY)
+    stale = [f for f in report.findings if f.code == "stale"]
+    assert [(f.fact_id, f.packs) for f in stale] == [
+        ("f1", ("later", "meeting")), ("f2", ("later", "meeting"))]
+    assert stale[0].message == (
+        "the fact is 1709 days old at the meeting of pack 'later', 1647 at 'meeting' (not "
+        "verified; its base is as of 2022-05; the packs allow 365 days)")
+    one = check(make_project(packs={"meeting.yaml": MINIMAL_PACK, "later.yaml": later}),
+                ["meeting"], today=TODAY)
+    assert {f.packs for f in one.findings if f.code == "stale"} == {("meeting",)}
+
+
+def test_a_text_missing_in_several_languages_is_one_finding(
+        make_project: ProjectFactory) -> None:
+    base = (MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-10")
+            .replace("languages: [fr, en]", "languages: [fr, en, ar, es]"))
+    report = check(make_project(facts={"base.yaml": base}), today=TODAY)
+    missing = [(f.line, f.fact_id, f.message) for f in report.findings
+               if f.code == "translation-missing"]
+    assert (11, "f1", "'text' has no translation in ar, es") in missing
+    assert (12, "f1", "'talking_point' has no translation in ar, es") in missing
+    assert len(missing) == len({(line, fact) for line, fact, _ in missing})  # once a text
+    assert report.translations["ar"]["missing"] == report.translations["es"]["missing"] > 2
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -225,13 +260,18 @@ def test_scaffold_placeholders_are_reported_until_replaced(tmp_path: Path) -> No
     path = new_pack(briefgen.load_project(tmp_path), "next", today=TODAY)
     report = briefgen.check(tmp_path, ["next"], today=TODAY)
     unfilled = [f for f in report.findings if f.code == "unfilled"]
-    assert [(f.line, f.message.split(" still")[0]) for f in unfilled] == [
-        (4, "'meeting.title.en'"), (4, "'meeting.title.fr'"), (6, "'meeting.place.en'"),
-        (6, "'meeting.place.fr'"), (7, "'purpose.en'"), (7, "'purpose.fr'")]
+    assert [(f.line, f.message) for f in unfilled] == [
+        (4, "'meeting.title' still holds the placeholder 'TODO: TITLE OF THE MEETING' in en, "
+            "fr"),
+        (6, "'meeting.place' still holds the placeholder 'TODO: PLACE' in en, fr"),
+        (7, "'purpose' still holds the placeholder 'TODO: WHY THE MINISTER MEETS' in en, fr"),
+        (9, "'classification' still holds the placeholder 'TODO: CLASSIFICATION, E.G. "
+            "RESTRICTED' in en, fr")]
     assert report.failed(strict=True)
     text = path.read_text()
     for old, new in [("TODO: TITLE OF THE MEETING", "Joint commission"),
-                     ("TODO: PLACE", "Rabat"), ("TODO: WHY THE MINISTER MEETS", "To agree")]:
+                     ("TODO: PLACE", "Rabat"), ("TODO: WHY THE MINISTER MEETS", "To agree"),
+                     ("TODO: CLASSIFICATION, E.G. RESTRICTED", "RESTRICTED")]:
         assert old in text
         text = text.replace(old, new)
     path.write_text(text)

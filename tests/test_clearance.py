@@ -159,7 +159,7 @@ def test_the_done_when_scenario(project: Path, tmp_path: Path) -> None:
             "fact fonds-eau added; fact barrages removed — have the changes cleared "
             f"(`briefgen changes {PACK}` shows them), then `briefgen clear {PACK} --by NAME`"
             ) in line
-    assert line.lstrip().startswith("22 ")  # the line of the clearance entry
+    assert line.startswith("packs/lisbonne.yaml:22: ")  # the line of the clearance entry
     warning = run(project, "check")
     assert warning.returncode == 0 and "warning clearance-void" in warning.stdout
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 import briefgen as briefgen_api
@@ -21,7 +22,8 @@ from tests.support.projects import MINIMAL_BASE, MINIMAL_PACK, REPO, TODAY_EPOCH
 def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefgen", *args], cwd=cwd, capture_output=True, text=True,
-        env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin"}, check=False,
+        env={"SOURCE_DATE_EPOCH": "1780000000", "PATH": "/usr/bin:/bin",
+             **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}, check=False,
     )
 
 
@@ -77,6 +79,109 @@ def test_missing_project_folder(tmp_path: Path) -> None:
     result = briefgen("check", "--project", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert result.returncode == 1
     assert "no such project folder" in result.stdout
+
+
+def test_a_folder_that_is_not_a_project_says_to_run_init(tmp_path: Path) -> None:
+    for args in (["build"], ["check"], ["watch"], ["serve", "--port", "0"]):
+        result = briefgen(*args, cwd=tmp_path)
+        assert result.returncode == 1, args
+        assert "this folder is not a briefgen project (it has no facts/ or packs/ folder)" in (
+            result.stdout + result.stderr), args
+        assert "run `briefgen init`" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_usage_error_shows_its_own_commands_usage(make_project: ProjectFactory) -> None:
+    root = make_project()
+    for args, usage in ((["watch", "nope"], "briefgen watch [OPTIONS] [PACK_IDS]..."),
+                        (["serve", "nope"], "briefgen serve [OPTIONS] [PACK_ID]"),
+                        (["templates", "export", "--file", "nope.css"],
+                         "briefgen templates export [OPTIONS] [DIRECTORY]")):
+        result = briefgen(*args, cwd=root)
+        assert result.returncode == 2, args
+        assert usage in result.stderr.splitlines()[0], result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_every_refusal_of_out_is_a_usage_error(make_project: ProjectFactory) -> None:
+    """The same mistake, the same exit status: an output folder in the project's folders,
+    a file where it must be, or a path through a file, for build, watch and serve."""
+    root = make_project()
+    (root / "afile").write_text("mine")
+    for command in (["build"], ["watch"], ["serve", "--port", "0"]):
+        for out in ("facts", "packs/sub", "afile", "afile/x"):
+            result = briefgen(*command, "--out", out, cwd=root)
+            assert result.returncode == 2, (command, out, result.stderr)
+            assert result.stderr.startswith(f"Usage: python -m briefgen {command[0]} ")
+    assert (root / "afile").read_text() == "mine"
+    assert not (root / "build").exists()
+
+
+def test_export_with_nothing_to_translate_writes_nothing(make_project: ProjectFactory) -> None:
+    root = make_project()
+    assert briefgen("translate", "stamp", cwd=root).returncode == 0
+    result = briefgen("translate", "export", "--lang", "en", "en.po", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("nothing to translate into en: every text is translated "
+                                    "and current (en.po not written; --all exports every text")
+    assert not (root / "en.po").exists()
+    everything = briefgen("translate", "export", "--lang", "en", "--all", "en.po", cwd=root)
+    assert "text(s) to translate into en" in everything.stdout
+    assert (root / "en.po").exists()
+
+
+def test_a_language_no_pack_is_in_lists_those_there_are(make_project: ProjectFactory) -> None:
+    root = make_project()
+    result = briefgen("build", "--lang", "xx", cwd=root)
+    assert result.returncode == 2
+    assert "pack 'meeting' is not in xx (its languages: fr, en)" in result.stderr
+    with pytest.raises(briefgen_api.UsageError,
+                       match=r"no pack is in xx \(the packs' languages: en, fr\)"):
+        briefgen_api.plan(briefgen_api.load_project(root), languages=["xx"])
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(make_project: ProjectFactory) -> None:
+    root = make_project()
+    for command in (["build"], ["check"]):
+        result = subprocess.run([sys.executable, "-m", "briefgen", *command], cwd=root,
+                                env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "abc",
+                                     **{k: v for k, v in os.environ.items()
+                                        if k == "PYTHONPATH"}},
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 2
+        assert "SOURCE_DATE_EPOCH=abc is not a time briefgen can use" in result.stderr
+    assert not (root / "build").exists()
+
+
+def complete(words: str, cwd: Path) -> list[str]:
+    """What the shell gets when Tab is pressed after ``words`` (click's bash protocol)."""
+    env = {"PATH": "/usr/bin:/bin", "_BRIEFGEN_COMPLETE": "bash_complete",
+           "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - (0 if
+                                                   words.endswith(" ") else 1)),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    result = subprocess.run([sys.executable, "-c",
+                             "from briefgen.cli import main; main(prog_name='briefgen')"],
+                            cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines() if line]
+
+
+def test_the_shell_completes_pack_ids_and_languages(make_project: ProjectFactory,
+                                                    tmp_path: Path) -> None:
+    root = make_project(packs={"meeting.yaml": MINIMAL_PACK, "other.yaml": MINIMAL_PACK
+                               .replace("id: meeting", "id: other")
+                               .replace("languages: [fr, en]", "languages: [ar]")})
+    assert complete("briefgen build ", root) == ["meeting", "other"]
+    assert complete("briefgen check o", root) == ["other"]
+    assert complete("briefgen serve m", root) == ["meeting"]
+    assert complete("briefgen changes ", root) == complete("briefgen clear ", root) == [
+        "meeting", "other"]
+    assert complete("briefgen build --lang ", root) == ["ar", "en", "fr"]
+    assert complete("briefgen build meeting --lang ", root) == ["en", "fr"]
+    assert complete(f"briefgen watch --project {root} ", tmp_path) == ["meeting", "other"]
+    assert complete("briefgen docs tr", root) == ["translating", "troubleshooting"]
+    assert complete("briefgen build ", tmp_path) == []  # no project here: nothing, no error
 
 
 CRASHING = """
@@ -373,7 +478,10 @@ def test_templates_export_copies_the_defaults_to_restyle(make_project: ProjectFa
     listed = briefgen("templates", "list", cwd=root).stdout.split()
     assert {"briefing-note.html", "css/briefing-note.css", "talking-points.docx"} <= set(listed)
     assert not any(name.startswith(("fonts/", "locale/")) for name in listed)
-    result = briefgen("templates", "export", cwd=root)
+    bare = briefgen("templates", "export", cwd=root)  # copy only what you change
+    assert bare.returncode == 2 and "--file NAME" in bare.stderr and "--all" in bare.stderr
+    assert not (root / "templates").exists()
+    result = briefgen("templates", "export", "--all", cwd=root)
     assert result.returncode == 0, result.stderr
     for name in listed:
         assert (root / "templates" / name).read_bytes() == (REPO / "templates" / name

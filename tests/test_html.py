@@ -194,3 +194,17 @@ def test_no_label_is_cut_and_no_citation_is_glued_or_alone(pages: dict[str, Path
             driver.get(pages[lang].as_uri())
             found = driver.execute_script(SEAMS)
             assert found == {"cut": [], "alone": [], "glued": []}, (lang, width, found)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_axe_finds_no_violation_in_the_brief(pages: dict[str, Path], lang: str) -> None:
+    """The HTML brief in a real browser, left to right and right to left: no WCAG 2 A or
+    AA violation axe-core finds."""
+    from tests.support.browser import axe_report, axe_violations, chromium
+
+    with chromium() as driver:
+        driver.get(pages[lang].as_uri())
+        assert driver.execute_script("return document.documentElement.dir") == (
+            "rtl" if lang == "ar" else "ltr")
+        violations = axe_violations(driver)
+    assert not violations, axe_report(violations)

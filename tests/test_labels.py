@@ -274,3 +274,13 @@ def test_punctuation_helper() -> None:
     assert (punct.comma, punct.semicolon, punct.stop) == ("، ", "؛ ", ".")
     assert punct.end("май 2022 г.") == "" and punct.end("mai 2022") == "."
     assert i18n.one_full_stop("2022 г.. Next... end..") == "2022 г. Next... end."
+
+
+def test_a_new_catalogs_header_has_no_template_placeholders(tmp_path: Path) -> None:
+    path = messages.init_catalog(tmp_path, "it")
+    text = path.read_text(encoding="utf-8")
+    for placeholder in ("FIRST AUTHOR", "EMAIL@ADDRESS", "FULL NAME", "LL@li.org",
+                        "briefgen VERSION"):
+        assert placeholder not in text, placeholder
+    assert f'"Project-Id-Version: briefgen {briefgen.__version__}\\n"' in text
+    assert text.startswith("# briefgen's labels in it, for this project.\n")

@@ -61,7 +61,12 @@ def test_wheel_contents(wheel: Path) -> None:
                      "briefgen/templates/grammar/fr.yaml",
                      "briefgen/py.typed",
                      f"briefgen-{briefgen.__version__}.dist-info/licenses/LICENSE",
-                     "briefgen/preview/page.html", "briefgen/preview/live.js"):
+                     "briefgen/preview/page.html", "briefgen/preview/live.js",
+                     "briefgen/templates/locale/ar/LC_MESSAGES/preview.po",
+                     # the documentation, for `briefgen docs` and `init --ci`
+                     "briefgen/docs/README.md", "briefgen/docs/CHANGELOG.md",
+                     "briefgen/docs/cli.md", "briefgen/docs/api.md",
+                     "briefgen/docs/ci-example.yml"):
         assert expected in names, expected
     # maintainers' tools, not shipped
     assert not [name for name in names if name.startswith("briefgen/scripts")
@@ -72,6 +77,43 @@ def test_wheel_contents(wheel: Path) -> None:
     assert "Classifier: Programming Language :: Python :: 3.11" in metadata
     assert "Classifier: Operating System :: POSIX :: Linux" in metadata
     assert "Classifier: Typing :: Typed" in metadata
+    assert f"\nVersion: {briefgen.__version__}\n" in metadata
+
+
+def test_the_version_is_written_in_one_place() -> None:
+    """pyproject.toml takes it from briefgen/version.py: a release changes that line."""
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/briefgen/version.py"
+    written = [path for path in (REPO / "src").rglob("*.py")
+               if re.search(r"^__version__ = ", path.read_text(), flags=re.MULTILINE)]
+    assert written == [REPO / "src" / "briefgen" / "version.py"]
+
+
+def test_the_installed_wheel_shows_its_docs(installed: Path, tmp_path: Path) -> None:
+    """Someone with only the wheel reads the documentation, and --help says how."""
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([installed, "-m", "briefgen", *args], cwd=tmp_path,
+                              capture_output=True, text=True, check=False,
+                              env={"PATH": os.environ["PATH"]})
+
+    assert "`briefgen docs`" in run("--help").stdout
+    listed = run("docs")
+    assert listed.returncode == 0, listed.stderr
+    assert "site-packages/briefgen/docs" in listed.stdout
+    assert {"README", "cli", "api", "translating", "CHANGELOG"} <= {
+        line.split()[0] for line in listed.stdout.splitlines() if line and not
+        line.startswith("`")}
+    page = run("docs", "cli")
+    assert page.stdout == (REPO / "docs" / "cli.md").read_text()
+    assert run("docs", "README", "--path").stdout.strip().endswith(
+        "site-packages/briefgen/docs/README.md")
+    ci = run("init", "--ci", "project")
+    assert ci.returncode == 0, ci.stderr
+    assert (tmp_path / "project/.github/workflows/briefgen.yml").read_text() == (
+        REPO / "docs" / "ci-example.yml").read_text()
 
 
 def third_party_imports() -> set[str]:
@@ -135,6 +177,30 @@ def render_errors(folder: Path) -> list[tuple[str | None, int | None, str | None
                 if isinstance(e, briefgen.RenderError)]
     warnings: tuple[briefgen.RenderWarning, ...] = result.warnings
     return [(w.output, None, w.language) for w in warnings]
+
+
+def languages(folder: Path) -> dict[str, tuple[str, ...]]:
+    project = briefgen.load_project(folder)
+    base: briefgen.Loaded[briefgen.FactBase] = next(iter(project.bases.values()))
+    pack: briefgen.Pack = next(iter(project.packs.values())).model
+    return {base.model.id: base.model.languages, pack.id: pack.languages}
+
+
+def finished(progress: briefgen.Progress) -> bool:
+    status: briefgen.ProgressStatus = progress.status
+    return status in ("done", "up-to-date")
+
+
+def export(folder: Path) -> int:
+    return briefgen.translate.export(folder, "en", folder / "en.po").units
+'''
+
+A_TYPO = '''
+import briefgen
+
+
+def done(progress: briefgen.Progress) -> bool:
+    return progress.status == "dnoe"
 '''
 
 
@@ -143,7 +209,7 @@ def mypy_strict(python: Path, *scripts: Path) -> subprocess.CompletedProcess[str
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-executable",
          str(python), *map(str, scripts)],
         capture_output=True, text=True, check=False, cwd=scripts[0].parent,
-        env={**os.environ, "MYPYPATH": ""},
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "MYPYPATH": ""},
     )
 
 
@@ -156,14 +222,22 @@ def test_a_users_script_type_checks_against_the_installed_wheel(installed: Path,
     checked = mypy_strict(installed, script, example)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "Success: no issues found in 2 source files" in checked.stdout
+    typo = tmp_path / "typo.py"  # a Progress's status is a Literal: a typo is an error
+    typo.write_text(A_TYPO)
+    mistyped = mypy_strict(installed, typo)
+    assert mistyped.returncode == 1
+    assert "Non-overlapping equality check" in mistyped.stdout, mistyped.stdout
     # The same without the marker: what the test guards against.
     site = Path(subprocess.run([installed, "-c", "import briefgen; print(briefgen.__file__)"],
-                               check=True, capture_output=True, text=True).stdout).parent
+                               check=True, capture_output=True, text=True,
+                               env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+                               ).stdout).parent
     assert site.parent.name == "site-packages"  # the wheel, not the checkout
     (site / "py.typed").unlink()
     unmarked = mypy_strict(installed, script)
     assert unmarked.returncode == 1
     assert "missing library stubs or py.typed marker" in unmarked.stdout
+
 
 
 def test_the_api_example_runs_and_is_in_the_docs(installed: Path, copy_demo: Path,
@@ -219,6 +293,7 @@ def test_the_ci_example_checks_the_demo_as_its_comments_say(copy_demo: Path) -> 
     checks = {s["name"]: s["run"] for s in steps if s.get("run", "").startswith("briefgen check")}
     assert len(checks) == 2
     env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
            "GITHUB_WORKSPACE": str(copy_demo), "SOURCE_DATE_EPOCH": TODAY_EPOCH}
     every_push = subprocess.run(checks["Check the facts (errors fail; warnings become "
                                        "annotations)"].split(), cwd=copy_demo, env=env,

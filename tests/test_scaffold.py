@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,54 @@ def test_init_builds_at_once(tmp_path: Path) -> None:
     notes = [d.path for d in written if d.document == "briefing-note"]
     assert len(notes) == 2
     assert "Sample fact base" in pdftotext(notes[0])
+
+
+def test_init_defaults_to_the_current_folder_and_passes_the_strict_check(
+        tmp_path: Path) -> None:
+    """A new user's first minutes: init here, build, and check --strict reports only the
+    texts init asks to fill, each once, with its languages."""
+    env = {"PATH": os.environ["PATH"], "SOURCE_DATE_EPOCH": "1780000000",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "briefgen", *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, check=False)
+
+    init = run("init")
+    assert init.returncode == 0, init.stderr
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [
+        ".gitignore", "facts/sample.yaml", "packs/sample-meeting.yaml",
+        "schemas/factbase.schema.json", "schemas/pack.schema.json"]
+    assert "/build/" in (tmp_path / ".gitignore").read_text().splitlines()
+    assert init.stdout.splitlines()[-1].endswith("then `briefgen build`")
+    assert run("build").returncode == 0
+    check = run("check", "--strict", "--format", "json")
+    assert check.returncode == 1
+    findings = json.loads(check.stdout)["findings"]
+    assert [(f["code"], f["line"], f["message"].split(" still")[0]) for f in findings] == [
+        ("unfilled", 4, "'meeting.title'"), ("unfilled", 6, "'meeting.place'"),
+        ("unfilled", 7, "'purpose'"), ("unfilled", 9, "'classification'")]
+    pack = tmp_path / "packs" / "sample-meeting.yaml"
+    filled = pack.read_text()
+    for placeholder in ("TODO: TITLE OF THE MEETING", "TODO: PLACE",
+                        "TODO: WHY THE MINISTER MEETS", "TODO: CLASSIFICATION, E.G. RESTRICTED"):
+        filled = filled.replace(placeholder, "Filled")
+    pack.write_text(filled)
+    strict = run("check", "--strict")
+    assert strict.returncode == 0, strict.stdout
+    assert strict.stdout.startswith("no findings")
+
+
+def test_init_keeps_a_gitignore_and_writes_the_ci_workflow(tmp_path: Path) -> None:
+    from briefgen.handbook import ci_example
+
+    (tmp_path / ".gitignore").write_text("mine\n")
+    written = init_project(tmp_path, ci=True)
+    assert (tmp_path / ".gitignore").read_text() == "mine\n"
+    workflow = tmp_path / ".github" / "workflows" / "briefgen.yml"
+    assert workflow in written
+    assert workflow.read_text() == ci_example()
+    assert "briefgen check --format github" in workflow.read_text()
 
 
 def test_init_refuses_an_existing_project(tmp_path: Path) -> None:
@@ -49,6 +98,11 @@ def test_schemas_describe_the_contract() -> None:
     assert base["additionalProperties"] is False
     assert "verified" in json.dumps(base)
     assert "classification" in files["pack.schema.json"]["required"]
+    from jsonschema.validators import Draft202012Validator, validator_for
+
+    for schema in files.values():  # a validator reads the dialect; none has to guess
+        assert validator_for(schema, default=None) is Draft202012Validator
+        Draft202012Validator.check_schema(schema)
 
 
 def test_watch_rebuilds_on_save(tmp_path: Path) -> None:

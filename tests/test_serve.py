@@ -36,6 +36,8 @@ from briefgen.serve import (
 )
 from tests.support.browser import (
     LiveServer,
+    axe_report,
+    axe_violations,
     brief_text,
     chromium,
     documents_settled,
@@ -130,6 +132,67 @@ def test_every_pack_is_listed_with_its_languages(project: Path) -> None:
         wait_for(lambda: shown_at(driver, "Morocco supports the Coalition."), what="the brief")
     assert not (project / "build/other/en/briefing.html").exists()  # the preview's own
     assert (project / "build" / PREVIEW_FOLDER / "other/en/briefing.html").is_file()
+
+
+@pytest.mark.parametrize(("languages", "direction"), [("en", "ltr"), ("ar,en", "rtl")])
+def test_axe_finds_no_violation_in_the_preview(project: Path, languages: str,
+                                               direction: str) -> None:
+    """The index, a pack's page and the page of a project that does not load, in the
+    browser's language (English, left to right; Arabic, right to left): no WCAG 2 A or AA
+    violation axe-core finds."""
+    with live_server(project) as server, chromium(languages) as driver:
+        driver.get(server.url)
+        wait_for(lambda: "meeting" in page_text(driver, "packs"), what="the list")
+        assert driver.execute_script("return document.documentElement.dir") == direction
+        pages = {"index": axe_violations(driver)}
+        driver.get(server.page("meeting", "fr"))
+        wait_for(lambda: shown_at(driver, FACT), what="the brief")
+        wait_for(lambda: documents_settled(driver), what="the documents")
+        pages["page"] = axe_violations(driver)
+        replace_in(project / "facts/base.yaml", "as_of:", "as_of: 2022-13 #")
+        wait_for(lambda: page_text(driver, "errors"), what="the error page")
+        pages["errors"] = axe_violations(driver)
+        headings = driver.execute_script(
+            "return [...document.querySelectorAll('h1, h2')].map(h => h.tagName)")
+        assert headings[0] == "H1"  # the page's title comes before the errors' heading
+    found = {name: axe_report(violations) for name, violations in pages.items() if violations}
+    assert not found, "\n".join(f"{name}: {report}" for name, report in found.items())
+
+
+def test_the_preview_speaks_the_browsers_language(project: Path) -> None:
+    with live_server(project) as server, chromium("fr-CH,fr;q=0.9,en;q=0.5") as driver:
+        driver.get(server.page("meeting", "en"))
+        wait_for(lambda: "Vérification" in page_text(driver, "findings"), what="the findings")
+        html = driver.execute_script("return document.documentElement")
+        assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("fr", "ltr")
+        skip = driver.execute_script("return document.querySelector('a.skip-link')")
+        assert skip.get_attribute("textContent") == "Aller au contenu"
+        assert skip.get_attribute("href").endswith("#main")
+        links = driver.execute_script(
+            "return [...document.querySelectorAll('nav a[hreflang]')].map(a => "
+            "[a.getAttribute('hreflang'), a.textContent])")
+        assert links == [["fr", "fr, meeting en français"], ["en", "en, meeting en English"]]
+        live = driver.execute_script(
+            "return ['documents', 'findings'].map(id => "
+            "document.getElementById(id).parentElement.getAttribute('aria-live'))")
+        assert live == ["polite", "polite"]  # swapped in place, announced
+
+
+def test_open_opens_the_pack_in_the_browser(project: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"  # what $BROWSER names: records the address it is given
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    monkeypatch.setenv("BROWSER", str(browser))
+    with live_server(project, "meeting", "--open") as server:
+        url = wait_for(lambda: opened.is_file() and opened.read_text(encoding="utf-8"),
+                       what="the browser opened")
+        assert f"serving {url} (Ctrl-C to stop)" in server.output()  # the pack's page
+        assert url.endswith("/packs/meeting")
+        response = httpx.get(url, follow_redirects=True)
+        assert response.status_code == 200
+        assert response.url.path == "/packs/meeting/fr"  # the pack's first language
 
 
 def _link(driver: Any, filename: str) -> str:

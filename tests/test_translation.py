@@ -219,7 +219,8 @@ def test_check_strict_fails_on_an_outdated_translation(tracked: Path) -> None:
     strict = subprocess.run([*args, "--strict", "--format", "json"], cwd=tracked,
                             capture_output=True, text=True, check=False)
     line = line_of(tracked / "facts/base.yaml", "en: \"Morocco supports")
-    assert f"{line}  warning [f1] translation-outdated: 'text': the en translation" in \
+    assert f"facts/base.yaml:{line}: warning [f1] translation-outdated: 'text': the en " \
+           "translation" in \
         lenient.stdout
     assert strict.returncode == 1
     assert json.loads(strict.stdout)["summary"]["translations"]["en"]["outdated"] == 1

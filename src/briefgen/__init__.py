@@ -4,6 +4,7 @@
 >>> project = briefgen.load_project("path/to/project")      # doctest: +SKIP
 >>> result = briefgen.build(project, ["rabat-2026-12"])     # doctest: +SKIP
 >>> [doc.path for doc in result.written]                    # doctest: +SKIP
+>>> briefgen.translate.export("path/to/project", "ar", "ar.po")  # doctest: +SKIP
 
 The API is documented in docs/api.md. Importing briefgen has no side effects and does not
 import the rendering engines.
@@ -36,12 +37,15 @@ if TYPE_CHECKING:
         BuildResult,
         Job,
         Progress,
+        ProgressStatus,
         RenderWarning,
         WrittenDocument,
         plan,
     )
-    from briefgen.load import Project
+    from briefgen.load import Loaded, Project
+    from briefgen.model import FactBase, Pack
     from briefgen.project import load_project
+    from briefgen.translation import workflow as translate
 
 # Where each name of the API lives: imported on first use (PEP 562), so that ``import
 # briefgen`` and ``briefgen --version`` load neither pydantic, Babel nor Jinja.
@@ -50,22 +54,29 @@ _API = {
     "check": "briefgen.check", "Finding": "briefgen.check", "Report": "briefgen.check",
     **dict.fromkeys(("BriefgenError", "BuildFailed", "LocatedError", "Location", "OutputError",
                      "RenderError", "UsageError", "ValidationFailed"), "briefgen.errors"),
-    **dict.fromkeys(("BuildResult", "Job", "Progress", "RenderWarning", "WrittenDocument",
-                     "plan"), "briefgen.jobs"),
-    "Project": "briefgen.load",
+    **dict.fromkeys(("BuildResult", "Job", "Progress", "ProgressStatus", "RenderWarning",
+                     "WrittenDocument", "plan"), "briefgen.jobs"),
+    "Loaded": "briefgen.load", "Project": "briefgen.load",
+    "FactBase": "briefgen.model", "Pack": "briefgen.model",
     "load_project": "briefgen.project",
 }
+# Modules of the API, by the name the API gives them.
+_MODULES = {"translate": "briefgen.translation.workflow"}
 
 __all__ = [
     "BriefgenError",
     "BuildFailed",
     "BuildResult",
+    "FactBase",
     "Finding",
     "Job",
+    "Loaded",
     "LocatedError",
     "Location",
     "OutputError",
+    "Pack",
     "Progress",
+    "ProgressStatus",
     "Project",
     "RenderError",
     "RenderWarning",
@@ -78,6 +89,7 @@ __all__ = [
     "check",
     "load_project",
     "plan",
+    "translate",
 ]
 
 
@@ -96,6 +108,10 @@ sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+        globals()[name] = value
+        return value
     if name not in _API:
         raise AttributeError(f"module 'briefgen' has no attribute {name!r}")
     value = getattr(importlib.import_module(_API[name]), name)

@@ -99,8 +99,8 @@ def build(
     any document or pack folder failed, :class:`BuildFailed` lists every failure, its
     ``written`` holds what the packs that did render wrote, and the failed packs' previous
     output is left untouched. Raises :class:`UsageError` for an unknown pack or language or
-    an ``out`` that holds the project's folders, and :class:`OutputError` for an output
-    folder that cannot be made, locked or written.
+    an ``out`` that holds or lies in the project's folders or where a file is, and
+    :class:`OutputError` for an output folder that cannot be made, locked or written.
 
     Render warnings are in the result's ``warnings``; with ``strict`` a document with a
     warning fails like a render error (its pack keeps its previous files).
@@ -118,7 +118,7 @@ def build(
     out_dir = Path(out) if out is not None else project.root / "build"
     planned = plan(project, pack_ids, languages, documents)
     log.info("%d document(s) to build into %s", len(planned), shown(out_dir))
-    check_out(out_dir, project)
+    check_out(out_dir, project.root)
     templates = Templates(project.templates)
     environment = environment_fingerprint(templates)
     dates, refused = issue_dates(project, {job.pack_id: None for job in planned}, issued,

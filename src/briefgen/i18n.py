@@ -301,15 +301,16 @@ def catalog_dir(templates: Path) -> Path:
 LocaleDirs = Path | Sequence[Path]
 
 
-def catalog_paths(locale_dirs: LocaleDirs, tag: str) -> list[Path]:
+def catalog_paths(locale_dirs: LocaleDirs, tag: str, domain: str = "messages") -> list[Path]:
     """The catalogs that give ``tag`` its labels, the one that wins first: for each
-    fallback (``ar_MA``, then ``ar``), the project's catalog, then briefgen's."""
+    fallback (``ar_MA``, then ``ar``), the project's catalog, then briefgen's. ``domain``:
+    ``messages``, the documents' labels, or ``preview``, those of ``serve``'s pages."""
     dirs = [locale_dirs] if isinstance(locale_dirs, Path) else list(locale_dirs)
     return [
         path
         for candidate in fallbacks(tag)
         for directory in dirs
-        if (path := directory / candidate / "LC_MESSAGES" / "messages.po").is_file()
+        if (path := directory / candidate / "LC_MESSAGES" / f"{domain}.po").is_file()
     ]
 
 
@@ -320,24 +321,25 @@ def has_catalog(locale_dirs: LocaleDirs, tag: str) -> bool:
 CatalogKey = tuple[tuple[str, int, int], ...]
 
 
-def catalog_key(locale_dirs: LocaleDirs, tag: str) -> CatalogKey:
+def catalog_key(locale_dirs: LocaleDirs, tag: str, domain: str = "messages") -> CatalogKey:
     """What the labels of ``tag`` are made of: each catalog's path, mtime and size. A
     catalog edited (say while ``watch`` runs) gives a new key, so new labels."""
     key = []
-    for path in catalog_paths(locale_dirs, tag):
+    for path in catalog_paths(locale_dirs, tag, domain):
         stat = path.stat()
         key.append((str(path), stat.st_mtime_ns, stat.st_size))
     return tuple(key)
 
 
-def translations(locale_dirs: LocaleDirs, tag: str) -> NullTranslations:
+def translations(locale_dirs: LocaleDirs, tag: str,
+                 domain: str = "messages") -> NullTranslations:
     """Gettext translations for ``tag``, merged from every catalog of
     :func:`catalog_paths`: a project's catalog adds to briefgen's, entry by entry.
 
     Catalogs are compiled in memory from the ``.po`` files, so no compiled ``.mo`` can be
     stale; the result is cached by :func:`catalog_key`.
     """
-    key = catalog_key(locale_dirs, tag)
+    key = catalog_key(locale_dirs, tag, domain)
     return _merged(key) if key else NullTranslations()
 
 

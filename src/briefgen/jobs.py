@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from briefgen.apparatus import check_issue_date
 from briefgen.documents import REGISTRY, Rendered
@@ -92,13 +93,17 @@ class BuildResult:
         )
 
 
+# What a step of a build did (a Literal: a typo in a script comparing it is a type error).
+ProgressStatus = Literal["started", "done", "up-to-date", "failed"]
+
+
 @dataclass(frozen=True)
 class Progress:
     """One step of a build, for a progress display: ``started``, ``done``, ``up-to-date``,
     ``failed``; ``total`` is the number of documents."""
 
     job: Job
-    status: str
+    status: ProgressStatus
     total: int
     seconds: float = 0.0
 
@@ -139,7 +144,9 @@ def plan(
             if document in REGISTRY
         ]
     if languages and not jobs:
-        raise UsageError(f"no pack is in {', '.join(languages)}")
+        there = sorted({lang for pack_id in ids for lang in project.packs[pack_id].model.languages})
+        raise UsageError(f"no pack is in {', '.join(languages)} (the packs' languages: "
+                         f"{', '.join(there) or 'none'})")
     return jobs
 
 

@@ -96,6 +96,9 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
     (default: one per core) when there are many and this process runs no other thread."""
     settings = project_settings(root, errors)
     limits = settings.limits
+    if (wrong_folder := not_a_project(root)) is not None:
+        errors.append(wrong_folder)
+        return Project(root, {}, {}, (), cache, settings.locales)
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
     loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
     cache.prune()
@@ -103,6 +106,19 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
     unloaded = tuple(sorted({error.location.file for error in errors}))
     return Project(root, bases, packs, unloaded, cache, settings.locales)
+
+
+def not_a_project(root: Path) -> LocatedError | None:
+    """The error of a folder with neither facts/ nor packs/ (the wrong folder, or a project
+    still to make), else None."""
+    if any((root / folder).is_dir() for folder in ("facts", "packs")):
+        return None
+    shown = display_path(root, Path.cwd())
+    return LocatedError(
+        f"{'this folder' if shown == '.' else shown} is not a briefgen project (it has no "
+        "facts/ or packs/ folder)", Location(shown),
+        "run `briefgen init` to make one here, or give the project's folder with --project",
+    )
 
 
 @dataclass(frozen=True)

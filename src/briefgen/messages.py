@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 from briefgen import clock, i18n, writes
 from briefgen.errors import BriefgenError, display_path
 from briefgen.templating import default_templates
+from briefgen.version import __version__
 
 CATALOG = Path("LC_MESSAGES") / "messages.po"
 
@@ -57,9 +58,21 @@ def init_catalog(root: str | Path, lang: str, now: dt.datetime | None = None) ->
     catalog.locale = Locale.parse(lang)
     catalog.fuzzy = False
     catalog.revision_date = now or clock.now()
+    _header(catalog, lang)
     _fill_from_shipped(catalog, lang)
     _write(path, catalog)
     return path
+
+
+def _header(catalog: Catalog, lang: str) -> None:
+    """The header of a project's own catalog: this briefgen's version, no template's
+    ``FIRST AUTHOR`` or ``EMAIL@ADDRESS`` left for a person to wonder about."""
+    catalog.project, catalog.version = "briefgen", __version__
+    catalog.header_comment = (
+        f"# briefgen's labels in {lang}, for this project.\n"
+        "# Translate each msgstr (Poedit or a text editor);\n"
+        "# `briefgen messages update` adds the labels of a newer briefgen.")
+    catalog.msgid_bugs_address = catalog.last_translator = catalog.language_team = ""
 
 
 def update_catalogs(root: str | Path, langs: list[str] | None = None) -> list[Path]:

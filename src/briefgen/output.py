@@ -16,7 +16,7 @@ from briefgen.documents import Rendered
 from briefgen.errors import BriefgenError, OutputError, RenderError, UsageError, display_path
 from briefgen.fsutil import STAGING_PREFIX, check_folder, output_error, recover, replace_folder
 from briefgen.jobs import Job, Outcome, Task, WrittenDocument
-from briefgen.load import PROJECT_FOLDERS, Project
+from briefgen.load import PROJECT_FOLDERS
 from briefgen.manifest import MANIFEST, DocumentRecord, Manifest, read_manifest
 
 
@@ -33,19 +33,36 @@ def previous(out_dir: Path, jobs: list[Job]) -> dict[str, Manifest]:
     return {pack: read_manifest(out_dir / pack) for pack in packs}
 
 
-def check_out(out_dir: Path, project: Project) -> None:
+def check_out(out_dir: Path, root: Path) -> None:
     """Refuse an output folder that holds, or lies in, the project's own folders: a pack
     folder there could take the place of ``facts/``, and ``templates/`` would change with
     every build."""
     out = out_dir.resolve()
     for name in PROJECT_FOLDERS:
-        folder = (project.root / name).resolve()
+        folder = (root / name).resolve()
         if out == folder or out in folder.parents or folder in out.parents:
             where = "contains" if out in folder.parents else "is inside"
             raise UsageError(
                 f"the output folder {shown(out_dir)} {where} the project's {name}/: "
-                f"build into a folder of its own, such as {shown(project.root / 'build')}"
+                f"build into a folder of its own, such as {shown(root / 'build')}"
             )
+
+
+def refuse_out(out_dir: Path, root: Path) -> None:
+    """What ``watch`` and ``serve`` check before they start, as ``build`` does: an output
+    folder in the project's own folders, or where a file is, is a usage error (exit 2, like
+    every refusal of ``--out``); what the system refuses is found when writing."""
+    check_out(out_dir, root)
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise _in_a_files_place(out_dir)
+            return
+
+
+def _in_a_files_place(out_dir: Path) -> UsageError:
+    return UsageError(f"{shown(out_dir)} is a file, or a path through a file, where the output "
+                      "folder must be: choose another --out")
 
 
 def make_out(out_dir: Path) -> None:
@@ -53,9 +70,8 @@ def make_out(out_dir: Path) -> None:
     anything is rendered."""
     try:
         writes.make_folder(out_dir, within=out_dir)
-    except FileExistsError:
-        raise OutputError("is a file, or a path through a file, where the output folder "
-                          "must be", shown(out_dir), "choose another --out") from None
+    except (FileExistsError, NotADirectoryError):
+        raise _in_a_files_place(out_dir) from None
     except OSError as error:
         raise output_error(error, shown(out_dir), "cannot make the output folder") from None
     read_only = bool(os.statvfs(out_dir).f_flag & os.ST_RDONLY)

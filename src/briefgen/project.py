@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefgen import validate
 from briefgen.cache import ParseCache
-from briefgen.errors import LocatedError, Location, ValidationFailed, each_once
+from briefgen.errors import LocatedError, Location, UsageError, ValidationFailed, each_once
 from briefgen.load import PROJECT_FOLDERS, Project, load_files
 
 
@@ -143,3 +143,23 @@ class Reloader:
         if loading.errors:
             raise ValidationFailed(loading.errors, loading=loading)
         return loading.project
+
+
+def refuse_unknown_packs(root: Path, pack_ids: Sequence[str] | None) -> None:
+    """Raise :class:`UsageError` for a pack id the project at ``root`` does not have (what
+    ``watch`` and ``serve`` are asked, before they start). A project that does not load is
+    not refused: the loop shows its errors."""
+    if not pack_ids:
+        return
+    try:
+        project = load_project(root)
+    except ValidationFailed as failure:
+        if not isinstance(failure.loading, Loading):
+            return
+        project = failure.loading.project
+    unknown = [pack_id for pack_id in pack_ids if pack_id not in project.packs]
+    # A pack file that does not load may be the one: the loop shows why.
+    if unknown and not any(file.startswith("packs") for file in project.unloaded):
+        known = ", ".join(sorted(project.packs)) or "none"
+        raise UsageError(f"no pack with id {', '.join(unknown)} (packs in this project: "
+                         f"{known})")

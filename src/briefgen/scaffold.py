@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from briefgen import clock, writes
+from briefgen import clock, handbook, writes
 from briefgen.errors import BriefgenError, UsageError, excerpt
 from briefgen.fields import Slug
 from briefgen.load import Project
@@ -19,6 +19,9 @@ from briefgen.model import FactBase, Pack
 # every text that still starts with the mark.
 UNFILLED_MARK = "TODO:"
 UNFILLED = re.compile(r"^\s*TODO:")
+
+# The dialect pydantic's schemas are written in, named so that a validator need not guess.
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 SCHEMA_FILES: dict[str, type[FactBase] | type[Pack]] = {
     "factbase.schema.json": FactBase,
@@ -56,14 +59,28 @@ facts:
     text:
       en: "A first meeting took place in {{date}}."
       fr: "Une première réunion s'est tenue en {{date}}."
+    label:
+      en: First meeting
+      fr: Première réunion
     sources: [sample-source]
 """
+
+GITIGNORE = """\
+# briefgen's output: made again from facts/, packs/ and templates/ by `briefgen build`
+/build/
+# the lock files Word and LibreOffice leave beside a template being edited
+~$*
+.~lock.*#
+"""
+
+CI_WORKFLOW = Path(".github", "workflows", "briefgen.yml")
 
 
 def schemas() -> dict[str, str]:
     """JSON Schemas for fact bases and packs, by file name."""
     return {
-        name: json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        name: json.dumps({"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()},
+                         indent=2, ensure_ascii=False) + "\n"
         for name, model in SCHEMA_FILES.items()
     }
 
@@ -74,20 +91,35 @@ def write_schemas(directory: Path) -> list[Path]:
     return list(files)
 
 
-def init_project(directory: Path, today: dt.date | None = None) -> list[Path]:
+def init_project(directory: Path, today: dt.date | None = None, *,
+                 ci: bool = False) -> list[Path]:
     """A new project that builds at once: facts/, packs/, schemas/, a sample base as of
-    ``today`` (default: :func:`briefgen.clock.today`) and a pack meeting 30 days later."""
+    ``today`` (default: :func:`briefgen.clock.today`) and a pack meeting 30 days later, a
+    ``.gitignore`` (unless there is one) and, with ``ci``, the example GitHub Actions
+    workflow in ``.github/workflows/briefgen.yml``.
+
+    The pack's texts to fill (its meeting, purpose and classification) start with
+    ``TODO:``: ``briefgen check`` reports them until they are replaced, and nothing else.
+    """
     today = clock.today(today)
     if (directory / "facts").exists() or (directory / "packs").exists():
         raise BriefgenError(f"{directory} already holds a project (facts/ or packs/ exists)")
     base = directory / "facts" / "sample.yaml"
     pack = directory / "packs" / "sample-meeting.yaml"
     meeting = today + dt.timedelta(days=30)
-    writes.write({
+    files = {
         base: SAMPLE_BASE.format(as_of=f"{today:%Y-%m}").encode(),
         pack: pack_text("sample-meeting", ["sample"], ["en", "fr"], meeting).encode(),
-    }, within=directory, exclusive=True)
-    return [base, pack, *write_schemas(directory / "schemas")]
+    }
+    if not (directory / ".gitignore").exists():
+        files[directory / ".gitignore"] = GITIGNORE.encode()
+    if ci:
+        if (directory / CI_WORKFLOW).exists():
+            raise BriefgenError(f"{directory / CI_WORKFLOW} exists already: leave out --ci, "
+                                "or move it away first")
+        files[directory / CI_WORKFLOW] = handbook.ci_example().encode()
+    writes.write(files, within=directory, exclusive=True)
+    return [*files, *write_schemas(directory / "schemas")]
 
 
 def new_pack(project: Project, pack_id: str, today: dt.date | None = None) -> Path:
@@ -136,6 +168,6 @@ def pack_text(pack_id: str, bases: list[str], languages: list[str], date: dt.dat
         f"  place: {localized(f'{UNFILLED_MARK} PLACE')}\n"
         f"purpose: {localized(f'{UNFILLED_MARK} WHY THE MINISTER MEETS')}\n"
         f"languages: [{', '.join(languages)}]\n"
-        f"classification: {localized('RESTRICTED')}\n"
+        f"classification: {localized(f'{UNFILLED_MARK} CLASSIFICATION, E.G. RESTRICTED')}\n"
         f"facts: [{', '.join(bases)}]\n"
     )

@@ -185,7 +185,10 @@ def timeline_html(
     axis_y = round(1.0 + above * row + (AXIS_GAP if above else 0), 2)
     height = axis_y + TICK_LABEL_HEIGHT + (AXIS_GAP + below * row if below else 1.0)
     rows = _Rows(axis_y, row, label)
-    chart = ET.Element("div", {"class": "timeline-chart", "style": f"height: {height:.2f}mm"})
+    # A screen narrower than the chart scrolls it (the HTML brief): focusable, so that a
+    # keyboard scrolls it too (WCAG 2.1.1); print ignores it.
+    chart = ET.Element("div", {"class": "timeline-chart", "style": f"height: {height:.2f}mm",
+                               "tabindex": "0"})
     svg = ET.SubElement(chart, "svg", {
         "xmlns": SVG_NS, "width": f"{width:g}mm", "height": f"{height:.2f}mm",
         "viewBox": f"0 0 {width:g} {height:.2f}", "role": "img",

@@ -24,7 +24,8 @@ from pathlib import Path
 from briefgen import clock
 from briefgen.build import BuildResult, Progress, WrittenDocument, build
 from briefgen.check import Finding, Report, check, failure_report
-from briefgen.errors import BriefgenError, BuildFailed, ValidationFailed
+from briefgen.check.output import finding_line
+from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
 from briefgen.load import PROJECT_FOLDERS, Project
 from briefgen.project import Reloader
 
@@ -88,15 +89,6 @@ class Step:
         return lines
 
 
-def finding_line(f: Finding) -> str:
-    """A finding or an error on one line: where, what, what to do (``serve`` says its
-    errors so too)."""
-    where = f.file + (f":{f.line}" if f.line else "")
-    fact = f" [{f.fact_id}]" if f.fact_id else ""
-    hint = f" — {f.hint}" if f.hint else ""
-    return f"{where}: {f.severity}{fact} {f.code}: {f.message}{hint}"
-
-
 @dataclass
 class Watcher:
     """Checks and builds the project at ``root``, remembering the last round. Each round
@@ -132,7 +124,12 @@ class Watcher:
             pack_ids: Sequence[str] | None = loading.buildable(self.pack_ids)
             stopped = tuple(loading.stopped(self.pack_ids))
         else:
-            report = check(loading.project, self.pack_ids, day, layout=False)
+            try:
+                report = check(loading.project, self.pack_ids, day, layout=False)
+            except UsageError as error:  # the pack watched is gone (renamed, removed)
+                unknown = Finding("error", "unknown-pack", str(error), "packs",
+                                  hint="watch the pack by its new id")
+                return self._checked(Report((unknown,)), built=False)
             pack_ids, stopped = self.pack_ids, ()
         checked = self._checked(report, built=pack_ids != [], stopped=stopped)
         if not checked.built:

@@ -111,13 +111,16 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
-    """A headless Chromium under Selenium, with a profile of its own."""
+def chromium(languages: str | None = None) -> Iterator[Any]:
+    """A headless Chromium under Selenium, with a profile of its own; ``languages``: what
+    its Accept-Language header asks for (``ar,en``), else Chromium's default."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
+    if languages:
+        options.add_experimental_option("prefs", {"intl.accept_languages": languages})
     with tempfile.TemporaryDirectory(prefix="briefgen-chromium-") as profile:
         for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
             options.add_argument(flag)
@@ -197,3 +200,42 @@ def replace_in(path: Path, old: str, new: str) -> str:
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return text
+
+
+# The rules axe-core files under WCAG 2.0, 2.1 and 2.2, levels A and AA.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+
+
+def axe_violations(driver: Any) -> list[dict[str, Any]]:
+    """The WCAG 2 A and AA violations axe-core finds in the page ``driver`` shows (its
+    top document; a sandboxed frame runs no script, so its page is checked on its own).
+
+    axe-core comes with the ``axe-playwright-python`` package (its ``axe.min.js``, read as
+    a file: Playwright itself is not used)."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    driver.switch_to.default_content()
+    driver.execute_script(AXE_FILE_PATH.read_text(encoding="utf-8"))
+    results = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: arguments[0]},
+                           resultTypes: ['violations']})
+           .then(done, (error) => done({error: String(error)}));
+    """, list(AXE_TAGS))
+    assert "error" not in results, results.get("error")
+    assert results["testEngine"]["name"] == "axe-core"
+    return list(results["violations"])
+
+
+def axe_report(violations: list[dict[str, Any]]) -> str:
+    """What axe-core found, for a person: each rule, its impact, and each element it
+    found wanting (a CSS selector) with what to fix."""
+    lines = [f"{len(violations)} accessibility violation(s) (axe-core, WCAG 2 A/AA):"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} "
+                     f"[{violation['helpUrl']}]")
+        for node in violation["nodes"]:
+            summary = " ".join(str(node.get("failureSummary", "")).split())
+            lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+            lines.append(f"      {node['html'][:200]}")
+    return "\n".join(lines)

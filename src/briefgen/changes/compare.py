@@ -101,7 +101,7 @@ def changes(project: Project | str | Path, pack_id: str, *, since: str | None = 
     day = clock.today(today)
     issued = pack.issue_date(day)
     out_dir = Path(out) if out is not None else project.root / "build"
-    check_out(out_dir, project)
+    check_out(out_dir, project.root)
     engines = Engines(Templates(project.templates))
     since_day = clearance.date if clearance else history.commit_day(project.root, revision)
     files: dict[Path, bytes] = {}

@@ -19,7 +19,12 @@ from briefgen.check.clearance import void_clearance
 from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.memo import final_findings, layout_findings
 from briefgen.check.output import JSON_SCHEMA_VERSION, as_github, as_json, as_text
-from briefgen.check.packs import labels_fallback, pack_findings, unfinished_catalog_findings
+from briefgen.check.packs import (
+    labels_fallback,
+    pack_findings,
+    stale_findings,
+    unfinished_catalog_findings,
+)
 from briefgen.check.report import Finding, Report, Severity, from_error
 from briefgen.check.sentences import sentence_findings
 from briefgen.errors import UsageError, ValidationFailed
@@ -92,6 +97,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt
         yield from sentence_findings(base, project)
         if not pack_ids:
             yield from unused_facts(base, project)
+    yield from stale_findings(packs, project)
     for pack in packs:
         yield from pack_findings(pack, project, today)
         if final and pack.model.status == "draft":

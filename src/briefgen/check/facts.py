@@ -14,11 +14,25 @@ from briefgen.translation import state as translation_state
 
 
 def _translation_findings(loaded: Loaded[FactBase]) -> Iterator[Finding]:
+    """A translation behind: an outdated one at its own line; the missing ones of a text
+    once, naming their languages."""
+    missing: dict[tuple[str | int, ...], list[translation_state.Gap]] = {}
     for gap in translation_state.gaps(loaded.model):
+        if gap.status == "missing":
+            missing.setdefault(gap.text.path, []).append(gap)
+            continue
         message, hint = translation_state.describe(gap)
-        code = "translation-missing" if gap.status == "missing" else "translation-outdated"
-        yield Finding.at("warning", code, message,
+        yield Finding.at("warning", "translation-outdated", message,
                          translation_state.gap_location(loaded, gap), hint)
+    for group in missing.values():
+        message, hint = translation_state.describe(group[0])
+        if len(group) > 1:
+            langs = ", ".join(gap.lang for gap in group)
+            message = f"'{group[0].text.field}' has no translation in {langs}"
+            hint = (f"translate it (`briefgen translate export --lang LANG` and `import`, "
+                    f"for each of {langs})")
+        yield Finding.at("warning", "translation-missing", message,
+                         translation_state.gap_location(loaded, group[0]), hint)
 
 
 def listed_findings(loaded: Loaded[FactBase]) -> list[Finding]:

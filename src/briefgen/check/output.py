@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 
-from briefgen.check.report import Report
+from briefgen.check.report import Finding, Report
 
 JSON_SCHEMA_VERSION = 1
 
@@ -58,26 +58,28 @@ def _gh(value: str, is_property: bool) -> str:
 
 
 def as_text(report: Report, color: bool = False) -> str:
-    """Findings grouped by file, for a person."""
-    import click
-
-    lines: list[str] = []
-    current = None
-    for f in report.findings:
-        if f.file != current:
-            current = f.file
-            lines.append(click.style(f.file, bold=True) if color else f.file)
-        where = f"  {f.line or '-':>4}"
-        severity: str = f.severity
-        if color:
-            severity = click.style(severity, fg="red" if severity == "error" else "yellow")
-        fact = f" [{f.fact_id}]" if f.fact_id else ""
-        hint = f" — {f.hint}" if f.hint else ""
-        lines.append(f"{where}  {severity}{fact} {f.code}: {f.message}{hint}")
+    """Findings for a person, one a line, each starting with ``file:line:`` (which editors
+    and terminals make a link), sorted by file."""
+    lines = [finding_line(f, color) for f in report.findings]
     lines += _translation_summary(report)
     count = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
     lines.append(count if report.findings else "no findings: " + count)
     return "\n".join(lines)
+
+
+def finding_line(f: Finding, color: bool = False) -> str:
+    """A finding or an error on one line: ``file:line: severity [fact] code: what — what to
+    do`` (``check``, ``watch`` and ``serve`` all say them so)."""
+    where = f.file + (f":{f.line}" if f.line else "")
+    severity: str = f.severity
+    if color:
+        import click
+
+        where = click.style(where, bold=True)
+        severity = click.style(severity, fg="red" if severity == "error" else "yellow")
+    fact = f" [{f.fact_id}]" if f.fact_id else ""
+    hint = f" — {f.hint}" if f.hint else ""
+    return f"{where}: {severity}{fact} {f.code}: {f.message}{hint}"
 
 
 def _translation_summary(report: Report) -> list[str]:

@@ -20,11 +20,14 @@ class Finding:
     line: int | None = None
     fact_id: str | None = None
     hint: str | None = None
+    # the packs the finding is about, when it is about some (a fact too old for them)
+    packs: tuple[str, ...] = ()
 
     @classmethod
     def at(cls, severity: Severity, code: str, message: str, where: Location,
-           hint: str | None = None) -> Finding:
-        return cls(severity, code, message, where.file, where.line, where.fact_id, hint)
+           hint: str | None = None, packs: tuple[str, ...] = ()) -> Finding:
+        return cls(severity, code, message, where.file, where.line, where.fact_id, hint,
+                   packs)
 
 
 @dataclass(frozen=True)

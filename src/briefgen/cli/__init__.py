@@ -10,7 +10,8 @@
 - :mod:`briefgen.cli.checking`: ``check``;
 - :mod:`briefgen.cli.authoring`: ``schema``, ``init``, ``new``, ``templates``, ``messages``;
 - :mod:`briefgen.cli.translating`: ``translate stamp``, ``export``, ``import``;
-- :mod:`briefgen.cli.clearing`: ``clear``, ``changes``.
+- :mod:`briefgen.cli.clearing`: ``clear``, ``changes``;
+- :mod:`briefgen.cli.helping`: ``docs`` (the documentation shipped with briefgen).
 
 The command modules import the group from :mod:`briefgen.cli.group`, never this package
 (which imports them, so that their commands are registered): no import cycle.
@@ -19,9 +20,9 @@ The command modules import the group from :mod:`briefgen.cli.group`, never this 
 from __future__ import annotations
 
 # Importing a command module registers its commands on main.
-from briefgen.cli import authoring, building, checking, clearing, translating
+from briefgen.cli import authoring, building, checking, clearing, helping, translating
 from briefgen.cli.checking import repository_root
 from briefgen.cli.group import main
 
-__all__ = ["authoring", "building", "checking", "clearing", "main", "repository_root",
-           "translating"]
+__all__ = ["authoring", "building", "checking", "clearing", "helping", "main",
+           "repository_root", "translating"]

@@ -33,17 +33,25 @@ def schema_command(out: Path) -> None:
 
 
 @main.command("init", epilog=_examples(
-    "briefgen init my-briefs",
-    "cd my-briefs && briefgen build",
+    "briefgen init                      # here, as `git init` does",
+    "briefgen init my-briefs && cd my-briefs && briefgen build",
+    "briefgen init --ci                 # with .github/workflows/briefgen.yml",
 ))
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, default=Path(),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--ci", is_flag=True,
+              help="Also write a GitHub Actions workflow that checks and builds the packs "
+                   "(.github/workflows/briefgen.yml).")
 @today_option("The sample's facts are as of this day, its meeting 30 days later")
-def init_command(directory: Path, today: dt.date | None) -> None:
-    """Create a new project in DIRECTORY with a sample fact base and pack."""
-    paths = init_project(directory, today)
+def init_command(directory: Path, ci: bool, today: dt.date | None) -> None:
+    """Create a new project in DIRECTORY (default: the current folder): a sample fact base
+    and pack, JSON Schemas for editors, a .gitignore."""
+    paths = init_project(directory, today, ci=ci)
     for path in paths:
         _say(f"wrote {_shown(path)}")
-    _say(f"next: briefgen build --project {directory}")
+    go = "" if _shown(directory) == "." else f"cd {_shown(directory)} && "
+    _say("next: replace the TODO: texts of packs/sample-meeting.yaml (`briefgen check` lists "
+         f"them), then `{go}briefgen build`")
 
 
 @main.command("new", epilog=_examples(
@@ -67,7 +75,7 @@ def new_command(pack_id: str, project_dir: Path, today: dt.date | None) -> None:
 
 @main.group("templates", epilog=_examples(
     "briefgen templates list",
-    "briefgen templates export                       # all of them into templates/",
+    "briefgen templates export --all                 # all of them into templates/",
     "briefgen templates export --file css/briefing-note.css",
 ))
 def templates_group() -> None:
@@ -86,25 +94,30 @@ def templates_list_command(everything: bool) -> None:
 
 
 @templates_group.command("export", epilog=_examples(
-    "briefgen templates export                          # into ./templates/",
-    "briefgen templates export --file css/briefing-note.css",
+    "briefgen templates export --file css/briefing-note.css    # into ./templates/",
     "briefgen templates export --file talking-points.docx --project ../briefs",
-    "briefgen templates export /tmp/defaults --force    # a scratch copy to compare",
+    "briefgen templates export /tmp/defaults --all --force     # a scratch copy to compare",
 ))
 @click.argument("directory", required=False,
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--file", "names", multiple=True,
-              help="Only this template, as `briefgen templates list` names it (repeatable).")
+              help="This template, as `briefgen templates list` names it (repeatable).")
+@click.option("--all", "everything", is_flag=True,
+              help="Every restylable template (each then stops following briefgen's).")
 @project_option
 @click.option("--force", is_flag=True, help="Overwrite the project's own copies.")
 def templates_export_command(directory: Path | None, names: tuple[str, ...],
-                             project_dir: Path, force: bool) -> None:
-    """Copy the default templates (HTML, CSS, the Word template) into DIRECTORY
-    (default: the project's templates/), where they override briefgen's, to restyle.
+                             everything: bool, project_dir: Path, force: bool) -> None:
+    """Copy default templates (HTML, CSS, the Word template) into DIRECTORY (default: the
+    project's templates/), where they override briefgen's, to restyle.
 
-    Copy only what you change: every file you do not copy keeps following briefgen's
-    defaults, upgrades included. Your own files are never overwritten without --force.
+    Copy only what you change (--file NAME): every file you do not copy keeps following
+    briefgen's defaults, upgrades included. Your own files are never overwritten without
+    --force.
     """
+    if not names and not everything:
+        raise click.UsageError("name the templates to restyle with --file NAME (`briefgen "
+                               "templates list` lists them), or give --all for every one")
     paths = export_templates(directory or project_dir / "templates", names or None,
                              force=force)
     for path in paths:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -22,13 +22,17 @@ from briefgen.cli.group import (
     _quiet,
     _say,
     _shown,
+    complete_languages,
+    complete_pack_ids,
     main,
     project_option,
     today_option,
 )
 from briefgen.errors import BriefgenError, BuildFailed, UsageError, ValidationFailed
-from briefgen.load import PROJECT_FOLDERS
+from briefgen.load import PROJECT_FOLDERS, not_a_project
+from briefgen.output import refuse_out
 from briefgen.progress import progress_display, summary_json
+from briefgen.project import refuse_unknown_packs
 from briefgen.watching import Watcher, watch_project
 
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -45,10 +49,11 @@ out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Pa
     "briefgen build --json > build.json          # a summary for scripts",
     "briefgen build --strict                     # a render warning fails the build",
 ))
-@click.argument("pack_ids", nargs=-1)
+@click.argument("pack_ids", nargs=-1, shell_complete=complete_pack_ids)
 @project_option
 @out_option
-@click.option("--lang", "languages", multiple=True, help="Only these languages (repeatable).")
+@click.option("--lang", "languages", multiple=True, shell_complete=complete_languages,
+              help="Only these languages (repeatable).")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True,
               help="Render on this many worker processes.")
 @click.option("--force", is_flag=True, help="Render every document, even unchanged ones.")
@@ -115,7 +120,7 @@ def _report_build(result: BuildResult, out: Path, errors: Sequence[BriefgenError
     "briefgen watch                      # every pack",
     "briefgen watch rabat-2026-12 --out /tmp/preview",
 ))
-@click.argument("pack_ids", nargs=-1)
+@click.argument("pack_ids", nargs=-1, shell_complete=complete_pack_ids)
 @project_option
 @out_option
 @today_option(DATES_PACKS)
@@ -126,6 +131,8 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
     The first round prints every finding; after that, only what changed: new findings,
     how many were resolved, the documents rendered again.
     """
+    _require_project(project_dir, out)
+    refuse_unknown_packs(project_dir, pack_ids)
     watcher = Watcher(project_dir, pack_ids or None, out, say=_say, today=today)
     rounds = 0
 
@@ -152,6 +159,15 @@ def watch_command(pack_ids: tuple[str, ...], project_dir: Path, out: Path | None
         stop.set()  # the loop's watching thread ends too
 
 
+def _require_project(project_dir: Path, out: Path | None) -> None:
+    """``watch`` and ``serve`` start only in a project (there is nothing to watch else),
+    and refuse an output folder as ``build`` does."""
+    if (wrong_folder := not_a_project(project_dir)) is not None:
+        _fail(wrong_folder)
+    if out is not None:
+        refuse_out(out, project_dir)
+
+
 def _folders(names: Sequence[str]) -> str:
     """``facts/, packs/ and templates/``"""
     folders = [f"{name}/" for name in names]
@@ -163,19 +179,23 @@ def _folders(names: Sequence[str]) -> str:
 
 @main.command("serve", epilog=_examples(
     "briefgen serve                      # every pack, http://127.0.0.1:8000/",
+    "briefgen serve --open               # and open it in the web browser",
     "briefgen serve rabat-2026-12 --port 8080",
 ))
-@click.argument("pack_id", required=False)
+@click.argument("pack_id", required=False, shell_complete=complete_pack_ids)
 @project_option
 @out_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the preview in the default web browser once it is served ($BROWSER "
+                   "names another).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (one of this machine's, not 0.0.0.0). Anything but "
                    "loopback lets others read the packs.")
 @today_option(DATES_PACKS)
 def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port: int,
-                  host: str, today: dt.date | None) -> None:
+                  open_browser: bool, host: str, today: dt.date | None) -> None:
     """Preview the packs in a browser; every save rebuilds them and reloads the page.
 
     Serves on 127.0.0.1 only, read-only. PACK_ID: only this pack (default: all). Prints a
@@ -183,15 +203,34 @@ def serve_command(pack_id: str | None, project_dir: Path, out: Path | None, port
     """
     from briefgen.serve import serve
 
+    _require_project(project_dir, out)
     quiet = _quiet()  # read here: serve says its lines from its own threads
 
     def say(line: str) -> None:
         if not quiet:
             click.echo(line)
 
+    def ready(url: str) -> None:
+        click.echo(f"serving {url} (Ctrl-C to stop)")
+        if open_browser:  # the pack's page, with PACK_ID
+            # A browser for the terminal would hold the server's thread: its own thread.
+            threading.Thread(target=_open_browser, args=(url, say), daemon=True).start()
+
     try:
-        serve(project_dir, pack_id, out=out, host=host, port=port,
-              ready=lambda url: click.echo(f"serving {url} (Ctrl-C to stop)"), today=today,
+        serve(project_dir, pack_id, out=out, host=host, port=port, ready=ready, today=today,
               say=say)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+
+
+def _open_browser(url: str, say: Callable[[str], None]) -> None:
+    """Open ``url`` in the default browser (Python's :mod:`webbrowser`: ``$BROWSER``, else
+    the desktop's); say so when there is none (a server without a desktop)."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        say(f"no web browser to open here: open {url} in one")

@@ -12,7 +12,14 @@ from pathlib import Path
 import click
 
 from briefgen.check import Report, as_github, as_json, as_text, check
-from briefgen.cli.group import _examples, _quiet, main, project_option, today_option
+from briefgen.cli.group import (
+    _examples,
+    _quiet,
+    complete_pack_ids,
+    main,
+    project_option,
+    today_option,
+)
 from briefgen.errors import UsageError
 from briefgen.progress import use_color
 
@@ -27,7 +34,7 @@ from briefgen.progress import use_color
     "briefgen check --format github              # annotations in a GitHub workflow",
     "briefgen check --format github --repo-root ..",
 ))
-@click.argument("pack_ids", nargs=-1)
+@click.argument("pack_ids", nargs=-1, shell_complete=complete_pack_ids)
 @project_option
 @click.option("--format", "output", type=click.Choice(["text", "json", "github"]),
               default="text", show_default=True, help="How to print the findings.")

@@ -14,7 +14,15 @@ from briefgen.changes import changes
 from briefgen.changes.compare import AUTHOR
 from briefgen.clearing import clear
 from briefgen.cli.building import out_option
-from briefgen.cli.group import _examples, _say, _shown, main, project_option, today_option
+from briefgen.cli.group import (
+    _examples,
+    _say,
+    _shown,
+    complete_pack_ids,
+    main,
+    project_option,
+    today_option,
+)
 
 # -- clear ---------------------------------------------------------------------------------
 
@@ -23,7 +31,7 @@ from briefgen.cli.group import _examples, _say, _shown, main, project_option, to
     'briefgen clear rabat-2026-12 --by "C. Clearer" --unit Cabinet',
     'briefgen clear rabat-2026-12 --by "A. Director" --date 2026-11-28',
 ))
-@click.argument("pack_id")
+@click.argument("pack_id", shell_complete=complete_pack_ids)
 @click.option("--by", "name", required=True, help="Who clears the pack (their name).")
 @click.option("--unit", default=None, help="Their unit, as printed on the documents.")
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -55,7 +63,7 @@ def clear_command(pack_id: str, name: str, unit: str | None, date: dt.datetime |
     "briefgen changes rabat-2026-12 --since HEAD~3 --lang fr",
     "briefgen changes rabat-2026-12 --since v1.0 --json",
 ))
-@click.argument("pack_id")
+@click.argument("pack_id", shell_complete=complete_pack_ids)
 @click.option("--since", "since", default=None, metavar="REV",
               help="The git revision to compare with: a tag, a commit, HEAD~3 (default: the "
                    "commit recorded at the pack's last clearance).")

@@ -25,8 +25,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.shell_completion import CompletionItem
 
-from briefgen.errors import BriefgenError, UsageError, excerpt
+from briefgen.errors import BriefgenError, UsageError, ValidationFailed, excerpt
+from briefgen.load import Project
+from briefgen.project import Loading, load_project
 from briefgen.version import __version__
 
 VERBOSE = "briefgen.verbose"  # keys of click's context meta, shared by nested commands
@@ -53,6 +56,46 @@ def today_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 
 
 DATES_PACKS = "Date the packs that set no issued: as of this day"
+
+
+# -- shell completion: the project's pack ids and languages -------------------------------
+
+
+def _completing_project(ctx: click.Context) -> Project | None:
+    """The project a command line being completed names (``--project``, else here), as far
+    as it loads; None when there is none. Never raises: a shell is asking."""
+    root = ctx.params.get("project_dir") or Path()
+    try:
+        return load_project(root)
+    except ValidationFailed as failure:
+        return failure.loading.project if isinstance(failure.loading, Loading) else None
+    except Exception:
+        return None
+
+
+def complete_pack_ids(ctx: click.Context, _param: click.Parameter,
+                      incomplete: str) -> list[CompletionItem]:
+    """The project's pack ids that start with ``incomplete``, with their languages."""
+    project = _completing_project(ctx)
+    if project is None:
+        return []
+    return [CompletionItem(pack_id, help=", ".join(loaded.model.languages))
+            for pack_id, loaded in sorted(project.packs.items())
+            if pack_id.startswith(incomplete)]
+
+
+def complete_languages(ctx: click.Context, _param: click.Parameter,
+                       incomplete: str) -> list[CompletionItem]:
+    """The languages of the project's packs (those named on the line so far, else all)."""
+    project = _completing_project(ctx)
+    if project is None:
+        return []
+    # Before an option still to complete, click leaves the arguments unparsed in ctx.args.
+    named = ctx.params.get("pack_ids") or [arg for arg in ctx.args if not arg.startswith("-")]
+    packs = [loaded for pack_id, loaded in project.packs.items() if not named or
+             pack_id in named]
+    languages = sorted({lang for loaded in packs for lang in loaded.model.languages})
+    return [CompletionItem(lang) for lang in languages if lang.startswith(incomplete)]
 
 
 # -- -q / -v on every command --------------------------------------------------------------
@@ -110,7 +153,10 @@ class _Command(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         _configure_logging(ctx)
-        return super().invoke(ctx)
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:  # with this command's usage line, not its group's
+            raise click.UsageError(str(error), ctx) from None
 
 
 class _Group(click.Group):
@@ -170,7 +216,9 @@ def _examples(*lines: str) -> str:
              ) + "\n\n\b\nExit status: 0 success, 1 an error in the project or the build "
                  "(or warnings\nunder --strict), 2 a usage error. NO_COLOR=1 turns colour off; "
                  "SOURCE_DATE_EPOCH\n(or --today) sets today's date: the date of issue of a "
-                 "pack without issued:.\nDocumentation: the README and docs/.")
+                 "pack without issued:.\nDocumentation: `briefgen docs` (shipped with "
+                 "briefgen). Shell completion of\ncommands, pack ids and languages: "
+                 "`briefgen docs cli`, \"Shell completion\".")
 @click.version_option(__version__, prog_name="briefgen")
 def main() -> None:
     """Build briefing packs (PDF note, DOCX talking points, fact sheet) from fact bases."""

@@ -59,6 +59,10 @@ def export_command(out: Path, lang: str, base_ids: tuple[str, ...], project_dir:
     """Write the texts to translate into LANG to OUT (PO or XLIFF)."""
     done = _translating(lambda: workflow.export(project_dir, lang, out, base_ids=base_ids,
                                                  fmt=fmt, everything=everything))
+    if not done.units:
+        _say(f"nothing to translate into {lang}: every text is translated and current "
+             f"({_shown(done.path)} not written; --all exports every text, to review them)")
+        return
     _say(f"wrote {_shown(done.path)}: {done.units} text(s) to translate into {lang} "
          f"({done.format}, from {', '.join(done.bases)})")
 

@@ -43,9 +43,9 @@ from typing import ParamSpec, TypeVar
 import uvicorn
 from starlette.applications import Starlette
 
-from briefgen.errors import BriefgenError, UsageError, ValidationFailed
+from briefgen.errors import BriefgenError, UsageError
 from briefgen.processes import DEFAULT_MEMORY_LIMIT, limit_memory
-from briefgen.project import load_project
+from briefgen.project import refuse_unknown_packs
 from briefgen.serve.app import (
     ASSETS,
     DOCUMENT_PATH,
@@ -165,7 +165,7 @@ def serve(root: str | Path, pack_id: str | None = None, *, out: str | Path | Non
     """
     root = Path(root)
     hosts = allowed_hosts(host)
-    _check_pack(root, pack_id)
+    refuse_unknown_packs(root, [pack_id] if pack_id else None)
     if not is_loopback(host):
         log.warning("serving on %s: anyone who can reach this machine on the network can "
                     "read the packs (there is no password); leave out --host to serve on "
@@ -316,17 +316,3 @@ def _worker_started(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=orphaned, name="briefgen-orphaned", daemon=True).start()
-
-
-def _check_pack(root: Path, pack_id: str | None) -> None:
-    """An unknown pack is a usage error; a project that does not load shows its errors in
-    the page instead."""
-    if pack_id is None:
-        return
-    try:
-        project = load_project(root)
-    except ValidationFailed:
-        return
-    if pack_id not in project.packs:
-        known = ", ".join(sorted(project.packs)) or "none"
-        raise UsageError(f"no pack with id {pack_id} (packs in this project: {known})")

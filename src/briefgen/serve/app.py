@@ -37,9 +37,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from briefgen import i18n
 from briefgen.documents import REGISTRY
+from briefgen.errors import RenderError
 from briefgen.serve.builder import HTML_KIND, Preview
+from briefgen.serve.interface import DOMAIN, Interface, choose, interface
 from briefgen.serve.state import Key, State
+from briefgen.templating import Templates, default_templates
 
 # -- Pages --------------------------------------------------------------------------------
 
@@ -244,37 +248,53 @@ class _Pages:
     def __init__(self, preview: Preview, broadcaster: Broadcaster) -> None:
         self.preview = preview
         self.broadcaster = broadcaster
-        self.templates = jinja2.Environment(
-            loader=jinja2.PackageLoader("briefgen", "preview"), autoescape=True,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.loader = jinja2.PackageLoader("briefgen", "preview")
+        self.interfaces: dict[tuple[str, i18n.CatalogKey], Interface] = {}
         folder = resources.files("briefgen") / "preview"
         self.assets = {name: (folder / name).read_bytes() for name in ASSETS}
 
     async def index(self, request: Request) -> Response:
-        return self._render("index.html", None, events="/_briefgen/events")
+        return self._render(request, "index.html", None, events="/_briefgen/events")
 
     async def pack(self, request: Request) -> Response:
         pack = self.preview.state.packs.get(request.path_params["pack"])
         if pack is None:
-            return self._render("index.html", None, status=404, events="/_briefgen/events")
+            return self._render(request, "index.html", None, status=404,
+                                events="/_briefgen/events")
         return RedirectResponse(f"/packs/{pack.id}/{pack.languages[0]}")
 
     async def page(self, request: Request) -> Response:
         key = (request.path_params["pack"], request.path_params["lang"])
         pack = self.preview.state.packs.get(key[0])
         if pack is None or key[1] not in pack.languages:
-            return self._render("index.html", None, status=404, events="/_briefgen/events")
-        return self._render("page.html", key, pack=pack,
+            return self._render(request, "index.html", None, status=404,
+                                events="/_briefgen/events")
+        return self._render(request, "page.html", key, pack=pack,
                             events=f"/_briefgen/events?pack={key[0]}&lang={key[1]}")
 
-    def _render(self, name: str, key: Key | None, status: int = 200,
+    def _render(self, request: Request, name: str, key: Key | None, status: int = 200,
                 **values: Any) -> Response:
         state = self.preview.state
-        body = self.templates.get_template(name).render(
-            state=state, key=key, versions=state.versions(key), status=status,
+        ui = self._interface(request.headers.get("accept-language"))
+        body = ui.templates.get_template(name).render(
+            state=state, key=key, versions=state.versions(key), status=status, ui=ui,
             page_url=lambda key: self._page_url(state, key),
             documents=lambda key: self._documents(state, key), **values)
-        return HTMLResponse(body, status_code=status)
+        return HTMLResponse(body, status_code=status,
+                            headers={"content-language": ui.lang, "vary": "accept-language"})
+
+    def _interface(self, accept_language: str | None) -> Interface:
+        """The interface in the browser's language (a catalog edited while serving is
+        read again)."""
+        try:
+            dirs = Templates(self.preview.root / "templates").locale_dirs
+        except RenderError:  # a linked locale folder: the build says so; briefgen's labels
+            dirs = [i18n.catalog_dir(default_templates())]
+        lang = choose(accept_language, dirs)
+        key = (lang, i18n.catalog_key(dirs, lang, DOMAIN))
+        if key not in self.interfaces:
+            self.interfaces[key] = interface(lang, dirs, self.loader)
+        return self.interfaces[key]
 
     @staticmethod
     def _page_url(state: State, key: Key) -> str | None:

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from briefgen.check import Finding
-from briefgen.watching import finding_line
+from briefgen.check.output import finding_line
 
 Key = tuple[str, str]  # a pack id and a language: one page
 Job = tuple[str, str, str]  # a pack id, a language, a document kind

@@ -153,7 +153,9 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
            now: dt.datetime | None = None) -> Exported:
     """Write the texts of the bases that need translating into ``lang`` (missing, outdated,
     not stamped; every text with ``everything``) to ``out`` as PO or XLIFF; a PO file's
-    header records ``now`` (default: :func:`briefgen.clock.now`)."""
+    header records ``now`` (default: :func:`briefgen.clock.now`). When there is nothing to
+    translate (no text missing or outdated, and not ``everything``), nothing is written:
+    the result has no ``units``."""
     out = Path(out)
     root, _ = _project(root)
     _check_export(out, root)
@@ -168,6 +170,8 @@ def export(root: str | Path, lang: str, out: str | Path, *, base_ids: Sequence[s
                                   "there is nothing to translate into it")
     names = grammar_for(root / "templates", lang)  # which forms the notes offer
     outgoing = [exchange.outgoing(base, lang, everything, names) for base in bases]
+    if not any(file.units for file in outgoing):
+        return Exported(out, chosen, 0, ())
     files = [file for file in outgoing if file.units] or outgoing[:1]  # no empty <file>
     ids = tuple(base.model.id for base, file in zip(bases, outgoing, strict=True) if file.units)
     data = exchange.write(files, lang, chosen, ", ".join(ids), now or clock.now())
