@@ -48,6 +48,18 @@ def test_stale_respects_precision_and_verified(make_project: ProjectFactory) -> 
     assert "397 days old" in finding.message and "verified 2025-11-01" in finding.message
 
 
+def test_one_day_is_a_day(make_project: ProjectFactory) -> None:
+    # verified 2026-12-01: two days before the meeting of 2026-12-03, over the limit of 1
+    base = MINIMAL_BASE.replace("as_of: 2022-05", "as_of: 2026-12").replace(
+        "    sources: [s1]\n  - id: f2", "    verified: 2026-12-01\n    sources: [s1]\n  - id: f2")
+    pack = MINIMAL_PACK + "max_age_days: 1\n"
+    report = check(make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack}),
+                   today=TODAY)
+    messages = [f.message for f in report.findings if f.code == "stale"]
+    assert messages == ["the fact is 2 days old at the meeting of pack 'meeting' (verified "
+                        "2026-12-01; the pack allows 1 day)"]
+
+
 def test_max_age_days_on_the_pack(make_project: ProjectFactory) -> None:
     pack = MINIMAL_PACK + "max_age_days: 3000\n"
     report = check(make_project(packs={"meeting.yaml": pack}), today=TODAY)

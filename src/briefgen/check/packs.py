@@ -114,11 +114,11 @@ def _age(item: Fact | Person, base: Loaded[FactBase], packs: Sequence[Loaded[Pac
             for pack in packs]
     shown = ", ".join(f"{age} at '{pack_id}'" for pack_id, age, _ in ages[1:])
     limits = {limit for *_, limit in ages}
-    allows = (f"the pack allows {ages[0][2]} days" if len(ages) == 1 else
-              f"the packs allow {ages[0][2]} days" if len(limits) == 1 else
-              "they allow " + ", ".join(f"{limit} days at '{pack_id}'"
+    allows = (f"the pack allows {_days(ages[0][2])}" if len(ages) == 1 else
+              f"the packs allow {_days(ages[0][2])}" if len(limits) == 1 else
+              "they allow " + ", ".join(f"{_days(limit)} at '{pack_id}'"
                                         for pack_id, _, limit in ages))
-    return (f"{ages[0][1]} days old at the meeting of pack '{ages[0][0]}'"
+    return (f"{_days(ages[0][1])} old at the meeting of pack '{ages[0][0]}'"
             + (f", {shown}" if shown else "")
             + f" ({what} {reference_date(item, base.model).isoformat()}; {allows})")
 
@@ -152,3 +152,7 @@ def unfinished_catalog_findings(project: Project) -> Iterator[Finding]:
                     "such as Poedit, or a text editor; they print in English meanwhile",
                 )
 
+
+def _days(count: int) -> str:
+    """``1 day``, ``400 days``."""
+    return f"{count} day" if count == 1 else f"{count} days"
