@@ -26,7 +26,7 @@ from briefgen.load import Loaded, Project, project_limits
 from briefgen.memo import Clearance
 from briefgen.model import Pack
 from briefgen.project import load_project
-from briefgen.yamlfile import Limits, parse_yaml, read_yaml
+from briefgen.yamlfile import Limits, parse_yaml
 
 
 @dataclass(frozen=True)
@@ -92,14 +92,7 @@ def _commit(project: Project, pack: Pack,
 def _edited(loaded: Loaded[Pack], entry: Clearance, root: Path) -> str:
     """The pack file's text with the entry appended and ``status: cleared``, checked."""
     limits = project_limits(root)
-    document = read_yaml(loaded.path, loaded.display, root, limits)
-    try:
-        same = Pack.model_validate(document.data) == loaded.model
-    except PydanticError:
-        same = False
-    if not same:
-        raise LocatedError("the file changed while briefgen was reading it",
-                           Location(loaded.display), "run the command again")
+    document = yamledit.read_unchanged(loaded, root, limits)
     data = document.roundtrip
     order = list(Pack.model_fields)
     yamledit.set_path(data, ("status",), "cleared", [order])

@@ -13,8 +13,10 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError as PydanticError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
@@ -27,7 +29,9 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
-from briefgen.yamlfile import PathKey, WrittenDate
+from briefgen.errors import LocatedError, Location
+from briefgen.load import Loaded
+from briefgen.yamlfile import Limits, PathKey, WrittenDate, YamlDocument, read_yaml
 
 _MAP_AFTER, _SEQ_AFTER = 2, 0  # where ruamel keeps the comment after an entry
 
@@ -319,3 +323,17 @@ def guess_indent(text: str) -> tuple[int, int, int]:
             break
     mapping = mapping or 2
     return mapping, sequence or mapping, offset if offset is not None else 0
+
+
+def read_unchanged(loaded: Loaded[Any], root: Path, limits: Limits) -> YamlDocument:
+    """The file of ``loaded`` again, with its round-trip data, to edit it: it must still be
+    what was validated (an editor saved it meanwhile: the user runs the command again)."""
+    document = read_yaml(loaded.path, loaded.display, root, limits)
+    try:
+        same = type(loaded.model).model_validate(document.data) == loaded.model
+    except PydanticError:
+        same = False
+    if not same:
+        raise LocatedError("the file changed while briefgen was reading it",
+                           Location(loaded.display), "run the command again")
+    return document

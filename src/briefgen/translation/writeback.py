@@ -36,7 +36,7 @@ from briefgen.model import (
 from briefgen.translation.state import Translatable, source_hash, source_language
 from briefgen.validate import validate_base
 from briefgen.yamledit import dump_roundtrip
-from briefgen.yamlfile import Limits, PathKey, YamlDocument, parse_yaml, read_yaml
+from briefgen.yamlfile import Limits, PathKey, parse_yaml
 
 
 @dataclass
@@ -79,7 +79,7 @@ def recover(root: Path) -> None:
 def edited(edit: Edits) -> str:
     """The base's text with ``edit`` applied, checked (:func:`_verify`)."""
     loaded = edit.loaded
-    document = _reread(loaded, edit.root, edit.limits)
+    document = yamledit.read_unchanged(loaded, edit.root, edit.limits)
     expected = copy.deepcopy(document.data)
     base = loaded.model
     source = source_language(base)
@@ -120,19 +120,6 @@ def _stamp_orders(text: Translatable, base: FactBase) -> list[Sequence[str]]:
     if text.key[0] == "section":
         return [top, list(BaseStamps.model_fields), list(base.sections), langs]
     return [top, list(BaseStamps.model_fields), langs]
-
-
-def _reread(loaded: Loaded[FactBase], root: Path, limits: Limits) -> YamlDocument:
-    """The file again, with its round-trip data; it must still be what was validated."""
-    document = read_yaml(loaded.path, loaded.display, root, limits)
-    try:
-        same = FactBase.model_validate(document.data) == loaded.model
-    except PydanticError:
-        same = False
-    if not same:
-        raise LocatedError("the file changed while briefgen was reading it",
-                           Location(loaded.display), "run the command again")
-    return document
 
 
 def _verify(output: str, expected: Any, loaded: Loaded[FactBase], limits: Limits) -> None:
