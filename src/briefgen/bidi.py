@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
 KEEP_TOGETHER = 40  # a Latin insert up to this long is never broken across lines
 
@@ -47,6 +49,15 @@ def isolate_latin(text: str, *, alone: bool = False) -> str:
 
 def _unbroken(insert: str) -> str:
     return insert.replace(" ", "\u00a0") if len(insert) <= KEEP_TOGETHER else insert
+
+
+def isolate_value(value: object) -> object:
+    """A value printed in a right-to-left document (HTML or Word): its Latin inserts
+    isolated, a value wholly Latin too ("Test desk", "A-12/3"). Labels (gettext's Markup)
+    and other markup are left alone."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return isolate_latin(value, alone=True)
+    return value
 
 
 def isolate_ltr(text: str) -> str:

@@ -8,14 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefgen import (
-    bidi,
     clearance,
     grammar,
     i18n,
     memoview,
     photos,
     placeholders,
-    typography,
 )
 from briefgen.dates import PartialDate
 from briefgen.load import Loaded, Project
@@ -177,7 +175,7 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
     return PersonEntry(
         id=person.id,
         base_id=base.id,
-        name=_name(_text(person.name, lang, digits=digits), lang),
+        name=memoview.person_name(_text(person.name, lang, digits=digits), lang),
         title=_text(person.title, lang, digits=digits) if person.title else None,
         organization=(
             _text(person.organization, lang, digits=digits) if person.organization else None),
@@ -186,13 +184,6 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
         meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
     )
-
-
-def _name(name: str, lang: str) -> str:
-    """A name in a script of the other direction keeps its own (Unicode isolates)."""
-    if i18n.direction(lang) == "ltr" and bidi.has_rtl(name):
-        return bidi.FSI + name + bidi.PDI
-    return name
 
 
 def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:
@@ -210,14 +201,9 @@ def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Sta
 
 def _text(text: str | dict[str, str], lang: str, values: dict[str, str | None] | None = None,
           names: grammar.Grammar | None = None, digits: str = "latn") -> str:
-    """A text of the pack or a fact base in ``lang``: picked, placeholders filled (where
-    they meet the words before them as ``names`` says), typeset, its typed digits in the
-    document's ``digits``."""
-    value = i18n.pick(text, lang)
-    assert value is not None, "validation guarantees every language"
-    if values is not None:
-        value = placeholders.fill(value, values, names.seam if names else None)
-    return i18n.localize_typed_digits(typography.typeset(value, lang), lang, digits)
+    """:func:`memoview.text`, the words before a placeholder meeting it as ``names``
+    says."""
+    return memoview.text(text, lang, digits, values, names.seam if names else None)
 
 
 def _base_view(base: FactBase, lang: str, names: grammar.Grammar, digits: str) -> BaseView:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from briefgen import bidi, i18n, photos, typography
+from briefgen import bidi, i18n, photos, placeholders, typography
 from briefgen.memo import Clearance, Drafter, Routing
 from briefgen.model import FactBase, Pack, Person, selected_facts
 from briefgen.templating import Templates
@@ -27,11 +27,24 @@ def N_(message: str) -> str:
 LETTERS = N_("A B C D E F G H I J K L M N O P Q R S T U V W X Y Z")
 
 
-def text(value: str | Mapping[str, str], lang: str, digits: str = "latn") -> str:
-    """A text of the pack in ``lang``, typeset, its typed digits in the document's."""
+def text(value: str | Mapping[str, str], lang: str, digits: str = "latn",
+         values: Mapping[str, str | None] | None = None,
+         seam: placeholders.Seam | None = None) -> str:
+    """A text of the pack or a fact base in ``lang``: picked, its placeholders filled with
+    ``values`` (meeting the words before them as ``seam`` says), typeset, its typed digits
+    in the document's ``digits``."""
     picked = i18n.pick(value, lang)
     assert picked is not None, "validation guarantees every language"
+    if values is not None:
+        picked = placeholders.fill(picked, values, seam)
     return i18n.localize_typed_digits(typography.typeset(picked, lang), lang, digits)
+
+
+def person_name(name: str, lang: str) -> str:
+    """A name in a script of the other direction keeps its own (Unicode isolates)."""
+    if i18n.direction(lang) == "ltr" and bidi.has_rtl(name):
+        return bidi.FSI + name + bidi.PDI
+    return name
 
 
 def letters(gettext: Callable[[str], str]) -> list[str]:
@@ -97,9 +110,7 @@ def staff(entry: Drafter | Clearance, lang: str, digits: str,
     """A drafter or clearer: a person of the fact bases in their name in ``lang`` (their
     post when no unit is given), or the name as written."""
     person = people.get(entry.person) if entry.person else None
-    name = text(person.name, lang) if person else entry.name or ""
-    if i18n.direction(lang) == "ltr" and bidi.has_rtl(name):
-        name = bidi.FSI + name + bidi.PDI
+    name = person_name(text(person.name, lang) if person else entry.name or "", lang)
     unit = text(entry.unit, lang, digits) if entry.unit else None
     if unit is None and person is not None:
         unit = ", ".join(text(part, lang, digits) for part in (person.title,

@@ -133,7 +133,7 @@ class Templates:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 keep_trailing_newline=True,
-                finalize=_isolate_inserts if i18n.direction(lang) == "rtl" else None,
+                finalize=bidi.isolate_value if i18n.direction(lang) == "rtl" else None,
             )
             install_labels(env, self.translations(labels), lang, digits,
                            bidi.as_label if other_direction(lang, labels) else None)
@@ -255,15 +255,6 @@ def _isolated(value: object) -> object:
         return Markup(bidi.FSI) + value + bidi.PDI if bidi.has_rtl(value) else value  # noqa: S704
     if isinstance(value, str) and bidi.has_rtl(value):
         return bidi.FSI + value + bidi.PDI
-    return value
-
-
-def _isolate_inserts(value: object) -> object:
-    """Every value printed in a right-to-left document: Latin inserts isolated, a value
-    wholly Latin too ("Test desk", "A-12/3": :func:`bidi.finish_html` takes the isolates
-    out of attributes). Labels (gettext's Markup) and other markup are left alone."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return bidi.isolate_latin(value, alone=True)
     return value
 
 

@@ -23,9 +23,9 @@ def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Findin
     grammar files it is read with changes."""
     langs = sorted({lang for fact in loaded.model.facts for field in FIELDS
                     for lang in (getattr(fact, field) or {})})
-    found = [grammar_path(project.templates, lang) for lang in langs]
-    key = "\0".join(f"{path}:{path.stat().st_mtime_ns}:{path.stat().st_size}"
-                    for path, _ in filter(None, found))
+    stats = [(path, path.stat()) for path, _ in filter(None, (
+        grammar_path(project.templates, lang) for lang in langs))]
+    key = "\0".join(f"{path}:{stat.st_mtime_ns}:{stat.st_size}" for path, stat in stats)
     return derived(project.cache, loaded.entry, f"sentences\0{loaded.display}",
                    partial(_findings, loaded, project), key)
 

@@ -21,9 +21,7 @@ from briefgen.docx.wordml import _w
 def rtl_xml_text(value: object) -> Markup:
     """A value printed in a right-to-left Word document, as XML text: its Latin runs
     isolated, a value wholly Latin too. Labels (gettext's Markup) are left as they are."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        value = bidi.isolate_latin(value, alone=True)
-    return xml_text(value)
+    return xml_text(bidi.isolate_value(value))
 
 
 def finish_labels(document: Any) -> None:
