@@ -312,6 +312,23 @@ def test_a_project_outside_git_is_told_what_to_do(tmp_path_factory: pytest.TempP
     assert not (tmp_path / PACK).exists()
 
 
+
+def test_the_revision_is_read_with_the_projects_language_variants(
+        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    """Nothing changed since HEAD: nothing is marked, though Arabic is written as ar_MA
+    (Latin digits, where ar writes Arabic-Indic ones): the old version is read with the
+    project's settings too."""
+    root = write_water_project(tmp_path_factory.mktemp("variant"))
+    (root / "briefgen.yaml").write_text("locales: {ar: ar_MA}\n", encoding="utf-8")
+    init_repository(root)
+    result = run_briefgen(root, "changes", PACK, "--since", "HEAD", "--json", "--lang", "ar",
+                          "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    [arabic] = json.loads(result.stdout)["languages"]
+    assert (arabic["added"], arabic["removed"], arabic["changed"], arabic["moved"]) == (
+        [], [], [], [])
+    assert not any(arabic["marks"].values()), arabic["marks"]
+
 def test_a_pack_never_cleared_needs_a_revision(tmp_path_factory: pytest.TempPathFactory
                                                ) -> None:
     root = write_water_project(tmp_path_factory.mktemp("draft"))

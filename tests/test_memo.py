@@ -249,6 +249,28 @@ def test_max_pages_counts_pdf_documents(make_project: ProjectFactory) -> None:
         failure.value)
 
 
+
+def test_the_project_sets_max_pages_for_every_pack(make_project: ProjectFactory) -> None:
+    objectives = "objectives:\n" + "".join(
+        f"  - {{fr: Objectif {n} {'Le Maroc confirme son engagement. ' * 12}, en: O {n}., "
+        f"ar: الهدف {n}.}}\n" for n in range(12))
+    root = make_project(facts={"base.yaml": BASE}, packs={"meeting.yaml": memo_pack(objectives)})
+    (root / "briefgen.yaml").write_text("locales: {ar: ar_MA}\nmax_pages:\n  briefing-note: 1\n",
+                                        encoding="utf-8")
+    pages = [f for f in codes(root) if f[0] == "too-many-pages"]
+    assert len(pages) == 3 and {f[1:3] for f in pages} == {("briefgen.yaml", 3)}, pages
+    assert "over max_pages (1)" in pages[0][3]
+    # A pack's own max_pages wins over the project's.
+    (root / "packs/meeting.yaml").write_text(
+        memo_pack(objectives + "max_pages: {briefing-note: 9}\n"), encoding="utf-8")
+    assert not [f for f in codes(root) if f[0] == "too-many-pages"]
+    # The project's names a PDF: an error at its line.
+    (root / "briefgen.yaml").write_text("max_pages:\n  talking-points: 2\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failure:
+        briefgen.load_project(root)
+    assert "briefgen.yaml:2" in str(failure.value), str(failure.value)
+
+
 MARKINGS = """\
 markings:
   - {id: np, short: {fr: NP, en: U, ar: غ م}, label: {fr: NON PROTÉGÉ, en: UNCLASSIFIED,

@@ -9,7 +9,7 @@ import datetime as dt
 from briefgen import photos
 from briefgen.errors import LocatedError, RenderError
 from briefgen.load import Loaded, Project
-from briefgen.model import Pack, selected_facts
+from briefgen.model import PAGED, Pack, selected_facts
 from briefgen.templating import Templates
 
 
@@ -38,7 +38,7 @@ def check_apparatus(loaded: Loaded[Pack]) -> list[LocatedError]:
                 )
             )
     for kind in pack.max_pages:
-        if kind not in ("briefing-note", "fact-sheet", "briefing-book"):
+        if kind not in PAGED:
             errors.append(LocatedError(
                 f"max_pages counts the pages of a PDF document, not of {kind}",
                 loaded.location(("max_pages", kind)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,7 +101,8 @@ def project_at(project: Project, revision: Revision,
     changes: what was read of it is kept for the next call (``watch`` checks at every
     save)."""
     bases, packs, problems = _read_at(project.root, revision.commit, limits)
-    return Project(project.root, dict(bases), dict(packs)), list(problems)
+    return replace(project, bases=dict(bases), packs=dict(packs), unloaded=(), cache=None), \
+        list(problems)
 
 
 @lru_cache(maxsize=8)

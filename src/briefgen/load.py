@@ -26,7 +26,7 @@ from briefgen import i18n, processes
 from briefgen.cache import ParseCache, dumps, entry_name, loads
 from briefgen.errors import LocatedError, Location, ValidationFailed, display_path, excerpt
 from briefgen.fields import FORBIDDEN, Language, forbidden_character
-from briefgen.model import FactBase, Pack
+from briefgen.model import FactBase, Pack, PagedDocument
 from briefgen.yamlfile import (
     DEFAULT_LIMITS,
     Limits,
@@ -78,6 +78,8 @@ class Project:
     unloaded: tuple[str, ...] = ()  # files that failed to load, as displayed
     cache: ParseCache | None = field(default=None, compare=False, repr=False)
     locales: Mapping[str, str] = field(default_factory=dict)  # briefgen.yaml's `locales:`
+    # briefgen.yaml's `max_pages:`, each with where it is set: every pack's unless its own
+    max_pages: Mapping[str, tuple[int, Location]] = field(default_factory=dict)
 
     @property
     def templates(self) -> Path:
@@ -98,14 +100,14 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
     limits = settings.limits
     if (wrong_folder := not_a_project(root)) is not None:
         errors.append(wrong_folder)
-        return Project(root, {}, {}, (), cache, settings.locales)
+        return Project(root, {}, {}, (), cache, settings.locales, settings.max_pages)
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
     loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
     cache.prune()
     bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
     unloaded = tuple(sorted({error.location.file for error in errors}))
-    return Project(root, bases, packs, unloaded, cache, settings.locales)
+    return Project(root, bases, packs, unloaded, cache, settings.locales, settings.max_pages)
 
 
 def not_a_project(root: Path) -> LocatedError | None:
@@ -257,6 +259,9 @@ class _Settings(BaseModel):
     locales: Annotated[dict[Language, str], AfterValidator(_check_variant)] = Field(
         default_factory=dict,
         description="each language's variant, for every pack: {en: en_GB, ar: ar_MA}")
+    max_pages: dict[PagedDocument, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="the most pages of each PDF, for every pack that sets none of its own")
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,7 @@ class Settings:
 
     limits: Limits = DEFAULT_LIMITS
     locales: Mapping[str, str] = field(default_factory=dict)
+    max_pages: Mapping[str, tuple[int, Location]] = field(default_factory=dict)
 
 
 def project_settings(root: Path, errors: list[LocatedError] | None = None) -> Settings:
@@ -272,6 +278,7 @@ def project_settings(root: Path, errors: list[LocatedError] | None = None) -> Se
 
         limits: {file_mb: 64, values: 2000000}   # raise or lower briefgen's limits
         locales: {en: en_GB, ar: ar_MA}          # the variant each language is written in
+        max_pages: {briefing-note: 2}            # every pack's, unless it sets its own
 
     A problem in the file is added to ``errors`` (the defaults then apply).
     """
@@ -289,8 +296,11 @@ def project_settings(root: Path, errors: list[LocatedError] | None = None) -> Se
             _located(error, document, SETTINGS, []))
         return Settings()
     limits = settings.limits
+    max_pages: dict[str, tuple[int, Location]] = {
+        kind: (pages, Location(SETTINGS, document.line_of(("max_pages", kind))))
+        for kind, pages in settings.max_pages.items()}
     return Settings(Limits(file_bytes=limits.file_mb * 1024**2, values=limits.values),
-                    settings.locales)
+                    settings.locales, max_pages)
 
 
 def project_limits(root: Path, errors: list[LocatedError] | None = None) -> Limits:

@@ -35,6 +35,9 @@ Kind = Literal["position", "principle", "membership", "event", "role", "figure"]
 DocumentName = Literal[
     "briefing-note", "talking-points", "fact-sheet", "briefing-book", "briefing-html"
 ]
+# The documents whose pages `max_pages` counts: the PDFs laid out by page.
+PagedDocument = Literal["briefing-note", "fact-sheet", "briefing-book"]
+PAGED: tuple[PagedDocument, ...] = ("briefing-note", "fact-sheet", "briefing-book")
 # What a pack builds when it does not list its documents; the others are opted in.
 DOCUMENT_NAMES: tuple[DocumentName, ...] = ("briefing-note", "talking-points", "fact-sheet")
 

@@ -1,7 +1,7 @@
 """What a careful editor flags in a pack's memo: before it is sent (``--final``), a pack
 without a summary, a reference or a drafter; and, laid out as the build would print them,
-a summary longer than four lines and a document longer than the pack's ``max_pages``,
-with the parts to cut from."""
+a summary longer than four lines and a document longer than its ``max_pages`` (the pack's,
+else the project's in briefgen.yaml), with the parts to cut from."""
 
 from __future__ import annotations
 
@@ -12,16 +12,15 @@ from briefgen import pagecheck
 from briefgen.check.report import Finding
 from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Engines, briefing_note
-from briefgen.errors import BriefgenError
+from briefgen.errors import BriefgenError, Location
 from briefgen.load import Loaded, Project
 from briefgen.memo import SUMMARY_MAX_LINES
-from briefgen.model import DocumentName, Pack
+from briefgen.model import PAGED, Pack, PagedDocument
 from briefgen.templating import Templates
 
 # What each document is called in a finding.
 NAMES = {"briefing-note": "briefing note", "fact-sheet": "fact sheet",
          "briefing-book": "briefing book"}
-PAGED: tuple[DocumentName, ...] = ("briefing-note", "fact-sheet", "briefing-book")  # PDFs
 SHOWN_PARTS = 3  # the longest parts a finding names
 
 
@@ -46,7 +45,9 @@ def layout_findings(loaded: Loaded[Pack], project: Project,
     """The pack's documents laid out in each language: a summary over four lines, and a
     document over its ``max_pages``."""
     pack = loaded.model
-    paged = [kind for kind in PAGED if kind in pack.max_pages]
+    limits = page_limits(loaded, project)
+    paged: list[PagedDocument] = [kind for kind in PAGED
+                                  if kind in limits and kind in pack.documents]
     if not paged and pack.summary is None:
         return
     engines = Engines(Templates(project.templates))
@@ -56,8 +57,8 @@ def layout_findings(loaded: Loaded[Pack], project: Project,
             _, _, note = briefing_note.layout(view, engines)
             yield from _summary(loaded, lang, note)
             for kind in paged:
-                yield from _pages(loaded, lang, kind, note if kind == "briefing-note" else
-                                  REGISTRY[kind].render(view, engines).pages)
+                yield from _pages(lang, kind, limits[kind], note if kind == "briefing-note"
+                                  else REGISTRY[kind].render(view, engines).pages)
         except BriefgenError as error:
             yield Finding.at("warning", "not-laid-out", f"the documents in {lang} could not be "
                              f"laid out to measure them: {error}", loaded.location(()),
@@ -75,9 +76,17 @@ def _summary(loaded: Loaded[Pack], lang: str, note: object) -> Iterator[Finding]
             "messages")
 
 
-def _pages(loaded: Loaded[Pack], lang: str, kind: DocumentName,
+def page_limits(loaded: Loaded[Pack], project: Project) -> dict[str, tuple[int, Location]]:
+    """The most pages of each PDF of the pack, and where that is set: the pack's own
+    ``max_pages``, else the project's (briefgen.yaml)."""
+    own: dict[str, tuple[int, Location]] = {kind: (pages, loaded.location(("max_pages", kind)))
+           for kind, pages in loaded.model.max_pages.items() if kind in PAGED}
+    return {**project.max_pages, **own}
+
+
+def _pages(lang: str, kind: PagedDocument, limit_at: tuple[int, Location],
            laid_out: object) -> Iterator[Finding]:
-    limit = loaded.model.max_pages[kind]
+    limit, where = limit_at
     if isinstance(laid_out, int) or laid_out is None:
         pages, parts, over = laid_out or 0, [], float((laid_out or 0) - limit)
     else:
@@ -91,7 +100,7 @@ def _pages(loaded: Loaded[Pack], lang: str, kind: DocumentName,
         "error", "too-many-pages",
         f"the {NAMES[kind]} in {lang} runs to {pages} pages, over max_pages ({limit}): cut "
         f"about {_pages_label(over)}" + (f"; the longest parts: {named}" if named else ""),
-        loaded.location(("max_pages", kind)),
+        where,
         "cut from the longest parts (fewer facts drawn with tags:, shorter texts), or raise "
         "max_pages")
 
