@@ -33,7 +33,7 @@ STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css",
                "css/briefing-book.css")
 FRONT = 2  # the pages before the note, if the cover takes one (else laid out again)
 WITHIN_NOTE = ("participants", "biographies", "sources")  # the note's parts in the contents
-NUMBERS = 200  # pages the book's counter styles are written for (else laid out again)
+NUMBERS = 40  # pages the book's counter styles are written for (else laid out again)
 _ENTRY = re.compile(r'<a href="#([\w-]+)"[^>]*>(.*?)</a>', re.DOTALL)
 
 

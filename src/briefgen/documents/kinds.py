@@ -57,6 +57,10 @@ class Layouts:
         self._kept.move_to_end(name)
         return kept[1]
 
+    def clear(self) -> None:
+        """Forget every layout (a benchmark's next render starts from nothing laid out)."""
+        self._kept.clear()
+
     def put(self, name: str, key: str, document: Any) -> None:
         self._kept[name] = (key, document)
         self._kept.move_to_end(name)
