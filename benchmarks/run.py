@@ -395,7 +395,6 @@ def main() -> None:
     renders = dict(per_document(project))
     for document, seconds in renders.items():
         row(f"render {document} (fr, in process, median)", f"{seconds * 1000:.0f} ms")
-    parts = ("briefing-note", "talking-points", "fact-sheet")
     if "fact-sheet" in renders and "briefing-note" in renders:
         sheet, note = renders["fact-sheet"], renders["briefing-note"]
         row("fact sheet vs briefing note (fr, in process, a rebuild: the sheet's fit known)",
