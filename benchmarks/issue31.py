@@ -9,7 +9,11 @@ the machine cancels out as far as it can:
   cache and then warm;
 - the first no-change build after a cold build (a project never built: the build makes
   its build folder, and leaves its parse cache there);
-- Dask (a LocalCluster of two worker processes) against ``--jobs 2`` on the same cores.
+- Dask (a LocalCluster of two worker processes) against ``--jobs 2`` on the same cores;
+- the briefing book against its note, talking points and fact sheet, rendered one after
+  the other in one process as a build renders a pack's language (the book compiles the
+  pages just laid out), round after round, each round from nothing laid out; and the book
+  alone (nothing laid out before it: a rebuild of the book only) against the same parts.
 
 Run alone (``python benchmarks/issue31.py``) or from benchmarks/run.py through
 :func:`rows`.
@@ -185,8 +189,48 @@ def dask_vs_jobs(root: Path) -> list[Row]:
              "<= 1.1x (was 1.24x)", dask_s / jobs_s <= 1.1)]
 
 
+def book_vs_parts(lang: str = "fr", rounds: int = 9) -> list[Row]:
+    from briefgen.context import pack_view
+    from briefgen.workers import engines_for, render_document
+
+    project = briefgen.load_project(REPO)
+    engines = engines_for(project.templates)
+    view = pack_view(project, "rabat-2026-12", lang, ISSUED)
+    parts = ("briefing-note", "talking-points", "fact-sheet")
+    seconds: dict[str, list[float]] = {name: [] for name in (*parts, "book", "book alone")}
+
+    def timed(document: str, into: str) -> None:
+        started = time.perf_counter()
+        render_document(document, view, project.templates)
+        seconds[into].append(time.perf_counter() - started)
+
+    for document in (*parts, "briefing-book"):  # warm: imports, engines, the fit's hint
+        render_document(document, view, project.templates)
+    for _ in range(rounds):  # interleaved: every figure sees the same machine
+        engines.layouts.clear()
+        for document in parts:
+            timed(document, document)
+        timed("briefing-book", "book")
+        engines.layouts.clear()
+        timed("briefing-book", "book alone")
+    median = {name: statistics.median(values) for name, values in seconds.items()}
+    alone = sum(median[part] for part in parts)
+    book, by_itself = median["book"], median["book alone"]
+    return [
+        (f"briefing book vs its note + talking points + fact sheet ({lang}, one process, "
+         "the book after its parts)",
+         f"{book * 1000:.0f} ms vs {alone * 1000:.0f} ms = {book / alone:.2f}x", "<= 0.5x",
+         book / alone <= 0.5),
+        (f"briefing book alone (nothing laid out before it) vs its note + talking points + "
+         f"fact sheet ({lang})",
+         f"{by_itself * 1000:.0f} ms vs {alone * 1000:.0f} ms = {by_itself / alone:.2f}x", "",
+         None),
+    ]
+
+
 def rows(many: Path | None = None) -> list[Row]:
-    found = [*talking_points(), *start_up(), *check_scaling(), *first_no_change_build()]
+    found = [*book_vs_parts(), *talking_points(), *start_up(), *check_scaling(),
+             *first_no_change_build()]
     if many is not None:
         found += dask_vs_jobs(many)
     return found

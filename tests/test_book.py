@@ -1,26 +1,32 @@
 """The briefing book: the whole pack in one bookmarked PDF, read as a reader would — its
-contents page, its outline, its pages, its markings — in French, English and Arabic."""
+contents page, its outline, its pages, its markings — in French, English and Arabic. It is
+compiled from the note's and the fact sheet's own pages (each part keeps its own page
+numbers), the same whether or not they were laid out before in the process."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 import briefgen
-from briefgen.errors import BuildFailed
+from briefgen.context import pack_view
+from briefgen.documents import REGISTRY, Engines
+from briefgen.templating import Templates
 from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
-from tests.support.projects import ISSUED, MINIMAL_PACK, REPO, ProjectFactory, load_demo
+from tests.support.projects import ISSUED, MINIMAL_PACK, ProjectFactory, load_demo
 
 PACK = "rabat-2026-12"
-PARTS = {  # the contents' entries, in order
-    "fr": ["Note d’entretien", "Éléments de langage", "Fiche d’information", "Participants",
-           "Biographies", "Sources"],
-    "en": ["Briefing note", "Talking points", "Fact sheet", "Participants", "Biographies",
-           "Sources"],
+PARTS = {  # the contents' entries, in order: the parts, and what the note holds under it
+    "fr": ["Note d’entretien", "Participants", "Biographies", "Sources", "Éléments de langage",
+           "Fiche d’information"],
+    "en": ["Briefing note", "Participants", "Biographies", "Sources", "Talking points",
+           "Fact sheet"],
 }
+WITHIN_NOTE = {"Participants", "Biographies", "Sources"}
 
 
 @pytest.fixture(scope="module")
@@ -60,25 +66,31 @@ def test_the_contents_give_the_page_each_part_starts_on(books: dict[str, Path],
     book = books[lang]
     entries = contents(book)
     assert [title for title, _ in entries] == PARTS[lang]
-    bookmarks = {title: page for level, title, page in outline(book) if level == 1}
+    bookmarks: dict[str, int] = {}
+    for level, title, page in outline(book):  # the outline agrees with the contents page
+        if level == (2 if title in WITHIN_NOTE else 1):
+            bookmarks.setdefault(title, page)
     for title, page in entries:
-        assert bookmarks[title] == page, title  # the outline agrees with the contents page
+        assert bookmarks[title] == page, title
         text = squash(pdftotext(book, page=page))
         assert title.casefold() in text.casefold(), (title, page)
     numbers = [page for _, page in entries]
     assert numbers == sorted(numbers) and numbers[0] == 3  # cover, contents, then the parts
+    assert numbers[-1] == int(pdfinfo(book)["Pages"])  # the fact sheet's page ends the book
 
 
 def test_the_outline_has_every_part_and_section(books: dict[str, Path]) -> None:
     marks = outline(books["fr"])
     top = [title for level, title, _ in marks if level == 1]
-    assert top[:2] == ["Consultations maroco-américaines sur la lutte contre le terrorisme",
-                       "Sommaire"]
-    assert top[2:] == PARTS["fr"]
-    sections = [title for level, title, _ in marks if level == 2]
-    for section in ("OBJET DE L’ENTRETIEN", "MESSAGES CLÉS", "ÉLÉMENTS DE CONTEXTE", "POSITION",
-                    "CHRONOLOGIE", "Leur délégation", "Jane R. Holloway"):
-        assert any(section.casefold() == title.casefold() for title in sections), section
+    assert top == ["Consultations maroco-américaines sur la lutte contre le terrorisme",
+                   "Sommaire", "Note d’entretien", "Éléments de langage", "Fiche d’information"]
+    for level, sections in ((2, ("OBJET DE L’ENTRETIEN", "MESSAGES CLÉS", "ÉLÉMENTS DE CONTEXTE",
+                                 "POSITION", "Chronologie", "Participants", "Biographies",
+                                 "Sources")),
+                            (3, ("Leur délégation", "Jane R. Holloway"))):
+        found = [title.casefold() for mark, title, _ in marks if mark == level]
+        for section in sections:
+            assert section.casefold() in found, section
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
@@ -90,23 +102,38 @@ def test_the_fact_sheet_is_one_page_of_its_own(books: dict[str, Path], lang: str
     holding = [page for page in range(1, pages + 1)
                if label in pdftotext(book, page=page) and timeline in pdftotext(book, page=page)]
     assert len(holding) == 1, holding
-    sheet = holding[0]
-    before, after = pdftotext(book, page=sheet - 1), pdftotext(book, page=sheet + 1)
-    assert timeline not in before and timeline not in after
+    assert holding == [pages]  # the sheet's own page, the book's last
+    assert timeline not in pdftotext(book, page=pages - 1)
+
+
+def part_of_each_page(book: Path) -> list[int]:
+    """The part each page belongs to, by its order in the outline (the cover and the
+    contents are parts 0 and 1), and the book's pages."""
+    starts = [page for level, _, page in outline(book) if level == 1]
+    pages = int(pdfinfo(book)["Pages"])
+    return [max(n for n, start in enumerate(starts) if start <= page)
+            for page in range(1, pages + 1)]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
-def test_every_page_is_marked_and_numbered_through_the_book(books: dict[str, Path],
-                                                            lang: str) -> None:
+def test_every_page_is_marked_and_each_part_numbered_on_its_own(books: dict[str, Path],
+                                                               lang: str) -> None:
+    """A book compiled as ministries compile theirs: each part keeps its page numbers
+    ("n / N" of the part); the cover and the contents print none."""
     book = books[lang]
-    pages = int(pdfinfo(book)["Pages"])
     marking = {"fr": "DIFFUSION RESTREINTE", "en": "RESTRICTED", "ar": "نشر محدود"}[lang]
-    for page in range(1, pages + 1):
-        text = pdftotext(book, page=page)
+    digits = {"ar": str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")}.get(lang, {})
+    parts = part_of_each_page(book)
+    assert parts[:3] == [0, 1, 2] and parts[-1] == parts[-2] + 1  # ... the sheet's page
+    for page, part in enumerate(parts, start=1):
+        text = pdftotext(book, page=page).translate(digits)
         assert text.count(marking) == 2, f"page {page}"
         # "n / N" (right to left, pdftotext gives the numbers in visual order: "N / n")
         numbers = [{int(a), int(b)} for a, b in re.findall(r"(\d+) / (\d+)", text)]
-        assert {page, pages} in numbers, f"page {page}"
+        if part in (0, 1, parts[-1]):  # the cover, the contents, the sheet's one page
+            assert not numbers, f"page {page}"
+            continue
+        assert numbers == [{page - parts.index(part), parts.count(part)}], f"page {page}"
 
 
 PT_PER_MM = 72 / 25.4
@@ -115,9 +142,9 @@ PT_PER_MM = 72 / 25.4
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_every_page_has_its_marking_and_footer_in_the_same_place(books: dict[str, Path],
                                                                  lang: str) -> None:
-    """The fact sheet's page of the book (narrower margins) prints its classification,
-    reference and page number where every other page does, 10 mm or more from the paper's
-    edges (what a printer prints)."""
+    """Every page of the book, the fact sheet's own page too, prints its classification at
+    the same height and its footer (reference, page number) on the same line, 10 mm or
+    more from the paper's edges (what a printer prints)."""
     boxes = bbox(books[lang])
     reference = "DAAO/2026/0412"
     places: dict[int, tuple[float, ...]] = {}
@@ -126,13 +153,11 @@ def test_every_page_has_its_marking_and_footer_in_the_same_place(books: dict[str
         top = min(words, key=lambda word: word.y0)  # the classification
         foot = [word for word in words if word.y1 > boxes.height - 14 * PT_PER_MM]
         [ref] = [word for word in foot if word.text == reference]
-        number = [word for word in foot if word.text == str(page)]
-        assert number, f"page {page}"
-        places[page] = tuple(round(value, 1) for value in (
-            top.y0, top.y1, ref.x0, ref.x1, ref.y1, number[-1].y1))
+        places[page] = tuple(round(value, 1) for value in (top.y0, top.y1, ref.y1))
         assert top.y0 >= 10 * PT_PER_MM
-        assert boxes.height - max(ref.y1, number[-1].y1) >= 10 * PT_PER_MM
-        assert min(ref.x0, boxes.width - ref.x1) >= 10 * PT_PER_MM
+        numbered = [ref, *(word for word in foot if word.text.isdigit())]
+        assert boxes.height - max(word.y1 for word in numbered) >= 10 * PT_PER_MM
+        assert min(min(w.x0, boxes.width - w.x1) for w in numbered) >= 10 * PT_PER_MM
     assert len(set(places.values())) == 1, places
 
 
@@ -155,10 +180,9 @@ def test_the_book_shows_the_draft_and_the_whole_pack(books: dict[str, Path]) -> 
                      "Jane R. Holloway, Deputy Coordinator for Counterterrorism",
                      "[2] [Biographical note, Embassy of the Kingdom of Morocco in Washington]"):
         assert expected in text, expected
-    # The sources once, at the end (the fact sheet as a part cites that list), and who
-    # drafted the brief once, in the colophon.
-    assert text.count("[Note on Morocco and the Global Coalition against Daesh]") == 1
-    assert text.count("Drafted by") == 1
+    # Each part is the document as issued: the note's sources and drafter, the sheet's.
+    assert text.count("[Note on Morocco and the Global Coalition against Daesh]") == 2
+    assert text.count("Drafted by") == 2
 
 
 def test_the_same_inputs_give_the_same_book(tmp_path: Path) -> None:
@@ -173,14 +197,34 @@ def test_the_same_inputs_give_the_same_book(tmp_path: Path) -> None:
     assert one.sources == ("ma-coalition-daesh/note-2022-05", "us-officials/bio-note-2026-10")
 
 
-def test_a_fact_sheet_that_would_take_two_book_pages_is_an_error(
+def test_the_same_book_whether_its_parts_were_laid_out_before_or_not(
+        demo_project: briefgen.Project) -> None:
+    """After the note and the fact sheet, the book takes their pages and lays out only its
+    own (cover, contents, talking points); alone, it lays them out itself: the same bytes."""
+    view = pack_view(demo_project, PACK, "ar", ISSUED)
+    after = Engines(Templates(demo_project.templates))
+    for kind in ("briefing-note", "fact-sheet"):
+        REGISTRY[kind].render(view, after)
+    laid = dict(after.pdf.layouts)
+    book = REGISTRY["briefing-book"].render(view, after)
+    assert after.pdf.layouts - Counter(laid) == {f"{PACK}/ar/briefing-book.pdf": 1}
+    alone = Engines(Templates(demo_project.templates))
+    assert REGISTRY["briefing-book"].render(view, alone).data == book.data
+    assert alone.pdf.layouts[f"{PACK}/ar/briefing-note.pdf"] == 1
+
+
+def test_a_short_pack_shares_pages_each_part_bookmarked(
         make_project: ProjectFactory, tmp_path: Path) -> None:
+    """A pack with little to say: its note's parts run on one page, each with its bookmark
+    and its line in the contents; the book is the cover, the contents and a page each for
+    the note, the talking points and the fact sheet."""
     pack = MINIMAL_PACK.replace("documents: [briefing-note]", "documents: [briefing-book]")
-    root = make_project(packs={"meeting.yaml": pack},
-                        templates={"css/briefing-book.css": (
-                            (REPO / "templates/css/briefing-book.css").read_text()
-                            + "@page sheet { margin: 120mm 13mm; }\n")})
-    with pytest.raises(BuildFailed) as caught:
-        briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
-    assert "meeting/en/briefing-book.pdf: the fact sheet takes 2 pages of the briefing book " \
-           "instead of one" in str(caught.value)
+    root = make_project(packs={"meeting.yaml": pack})
+    result = briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    [book] = [w.path for w in result.written
+              if w.document == "briefing-book" and w.language == "en"]
+    assert int(pdfinfo(book)["Pages"]) == 5
+    marks = outline(book)
+    assert [(level, page) for level, _, page in marks if level == 1][2:] == [
+        (1, 3), (1, 4), (1, 5)]
+    assert [page for _, page in contents(book)] == sorted(page for _, page in contents(book))

@@ -22,11 +22,16 @@ def render(view: PackView, engines: Engines) -> Rendered:
 
 def layout(view: PackView, engines: Engines) -> tuple[str, str, Any]:
     """The note laid out, not yet written: its name, its HTML and WeasyPrint's document
-    (``check`` measures its pages and parts)."""
+    (``check`` measures its pages and parts; the briefing book takes its pages). A note
+    laid out in this process from the same HTML is not laid out again."""
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)
-    stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
-    document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
-                                  i18n.counter_style_css(view.numbering))
+    extra = i18n.counter_style_css(view.numbering)
+    key = engines.layouts.key(html, extra, templates.fingerprint())
+    document = engines.layouts.get(name, key)
+    if document is None:
+        stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
+        document = engines.pdf.layout(html, templates.roots[0], stylesheets, name, extra)
+        engines.layouts.put(name, key, document)
     return name, html, document

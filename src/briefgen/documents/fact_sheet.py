@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 # The fit's names, for the briefing book, the benchmarks and the tests.
 __all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
-           "fitted", "overflow_mm", "page_height_mm", "predict_step", "render"]
+           "fitted", "layout", "overflow_mm", "page_height_mm", "predict_step", "render"]
 
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
@@ -148,13 +148,29 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
 
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
-    content, fit, html = fitted(view, engines, name)
-    document = fitting.foot_at_the_bottom(fit)
+    content, html, document = layout(view, engines, name)
     result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
     return Rendered(result.data, result.pages, facts, sources, result.warnings,
                     str(engines.hints[name]))
+
+
+def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str, Any]:
+    """The sheet fitted and laid out, not yet written: its content, its HTML and
+    WeasyPrint's document, for ``name`` (the sheet, or the briefing book that holds its
+    page). A sheet laid out in this process from the same HTML at the same step is not
+    laid out again (:class:`~briefgen.documents.kinds.Layouts`)."""
+    sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
+    content, fit, html = fitted(view, engines, name, layout=False)
+    key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
+    document = engines.layouts.get(sheet, key)
+    if document is None:
+        if fit.document is None:  # the step is known, its layout is not at hand
+            content, fit, html = fitted(view, engines, name)
+        document = fitting.foot_at_the_bottom(fit)
+        engines.layouts.put(sheet, key, document)
+    return content, html, document
 
 
 def content_of(view: PackView, engines: Engines) -> FactSheet:

@@ -5,10 +5,12 @@ package face (which lists them)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefgen.docx import DocxEngine
 from briefgen.templating import Templates
@@ -30,6 +32,42 @@ class Rendered:
     hint: int | str | None = None  # for the next render of the document (the fact sheet's fit)
 
 
+class Layouts:
+    """The last few documents laid out in this process (WeasyPrint's, not yet written), by
+    document name and a digest of what each was laid out from: the briefing book takes the
+    pages of the note and the fact sheet that were just laid out for their own PDFs. A
+    document laid out from anything else is not found. Bounded: a layout holds every box
+    of its pages."""
+
+    KEEP = 4  # a pack language's note and sheet, and the next language's
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[str, tuple[str, Any]] = OrderedDict()
+
+    @staticmethod
+    def key(*inputs: str) -> str:
+        """The digest of what a document is laid out from (its HTML, its extra CSS, the
+        templates' fingerprint)."""
+        return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
+
+    def get(self, name: str, key: str) -> Any | None:
+        kept = self._kept.get(name)
+        if kept is None or kept[0] != key:
+            return None
+        self._kept.move_to_end(name)
+        return kept[1]
+
+    def clear(self) -> None:
+        """Forget every layout (a benchmark's next render starts from nothing laid out)."""
+        self._kept.clear()
+
+    def put(self, name: str, key: str, document: Any) -> None:
+        self._kept[name] = (key, document)
+        self._kept.move_to_end(name)
+        while len(self._kept) > self.KEEP:
+            self._kept.popitem(last=False)
+
+
 class Engines:
     """The rendering engines of one process, created on first use (imports are heavy)."""
 
@@ -38,6 +76,7 @@ class Engines:
         # What the previous render of each document (by its pack/lang/file name) left for
         # this one: the build passes on the manifest's record.
         self.hints: dict[str, int | str] = {}
+        self.layouts = Layouts()
 
     @cached_property
     def pdf(self) -> PdfEngine:
