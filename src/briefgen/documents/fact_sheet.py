@@ -3,12 +3,16 @@
 Fitting: the typography is a list of :data:`STEPS`, from a ceiling (a short sheet grows
 its type to fill the page) down to a legible floor. Each attempt lays the same HTML out
 with one small extra stylesheet (the parsed stylesheets stay cached). The search starts
-from the step the sheet had in the previous build (kept in the manifest), else the
-designed size, and goes where the height of each layout says the boundary is; it ends
-when the step found fits and the one above it overflows. A sheet that has not changed
-much fits in two layouts; a new one in about three; one that does not fit even at the
-floor fails after two, saying by how much and which facts are longest: never a truncated
-or two-page sheet. A word of thousands of characters makes each layout slow (WeasyPrint
+from the step the sheet had in the previous build (kept in the manifest), else a first
+guess from what the sheet holds (:func:`measure`, :func:`~briefgen.documents.fitting.
+first_guess`), and goes where the height of each layout says the boundary is. It ends on
+a step laid out that fits, when the step above is known to overflow or the height of that
+layout says it would (then a quarter point below the largest that fits at worst: see
+docs/architecture.md). A new sheet fits in one or two layouts, an unchanged one in one;
+one that does not fit even at the floor fails after two or three, saying by how much and
+which facts are longest: never a truncated or two-page sheet. The foot sits at the bottom
+of the page by CSS (fact-sheet.css), in the same layout.
+A word of thousands of characters makes each layout slow (WeasyPrint
 lays each of its lines out with the rest of the word): one that would fill more than the
 page at the floor fails before the search, after one quick layout without it.
 """
@@ -55,6 +59,7 @@ TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-s
 LONGEST = 3  # how many of the longest facts an overflow error names
 CAPTIONS_UP_TO = 8  # a timeline of more dated facts shows their dates only
 CAPTION_CHARACTERS = 40  # a fact's text this short is its own timeline caption
+FIGURES_A_ROW = 3  # key figures side by side (fact-sheet.css: 58.6 mm each)
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +154,7 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name)
-    document = fitting.foot_at_the_bottom(fit)
-    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
+    result = engines.pdf.write(fit.document, name, html, right_to_left=view.dir == "rtl")
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
     return Rendered(result.data, result.pages, facts, sources, result.warnings,
@@ -185,19 +189,31 @@ def fitted(view: PackView, engines: Engines, name: str,
     else:
         if known is None:
             refuse_words_longer_than_the_page(view, engines, html, name, content)
-        start = next((hint.step for hint in hints if hint is not None), DESIGNED_STEP)
+        start = next((hint.step for hint in hints if hint is not None), None)
 
         def lay_out(step: int) -> Any:
             return _lay_out(view, engines, html, name, STEPS[step].css())
 
-        fit = fit_one_page(lay_out, len(STEPS), start, fitting.predict_step,
-                           above_overflows=known is not None)
+        fit = fit_one_page(lay_out, len(STEPS),
+                           fitting.first_guess(measure(content, view)) if start is None
+                           else start, fitting.predict_step, above_overflows=known is not None,
+                           fits=fitting.fits_the_page, trust_prediction=True)
     log.debug("%s: %d layout(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
     engines.hints[name] = engines.hints[sheet] = str(Hint(fit.step, digest))
     engines.hints[pack] = str(Hint(fit.step))
     return content, fit, html
+
+
+def measure(content: FactSheet, view: PackView) -> fitting.Measure:
+    """What the sheet holds, for the fit's first guess."""
+    chars = sum(len(fact.text) for block in content.blocks for fact in block.facts)
+    rtl = view.dir == "rtl"
+    return fitting.Measure(
+        latin=0 if rtl else chars, arabic=chars if rtl else 0,
+        facts=sum(len(block.facts) for block in content.blocks), groups=len(content.blocks),
+        figure_rows=-(-len(content.figures) // FIGURES_A_ROW), timeline=bool(content.dated))
 
 
 def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: str, name: str,
