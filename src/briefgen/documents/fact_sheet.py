@@ -7,9 +7,9 @@ from the step the sheet had in the previous build (kept in the manifest), else a
 guess from what the sheet holds (:func:`measure`, :func:`~briefgen.documents.fitting.
 first_guess`), and goes where the height of each layout says the boundary is. It ends on
 a step laid out that fits, when the step above is known to overflow or the height of that
-layout says it would (then a quarter point below the largest that fits at worst: see
-docs/architecture.md). A new sheet fits in one or two layouts, an unchanged one in one;
-one that does not fit even at the floor fails after two or three, saying by how much and
+layout says it would (then a quarter point below the largest that fits at worst:
+:mod:`~briefgen.documents.fitting`). A new sheet fits in one or two layouts, an unchanged
+one in one; one that does not fit even at the floor fails after two or three, saying by how much and
 which facts are longest: never a truncated or two-page sheet. The foot sits at the bottom
 of the page by CSS (fact-sheet.css), in the same layout.
 A word of thousands of characters makes each layout slow (WeasyPrint
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
 
 # The fit's names, for the briefing book, the benchmarks and the tests.
 __all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
-           "fitted", "overflow_mm", "page_height_mm", "predict_step", "render"]
+           "fitted", "lay_out", "measure", "overflow_mm", "page_height_mm", "predict_step",
+           "render"]
 
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
@@ -191,10 +192,10 @@ def fitted(view: PackView, engines: Engines, name: str,
             refuse_words_longer_than_the_page(view, engines, html, name, content)
         start = next((hint.step for hint in hints if hint is not None), None)
 
-        def lay_out(step: int) -> Any:
-            return _lay_out(view, engines, html, name, STEPS[step].css())
+        def at(step: int) -> Any:
+            return lay_out(view, engines, html, name, STEPS[step].css())
 
-        fit = fit_one_page(lay_out, len(STEPS),
+        fit = fit_one_page(at, len(STEPS),
                            fitting.first_guess(measure(content, view)) if start is None
                            else start, fitting.predict_step, above_overflows=known is not None,
                            fits=fitting.fits_the_page, trust_prediction=True)
@@ -234,7 +235,7 @@ def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: st
         probe = probe.replace(str(escape(run)), str(escape(run[:pagecheck.SAMPLE])))
     if not long:
         return
-    document = _lay_out(view, engines, probe, name, STEPS[-1].css())
+    document = lay_out(view, engines, probe, name, STEPS[-1].css())
     for fact, runs in long.items():
         share = pagecheck.page_share(document, fact, runs)
         if share > 1 + pagecheck.MARGIN:
@@ -251,7 +252,8 @@ def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: st
             )
 
 
-def _lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
+def lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
+    """The sheet's HTML laid out with its stylesheets and ``css`` (a step's)."""
     templates = engines.templates
     return engines.pdf.layout(html, templates.roots[0],
                               [templates.find(sheet) for sheet in STYLESHEETS], name,
