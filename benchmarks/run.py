@@ -9,11 +9,12 @@ Targets: issue #6 (overhead vs bare engines <= 1.10; no-change rebuild <= 0.15 o
 build; --jobs 2 >= 1.7x --jobs 1 on 40 packs; RSS growth over 500 documents < 50 MB) and
 issue #20 (check on 300 bases x 50 facts: first run <= 3 s, later runs < 1 s; no-change
 rebuild of 100 packs < 0.5 s and <= 1.5x that of 1 pack; an edit in watch -> its note
-written < 0.2 s; the fact-sheet fit <= 2 layouts on average, same step as the binary
-search; peak memory of a build independent of its number of documents), issue #16 (the
+written < 0.2 s; peak memory of a build independent of its number of documents), issue #16 (the
 briefing book's render against the sum of its parts rendered alone), issue #17 (a save
 -> the brief shown in `briefgen serve`, in headless Chromium: median < 0.3 s) and a fact
-sheet with a word longer than the page refused after one layout (benchmarks/long_word.py).
+sheet with a word longer than the page refused after one layout (benchmarks/long_word.py),
+issue #31 (the fact-sheet fit <= 1.5 layouts on average on a first build, 1 on a rebuild,
+at most a quarter point below the binary search's step; a sheet <= 1.5x its note).
 """
 
 from __future__ import annotations
@@ -296,10 +297,10 @@ def _wait_for(lines: queue.Queue[str], start: str, timeout: float = 300) -> None
     raise TimeoutError(f"watch never printed {start!r}")
 
 
-def fit_layouts() -> tuple[int, float, float, bool]:
+def fit_layouts() -> tuple[int, float, float, list[int]]:
     """Layouts per fact sheet over the demo's sheets and a 25-fact base's (fr, en, ar):
-    a first build, then a rebuild that knows each sheet's previous step; and whether each
-    lands where the plain binary search does."""
+    a first build, then a rebuild that knows each sheet's previous step; and how many
+    steps below the largest type that fits (the plain binary search's) each lands."""
     from tests.support.projects import full_base, full_pack, write_project
 
     from briefgen.documents import fact_sheet
@@ -334,9 +335,9 @@ def fit_layouts() -> tuple[int, float, float, bool]:
     finally:
         PdfEngine.layout = original  # type: ignore[method-assign]
     first, again = counts[:len(sheets)], counts[len(sheets):]
-    same = all(_binary_search_step(*sheet) == fact_sheet.Hint.read(steps[sheet[1:]]).step
-               for sheet in sheets)
-    return len(sheets), statistics.mean(first), statistics.mean(again), same
+    below = [fact_sheet.Hint.read(steps[sheet[1:]]).step - _binary_search_step(*sheet)
+             for sheet in sheets]
+    return len(sheets), statistics.mean(first), statistics.mean(again), below
 
 
 def _binary_search_step(project: briefgen.Project, pack_id: str, lang: str) -> int | None:
@@ -358,8 +359,8 @@ def _binary_search_step(project: briefgen.Project, pack_id: str, lang: str) -> i
                                   fact_sheet.STEPS[step].css()
                                   + i18n.counter_style_css(view.numbering))
 
-    return fact_sheet.fit_one_page(lay_out, len(fact_sheet.STEPS),
-                                   fact_sheet.DESIGNED_STEP).step
+    return fact_sheet.fit_one_page(lay_out, len(fact_sheet.STEPS), fact_sheet.DESIGNED_STEP,
+                                   fits=fact_sheet.fitting.fits_the_page).step
 
 
 def build_memory() -> tuple[tuple[int, float], tuple[int, float]]:
@@ -430,12 +431,14 @@ def main() -> None:
     row("`watch` edit -> note vs bare WeasyPrint rendering that note in a warm process",
         f"{median * 1000:.0f} ms vs {bare * 1000:.0f} ms = {median / bare:.2f}x", "<= 1.2x",
         median / bare <= 1.2)
-    sheets, first_fit, again_fit, same = fit_layouts()
+    sheets, first_fit, again_fit, below = fit_layouts()
     row(f"fact-sheet fit: layouts per sheet over {sheets} sheets (demo, 25 facts): first "
-        "build, then a rebuild (the foot moved in the layout: no layout of its own)",
-        f"{first_fit:.2f}, then {again_fit:.2f}"
-        + ("; same steps as the binary search" if same else "; NOT the binary search's steps"),
-        "<= 1.5, then 1 (was 2.9 and 1.9)", first_fit <= 1.5 and again_fit <= 1 and same)
+        "build, then a rebuild (the foot placed by CSS: no layout of its own); steps below "
+        "the largest type that fits (the binary search's)",
+        f"{first_fit:.2f}, then {again_fit:.2f}; {below.count(0)} at it, "
+        f"{below.count(1)} a quarter point below, worst {max(below)}",
+        "<= 1.5, then 1 (was 2.9 and 1.9); <= 1 step below",
+        first_fit <= 1.5 and again_fit <= 1 and min(below) >= 0 and max(below) <= 1)
     for measure, value, target, met in long_word_rows():
         row(measure, value, target, met)
     (small, small_mb), (large, large_mb) = build_memory()

@@ -3,12 +3,16 @@
 Fitting: the typography is a list of :data:`STEPS`, from a ceiling (a short sheet grows
 its type to fill the page) down to a legible floor. Each attempt lays the same HTML out
 with one small extra stylesheet (the parsed stylesheets stay cached). The search starts
-from the step the sheet had in the previous build (kept in the manifest), else the
-designed size, and goes where the height of each layout says the boundary is; it ends
-when the step found fits and the one above it overflows. A sheet that has not changed
-much fits in two layouts; a new one in about three; one that does not fit even at the
-floor fails after two, saying by how much and which facts are longest: never a truncated
-or two-page sheet. A word of thousands of characters makes each layout slow (WeasyPrint
+from the step the sheet had in the previous build (kept in the manifest), else a first
+guess from what the sheet holds (:func:`measure`, :func:`~briefgen.documents.fitting.
+first_guess`), and goes where the height of each layout says the boundary is. It ends on
+a step laid out that fits, when the step above is known to overflow or the height of that
+layout says it would (then a quarter point below the largest that fits at worst:
+:mod:`~briefgen.documents.fitting`). A new sheet fits in one or two layouts, an unchanged
+one in one; one that does not fit even at the floor fails after two or three, saying by how much and
+which facts are longest: never a truncated or two-page sheet. The foot sits at the bottom
+of the page by CSS (fact-sheet.css), in the same layout.
+A word of thousands of characters makes each layout slow (WeasyPrint
 lays each of its lines out with the rest of the word): one that would fill more than the
 page at the floor fails before the search, after one quick layout without it.
 """
@@ -47,7 +51,8 @@ if TYPE_CHECKING:
 
 # The fit's names, for the briefing book, the benchmarks and the tests.
 __all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
-           "fitted", "layout", "overflow_mm", "page_height_mm", "predict_step", "render"]
+           "fitted", "lay_out", "layout", "measure", "overflow_mm", "page_height_mm",
+           "predict_step", "render"]
 
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
@@ -55,6 +60,7 @@ TIMELINE_WIDTH = 184.0  # mm: the A4 width less the sheet's side margins (fact-s
 LONGEST = 3  # how many of the longest facts an overflow error names
 CAPTIONS_UP_TO = 8  # a timeline of more dated facts shows their dates only
 CAPTION_CHARACTERS = 40  # a fact's text this short is its own timeline caption
+FIGURES_A_ROW = 3  # key figures side by side (fact-sheet.css: 58.6 mm each)
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +174,7 @@ def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str,
     if document is None:
         if fit.document is None:  # the step is known, its layout is not at hand
             content, fit, html = fitted(view, engines, name)
-        document = fitting.foot_at_the_bottom(fit)
+        document = fit.document
         engines.layouts.put(sheet, key, document)
     return content, html, document
 
@@ -201,19 +207,31 @@ def fitted(view: PackView, engines: Engines, name: str,
     else:
         if known is None:
             refuse_words_longer_than_the_page(view, engines, html, name, content)
-        start = next((hint.step for hint in hints if hint is not None), DESIGNED_STEP)
+        start = next((hint.step for hint in hints if hint is not None), None)
 
-        def lay_out(step: int) -> Any:
-            return _lay_out(view, engines, html, name, STEPS[step].css())
+        def at(step: int) -> Any:
+            return lay_out(view, engines, html, name, STEPS[step].css())
 
-        fit = fit_one_page(lay_out, len(STEPS), start, fitting.predict_step,
-                           above_overflows=known is not None)
+        fit = fit_one_page(at, len(STEPS),
+                           fitting.first_guess(measure(content, view)) if start is None
+                           else start, fitting.predict_step, above_overflows=known is not None,
+                           fits=fitting.fits_the_page, trust_prediction=True)
     log.debug("%s: %d layout(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
     engines.hints[name] = engines.hints[sheet] = str(Hint(fit.step, digest))
     engines.hints[pack] = str(Hint(fit.step))
     return content, fit, html
+
+
+def measure(content: FactSheet, view: PackView) -> fitting.Measure:
+    """What the sheet holds, for the fit's first guess."""
+    chars = sum(len(fact.text) for block in content.blocks for fact in block.facts)
+    rtl = view.dir == "rtl"
+    return fitting.Measure(
+        latin=0 if rtl else chars, arabic=chars if rtl else 0,
+        facts=sum(len(block.facts) for block in content.blocks), groups=len(content.blocks),
+        figure_rows=-(-len(content.figures) // FIGURES_A_ROW), timeline=bool(content.dated))
 
 
 def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: str, name: str,
@@ -234,7 +252,7 @@ def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: st
         probe = probe.replace(str(escape(run)), str(escape(run[:pagecheck.SAMPLE])))
     if not long:
         return
-    document = _lay_out(view, engines, probe, name, STEPS[-1].css())
+    document = lay_out(view, engines, probe, name, STEPS[-1].css())
     for fact, runs in long.items():
         share = pagecheck.page_share(document, fact, runs)
         if share > 1 + pagecheck.MARGIN:
@@ -251,7 +269,8 @@ def refuse_words_longer_than_the_page(view: PackView, engines: Engines, html: st
             )
 
 
-def _lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
+def lay_out(view: PackView, engines: Engines, html: str, name: str, css: str) -> Any:
+    """The sheet's HTML laid out with its stylesheets and ``css`` (a step's)."""
     templates = engines.templates
     return engines.pdf.layout(html, templates.roots[0],
                               [templates.find(sheet) for sheet in STYLESHEETS], name,
