@@ -120,6 +120,38 @@ def test_jobs_give_the_same_bytes(make_project: ProjectFactory, tmp_path: Path) 
     assert len(parallel.rendered) == 4
 
 
+
+class RecordingExecutor(Executor):
+    """Runs each task here, and records the documents each task was given."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, tuple[str, ...]]] = []
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        self.tasks.append((args[1].lang, tuple(args[0])))
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_a_book_goes_to_a_worker_with_the_note_and_sheet_it_is_compiled_from(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    pack = MINIMAL_PACK.replace(
+        "documents: [briefing-note]",
+        "documents: [briefing-book, talking-points, fact-sheet, briefing-note]")
+    project = briefgen.load_project(make_project(packs={"meeting.yaml": pack}))
+    executor = RecordingExecutor()
+    spread = briefgen.build(project, out=tmp_path / "executor", issued=ISSUED,
+                            executor=executor)
+    # The book last in its task, after what it is compiled from (in the order planned).
+    assert sorted((lang, (*sorted(documents[:-1]), documents[-1]))
+                  for lang, documents in executor.tasks) == [
+        (lang, documents) for lang in ("en", "fr") for documents in (
+            ("briefing-note", "fact-sheet", "briefing-book"), ("talking-points",))]
+    serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED, jobs=1)
+    assert [(d.path.name, d.sha256) for d in spread.written] == [
+        (d.path.name, d.sha256) for d in serial.written]
+
 def test_failed_write_keeps_the_previous_pack(make_project: ProjectFactory, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project()
@@ -608,11 +640,14 @@ def test_a_worker_over_its_memory_cap_fails_cleanly(make_project: ProjectFactory
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A cap so low that Pango's allocations fail: GLib aborts the worker (or Python raises
     MemoryError); either way a located error per document, and the previous pack kept."""
-    from briefgen import processes
+    from briefgen import processes, workers
 
     root = make_project()
     briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
     before = snapshot(tmp_path)
+    # The workers forked from this process must lay the notes out: not find the first
+    # build's layouts (Engines.layouts) in the engines they inherit.
+    monkeypatch.setattr(workers, "_ENGINES", {})
     real = processes.fork_pool
     monkeypatch.setattr(processes, "fork_pool",
                         lambda count, **options: real(count, **{**options,

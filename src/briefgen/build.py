@@ -20,6 +20,7 @@ from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefgen import clock, photos, processes
 from briefgen.context import pack_view
@@ -50,6 +51,7 @@ from briefgen.workers import (
     TemplateBundle,
     environment_fingerprint,
     render_document,
+    render_documents,
     warm_engines,
 )
 
@@ -302,31 +304,61 @@ def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Exec
                 continue
             yield task, rendered, seconds
         return
-    with _executor(executor, jobs, len(tasks)) as pool:
-        futures: dict[Future[tuple[Rendered, float]], Task] = {}
-        for task in tasks:
-            assert task.view is not None
-            notify(Progress(task.job, "started", total))
+    batches = _batches(tasks)
+    with _executor(executor, jobs, len(batches)) as pool:
+        futures: dict[Future[list[tuple[Rendered, float] | BriefgenError]], list[Task]] = {}
+        for batch in batches:
+            view = batch[0].view
+            assert view is not None
+            for task in batch:
+                notify(Progress(task.job, "started", total))
             try:
-                futures[pool.submit(render_document, task.job.document, task.view,
-                                    templates.project, time_limit, task.environment,
-                                    bundle, hints.get(task.job))] = task
+                futures[pool.submit(render_documents, [t.job.document for t in batch], view,
+                                    templates.project, time_limit, batch[0].environment,
+                                    bundle, [hints.get(t.job) for t in batch])] = batch
             except BrokenExecutor:
-                futures[_failed(_worker_died(task.job))] = task
+                futures[_failed(_worker_died(batch[0].job))] = batch
         for future in as_completed(futures):
-            task = futures.pop(future)  # let go of the future, and of its document
-            yield task, *_outcome(future, task.job)
+            batch = futures.pop(future)  # let go of the future, and of its documents
+            for task, outcome in zip(batch, _outcomes(future, batch), strict=True):
+                yield task, *outcome
 
 
-def _outcome(future: Future[tuple[Rendered, float]], job: Job) -> tuple[Outcome, float]:
+# The documents compiled from others' layouts, and what they are compiled from: sent to a
+# worker in one task with them, so that they are laid out once (``Engines.layouts``).
+COMPILED = {"briefing-book": ("briefing-note", "fact-sheet")}
+
+
+def _batches(tasks: list[Task]) -> list[list[Task]]:
+    """The tasks in the order given, one a batch, but a compiled document's: with the
+    documents of its view it is compiled from, those first, at the first one's place."""
+    batches: list[list[Task]] = [[task] for task in tasks]
+    for batch in [b for b in batches if b[0].job.document in COMPILED]:
+        compiled = batch[0]
+        parts = [b for b in batches if b is not batch and len(b) == 1
+                 and b[0].view is compiled.view
+                 and b[0].job.document in COMPILED[compiled.job.document]]
+        if not parts:
+            continue
+        parts[0][:] = [*(part[0] for part in parts), compiled]
+        merged = {id(b) for b in (batch, *parts[1:])}
+        batches = [b for b in batches if id(b) not in merged]
+    return batches
+
+
+def _outcomes(future: Future[list[tuple[Rendered, float] | BriefgenError]],
+              batch: list[Task]) -> list[tuple[Outcome, float]]:
+    """Each task's rendered document and seconds, or its error."""
     try:
-        return future.result()
+        results = future.result()
     except BriefgenError as error:
-        return error, 0.0
+        return [(error, 0.0) for _ in batch]
     except Exception as error:
         if not _is_dead_worker(error):
             raise
-        return _worker_died(job), 0.0
+        return [(_worker_died(task.job), 0.0) for task in batch]
+    return [(result, 0.0) if isinstance(result, BriefgenError) else result
+            for result in results]
 
 
 def _is_dead_worker(error: Exception) -> bool:
@@ -345,8 +377,8 @@ def _worker_died(job: Job) -> RenderError:
     )
 
 
-def _failed(error: BaseException) -> Future[tuple[Rendered, float]]:
-    future: Future[tuple[Rendered, float]] = Future()
+def _failed(error: BaseException) -> Future[Any]:
+    future: Future[Any] = Future()
     future.set_exception(error)
     return future
 

@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 from briefgen import writes
 from briefgen.cache import code_fingerprint
 from briefgen.documents import REGISTRY, Engines, Rendered
-from briefgen.errors import RenderError
+from briefgen.errors import BriefgenError, RenderError
 from briefgen.fsutil import inside
 from briefgen.templating import Templates
 from briefgen.views import PackView
@@ -137,6 +137,27 @@ def render_document(document: str, view: PackView, project_templates: Path | Non
         error.in_document(view.id, view.lang, document, name)
         raise
 
+
+
+def render_documents(documents: Sequence[str], view: PackView,
+                     project_templates: Path | None,
+                     time_limit: float | None = DEFAULT_TIME_LIMIT,
+                     environment: str | None = None,
+                     bundle: TemplateBundle | None = None,
+                     hints: Sequence[int | str | None] = ()
+                     ) -> list[tuple[Rendered, float] | BriefgenError]:
+    """Several documents of one view rendered in turn in one task, each as
+    :func:`render_document` renders it, each with its own outcome: so that a book finds
+    its note and fact sheet already laid out in this process (``Engines.layouts``)."""
+    outcomes: list[tuple[Rendered, float] | BriefgenError] = []
+    for index, document in enumerate(documents):
+        hint = hints[index] if index < len(hints) else None
+        try:
+            outcomes.append(render_document(document, view, project_templates, time_limit,
+                                            environment, bundle, hint))
+        except BriefgenError as error:
+            outcomes.append(error)
+    return outcomes
 
 def _render(document: str, view: PackView, project_templates: Path | None,
             time_limit: float | None, environment: str | None,
