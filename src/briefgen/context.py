@@ -132,6 +132,7 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         ),
         labels=labels,
         numbering=digits,
+        unbroken=_names_shown(pack, bases, theirs + ours, names, tag),
     )
 
 
@@ -184,6 +185,19 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
         meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
     )
+
+
+def _names_shown(pack: Pack, bases: list[FactBase], people: tuple[PersonEntry, ...],
+                 names: grammar.Grammar, tag: str) -> tuple[str, ...]:
+    """Every form of every territory name the pack's documents may print."""
+    codes = {code for base in bases for fact in selected_facts(pack, base)
+             for code in fact.countries}
+    codes |= {base.subject for base in bases}
+    if pack.meeting.counterpart:
+        codes.add(pack.meeting.counterpart)
+    shown = {name for code in codes for name in names.variants(code, tag)}
+    shown |= {person.country_name for person in people if person.country_name}
+    return tuple(sorted(shown))
 
 
 def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:

@@ -245,6 +245,7 @@ class PackView:
     labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
     numbering: str = "latn"  # the digits of every number: a CLDR numbering system
     hyphenation_lang: str = ""  # the PDFs' language, its region given (en-US): hyphenation
+    unbroken: tuple[str, ...] = ()  # the names a line never breaks inside (linebreaks)
 
     @property
     def labels_lang(self) -> str:
