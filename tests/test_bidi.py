@@ -31,7 +31,7 @@ BIDI_CONTROLS = {c: None for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A
     ("انظر https://example.org/a/B-1?x=2.", f"انظر {FSI}https://example.org/a/B-1?x=2{PDI}."),
     ("رقم 12/A-3، و", f"رقم {FSI}12/A-3{PDI}، و"),  # a code may start with digits
     ("(Small Group)، «Africa Focus Group.»",
-     f"({FSI}Small{NBSP}Group{PDI})، «{FSI}Africa{NBSP}Focus{NBSP}Group{PDI}.»"),
+     f"({FSI}Small{NBSP}Group{PDI})، «{FSI}Africa Focus Group{PDI}.»"),  # 3 words: may break
     ("ساحل Côte d'Ivoire و Trinidad & Tobago",
      f"ساحل {FSI}Côte{NBSP}d'Ivoire{PDI} و {FSI}Trinidad{NBSP}&{NBSP}Tobago{PDI}"),
     ("بنسبة 86% منذ 2015", "بنسبة 86% منذ 2015"),  # no Latin letter: nothing to isolate

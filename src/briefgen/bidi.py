@@ -14,7 +14,10 @@ import re
 from markupsafe import Markup
 
 FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
-KEEP_TOGETHER = 40  # a Latin insert up to this long is never broken across lines
+# A Latin insert of up to two words and this many characters ("Small Group", "Côte
+# d'Ivoire") is never broken across lines; a longer one ("Africa Focus Group") may break at
+# its spaces, or it would leave a hole in the line before it.
+KEEP_TOGETHER = 20
 
 _LATIN = r"A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
 # What joins the parts of one token: "A-12/3", "G7/G20", "https://x.org/a?b=c", "d'Ivoire".
@@ -27,6 +30,7 @@ _LATIN_WORD = rf"(?=[0-9{_JOINERS}]*[{_LATIN}]){_WORD}"
 # "Trinidad & Tobago"). Trailing punctuation stays in the surrounding direction.
 LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:(?: | ?& ?)(?:{_WORD}))*")
 LATIN_WORD = re.compile(_LATIN_WORD)
+LATIN_WORD_OR_NUMBER = re.compile(_WORD)
 _RTL_CHAR = re.compile(r"[\u0590-\u08FF\uFB1D-\uFDCF\uFDF0-\uFDFF\uFE70-\uFEFF]")
 _ISOLATES = {ord(char): None for char in (FSI, LRI, PDI, "\u2067")}
 
@@ -39,7 +43,8 @@ def has_rtl(text: str) -> bool:
 def isolate_latin(text: str, *, alone: bool = False) -> str:
     """Wrap each Latin run of right-to-left text in isolates (FSI ... PDI), whole: "A-12/3"
     stays "A-12/3", never "3/A-12", and the punctuation around it does not jump; a short
-    one is kept on one line (no-break spaces). Text without a right-to-left character is
+    one is kept on one line (no-break spaces, :data:`KEEP_TOGETHER`), a long one may break
+    at its spaces as the text around it does. Text without a right-to-left character is
     returned as it is, unless ``alone`` (a value printed on its own in a right-to-left
     document: "Test desk" between Arabic parts of a citation)."""
     if not alone and not has_rtl(text):
@@ -48,7 +53,8 @@ def isolate_latin(text: str, *, alone: bool = False) -> str:
 
 
 def _unbroken(insert: str) -> str:
-    return insert.replace(" ", "\u00a0") if len(insert) <= KEEP_TOGETHER else insert
+    short = len(insert) <= KEEP_TOGETHER and len(LATIN_WORD_OR_NUMBER.findall(insert)) <= 2
+    return insert.replace(" ", "\u00a0") if short else insert
 
 
 def isolate_value(value: object) -> object:

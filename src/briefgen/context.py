@@ -57,9 +57,9 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         for base in bases
         for fact in selected_facts(pack, base)
     ]
-    prefixes, page_marking = memoview.markings(pack, bases, tag)
+    prefixes, levels = memoview.markings(pack, bases, tag, digits)
     if prefixes:
-        facts = [replace(fact, marking=prefixes.get((fact.base_id, fact.id))) for fact in facts]
+        facts = [_marked(fact, prefixes.get((fact.base_id, fact.id))) for fact in facts]
     sections = _sections(facts, bases, tag, digits)
     theirs, ours = _delegations(project, pack, tag, names, digits)
     facts, sections, (theirs, ours), sources = _number_sources(
@@ -83,7 +83,8 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         html_lang=tag.replace("_", "-"),
         hyphenation_lang=i18n.hyphenation_language(tag),
         dir=i18n.direction(tag),
-        classification=page_marking or _text(pack.classification, tag, digits=digits),
+        classification=(levels.page(fact.marking_level for fact in facts) if levels
+                        else _text(pack.classification, tag, digits=digits)),
         reference=pack.reference,
         status="cleared" if cleared.cleared else "draft",
         drafted_by=(memoview.staff(pack.drafted_by, tag, digits, people)
@@ -132,6 +133,8 @@ def pack_view(project: Project, pack_id: str, lang: str, issued: dt.date) -> Pac
         ),
         labels=labels,
         numbering=digits,
+        unbroken=_names_shown(pack, bases, theirs + ours, names, tag),
+        markings=levels,
     )
 
 
@@ -184,6 +187,24 @@ def _person_entry(person: Person, loaded: Loaded[FactBase], root: Path, lang: st
         career=tuple(fact for fact in newest_first if fact.kind != "event"),
         meetings=tuple(fact for fact in newest_first if fact.kind == "event"),
     )
+
+
+def _marked(fact: FactView, prefix: tuple[str, int] | None) -> FactView:
+    """``fact`` with its paragraph's classification prefix and level, if it has one."""
+    return replace(fact, marking=prefix[0], marking_level=prefix[1]) if prefix else fact
+
+
+def _names_shown(pack: Pack, bases: list[FactBase], people: tuple[PersonEntry, ...],
+                 names: grammar.Grammar, tag: str) -> tuple[str, ...]:
+    """Every form of every territory name the pack's documents may print."""
+    codes = {code for base in bases for fact in selected_facts(pack, base)
+             for code in fact.countries}
+    codes |= {base.subject for base in bases}
+    if pack.meeting.counterpart:
+        codes.add(pack.meeting.counterpart)
+    shown = {name for code in codes for name in names.variants(code, tag)}
+    shown |= {person.country_name for person in people if person.country_name}
+    return tuple(sorted(shown))
 
 
 def _staleness(pack: Pack, bases: list[FactBase], lang: str, digits: str) -> Staleness | None:

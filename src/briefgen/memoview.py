@@ -13,7 +13,7 @@ from briefgen import bidi, i18n, photos, placeholders, typography
 from briefgen.memo import Clearance, Drafter, Routing
 from briefgen.model import FactBase, Pack, Person, selected_facts
 from briefgen.templating import Templates
-from briefgen.views import FactView, Line, PersonView, Section
+from briefgen.views import FactView, Line, Markings, PersonView, Section
 from briefgen.views import Routing as RoutingView
 
 
@@ -85,24 +85,28 @@ def if_raised(pack: Pack, sections: tuple[Section, ...], lang: str,
     )
 
 
-def markings(pack: Pack, bases: list[FactBase],
-             lang: str) -> tuple[dict[tuple[str, str], str], str | None]:
-    """Each drawn fact's paragraph prefix (its marking, else the pack's level), and the page
-    marking when a fact is above the pack's own level (None: the pack's classification)."""
+Prefixes = dict[tuple[str, str], tuple[str, int]]
+
+
+def markings(pack: Pack, bases: list[FactBase], lang: str,
+             digits: str = "latn") -> tuple[Prefixes, Markings | None]:
+    """Each drawn fact's paragraph prefix and level (its marking, else the pack's level),
+    and the pack's levels, which give each page its marking (None: the pack marks no
+    paragraph, every page prints its classification)."""
     if not pack.markings:
         return {}, None
     rank = {marking.id: index for index, marking in enumerate(pack.markings)}
-    prefixes, levels = {}, []
+    prefixes = {}
     for base in bases:
         for fact in selected_facts(pack, base):
             level = fact.marking or pack.marking
             if level is not None:
-                prefixes[(base.id, fact.id)] = text(pack.markings[rank[level]].short, lang)
-                levels.append(rank[level])
-    top = max(levels, default=None)
-    if top is None or (pack.marking is not None and top <= rank[pack.marking]):
-        return prefixes, None
-    return prefixes, text(pack.markings[top].label, lang)
+                prefixes[(base.id, fact.id)] = (text(pack.markings[rank[level]].short, lang),
+                                                rank[level])
+    levels = Markings(tuple(text(marking.label, lang) for marking in pack.markings),
+                      rank[pack.marking] if pack.marking else None,
+                      text(pack.classification, lang, digits))
+    return prefixes, levels
 
 
 def staff(entry: Drafter | Clearance, lang: str, digits: str,

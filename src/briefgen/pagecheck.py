@@ -105,6 +105,8 @@ def overflows(document: Any) -> list[Overflow]:
 
 def _overflow(placed: Placed, page: int, area: tuple[float, float]) -> Overflow | None:
     box, block = placed.box, placed.block
+    if getattr(box, "text", None) == "":
+        return None  # prints nothing (what is left of a space WeasyPrint justified away)
     left, right = box.border_box_x(), box.border_box_x() + box.border_width()
     past_page = max(area[0] - left, right - area[1])
     past_block = max(block[0] - left, right - block[1]) if block else 0.0

@@ -5,6 +5,7 @@ it out; they never format a date or look up a name."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -68,6 +69,7 @@ class FactView:
     on_fact_sheet: bool
     names_countries: bool = False  # the text names the countries (a {countries...} placeholder)
     marking: str | None = None  # the paragraph's classification prefix, e.g. "DR"
+    marking_level: int | None = None  # its rank in the pack's markings (lowest 0)
 
     @property
     def source_numbers(self) -> tuple[int, ...]:
@@ -93,6 +95,24 @@ class FactView:
         """Whether the text already says the fact's date (then nothing prints it again)."""
         return self.date_label is not None and " ".join(self.date_label.split()) in " ".join(
             self.text.split())
+
+
+@dataclass(frozen=True)
+class Markings:
+    """The classification levels a pack's facts may carry, lowest first: the page marking
+    each calls for, and the pack's own level and classification."""
+
+    labels: tuple[str, ...]
+    own_level: int | None
+    own: str
+
+    def page(self, levels: Iterable[int | None]) -> str:
+        """The marking of a page that shows facts of ``levels``: the highest of them when it
+        is above the pack's own level, else the pack's classification."""
+        top = max((level for level in levels if level is not None), default=None)
+        if top is None or (self.own_level is not None and top <= self.own_level):
+            return self.own
+        return self.labels[top]
 
 
 @dataclass(frozen=True)
@@ -245,6 +265,15 @@ class PackView:
     labels: str = ""  # the language of the labels: ``lang``, or the pack's labels_fallback
     numbering: str = "latn"  # the digits of every number: a CLDR numbering system
     hyphenation_lang: str = ""  # the PDFs' language, its region given (en-US): hyphenation
+    unbroken: tuple[str, ...] = ()  # the names a line never breaks inside (linebreaks)
+    markings: Markings | None = None  # when the pack marks its facts' paragraphs
+
+    def classification_of(self, facts: Iterable[FactView]) -> str:
+        """The page marking of a document that shows only ``facts`` (the fact sheet): the
+        highest of theirs, as :attr:`classification` is of every fact the pack draws."""
+        if self.markings is None:
+            return self.classification
+        return self.markings.page(fact.marking_level for fact in facts)
 
     @property
     def labels_lang(self) -> str:

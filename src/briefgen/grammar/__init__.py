@@ -103,6 +103,11 @@ class Grammar:
                     bare = replacement + bare[len(start):]
         return pattern.replace("{name}", bare)
 
+    def variants(self, code: str, tag: str) -> set[str]:
+        """Every way ``code``'s name prints in a list: bare, and as each form's items."""
+        forms: set[ItemForm] = {"bare", *(rule.each for rule in self.rules.values())}
+        return {self.name(code, each, tag) for each in forms}
+
     def countries(self, codes: Sequence[str], form: str | None, tag: str) -> str:
         """``codes`` as a list in ``form`` (None or ``bare``: bare names), for ``tag``."""
         if not codes:
