@@ -169,6 +169,12 @@ def test_every_document_prints_the_memo(project: Path, tmp_path: Path) -> None:
     first = next(w for w in words.words if w.text == "MINISTÈRE")
     year = next(w for w in words.words if w.text == "2026" and abs(w.y0 - first.y0) < 2)
     assert year.x1 > words.width * 0.8 > words.width * 0.2 > first.x0
+    # Arabic: the letterhead at the right, "place, date" at the left end of the line.
+    arabic = bbox(built / "ar/briefing-note.pdf")
+    ministry = next(w for w in arabic.words if w.text[::-1] == "وزارة")
+    dated = [w for w in arabic.words if abs(w.y0 - ministry.y0) < 2 and w.x1 < ministry.x0]
+    assert ministry.x1 > arabic.width * 0.8, ministry
+    assert dated and min(w.x0 for w in dated) < arabic.width * 0.2, dated
     # The summary box comes before everything but the title block.
     assert note.index("L’ESSENTIEL") < note.index("LEURS OBJECTIFS")
     for kind in ("briefing-book.pdf", "briefing.html"):
