@@ -849,8 +849,9 @@ def test_twenty_packs_on_a_dask_cluster_are_byte_identical(make_project: Project
     project = briefgen.load_project(make_project(
         packs=packs, templates={"css/briefing-note.css": css + "\nh1 { color: #036 }\n"}))
     serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED, jobs=1)
+    # ":0": the scheduler serves HTTP even without a dashboard, on 8787 unless told
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         result = briefgen.build(project, out=tmp_path / "dask", issued=ISSUED,
                                 executor=client.get_executor())

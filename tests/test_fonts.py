@@ -168,6 +168,22 @@ def test_a_font_in_the_projects_fonts_folder_serves_at_once(make_project: Projec
     assert f"Morocco {ETHIOPIC_HA}." in squash(pdftotext(pdf))
 
 
+
+def test_a_projects_font_without_a_space_is_named(make_project: ProjectFactory,
+                                                   tmp_path: Path) -> None:
+    """The space before a character only that font has, after an inline element (the
+    subject's name, kept on one line), is set in it (Pango): a font with no space is named
+    as the cause, not the text."""
+    base = MINIMAL_BASE.replace("Morocco supports the Coalition.", f"Morocco {ETHIOPIC_HA}.")
+    root = make_project(facts={"base.yaml": base},
+                        templates={"fonts/TestEthiopic-Regular.ttf": one_glyph_font(False)})
+    with pytest.raises(briefgen.BuildFailed) as failure:
+        briefgen.build(briefgen.load_project(root), out=tmp_path, issued=ISSUED)
+    message = str(failure.value)
+    assert "a font of the project's templates/fonts/ folder has no ' ' (U+0020 SPACE" in \
+        message, message
+    assert "in fact 'f1'" in message and "add that character to the font" in message
+
 def test_a_broken_font_file_is_named(make_project: ProjectFactory, tmp_path: Path) -> None:
     root = make_project(templates={"fonts/Broken.ttf": b"not a font"})
     with pytest.raises(briefgen.BuildFailed) as caught:
@@ -205,8 +221,10 @@ def test_a_subset_keeps_what_shaping_needs_and_is_reproducible() -> None:
     assert len(data) < naskh.stat().st_size / 5
 
 
-def one_glyph_font() -> bytes:
-    """A real TrueType font, family "Test Ethiopic", with a square for U+1200 only."""
+def one_glyph_font(space: bool = True) -> bytes:
+    """A real TrueType font, family "Test Ethiopic", with a square for U+1200 and a space
+    (as every real font has: Pango sets a space before U+1200 in the font that has U+1200),
+    or without it."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
@@ -220,10 +238,11 @@ def one_glyph_font() -> bytes:
         return pen.glyph()
 
     builder = FontBuilder(1000, isTTF=True)
-    builder.setupGlyphOrder([".notdef", "ha"])
-    builder.setupCharacterMap({0x1200: "ha"})
-    builder.setupGlyf({".notdef": square(500), "ha": square(600)})
-    builder.setupHorizontalMetrics({".notdef": (600, 50), "ha": (700, 50)})
+    builder.setupGlyphOrder([".notdef", "space", "ha"])
+    builder.setupCharacterMap({0x20: "space", 0x1200: "ha"} if space else {0x1200: "ha"})
+    builder.setupGlyf({".notdef": square(500), "space": TTGlyphPen(None).glyph(),
+                       "ha": square(600)})
+    builder.setupHorizontalMetrics({".notdef": (600, 50), "space": (250, 0), "ha": (700, 50)})
     builder.setupHorizontalHeader(ascent=800, descent=-200)
     builder.setupNameTable({"familyName": "Test Ethiopic", "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)

@@ -228,6 +228,12 @@ def missing_glyph_error(chars: list[str], document: Any, document_name: str) -> 
     char = chars[0]
     fact = fact_with(document, char)
     others = f" (and {len(chars) - 1} other characters)" if len(chars) > 1 else ""
+    if char.isspace():  # every shipped font has one: a project's font took over the run
+        return RenderError(
+            f"a font of the project's templates/fonts/ folder has no {character_label(char)}"
+            f", and is used for the text around it, in {text_in(fact)}", document_name,
+            "add that character to the font, or use a complete font for the script (Noto "
+            "fonts have every space)")
     return RenderError(
         f"no font has a glyph for {character_label(char)}{others}, in {text_in(fact)}",
         document_name,

@@ -195,32 +195,33 @@ def fitted(view: PackView, engines: Engines, name: str,
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, sheet=content)
     sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
-    pack = f"{view.id}/fact-sheet.pdf"
     digest = fitting.digest(html, templates.fingerprint(), code_fingerprint(),
                             engines.pdf.version, i18n.counter_style_css(view.numbering))
-    # This document's previous fit, else the sheet's (the book's and the sheet's are the
-    # same), else the pack's sheet in another language (its step only), else the design.
-    hints = [Hint.read(engines.hints.get(key)) for key in (name, sheet, pack)]
+    # This document's previous fit of this very content, else the sheet's (the book's and
+    # the sheet's are the same): its step is the answer. Else the search starts from the
+    # content's first guess, never from another fit's step (another language's, the
+    # content before an edit): the step found must not depend on what was built before it
+    # in the process or the manifest, so that every build of this content is the same.
+    hints = [Hint.read(engines.hints.get(key)) for key in (name, sheet)]
     known = next((hint for hint in hints if hint is not None and hint.digest == digest), None)
     if known is not None and not layout:
         fit = Fit(known.step, None, 0)
     else:
         if known is None:
             refuse_words_longer_than_the_page(view, engines, html, name, content)
-        start = next((hint.step for hint in hints if hint is not None), None)
 
         def at(step: int) -> Any:
             return lay_out(view, engines, html, name, STEPS[step].css())
 
         fit = fit_one_page(at, len(STEPS),
-                           fitting.first_guess(measure(content, view)) if start is None
-                           else start, fitting.predict_step, above_overflows=known is not None,
-                           fits=fitting.fits_the_page, trust_prediction=True)
+                           fitting.first_guess(measure(content, view)) if known is None
+                           else known.step, fitting.predict_step,
+                           above_overflows=known is not None, fits=fitting.fits_the_page,
+                           trust_prediction=True)
     log.debug("%s: %d layout(s), step %s", name, fit.renders, fit.step)
     if fit.step is None:
         raise _does_not_fit(name, fit.document, content.facts)
     engines.hints[name] = engines.hints[sheet] = str(Hint(fit.step, digest))
-    engines.hints[pack] = str(Hint(fit.step))
     return content, fit, html
 
 
