@@ -5,6 +5,7 @@ numbers), the same whether or not they were laid out before in the process."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 from collections import Counter
@@ -285,3 +286,35 @@ def test_a_short_pack_shares_pages_each_part_bookmarked(
     assert [(level, page) for level, _, page in marks if level == 1][2:] == [
         (1, 3), (1, 4), (1, 5)]
     assert [page for _, page in contents(book)] == sorted(page for _, page in contents(book))
+
+
+def test_each_part_keeps_its_links(demo_project: briefgen.Project) -> None:
+    """Compiling parts that hold links: a part's internal link goes to its own anchor, even
+    where another part has one of the same name; its external link is kept; a base's link
+    to a part's anchor finds it."""
+    from briefgen.documents import compile
+
+    engines = Engines(Templates(demo_project.templates))
+    fonts = [engines.templates.find("css/fonts.css")]
+
+    def written(body: str) -> bytes:
+        html = f'<html lang="en"><body style="font-family: serif">{body}</body></html>'
+        document = engines.pdf.layout(html, engines.templates.roots[0], fonts, "part")
+        return engines.pdf.write(document, "part", html).data
+
+    page_break = '<p style="break-before: page" id="{0}">{0}</p>'
+    part = written('<p><a href="#end">to the end</a> <a href="https://example.org/">out</a>'
+                   '</p>' + page_break.format("end"))
+    base = written('<p id="end"><a href="#there">to the part</a><span id="there"></span></p>'
+                   + page_break.format("after"))  # "there": a placeholder, as the book's
+    book = compile.compile_pdf(base, [compile.Insert(1, compile.Part(part), "Part", "there")],
+                               {"there"})
+    with pikepdf.open(io.BytesIO(book)) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        links = {str(link.Contents): (pages[link.Dest[0].objgen] if "/Dest" in link
+                                      else str(link.A.URI))
+                 for page in pdf.pages for link in page.get("/Annots", ())}
+        assert links == {"there": 2, "end": 3, "https://example.org/": "https://example.org/"}
+        with pdf.open_outline() as outline:
+            assert [(str(item.title), pages[item.destination[0].objgen])
+                    for item in outline.root] == [("Part", 2)]
