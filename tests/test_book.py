@@ -5,7 +5,9 @@ numbers), the same whether or not they were laid out before in the process."""
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import briefgen
 from briefgen.context import pack_view
 from briefgen.documents import REGISTRY, Engines
 from briefgen.templating import Templates
-from tests.support.pdf import bbox, pdfinfo, pdftotext, squash
+from tests.support.pdf import bbox, pdffonts, pdfinfo, pdftotext, squash
 from tests.support.projects import ISSUED, MINIMAL_PACK, ProjectFactory, load_demo
 
 PACK = "rabat-2026-12"
@@ -173,6 +175,62 @@ def test_tagged_with_the_pack_language_and_read_from_the_right(books: dict[str, 
             assert direction == ("/R2L" if lang == "ar" else None), lang
 
 
+ANCHORS = ("note", "participants", "biographies", "sources", "talking-points", "fact-sheet")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_contents_links_go_to_the_pages_they_print(books: dict[str, Path],
+                                                      lang: str) -> None:
+    """Each line of the contents is a link to the page it prints, in whatever part."""
+    printed = dict(zip(ANCHORS, [page for _, page in contents(books[lang])], strict=True))
+    with pikepdf.open(books[lang]) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        links = {str(link.Contents): pages[link.Dest[0].objgen]
+                 for link in pdf.pages[1].Annots if "/Dest" in link}
+    assert links == printed
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_one_structure_tree_holds_every_part_in_page_order(books: dict[str, Path],
+                                                          lang: str) -> None:
+    """The book is one valid tagged PDF: the parts' headings and paragraphs in its one
+    structure tree, in the order of the pages; each page's and each link's key in the parent
+    tree its own, leading to elements of that tree."""
+    book = books[lang]
+    check = subprocess.run(["qpdf", "--check", str(book)], capture_output=True, text=True,
+                           check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(book)], check=True,
+                          capture_output=True, text=True).stdout
+    assert tree.splitlines()[0] == "Document" and tree.count("\nDocument") == 0
+    said = squash(" ".join(re.findall(r'^\s*"(.*)"$', tree, re.MULTILINE)))
+    if lang == "fr":  # the contents, the note to its drafter, the talking points, the sheet
+        at = 0
+        for text in ("Sommaire", "OBJET", "Rédigé par", "Éléments de langage", "FICHE",
+                     "CHRONOLOGIE", "Rédigé par"):
+            at = said.find(text, at + 1)
+            assert at >= 0, text
+    with pikepdf.open(book) as pdf:
+        root = pdf.Root.StructTreeRoot
+        keys = [int(page.StructParents) for page in pdf.pages]
+        keys += [int(link.StructParent) for page in pdf.pages for link in page.get("/Annots", ())]
+        assert len(set(keys)) == len(keys)
+        parents = pikepdf.NumberTree(root.ParentTree)
+        for key in keys:
+            entry = parents[key]
+            for element in (entry if isinstance(entry, pikepdf.Array) else [entry]):
+                while element.get("/Type") != "/StructTreeRoot":
+                    element = element.P
+                assert element.objgen == root.objgen, key
+
+
+def test_each_part_keeps_its_fonts_under_names_of_its_own(books: dict[str, Path]) -> None:
+    """Each part's subset of a font has a name of its own: readers that take two fonts of
+    one name for one font would draw a part's text with another part's glyphs."""
+    names = [row[0] for row in pdffonts(books["ar"])]
+    assert len(names) > 5 and len(set(names)) == len(names), names
+
+
 def test_the_book_shows_the_draft_and_the_whole_pack(books: dict[str, Path]) -> None:
     text = squash(pdftotext(books["en"]))
     for expected in ("BRIEFING BOOK DRAFT Ref. DAAO/2026/0412", "Facts as of May 2022",
@@ -228,3 +286,35 @@ def test_a_short_pack_shares_pages_each_part_bookmarked(
     assert [(level, page) for level, _, page in marks if level == 1][2:] == [
         (1, 3), (1, 4), (1, 5)]
     assert [page for _, page in contents(book)] == sorted(page for _, page in contents(book))
+
+
+def test_each_part_keeps_its_links(demo_project: briefgen.Project) -> None:
+    """Compiling parts that hold links: a part's internal link goes to its own anchor, even
+    where another part has one of the same name; its external link is kept; a base's link
+    to a part's anchor finds it."""
+    from briefgen.documents import compile
+
+    engines = Engines(Templates(demo_project.templates))
+    fonts = [engines.templates.find("css/fonts.css")]
+
+    def written(body: str) -> bytes:
+        html = f'<html lang="en"><body style="font-family: serif">{body}</body></html>'
+        document = engines.pdf.layout(html, engines.templates.roots[0], fonts, "part")
+        return engines.pdf.write(document, "part", html).data
+
+    page_break = '<p style="break-before: page" id="{0}">{0}</p>'
+    part = written('<p><a href="#end">to the end</a> <a href="https://example.org/">out</a>'
+                   '</p>' + page_break.format("end"))
+    base = written('<p id="end"><a href="#there">to the part</a><span id="there"></span></p>'
+                   + page_break.format("after"))  # "there": a placeholder, as the book's
+    book = compile.compile_pdf(base, [compile.Insert(1, compile.Part(part), "Part", "there")],
+                               {"there"})
+    with pikepdf.open(io.BytesIO(book)) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages, start=1)}
+        links = {str(link.Contents): (pages[link.Dest[0].objgen] if "/Dest" in link
+                                      else str(link.A.URI))
+                 for page in pdf.pages for link in page.get("/Annots", ())}
+        assert links == {"there": 2, "end": 3, "https://example.org/": "https://example.org/"}
+        with pdf.open_outline() as outline:
+            assert [(str(item.title), pages[item.destination[0].objgen])
+                    for item in outline.root] == [("Part", 2)]

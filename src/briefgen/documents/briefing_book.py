@@ -1,13 +1,13 @@
-"""The briefing book: the whole pack as one bookmarked PDF, compiled from pages laid out once.
+"""The briefing book: the whole pack as one bookmarked PDF, compiled from PDFs written once.
 
 A book is compiled as ministries compile theirs, a part after another, each keeping its own
 page numbers: a cover and the contents, the briefing note's own pages (its participants,
 biographies and sources with it), the talking points (the Word document's groups and
-numbers, in the PDF's typography), and the fact sheet's own page. The note's and the
-sheet's pages are the very pages laid out for their own PDFs (taken from the process's
-:class:`~briefgen.documents.kinds.Layouts` when the build has just laid them out, else laid
-out here, the same either way), put together with WeasyPrint's ``Document.copy``. Only the
-cover, the contents and the talking points are laid out for the book (``briefing-book.html``),
+numbers, in the PDF's typography), and the fact sheet's own page. The note and the sheet
+are the very PDFs written for themselves (taken from the process's ``Engines.written``
+when the build has just written them, else written here, the same either way), merged with
+the book's own pages by :mod:`~briefgen.documents.compile`. Only the cover, the contents
+and the talking points are laid out and written for the book (``briefing-book.html``),
 once: the contents prints the book page each part starts on, known from the parts' page
 counts, and the fact sheet's from the last page of the talking points (a counter style
 written for this book). Each part has its bookmark, with its own headings under it; a
@@ -22,7 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from briefgen import i18n
-from briefgen.documents import briefing_note, fact_sheet, talking_points
+from briefgen.documents import briefing_note, compile, fact_sheet, talking_points
 from briefgen.documents.kinds import Engines, Rendered
 
 if TYPE_CHECKING:
@@ -39,31 +39,34 @@ _ENTRY = re.compile(r'<a href="#([\w-]+)"[^>]*>(.*?)</a>', re.DOTALL)
 
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/briefing-book.pdf"
-    _, note_html, note = briefing_note.layout(view, engines)
-    _, sheet_html, sheet = fact_sheet.layout(view, engines, name)
-    html, own, front = _own_pages(view, engines, name, len(note.pages), _within(note))
+    note = briefing_note.written(view, engines)
+    _, sheet = fact_sheet.written(view, engines, name)
+    note_part, sheet_part = compile.Part(note.data), compile.Part(sheet.data)
+    within = {anchor: page for anchor, page in note_part.page_of().items()
+              if anchor in WITHIN_NOTE}
+    html, own, front = _own_pages(view, engines, name, len(note_part), within)
     labels = {anchor: markup.unescape(re.sub(r"<[^>]+>", "", label)).strip()
               for anchor, label in _ENTRY.findall(html)}
-    pages = [*own.pages[:front],
-             *_part(note.pages, "note", labels["note"]),
-             *own.pages[front:],
-             *_part(sheet.pages, "fact-sheet", labels["fact-sheet"])]
-    book = own.copy(pages)
-    result = engines.pdf.write(book, name, "\0".join((html, note_html, sheet_html)),
-                               right_to_left=view.dir == "rtl")
-    return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings,
+    own, placeholders = _with_placeholders(own, html)
+    result = engines.pdf.write(own, name, html, right_to_left=view.dir == "rtl")
+    data = compile.compile_pdf(result.data, [
+        compile.Insert(front, note_part, labels["note"], "note"),
+        compile.Insert(len(own.pages), sheet_part, labels["fact-sheet"], "fact-sheet"),
+    ], placeholders)
+    return Rendered(data, result.pages + len(note_part) + len(sheet_part), view.fact_ids,
+                    view.source_ids, [*result.warnings, *note.warnings, *sheet.warnings],
                     engines.hints.get(name))
 
 
-def _within(note: Any) -> dict[str, int]:
-    """The page of the note (from 0) on which each of its parts listed in the contents
-    starts."""
-    found: dict[str, int] = {}
-    for number, page in enumerate(note.pages):
-        for anchor in WITHIN_NOTE:
-            if anchor in page.anchors:
-                found.setdefault(anchor, number)
-    return found
+def _with_placeholders(own: Any, html: str) -> tuple[Any, set[str]]:
+    """The book's own pages with, on the first, the anchors its links go to that its parts
+    hold (WeasyPrint writes no link to a missing anchor): the compiled book points them at
+    the parts."""
+    held = {anchor for page in own.pages for anchor in page.anchors}
+    placeholders = set(re.findall(r'href="#([\w-]+)"', html)) - held
+    first = copy.copy(own.pages[0])
+    first.anchors = {**first.anchors, **dict.fromkeys(sorted(placeholders), (0, 0, 0, 0))}
+    return own.copy([first, *own.pages[1:]]), placeholders
 
 
 def _own_pages(view: PackView, engines: Engines, name: str, note_pages: int,
@@ -102,19 +105,3 @@ def _counting(style: str, first: int, value: int, count: int, digits: Any) -> st
     ``first``, ``first + 1``… (CSS has no arithmetic: a ``fixed`` system lists them)."""
     symbols = " ".join(f'"{digits(value + n)}"' for n in range(count))
     return f"@counter-style {style} {{ system: fixed {first}; symbols: {symbols}; }}\n"
-
-
-def _part(pages: list[Any], anchor: str, label: str) -> list[Any]:
-    """A document's pages as a part of the book: its own bookmarks under one named after
-    the part (in place of its title's), and ``anchor`` on its first page for the contents'
-    link. The pages are copies: the document keeps its own."""
-    parted = []
-    for number, page in enumerate(pages):
-        page = copy.copy(page)
-        marks = [mark for mark in page.bookmarks if mark[0] > 1]
-        if number == 0:
-            marks.insert(0, (1, label, (0, 0), "open"))
-            page.anchors = {**page.anchors, anchor: (0, 0, 0, 0)}
-        page.bookmarks = marks
-        parted.append(page)
-    return parted

@@ -8,6 +8,7 @@ from briefgen import i18n
 from briefgen.documents.kinds import Engines, Rendered
 
 if TYPE_CHECKING:
+    from briefgen.pdf import PdfResult
     from briefgen.views import PackView
 
 TEMPLATE = "briefing-note.html"
@@ -15,23 +16,45 @@ STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css")
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
-    name, html, document = layout(view, engines)
-    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
+    result = written(view, engines)
     return Rendered(result.data, result.pages, view.fact_ids, view.source_ids, result.warnings)
+
+
+def written(view: PackView, engines: Engines) -> PdfResult:
+    """The note's PDF; one written in this process from the same HTML is not written again
+    (the briefing book compiles the note's own PDF: ``Engines.written``)."""
+    name, html, key = _source(view, engines)
+    result = engines.written.get(name, key)
+    if result is None:
+        document = _laid_out(view, engines, name, html, key)
+        result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
+        engines.written.put(name, key, result)
+    return result
 
 
 def layout(view: PackView, engines: Engines) -> tuple[str, str, Any]:
     """The note laid out, not yet written: its name, its HTML and WeasyPrint's document
-    (``check`` measures its pages and parts; the briefing book takes its pages). A note
-    laid out in this process from the same HTML is not laid out again."""
+    (``check`` measures its pages and parts). A note laid out in this process from the
+    same HTML is not laid out again."""
+    name, html, key = _source(view, engines)
+    return name, html, _laid_out(view, engines, name, html, key)
+
+
+def _source(view: PackView, engines: Engines) -> tuple[str, str, str]:
+    """The note's name, its HTML and the digest of what it is made from."""
     name = f"{view.id}/{view.lang}/briefing-note.pdf"
     templates = engines.templates
     html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view)
-    extra = i18n.counter_style_css(view.numbering)
-    key = engines.layouts.key(html, extra, templates.fingerprint())
+    return name, html, engines.layouts.key(html, i18n.counter_style_css(view.numbering),
+                                           templates.fingerprint())
+
+
+def _laid_out(view: PackView, engines: Engines, name: str, html: str, key: str) -> Any:
     document = engines.layouts.get(name, key)
     if document is None:
+        templates = engines.templates
         stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
-        document = engines.pdf.layout(html, templates.roots[0], stylesheets, name, extra)
+        document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
+                                      i18n.counter_style_css(view.numbering))
         engines.layouts.put(name, key, document)
-    return name, html, document
+    return document

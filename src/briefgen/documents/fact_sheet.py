@@ -47,12 +47,13 @@ from briefgen.errors import RenderError
 from briefgen.views import Section
 
 if TYPE_CHECKING:
+    from briefgen.pdf import PdfResult
     from briefgen.views import FactView, PackView, SourceView
 
 # The fit's names, for the briefing book, the benchmarks and the tests.
 __all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
            "fitted", "lay_out", "layout", "measure", "overflow_mm", "page_height_mm",
-           "predict_step", "render"]
+           "predict_step", "render", "written"]
 
 TEMPLATE = "fact-sheet.html"
 STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/fact-sheet.css")
@@ -154,29 +155,47 @@ def _timeline(dated: tuple[FactView, ...], view: PackView, title: str) -> Markup
 
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/fact-sheet.pdf"
-    content, html, document = layout(view, engines, name)
-    result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
+    content, result = written(view, engines, name)
     sources = tuple(f"{s.base_id}/{s.id}" for s in content.sources)
     facts = tuple(f"{fact.base_id}/{fact.id}" for fact in content.facts)
     return Rendered(result.data, result.pages, facts, sources, result.warnings,
                     str(engines.hints[name]))
 
 
-def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str, Any]:
-    """The sheet fitted and laid out, not yet written: its content, its HTML and
-    WeasyPrint's document, for ``name`` (the sheet, or the briefing book that holds its
-    page). A sheet laid out in this process from the same HTML at the same step is not
-    laid out again (:class:`~briefgen.documents.kinds.Layouts`)."""
+def written(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, PdfResult]:
+    """The sheet fitted and written, for ``name`` (the sheet, or the briefing book that
+    compiles its PDF): its content and its PDF. A sheet written in this process from the
+    same HTML at the same step is not written again (``Engines.written``)."""
     sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name, layout=False)
     key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
+    result = engines.written.get(sheet, key)
+    if result is None:
+        document = _laid_out(view, engines, name, key, fit)
+        result = engines.pdf.write(document, sheet, html, right_to_left=view.dir == "rtl")
+        engines.written.put(sheet, key, result)
+    return content, result
+
+
+def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str, Any]:
+    """The sheet fitted and laid out, not yet written: its content, its HTML and
+    WeasyPrint's document, for ``name`` (the document asking). A sheet laid out in this
+    process from the same HTML at the same step is not laid out again
+    (:class:`~briefgen.documents.kinds.Layouts`)."""
+    content, fit, html = fitted(view, engines, name, layout=False)
+    key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
+    return content, html, _laid_out(view, engines, name, key, fit)
+
+
+def _laid_out(view: PackView, engines: Engines, name: str, key: str, fit: Fit) -> Any:
+    sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
     document = engines.layouts.get(sheet, key)
     if document is None:
         if fit.document is None:  # the step is known, its layout is not at hand
-            content, fit, html = fitted(view, engines, name)
+            _, fit, _ = fitted(view, engines, name)
         document = fit.document
         engines.layouts.put(sheet, key, document)
-    return content, html, document
+    return document
 
 
 def content_of(view: PackView, engines: Engines) -> FactSheet:

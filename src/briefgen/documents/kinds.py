@@ -33,11 +33,11 @@ class Rendered:
 
 
 class Layouts:
-    """The last few documents laid out in this process (WeasyPrint's, not yet written), by
-    document name and a digest of what each was laid out from: the briefing book takes the
-    pages of the note and the fact sheet that were just laid out for their own PDFs. A
-    document laid out from anything else is not found. Bounded: a layout holds every box
-    of its pages."""
+    """The last few documents laid out in this process (WeasyPrint's, not yet written), or
+    written (:class:`~briefgen.pdf.PdfResult`), by document name and a digest of what each
+    was made from: ``check`` measures the note laid out; the briefing book compiles the
+    PDFs of the note and the fact sheet just written for themselves. A document made from
+    anything else is not found. Bounded: a layout holds every box of its pages."""
 
     KEEP = 4  # a pack language's note and sheet, and the next language's
 
@@ -77,6 +77,7 @@ class Engines:
         # this one: the build passes on the manifest's record.
         self.hints: dict[str, int | str] = {}
         self.layouts = Layouts()
+        self.written = Layouts()  # the PDFs the briefing book compiles (the same keys)
 
     @cached_property
     def pdf(self) -> PdfEngine:
