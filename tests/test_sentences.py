@@ -75,6 +75,8 @@ def test_what_needs_no_advice() -> None:
     assert advice("نشكر {countries} على دعمهما.", "ar") == []  # Arabic's definite: the names
     assert advice("Мы благодарим {countries}.", "ru") == []  # no grammar file: no forms
     assert advice("Depuis {date}, le Maroc agit.", "fr", date="2026-12-03") == []
+    # Another way to write what it prints: "of {countries:def}" is "{countries:of}".
+    assert advice("We welcome the commitment of {countries:def}.", "en") == []
 
 
 @pytest.mark.parametrize(("lang", "text", "date", "hint"), [

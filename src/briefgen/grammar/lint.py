@@ -81,6 +81,9 @@ def _names(before: str, field: placeholders.Field, sentence: Sentence,
     code = "bare-name" if field.form is None else "wrong-form"
     lead = _lead(before[:len(before) - len(word + gap)])
     now, then = lead + written, lead + suggested
+    if field.form is not None and _render(now, sentence, grammar) == \
+            _render(then, sentence, grammar):
+        return  # another way to write what it prints (English "of {countries:def}")
     yield Advice(
         code,
         f"“{now}” prints “{_render(now, sentence, grammar)}”",
