@@ -41,7 +41,7 @@ from briefgen.load import Project
 from briefgen.manifest import read_manifest
 from briefgen.output import written_document
 from briefgen.project import Reloader
-from briefgen.serve.state import Job, Key, PackInfo, State
+from briefgen.serve.state import Job, Key, PackInfo, State, job_of
 from briefgen.serve.terminal import Terminal
 
 log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines as before
@@ -158,7 +158,7 @@ class Preview:
         self.terminal.errors("project", notices)
         for pack_id, found in stopped.items():
             self.terminal.errors(pack_id, found)
-        packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(wanted)}
+        packs = {pack_id: PackInfo.of(project, pack_id) for pack_id in sorted(wanted)}
         self._update(packs=packs, errors=(), stopped=stopped, notices=notices, loaded=True)
         return project
 
@@ -315,7 +315,7 @@ class Preview:
         with self._lock:
             pending = frozenset(self._jobs)
         self._update(lambda state: {
-            "written": {**state.written, **{_job_of(d): d for d in written}},
+            "written": {**state.written, **{job_of(d): d for d in written}},
             "failures": {**{job: found for job, found in state.failures.items()
                             if job not in jobs}, **failures},
             "pending": pending})
@@ -409,16 +409,6 @@ def _with(mapping: Mapping[K, V], key: K, value: V | None) -> dict[K, V]:
     if value is not None:
         updated[key] = value
     return updated
-
-
-def _job_of(document: WrittenDocument) -> Job:
-    return (document.pack_id, document.language, document.document)
-
-
-def _pack_info(project: Project, pack_id: str) -> PackInfo:
-    pack = project.packs[pack_id].model
-    return PackInfo(pack_id, tuple(sorted(pack.meeting.title.items())), tuple(pack.languages),
-                    tuple(pack.documents))
 
 
 def _affected(project: Project, saved: Iterable[Path],
