@@ -60,10 +60,9 @@ class Preview:
     :meth:`documents` is the slow lane, run on a thread of its own: it builds the packs'
     own documents into ``out``, a page's (a pack in a language) in one build, on
     ``executor`` (a process of its own, so that PDFs never slow the pages down) or in this
-    process. Both go through
-    :func:`briefgen.build`, which renders only what a save changed; the two output folders
-    have a lock each, so neither lane waits for the other. ``changed`` is
-    called after every change of :attr:`state`.
+    process. Both go through :func:`briefgen.build`, which renders only what a save
+    changed; the two output folders have a lock each, so neither lane waits for the other.
+    ``changed`` is called after every change of :attr:`state`.
     """
 
     def __init__(self, root: Path, out: Path | None = None,
