@@ -20,6 +20,8 @@ from briefgen.templating import default_templates
 from tests.support.pdf import pdftotext, plain, squash
 from tests.support.projects import (
     ISSUED,
+    MINIMAL_BASE,
+    MINIMAL_PACK,
     NEW_USER_BASE,
     NEW_USER_FIXES,
     NEW_USER_PACK,
@@ -231,3 +233,36 @@ def test_a_grammar_file_the_project_overrides_is_read_again(
     (root / "templates" / "grammar" / "de.yaml").write_text(own, encoding="utf-8")
     assert [hint.split(" (")[0] for hint in german_hints()] == [
         "write “Wir arbeiten mit {countries:def}”"]  # "mit" no longer decides
+
+
+VALUED_FACT = """\
+  - id: aid
+    kind: figure
+    value: 12500.5
+    countries: [IT, US]
+    text: {fr: "Le Maroc a versé {value} euros à {countries}.",
+           en: "Morocco gave {value} euros to {countries}."}
+    sources: [s1]
+"""
+
+
+@pytest.mark.parametrize(("lang", "prints"), [
+    ("fr", "“Maroc a versé 12\u202f500,5 euros à Italie et États-Unis”"),
+    ("en", "“Morocco gave 12,500.5 euros to Italy and United States”"),
+])
+def test_the_preview_shows_the_facts_value_as_the_documents_print_it(
+        make_project: ProjectFactory, tmp_path: Path, lang: str, prints: str) -> None:
+    """Issue 27: ``{value}`` in a sentence the lint quotes is the fact's number in the
+    locale's digits and separators, as the note prints it, not the placeholder."""
+    root = make_project(facts={"base.yaml": MINIMAL_BASE + VALUED_FACT},
+                        packs={"meeting.yaml": MINIMAL_PACK})
+    [finding] = [f for f in check(root, today=ISSUED).findings
+                 if f.fact_id == "aid" and f.message.startswith(f"'text.{lang}'")]
+    assert finding.code == "bare-name"
+    assert finding.message.endswith(f"prints {prints}")
+    assert "{value}" not in finding.message.split(" prints ")[1]
+    number = prints.split(" ")[3] if lang == "fr" else prints.split(" ")[2]
+    assert f"{number} euros" in (finding.hint or "")
+    briefgen.build(root, out=tmp_path, languages=[lang], today=ISSUED)
+    note = pdftotext(tmp_path / "meeting" / lang / "briefing-note.pdf")
+    assert squash(f"{number} euros") in squash(note)  # PDF text has no narrow space

@@ -7,6 +7,7 @@ live server where the network layer matters.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import re
 import signal
@@ -777,3 +778,44 @@ def test_a_broken_base_stops_only_its_packs_pages(make_project: ProjectFactory,
     assert ("pack-c", "fr") in preview.state.pages
     assert ("pack-c", "fr") not in preview.state.page_failures
     assert preview.state.stopped == {}
+
+
+def test_a_pages_documents_are_built_together_the_note_first_a_failure_on_its_own(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """The documents' lane builds a page's documents in one build, in the order a build
+    renders them (the note first), each shown as soon as it is in place; a document that
+    fails shows its error, and only it."""
+    pack = PACK.replace("documents: [briefing-note, briefing-html]",
+                        "documents: [briefing-html, fact-sheet, briefing-note]")
+    root = make_project(packs={"meeting.yaml": pack})
+    (root / "templates").mkdir()
+    shipped = Path(__file__).resolve().parents[1] / "templates/fact-sheet.html"
+    (root / "templates/fact-sheet.html").write_text(
+        shipped.read_text(encoding="utf-8") + "{{ pack.nothing }}", encoding="utf-8")
+    said: list[str] = []
+    preview = Preview(root, tmp_path, say=said.append)
+    for _step in preview.rounds(frozenset()):
+        pass
+    assert preview.state.pending  # every document of both pages, to build
+    stop = threading.Event()
+    lane = threading.Thread(target=preview.documents, args=(stop,))
+    lane.start()
+    try:
+        wait_for(lambda: not preview.state.pending and len(preview.state.failures) == 2,
+                 timeout=120, what="the documents")
+    finally:
+        stop.set()
+        preview.wake()
+        lane.join(timeout=60)
+    state = preview.state
+    assert set(state.failures) == {("meeting", lang, "fact-sheet") for lang in ("en", "fr")}
+    [failure] = state.failures[("meeting", "fr", "fact-sheet")]
+    assert "has no attribute 'nothing'" in failure.message
+    assert set(state.written) == {("meeting", lang, kind) for lang in ("en", "fr")
+                                  for kind in ("briefing-note", "briefing-html")}
+    note = state.written[("meeting", "fr", "briefing-note")]
+    assert note.sha256 == hashlib.sha256(note.path.read_bytes()).hexdigest()
+    assert "Coalition" in pdftotext(note.path)
+    rendered = [line.split()[1] for line in said if line.startswith("rendered ")]
+    assert rendered == ["meeting/en/briefing-note.pdf", "meeting/en/briefing.html",
+                        "meeting/fr/briefing-note.pdf", "meeting/fr/briefing.html"]

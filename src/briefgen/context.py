@@ -276,19 +276,8 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
 def _values(fact: Fact, base: FactBase, lang: str, names: grammar.Grammar, digits: str,
             texts: list[str]) -> dict[str, str | None]:
     """The value of every placeholder the texts use, in its grammatical form."""
-    values: dict[str, str | None] = {
-        "date": i18n.format_partial_date(fact.date, lang, digits) if fact.date else None,
-        "countries": names.countries(fact.countries, None, lang) if fact.countries else None,
-        "subject": names.name(base.subject, "bare", lang),
-        "value": (
-            i18n.format_number(fact.value, lang, digits) if fact.value is not None else None
-        ),
-    }
-    for used in {used for text in texts for used in placeholders.fields(text)}:
-        codes = fact.countries if used.name == "countries" else (base.subject,)
-        if used.form and codes:
-            values[used.key] = names.countries(codes, used.form, lang)
-    return values
+    return names.values(texts, lang, fact.countries, base.subject, fact.date, fact.value,
+                        digits)
 
 
 def _source_view(source: Source, base: FactBase, lang: str, digits: str,

@@ -42,7 +42,8 @@ def _advice(loaded: Loaded[FactBase], grammars: Grammars) -> Iterator[Finding]:
                 grammar = grammars.get(lang) if "{" in text else None
                 if grammar is None:
                     continue
-                sentence = Sentence(text, lang, fact.countries, base.subject, fact.date)
+                sentence = Sentence(text, lang, fact.countries, base.subject, fact.date,
+                                    fact.value)
                 for advice in advise(sentence, grammar):
                     yield Finding.at("warning", advice.code, f"'{field}.{lang}': "
                                      f"{advice.message}",

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from briefgen import i18n
+from briefgen import i18n, placeholders
+from briefgen.dates import PartialDate
 from briefgen.errors import LocatedError, ValidationFailed, display_path
 from briefgen.grammar.schema import (
     FormRule,
@@ -50,7 +51,6 @@ from briefgen.grammar.schema import (
     code_problem,
 )
 from briefgen.load import load_file
-from briefgen.placeholders import BARE
 from briefgen.templating import default_templates
 
 __all__ = ["Grammar", "grammar_for", "grammar_path", "join_list"]
@@ -80,7 +80,7 @@ class Grammar:
 
     def has_form(self, form: str) -> bool:
         """Whether ``{countries:<form>}`` prints in this language."""
-        return form == BARE or form in self.rules
+        return form == placeholders.BARE or form in self.rules
 
     def entry(self, code: str) -> Words | None:
         """What the file says of ``code``: its class, merged under its own words."""
@@ -112,7 +112,7 @@ class Grammar:
         """``codes`` as a list in ``form`` (None or ``bare``: bare names), for ``tag``."""
         if not codes:
             return ""
-        rule = self.rules[form] if form and form != BARE else FormRule()
+        rule = self.rules[form] if form and form != placeholders.BARE else FormRule()
         names = [self.name(code, rule.each, tag) for code in codes]
         if not rule.before:
             return self.join(names, tag)
@@ -132,6 +132,24 @@ class Grammar:
                 patterns["2"] = rule.pair or rule.end
                 break
         return join_list(names, patterns)
+
+    def values(self, texts: Sequence[str], tag: str, countries: Sequence[str], subject: str,
+               date: PartialDate | None, value: float | None,
+               numbering: str | None = None) -> dict[str, str | None]:
+        """What each placeholder of a fact's ``texts`` prints in ``tag``, in the form it
+        asks for: the one place a fact's placeholders are worked out, for the documents
+        (:func:`briefgen.context.pack_view`) and for the lint's previews."""
+        values: dict[str, str | None] = {
+            "date": i18n.format_partial_date(date, tag, numbering) if date else None,
+            "countries": self.countries(countries, None, tag) if countries else None,
+            "subject": self.name(subject, "bare", tag),
+            "value": i18n.format_number(value, tag, numbering) if value is not None else None,
+        }
+        for used in {used for text in texts for used in placeholders.fields(text)}:
+            codes = countries if used.name == "countries" else (subject,)
+            if used.form and codes:
+                values[used.key] = self.countries(codes, used.form, tag)
+        return values
 
     def seam(self, before: str, value: str) -> tuple[str, str]:
         """``before`` and ``value`` as they read side by side: the first of the file's

@@ -7,7 +7,8 @@ word before the placeholder says which the sentence needs (its ``lint:`` table):
 ``{countries:bare}`` says the bare names are meant (a list heading). A word before
 ``{date}`` that does not fit the date's precision ("en {date}" with a day) is flagged the
 same way, from the file's ``dates:`` table. Each piece of advice shows what the sentence
-prints now and what it would print, with the fact's own countries and date.
+prints now and what it would print, with the fact's own countries, subject, date and value
+(:meth:`briefgen.grammar.Grammar.values`, as the documents print them).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from briefgen import i18n, placeholders
+from briefgen import placeholders
 from briefgen.dates import PartialDate
 from briefgen.grammar import Grammar
 
@@ -43,6 +44,7 @@ class Sentence:
     countries: Sequence[str]  # the fact's countries
     subject: str  # the base's subject
     date: PartialDate | None
+    value: float | None = None  # the fact's value
 
 
 def advise(sentence: Sentence, grammar: Grammar) -> Iterator[Advice]:
@@ -140,13 +142,8 @@ def _reads_bare(suggested: str, grammar: Grammar) -> bool:
 
 
 def _render(text: str, sentence: Sentence, grammar: Grammar) -> str:
-    """``text`` as the document prints it, with the fact's countries and date."""
-    values: dict[str, str | None] = {}
-    for field in placeholders.fields(text):
-        if field.name == "date" and sentence.date is not None:
-            values[field.key] = i18n.format_partial_date(sentence.date, sentence.tag)
-        elif field.name in placeholders.WITH_FORMS:
-            codes = sentence.countries if field.name == "countries" else (sentence.subject,)
-            if codes:
-                values[field.key] = grammar.countries(codes, field.form, sentence.tag)
+    """``text`` as the document prints it, with the fact's countries, subject, date and
+    value (in the locale's digits and separators)."""
+    values = grammar.values([text], sentence.tag, sentence.countries, sentence.subject,
+                            sentence.date, sentence.value)
     return placeholders.fill(text, values, grammar.seam)

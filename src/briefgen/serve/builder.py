@@ -7,7 +7,7 @@ browser shows first, then ``check``'s findings. The slow lane (:meth:`Preview.do
 builds the packs' own documents into ``<out>`` on a worker process. :attr:`Preview.state`
 (a :class:`State`, of :class:`PackInfo`) is what the pages show; :attr:`Preview.terminal`
 (:mod:`briefgen.serve.terminal`) what the terminal says. This module owns them, and how a
-save maps to the packs it may change (:func:`_affected`), how one document is built
+save maps to the packs it may change (:func:`_affected`), how a page's documents are built
 (:func:`_built`) and how an error is shown (:func:`_finding`); it knows nothing of HTTP.
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from briefgen import clock
-from briefgen.build import WrittenDocument, build
+from briefgen.build import BuildResult, Progress, ProgressCallback, WrittenDocument, build
 from briefgen.check import Finding, project_findings
 from briefgen.errors import (
     BriefgenError,
@@ -36,9 +36,12 @@ from briefgen.errors import (
     display_path,
     excerpt,
 )
+from briefgen.jobs import Job as BuildJob
 from briefgen.load import Project
+from briefgen.manifest import read_manifest
+from briefgen.output import written_document
 from briefgen.project import Reloader
-from briefgen.serve.state import Job, Key, PackInfo, State
+from briefgen.serve.state import Job, Key, PackInfo, State, job_of
 from briefgen.serve.terminal import Terminal
 
 log = logging.getLogger("briefgen.serve")  # the package's: -v names its lines as before
@@ -55,11 +58,11 @@ class Preview:
     the ``briefing-html`` page of every pack and language into ``<out>/.preview/``, the
     pages a browser shows first (``viewed``), then the findings of ``check``.
     :meth:`documents` is the slow lane, run on a thread of its own: it builds the packs'
-    own documents into ``out``, one at a time, on ``executor`` (a process of its own, so
-    that PDFs never slow the pages down) or in this process. Both go through
-    :func:`briefgen.build`, which renders only what a save changed; the two output folders
-    have a lock each, so neither lane waits for the other. ``changed`` is
-    called after every change of :attr:`state`.
+    own documents into ``out``, a page's (a pack in a language) in one build, on
+    ``executor`` (a process of its own, so that PDFs never slow the pages down) or in this
+    process. Both go through :func:`briefgen.build`, which renders only what a save
+    changed; the two output folders have a lock each, so neither lane waits for the other.
+    ``changed`` is called after every change of :attr:`state`.
     """
 
     def __init__(self, root: Path, out: Path | None = None,
@@ -154,7 +157,7 @@ class Preview:
         self.terminal.errors("project", notices)
         for pack_id, found in stopped.items():
             self.terminal.errors(pack_id, found)
-        packs = {pack_id: _pack_info(project, pack_id) for pack_id in sorted(wanted)}
+        packs = {pack_id: PackInfo.of(project, pack_id) for pack_id in sorted(wanted)}
         self._update(packs=packs, errors=(), stopped=stopped, notices=notices, loaded=True)
         return project
 
@@ -246,9 +249,11 @@ class Preview:
         shows changed."""
         self._pages.discard(key)
         refused = self._linked()
-        written, rendered, failures = (
-            ((), (), refused) if refused
-            else _built(project, (*key, HTML_KIND), self.preview_out, day, None))
+        job = (*key, HTML_KIND)
+        written, rendered, failed = (
+            ((), (), {job: refused}) if refused
+            else _built(project, [job], self.preview_out, day, None))
+        failures = failed.get(job, ())
         self.terminal.errors(key, failures)
         self._rendered[key] = bool(rendered) or self._rendered.get(key, False)
         before = self.state.versions(key)
@@ -278,20 +283,40 @@ class Preview:
                 if self._project is None or not self._jobs or self._urgent:
                     self._lock.wait(timeout=0.2)
                     continue
-                project, day, job = self._project, self._day, self._next_job()
-            self._build_document(project, job, day)
+                project, day, jobs = self._project, self._day, self._next_jobs()
+            self._build_documents(project, jobs, day)
 
-    def _build_document(self, project: Project, job: Job, day: dt.date) -> None:
-        started = time.perf_counter()
-        written, rendered, failures = _built(project, job, self.out, day, self._executor)
-        self.terminal.errors(job, failures)
-        for document in rendered:
-            self.terminal.document(job, document.path.name, time.perf_counter() - started)
+    def _build_documents(self, project: Project, jobs: Sequence[Job], day: dt.date) -> None:
+        """Build a page's documents in one build, as ``build`` orders them (the note first,
+        the sheet before the book, which reuses its fit); each is shown as soon as it is in
+        place."""
+        building = set(jobs)
+
+        def progress(event: Progress) -> None:
+            job = (event.job.pack_id, event.job.lang, event.job.document)
+            if event.status == "started":
+                return
+            building.discard(job)
+            if event.status != "done":
+                return
+            self.terminal.document(job, event.job.relative_path().name, event.seconds)
+            document = _in_place(self.out, event.job)
+            with self._lock:
+                pending = frozenset(self._jobs | building)
+            self._update(lambda state: {
+                "written": _with(state.written, job, document or state.written.get(job)),
+                "failures": _with(state.failures, job, None), "pending": pending})
+
+        written, _rendered, failures = _built(project, jobs, self.out, day, self._executor,
+                                              progress)
+        for job in jobs:
+            self.terminal.errors(job, failures.get(job, ()))
         with self._lock:
             pending = frozenset(self._jobs)
         self._update(lambda state: {
-            "written": {**state.written, **{_job_of(d): d for d in written}},
-            "failures": _with(state.failures, job, failures or None),
+            "written": {**state.written, **{job_of(d): d for d in written}},
+            "failures": {**{job: found for job, found in state.failures.items()
+                            if job not in jobs}, **failures},
             "pending": pending})
 
     def wake(self) -> None:
@@ -299,12 +324,18 @@ class Preview:
         with self._lock:
             self._lock.notify_all()
 
-    def _next_job(self) -> Job:
-        """The next document to build (called holding the lock): the pages shown first."""
+    def _next_jobs(self) -> list[Job]:
+        """The documents of the next page to build again (called holding the lock): the
+        pages shown first; in the pack's order."""
         viewed = set(self._viewed())
-        job = min(self._jobs, key=lambda job: (job[:2] not in viewed, job))
-        self._jobs.discard(job)
-        return job
+        pack_id, lang = min({job[:2] for job in self._jobs},
+                            key=lambda key: (key not in viewed, key))
+        kinds = self.state.packs[pack_id].documents if pack_id in self.state.packs else ()
+        jobs = [job for job in self._jobs if job[:2] == (pack_id, lang)]
+        jobs.sort(key=lambda job: (job[2] not in kinds, kinds.index(job[2])
+                                   if job[2] in kinds else 0, job))
+        self._jobs.difference_update(jobs)
+        return jobs
 
     def _update(self, compute: Callable[[State], Mapping[str, Any]] | None = None,
                 **changes: Any) -> None:
@@ -318,27 +349,53 @@ class Preview:
             self._changed()
 
 
-def _built(project: Project, job: Job, out: Path, day: dt.date, executor: Executor | None,
+def _built(project: Project, jobs: Sequence[Job], out: Path, day: dt.date,
+           executor: Executor | None, progress: ProgressCallback | None = None,
            ) -> tuple[tuple[WrittenDocument, ...], tuple[WrittenDocument, ...],
-                      tuple[Finding, ...]]:
-    """Build one document with :func:`briefgen.build`, dated ``day`` unless its pack is
-    dated: what is in place and what of it was rendered (not up to date), or why it
-    failed."""
-    pack_id, lang, kind = job
+                      dict[Job, tuple[Finding, ...]]]:
+    """Build ``jobs`` (a pack's documents in one language) with :func:`briefgen.build`,
+    eagerly (each in place as soon as it is rendered, ``progress`` told), dated ``day``
+    unless their pack is dated: what is in place and what of it was rendered (not up to
+    date), and why each that failed did."""
+    pack_id, lang, _kind = jobs[0]
     try:
-        result = build(project, [pack_id], out=out, languages=[lang], documents=[kind],
-                       executor=executor, today=day)
+        result = build(project, [pack_id], out=out, languages=[lang],
+                       documents=[kind for _p, _l, kind in jobs], executor=executor,
+                       today=day, eager=True, progress=progress)
     except BuildFailed as failed:
-        return (), (), tuple(_finding(error) for error in failed.errors)
+        written = failed.written.written if isinstance(failed.written, BuildResult) else ()
+        return written, (), _failures(jobs, failed.errors)
     except BriefgenError as error:
-        return (), (), (_finding(error),)
+        return (), (), _failures(jobs, [error])
     except Exception as error:  # a bug: shown in the page, and the preview goes on
-        log.exception("internal error while building %s", "/".join(job))
-        return (), (), (Finding("error", "internal", f"internal error: "
-                                f"{type(error).__name__}: {excerpt(error, 200)}", "/".join(job),
-                                hint="a bug in briefgen: please report it with the traceback "
-                                "`briefgen -v serve` prints"),)
-    return result.written, result.rendered, ()
+        where = "/".join(jobs[0][:2])
+        log.exception("internal error while building %s", where)
+        return (), (), {job: (Finding("error", "internal", f"internal error: "
+                                      f"{type(error).__name__}: {excerpt(error, 200)}", where,
+                                      hint="a bug in briefgen: please report it with the "
+                                      "traceback `briefgen -v serve` prints"),)
+                        for job in jobs}
+    return result.written, result.rendered, {}
+
+
+def _failures(jobs: Sequence[Job], errors: Sequence[BriefgenError],
+              ) -> dict[Job, tuple[Finding, ...]]:
+    """Each error as the pages show it, on the document it names (a render error), else on
+    every document of ``jobs``."""
+    found: dict[Job, tuple[Finding, ...]] = {}
+    for error in errors:
+        named = error.document if isinstance(error, RenderError) else None
+        for job in [job for job in jobs if job[2] == named] or jobs:
+            found[job] = (*found.get(job, ()), _finding(error))
+    return found
+
+
+def _in_place(out: Path, job: BuildJob) -> WrittenDocument | None:
+    """The document of ``job`` as its pack's manifest records it (an eager build has just
+    put both in place)."""
+    manifest = read_manifest(out / job.pack_id)
+    record = manifest.documents.get(str(job.relative_path().relative_to(job.pack_id)))
+    return written_document(out, job, record, True) if record is not None else None
 
 
 K = TypeVar("K")
@@ -351,16 +408,6 @@ def _with(mapping: Mapping[K, V], key: K, value: V | None) -> dict[K, V]:
     if value is not None:
         updated[key] = value
     return updated
-
-
-def _job_of(document: WrittenDocument) -> Job:
-    return (document.pack_id, document.language, document.document)
-
-
-def _pack_info(project: Project, pack_id: str) -> PackInfo:
-    pack = project.packs[pack_id].model
-    return PackInfo(pack_id, tuple(sorted(pack.meeting.title.items())), tuple(pack.languages),
-                    tuple(pack.documents))
 
 
 def _affected(project: Project, saved: Iterable[Path],

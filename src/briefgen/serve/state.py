@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from briefgen.check import Finding
 from briefgen.documents import REGISTRY
 from briefgen.jobs import WrittenDocument
+from briefgen.load import Project
 
 Key = tuple[str, str]  # a pack id and a language: one page
 Job = tuple[str, str, str]  # a pack id, a language, a document kind
+
+
+def job_of(document: WrittenDocument) -> Job:
+    return (document.pack_id, document.language, document.document)
 
 
 # -- What the pages show -------------------------------------------------------------------
@@ -26,6 +31,12 @@ class PackInfo:
     titles: tuple[tuple[str, str], ...]  # (language, the meeting's title in it)
     languages: tuple[str, ...]
     documents: tuple[str, ...]
+
+    @classmethod
+    def of(cls, project: Project, pack_id: str) -> PackInfo:
+        pack = project.packs[pack_id].model
+        return cls(pack_id, tuple(sorted(pack.meeting.title.items())), tuple(pack.languages),
+                   tuple(pack.documents))
 
     def title(self, lang: str | None = None) -> str:
         """The meeting's title in ``lang``, else in the pack's first language."""
