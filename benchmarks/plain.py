@@ -57,20 +57,29 @@ def prepare(root: Path, issued: dt.date, target: Path) -> int:
                                     pack=view)
             css = [str(templates.find(s)) for s in briefing_note.STYLESHEETS]
             items.append(("pdf", out + ".pdf", html, base, css, numbering))
-        elif job.document in ("fact-sheet", "briefing-book"):
+        elif job.document == "fact-sheet":
             name = f"{view.id}/{view.lang}/fact-sheet.pdf"
-            content, fit, html = fact_sheet.fitted(view, engines, name)
+            _, fit, html = fact_sheet.fitted(view, engines, name)
             assert fit.step is not None
             step = fact_sheet.STEPS[fit.step].css()
-            if job.document == "briefing-book":
-                groups = talking_points.talking_points(
-                    view, templates.translations(view.labels_lang).gettext)
-                html = templates.render(briefing_book.TEMPLATE, view.lang, view.labels_lang,
-                                        pack=view, groups=groups, sheet=content)
-                css = [str(templates.find(s)) for s in briefing_book.STYLESHEETS]
-            else:
-                css = [str(templates.find(s)) for s in fact_sheet.STYLESHEETS]
+            css = [str(templates.find(s)) for s in fact_sheet.STYLESHEETS]
             items.append(("pdf", out + ".pdf", html, base, css, step + numbering))
+        elif job.document == "briefing-book":
+            # A plain script's book: its own pages, the note's and the sheet's HTML, each
+            # laid out, their pages put together (Document.copy) and written once.
+            _, note_html, note = briefing_note.layout(view, engines)
+            name = f"{view.id}/{view.lang}/fact-sheet.pdf"
+            _, fit, sheet_html = fact_sheet.fitted(view, engines, name)
+            assert fit.step is not None
+            own_html, _, _ = briefing_book._own_pages(  # its HTML, as the book makes it
+                view, engines, out, len(note.pages), {})
+            parts = [(own_html, [str(templates.find(s)) for s in briefing_book.STYLESHEETS],
+                      numbering),
+                     (note_html, [str(templates.find(s)) for s in briefing_note.STYLESHEETS],
+                      numbering),
+                     (sheet_html, [str(templates.find(s)) for s in fact_sheet.STYLESHEETS],
+                      fact_sheet.STEPS[fit.step].css() + numbering)]
+            items.append(("book", out + ".pdf", parts, base))
         elif job.document == "talking-points":
             translations = templates.translations(view.labels_lang)
             groups = talking_points.talking_points(view, translations.gettext)
@@ -152,18 +161,26 @@ def main(inputs: Path, out: Path) -> None:
     font_config = weasyprint.text.fonts.FontConfiguration()
     sheets: dict[str, weasyprint.CSS] = {}
     environments: dict[str, jinja2.Environment] = {}
+
+    def _lay_out(html: str, base: str, css: list[str], extra: str) -> Any:
+        for path in css:
+            if path not in sheets:
+                sheets[path] = weasyprint.CSS(filename=path, font_config=font_config)
+        stylesheets = [sheets[path] for path in css]
+        stylesheets.append(weasyprint.CSS(string=extra, font_config=font_config))
+        return weasyprint.HTML(string=html, base_url=base).render(
+            stylesheets=stylesheets, font_config=font_config)
     for item in pickle.loads(inputs.read_bytes()):  # noqa: S301 - our own file
         target = out / item[1]
         target.parent.mkdir(parents=True, exist_ok=True)
         if item[0] == "pdf":
             _, _, html, base, css, extra = item
-            for path in css:
-                if path not in sheets:
-                    sheets[path] = weasyprint.CSS(filename=path, font_config=font_config)
-            stylesheets = [sheets[path] for path in css]
-            stylesheets.append(weasyprint.CSS(string=extra, font_config=font_config))
-            weasyprint.HTML(string=html, base_url=base).write_pdf(
-                target, stylesheets=stylesheets, font_config=font_config)
+            _lay_out(html, base, css, extra).write_pdf(target)
+        elif item[0] == "book":
+            _, _, parts, base = item
+            documents = [_lay_out(html, base, css, extra) for html, css, extra in parts]
+            documents[0].copy([page for document in documents for page in document.pages]
+                              ).write_pdf(target)
         elif item[0] == "docx":
             _, _, template, context, locale_dirs, lang = item
             if lang not in environments:
