@@ -163,6 +163,9 @@ def test_the_html_marks_names_and_escapes_fact_text(built: Path) -> None:
     html = (built / "en/briefing.html").read_text(encoding="utf-8")
     assert '<span class="nowrap">the United States</span>' in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    # A browser lays the Arabic page out: its names are kept whole there too.
+    arabic = (built / "ar/briefing.html").read_text(encoding="utf-8")
+    assert re.search('<span class="nowrap">[^<]*الولايات المتحدة[^<]*</span>', arabic)
 
 
 def test_names_are_looked_for_in_text_only() -> None:

@@ -149,12 +149,12 @@ class Templates:
                     return str(Path(self.project.name) / Path(path).relative_to(folder))
         return path
 
-    def render(self, name: str, lang: str, labels: str | None = None,
-               **context: object) -> str:
+    def render(self, name: str, lang: str, labels: str | None = None, *,
+               browser: bool = False, **context: object) -> str:
         """Render template ``name``; template mistakes become a located :class:`RenderError`.
         The labels' numbers are in the digits of ``context``'s ``pack``; its names
-        (``unbroken``, left to right only) and each title's last two words are kept on one
-        line (:mod:`briefgen.linebreaks`)."""
+        (``unbroken``: left to right only, unless a ``browser`` lays the page out) and each
+        title's last two words are kept on one line (:mod:`briefgen.linebreaks`)."""
         digits = str(getattr(context.get("pack"), "numbering", "latn"))
         try:
             html = self.environment(lang, labels, digits).get_template(name).render(**context)
@@ -173,8 +173,9 @@ class Templates:
             marked = other_direction(lang, labels)
             html = bidi.finish_html(html, (labels or lang).replace("_", "-") if marked else None)
             # A justified right-to-left line that breaks before an inline element is set
-            # past its box by WeasyPrint (70): Arabic is justified, its names left as text.
-            names = ()
+            # past its box by WeasyPrint (70): Arabic is justified, its names left as text
+            # in the PDFs (a browser has no such trouble).
+            names = names if browser else ()
         return linebreaks.keep_lines(html, names)
 
 

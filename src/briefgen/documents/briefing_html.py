@@ -41,15 +41,15 @@ def render(view: PackView, engines: Engines) -> Rendered:
     sheet = fact_sheet.content_of(view, engines)
     css = "\n".join(templates.find(name).read_text(encoding="utf-8") for name in STYLESHEETS)
     css += "\n" + i18n.counter_style_css(view.numbering)
-    draft = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, groups=groups,
-                             sheet=sheet, style="")
+    draft = templates.render(TEMPLATE, view.lang, view.labels_lang, browser=True, pack=view,
+                             groups=groups, sheet=sheet, style="")
     style = font_faces(templates, _characters(draft)) + "\n" + css
     if "</" in style:
         raise RenderError("a stylesheet holds '</', which would end the page's <style>",
                           TEMPLATE, "remove it from the templates' CSS")
     # The templates' own CSS and the fonts briefgen subset: trusted, and raw text in <style>.
-    html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view, groups=groups,
-                            sheet=sheet, style=Markup(style))  # noqa: S704
+    html = templates.render(TEMPLATE, view.lang, view.labels_lang, browser=True, pack=view,
+                            groups=groups, sheet=sheet, style=Markup(style))  # noqa: S704
     return Rendered(html.encode("utf-8"), None, view.fact_ids, view.source_ids, [])
 
 
