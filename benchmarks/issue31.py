@@ -236,13 +236,11 @@ def book_vs_parts(lang: str = "fr", rounds: int = 9) -> list[Row]:
     for document in (*parts, "briefing-book"):  # warm: imports, engines, the fit's hint
         render_document(document, view, project.templates)
     for _ in range(rounds):  # interleaved: every figure sees the same machine
-        engines.layouts.clear()
-        engines.written.clear()
+        engines.forget()
         for document in parts:
             timed(document, document)
         timed("briefing-book", "book")
-        engines.layouts.clear()
-        engines.written.clear()
+        engines.forget()
         timed("briefing-book", "book alone")
     median = {name: statistics.median(values) for name, values in seconds.items()}
     alone = sum(median[part] for part in parts)

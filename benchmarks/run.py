@@ -101,9 +101,7 @@ def per_document(project: briefgen.Project) -> list[tuple[str, float]]:
         render_document(job.document, view, project.templates)  # warm
 
         def fresh(document: str = job.document, view: Any = view) -> None:
-            engines = engines_for(project.templates)  # each render lays out and writes
-            engines.layouts.clear()  # its own: nothing kept from the render before
-            engines.written.clear()
+            engines_for(project.templates).forget()  # each render lays out and writes its own
             render_document(document, view, project.templates)
 
         seconds = timed(fresh, 9)
@@ -131,8 +129,7 @@ def bare_engine_ratio(project: briefgen.Project) -> tuple[float, float]:
             font_config=font_config, stylesheets=sheets, pdf_tags=True))
 
     def ours() -> object:
-        engines.layouts.clear()  # the note laid out and written, as in a build
-        engines.written.clear()
+        engines.forget()  # the note laid out and written, as in a build
         return render_document("briefing-note", view, project.templates)
 
     bare()
@@ -190,8 +187,7 @@ def memory_growth(project: briefgen.Project, documents: int) -> tuple[float, flo
     engines = engines_for(project.templates)
     for index in range(documents):
         job = jobs[index % len(jobs)]
-        engines.layouts.clear()  # each one laid out and written: nothing kept before
-        engines.written.clear()
+        engines.forget()  # each one laid out and written: nothing kept before
         render_document(job.document, views[(job.pack_id, job.lang)], project.templates)
     gc.collect()
     return start, rss_mb()

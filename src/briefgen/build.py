@@ -324,20 +324,16 @@ def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Exec
                 yield task, *outcome
 
 
-# The documents compiled from others' layouts, and what they are compiled from: sent to a
-# worker in one task with them, so that they are laid out once (``Engines.layouts``).
-COMPILED = {"briefing-book": ("briefing-note", "fact-sheet")}
-
-
 def _batches(tasks: list[Task]) -> list[list[Task]]:
     """The tasks in the order given, one a batch, but a compiled document's: with the
-    documents of its view it is compiled from, those first, at the first one's place."""
+    documents of its view it is compiled from (``DocumentKind.compiled_from``), those
+    first, at the first one's place: so that they are made once, in one process."""
     batches: list[list[Task]] = [[task] for task in tasks]
-    for batch in [b for b in batches if b[0].job.document in COMPILED]:
+    for batch in [b for b in batches if REGISTRY[b[0].job.document].compiled_from]:
         compiled = batch[0]
         parts = [b for b in batches if b is not batch and len(b) == 1
                  and b[0].view is compiled.view
-                 and b[0].job.document in COMPILED[compiled.job.document]]
+                 and b[0].job.document in REGISTRY[compiled.job.document].compiled_from]
         if not parts:
             continue
         parts[0][:] = [*(part[0] for part in parts), compiled]

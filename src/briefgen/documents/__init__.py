@@ -29,10 +29,11 @@ def _lazy(module: str, name: str) -> Any:
     return call
 
 
-def _kind(name: str, filename: str, module: str, shows: bool = False) -> DocumentKind:
+def _kind(name: str, filename: str, module: str, shows: bool = False,
+          compiled_from: tuple[str, ...] = ()) -> DocumentKind:
     path = f"briefgen.documents.{module}"
     return DocumentKind(name, filename, _lazy(path, "render"),
-                        _lazy(path, "shows") if shows else None)
+                        _lazy(path, "shows") if shows else None, compiled_from)
 
 
 # Every kind briefgen can build; a pack's `documents:` picks among them (by default the
@@ -42,7 +43,8 @@ REGISTRY: dict[str, DocumentKind] = {
         _kind("briefing-note", "briefing-note.pdf", "briefing_note"),
         _kind("talking-points", "talking-points.docx", "talking_points", shows=True),
         _kind("fact-sheet", "fact-sheet.pdf", "fact_sheet"),
-        _kind("briefing-book", "briefing-book.pdf", "briefing_book"),
+        _kind("briefing-book", "briefing-book.pdf", "briefing_book",
+              compiled_from=("briefing-note", "fact-sheet")),
         _kind("briefing-html", "briefing.html", "briefing_html"),
     )
 }

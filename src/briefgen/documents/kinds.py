@@ -79,6 +79,12 @@ class Engines:
         self.layouts = Layouts()
         self.written = Layouts()  # the PDFs the briefing book compiles (the same keys)
 
+    def forget(self) -> None:
+        """Forget every document laid out and written (a benchmark's next render makes
+        its own)."""
+        self.layouts.clear()
+        self.written.clear()
+
     @cached_property
     def pdf(self) -> PdfEngine:
         from briefgen.pdf import PdfEngine  # WeasyPrint: imported when a PDF is first made
@@ -102,3 +108,6 @@ class DocumentKind:
     filename: str
     render: Renderer
     shows: Shows | None = None
+    # The kinds it is compiled from (their output in the same process, Engines.written):
+    # a build sends it to a worker with them, in one task.
+    compiled_from: tuple[str, ...] = ()
