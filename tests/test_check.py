@@ -289,3 +289,59 @@ def test_scaffold_placeholders_are_reported_until_replaced(tmp_path: Path) -> No
     path.write_text(text)
     report = briefgen.check(tmp_path, ["next"], today=TODAY)
     assert not [f for f in report.findings if f.code == "unfilled"]
+
+
+# -- Kept with each base, worked out side by side ------------------------------------------
+
+
+def _many_bases_project(make_project: ProjectFactory) -> Path:
+    from benchmarks.synthetic import base_text
+
+    facts = {f"base-{i:04d}.yaml": base_text(i, 12) for i in range(20)}
+    return make_project(facts=facts, packs={"meeting.yaml": MINIMAL_PACK.replace(
+        "facts: [base]", "facts: [base-0000]")})
+
+
+def test_a_second_check_reads_every_result_back_and_writes_nothing(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check of an unchanged project works nothing out again: each base's findings come
+    back from the cache (they once could not: a finding's class had moved)."""
+    from briefgen import cache as cache_module
+    from briefgen.cache import ParseCache
+
+    root = _many_bases_project(make_project)
+    (root / "build").mkdir()
+    first = check(briefgen.load_project(root, cache=ParseCache.for_project(root)),
+                  today=TODAY)
+    written: list[Path] = []
+    monkeypatch.setattr(cache_module.writes, "write",
+                        lambda files, **options: written.extend(files))
+    cache = ParseCache.for_project(root)
+    second = check(briefgen.load_project(root, cache=cache), today=TODAY)
+    assert second == first and len(first.findings) > 20
+    assert cache.misses == 0 and written == []
+
+
+def test_a_large_project_is_checked_on_every_core_to_the_same_result(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefgen import processes
+    from briefgen.cache import ParseCache
+
+    root = _many_bases_project(make_project)
+    spread: list[int] = []
+    real = processes.fork_map
+
+    def counted(function: object, count: int, jobs: int) -> object:
+        spread.append(count)
+        return real(function, count, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(processes, "fork_map", counted)
+    monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
+    monkeypatch.setattr(processes, "cores", lambda: 2)
+    side_by_side = check(briefgen.load_project(root, cache=ParseCache(), jobs=1), today=TODAY)
+    assert spread == [20]
+    monkeypatch.setattr(processes, "cores", lambda: 1)
+    one_by_one = check(briefgen.load_project(root, cache=ParseCache(), jobs=1), today=TODAY)
+    assert spread == [20]
+    assert side_by_side == one_by_one
+    assert {f.code for f in one_by_one.findings} >= {"unused-fact", "timeline-caption"}

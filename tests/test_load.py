@@ -402,9 +402,10 @@ def test_many_files_parse_on_every_core_to_the_same_result(make_project: Project
     root = make_project(facts=facts, packs={"meeting.yaml": MINIMAL_PACK.replace(
         "facts: [base]", "facts: [base-0000]")})
     assert sum(len(text) for text in facts.values()) > load.PARALLEL_BYTES
-    monkeypatch.setattr(load.threading, "active_count", lambda: 1)  # as in the CLI
-    forked: list[int] = []
     from briefgen import processes
+
+    monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
+    forked: list[int] = []
 
     real = processes.fork_pool
 

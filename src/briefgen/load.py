@@ -12,8 +12,6 @@ parsed on every core when there are many.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +100,8 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
         errors.append(wrong_folder)
         return Project(root, {}, {}, (), cache, settings.locales, settings.max_pages)
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
-    loaded = _load_files(files, root, limits, cache, _jobs(jobs), errors)
+    loaded = _load_files(files, root, limits, cache, processes.cores() if jobs is None else jobs,
+                         errors)
     cache.prune()
     bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
@@ -184,11 +183,13 @@ def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
     work = [(raw, file.display, file.model, limits) for file, raw, _ in missing]
     size = sum(len(raw) for _, raw, _ in missing)
     if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
-            or threading.active_count() > 1):  # forking a process with threads may hang
+            or not processes.may_spread()):
         return [_parse_one(item) for item in work]
     with processes.fork_pool(min(jobs, len(work))) as pool:
-        results = list(pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 4))))
-    return [result if isinstance(result, list) else (loads(result[1]), result[1])
+        results = list(pool.map(_parse_to_pickle, work,
+                                 chunksize=max(1, len(work) // (jobs * 4))))
+    # a worker sends the pickle alone: read once here, it is the model and the cache entry
+    return [result if isinstance(result, list) else (loads(result), result)
             for result in results]
 
 
@@ -204,10 +205,11 @@ def _parse_one(item: tuple[bytes, str, type[BaseModel], Limits]) -> _Parsed:
     return value, dumps(value)
 
 
-def _jobs(jobs: int | None) -> int:
-    if jobs is not None:
-        return jobs
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+def _parse_to_pickle(item: tuple[bytes, str, type[BaseModel], Limits]
+                     ) -> bytes | list[LocatedError]:
+    """:func:`_parse_one` in a worker: the pickle of the model and lines, or the errors."""
+    parsed = _parse_one(item)
+    return parsed if isinstance(parsed, list) else parsed[1]
 
 
 def _by_id(loaded: Sequence[Loaded[M]], errors: list[LocatedError]) -> dict[str, Loaded[M]]:

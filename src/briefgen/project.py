@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefgen import validate
+from briefgen import collecting, validate
 from briefgen.cache import ParseCache
 from briefgen.errors import LocatedError, Location, UsageError, ValidationFailed, each_once
 from briefgen.load import PROJECT_FOLDERS, Project, load_files
@@ -67,8 +67,9 @@ def load(root: str | Path, *, cache: ParseCache | None = None,
         raise ValidationFailed([LocatedError("no such project folder", Location(str(root)))])
     cache = cache if cache is not None else ParseCache.for_project(root)
     load_errors: list[LocatedError] = []
-    project = load_files(root, cache, jobs, load_errors)
-    validated = validate.validate_by_pack(project)
+    with collecting.paused():  # every object made here lives on: nothing to collect
+        project = load_files(root, cache, jobs, load_errors)
+        validated = validate.validate_by_pack(project)
     cache.flush()  # what was parsed and found clean, written in one go
     return _attributed(project, load_errors, validated)
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
 
-from briefgen import clock
-from briefgen.cache import ParseCache, derived
+from briefgen import clock, collecting, processes
+from briefgen.cache import derived, derived_name
 from briefgen.check.clearance import void_clearance
 from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.memo import final_findings, layout_findings
@@ -26,7 +26,7 @@ from briefgen.check.packs import (
     unfinished_catalog_findings,
 )
 from briefgen.check.report import Finding, Report, Severity, from_error
-from briefgen.check.sentences import sentence_findings
+from briefgen.check.sentences import grammar_key, sentence_findings
 from briefgen.errors import UsageError, ValidationFailed
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase
@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# one base's own findings, and its translations' counts by language and status
+BaseResults = tuple[list[Finding], dict[str, dict[str, int]]]
+PARALLEL_FROM = 16  # bases to work out before the work is spread over the cores
 
 
 def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
@@ -64,12 +67,14 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
     day = clock.today(today)
-    found = list(project_findings(project, pack_ids, day, final=final))
+    with collecting.paused():  # findings by the thousand, all kept
+        _work_out_side_by_side(_checked_bases(project, pack_ids), project)
+        found = list(project_findings(project, pack_ids, day, final=final))
     if layout:
         for pack_id in pack_ids or sorted(project.packs):
             found += layout_findings(project.packs[pack_id], project, day)
     findings = tuple(_sorted(iter(found)))
-    counts = _translation_counts(_checked_bases(project, pack_ids), project.cache)
+    counts = _translation_counts(_checked_bases(project, pack_ids), project)
     if project.cache is not None:
         project.cache.flush()
     return Report(findings, counts)
@@ -92,9 +97,7 @@ def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt
     """The findings of a project that loads, for ``pack_ids`` (None: all) as of ``today``."""
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
     for base in _checked_bases(project, pack_ids):
-        yield from derived(project.cache, base.entry, f"findings\0{base.display}",
-                           partial(listed_findings, base))
-        yield from sentence_findings(base, project)
+        yield from base_results(base, project)[0]
         if not pack_ids:
             yield from unused_facts(base, project)
     yield from stale_findings(packs, project)
@@ -132,18 +135,46 @@ def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loa
     return [project.bases[base_id] for base_id in sorted(used)]
 
 
+def base_results(base: Loaded[FactBase], project: Project) -> BaseResults:
+    """What ``check`` finds in one base alone, and its translations' counts: kept with the
+    base, worked out again when the base or a grammar file it is read with changes."""
+    return derived(project.cache, base.entry, f"check\0{base.display}",
+                   partial(_work_out, base, project), grammar_key(base, project))
+
+
+def _work_out(base: Loaded[FactBase], project: Project) -> BaseResults:
+    found = [*listed_findings(base), *sentence_findings(base, project)]
+    return found, translation_state.counts(base.model)
+
+
+def _work_out_side_by_side(bases: list[Loaded[FactBase]], project: Project) -> None:
+    """Put in the cache the results of the bases it lacks, worked out on every core, when
+    they are many (a large project checked for the first time): they are most of what
+    such a check costs."""
+    cache = project.cache
+    jobs = processes.cores()
+    if cache is None or len(bases) < PARALLEL_FROM or jobs < 2 or not processes.may_spread():
+        return
+    names = [derived_name(base.entry, f"check\0{base.display}", grammar_key(base, project))
+             for base in bases]
+    lacking = [index for index, base in enumerate(bases)
+               if base.entry and cache.get(names[index]) is None]
+    if len(lacking) < PARALLEL_FROM:
+        return
+    results = processes.fork_map(lambda i: _work_out(bases[lacking[i]], project),
+                                 len(lacking), jobs)
+    for index, result in zip(lacking, results, strict=True):
+        cache.put(names[index], (result,))
+
+
 def _translation_counts(bases: list[Loaded[FactBase]],
-                        cache: ParseCache | None = None) -> dict[str, dict[str, int]]:
+                        project: Project) -> dict[str, dict[str, int]]:
     total: dict[str, dict[str, int]] = {}
     for base in bases:
-        counts = derived(cache, base.entry, "translation-counts",
-                         partial(translation_state.counts, base.model))
-        for lang, count in counts.items():
+        for lang, count in base_results(base, project)[1].items():
             for status, n in count.items():
                 total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
     return total
-
-
 
 
 def _sorted(findings: Iterator[Finding]) -> list[Finding]:

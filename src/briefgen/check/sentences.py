@@ -5,9 +5,7 @@ sentence needs a form, a form after the wrong word, "en {date}" for a day
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 
-from briefgen.cache import derived
 from briefgen.check.report import Finding
 from briefgen.grammar import grammar_path
 from briefgen.grammar.checks import Grammars
@@ -18,19 +16,19 @@ from briefgen.model import FactBase
 FIELDS = ("text", "talking_point", "if_raised")
 
 
-def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
-    """The advice on every text of the base, worked out again when the base or one of the
-    grammar files it is read with changes."""
+def grammar_key(loaded: Loaded[FactBase], project: Project) -> str:
+    """What the advice on the base depends on besides the base: the grammar files of the
+    languages its texts are in (their times and sizes)."""
     langs = sorted({lang for fact in loaded.model.facts for field in FIELDS
                     for lang in (getattr(fact, field) or {})})
     stats = [(path, path.stat()) for path, _ in filter(None, (
         grammar_path(project.templates, lang) for lang in langs))]
-    key = "\0".join(f"{path}:{stat.st_mtime_ns}:{stat.st_size}" for path, stat in stats)
-    return derived(project.cache, loaded.entry, f"sentences\0{loaded.display}",
-                   partial(_findings, loaded, project), key)
+    return "\0".join(f"{path}:{stat.st_mtime_ns}:{stat.st_size}" for path, stat in stats)
 
 
-def _findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
+def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
+    """The advice on every text of the base (kept with the base by :mod:`briefgen.check`,
+    worked out again when the base or a grammar file it is read with changes)."""
     return list(_advice(loaded, Grammars(project.templates)))
 
 

@@ -89,8 +89,9 @@ def write(files: Mapping[Path, bytes], *, within: Path,
             raise ValueError("a journaled write replaces files: it cannot be exclusive")
         recover(journal, within=within)
     planned = []
+    checked: set[Path] = set()
     for path in files:
-        target, exists = destination(path, within)
+        target, exists = destination(path, within, checked)
         planned.append(_Staged(path, target, staging_name(target), exists))
     record = None if journal is None else Journal.begin(
         journal, within, [(item.target, item.temporary) for item in planned])

@@ -81,9 +81,14 @@ def _make_parents(folder: Path, root: Path) -> None:
         candidate.mkdir(exist_ok=True)
 
 
-def destination(path: Path, within: Path) -> tuple[Path, bool]:
-    """The file a write of ``path`` replaces, and whether it exists."""
-    folder_inside(path.parent, within, make=True)
+def destination(path: Path, within: Path, checked: set[Path] | None = None
+                ) -> tuple[Path, bool]:
+    """The file a write of ``path`` replaces, and whether it exists. ``checked``: the
+    folders already found inside ``within`` by this write (each is looked at once)."""
+    if checked is None or path.parent not in checked:
+        folder_inside(path.parent, within, make=True)
+        if checked is not None:
+            checked.add(path.parent)
     try:
         kind = path.lstat().st_mode
     except FileNotFoundError:
