@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -12,14 +13,28 @@ import pytest
 
 import briefgen
 from briefgen import cache as cache_module
-from briefgen.cache import FOLDER, ParseCache, key_file, user_key
+from briefgen.cache import FOLDER, ParseCache, bundles, key_file, user_key
 from tests.support.projects import MINIMAL_BASE, ProjectFactory
 
 
-def entries(root: Path) -> list[Path]:
-    folder = root / "build" / FOLDER
-    return sorted(path for path in folder.iterdir()
-                  if not path.name.startswith((".", "README", "CACHEDIR", "d-")))
+def bundle_files(root: Path) -> list[Path]:
+    return sorted(path for path in (root / "build" / FOLDER).iterdir()
+                  if bundles.NAME.fullmatch(path.name))
+
+
+def where(root: Path) -> dict[str, list[tuple[Path, int, int]]]:
+    """Each entry on disk (a file's, not a result worked out from it): in which bundles,
+    at which offset, how long."""
+    found: dict[str, list[tuple[Path, int, int]]] = {}
+    for path in bundle_files(root):
+        for name, (offset, length) in bundles.read_index(path)[1].items():
+            if not name.startswith(cache_module.DERIVED):
+                found.setdefault(name, []).append((path, offset, length))
+    return found
+
+
+def entries(root: Path) -> list[str]:
+    return sorted(where(root))
 
 
 def file_time(root: Path) -> float:
@@ -100,35 +115,53 @@ def test_an_error_is_never_cached(make_project: ProjectFactory) -> None:
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "emptied", "garbage", "foreign",
-                                    "swapped", "folder"])
+                                    "swapped", "header", "folder"])
 def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(make_project: ProjectFactory,
                                                            damage: str) -> None:
     root = make_project()
     expected = load(root)[0].bases["base"].model
-    base_entry, pack_entry = entries(root)  # which is which does not matter
-    data = base_entry.read_bytes()
-    if damage == "truncated":
-        base_entry.write_bytes(data[: len(data) // 2])
+    (bundle,) = bundle_files(root)
+    data = bundle.read_bytes()
+    located = where(root)
+    base_name = next(name for name in located
+                     if isinstance(cache_module.loads(_payload(located[name][0]))[0],
+                                   briefgen.FactBase))
+    _, offset, length = located[base_name][0]
+    if damage == "truncated":  # cut short inside the base's record
+        bundle.write_bytes(data[: offset + length // 2])
     elif damage == "flipped":
-        base_entry.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+        at = offset + length - 10
+        bundle.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
     elif damage == "emptied":
-        base_entry.write_bytes(b"")
+        bundle.write_bytes(b"")
     elif damage == "garbage":
-        base_entry.write_bytes(os.urandom(len(data)))
+        bundle.write_bytes(os.urandom(len(data)))
     elif damage == "foreign":  # signed by another user's key, or another machine's
-        other = ParseCache(base_entry.parent, b"k" * 32)
-        other.put(base_entry.name, cache_module.loads(data[32:]))
+        other = ParseCache(bundle.parent, b"k" * 32)
+        for name, [(path, start, size)] in located.items():
+            other.put(name, cache_module.loads(_payload((path, start, size))))
+        bundle.unlink()
         other.flush()
-    elif damage == "swapped":  # an entry put in the place of another
-        base_entry.write_bytes(pack_entry.read_bytes())
+    elif damage == "swapped":  # the base's record given another entry's name
+        pack_name = next(name for name in located if name != base_name)
+        bundle.write_bytes(data.replace(base_name.encode(), b"x" * 64)
+                           .replace(pack_name.encode(), base_name.encode())
+                           .replace(b"x" * 64, pack_name.encode()))
+    elif damage == "header":  # a record's length made absurd
+        bundle.write_bytes(data.replace(f"{base_name} ".encode(), f"{base_name} 9".encode()))
     else:
-        base_entry.unlink()
-        base_entry.mkdir()
+        bundle.unlink()
+        bundle.mkdir()
     project, cache = load(root)
     assert project.bases["base"].model == expected
     assert cache.misses >= 1
     if damage != "folder":
         assert load(root)[1].misses == 0  # rebuilt whole
+
+
+def _payload(located: tuple[Path, int, int]) -> bytes:
+    path, offset, length = located
+    return path.read_bytes()[offset + 32: offset + length]
 
 
 class Exploit:
@@ -147,8 +180,10 @@ def test_a_signed_entry_still_builds_nothing_but_models(make_project: ProjectFac
     key = user_key()
     assert key is not None
     signed = ParseCache(root / "build" / FOLDER, key)
-    for entry in entries(root):
-        signed.put(entry.name, Exploit())
+    for name in entries(root):
+        signed.put(name, Exploit())
+    for bundle in bundle_files(root):  # the exploit's records are the only ones
+        bundle.unlink()
     signed.flush()
     project, cache = load(root)
     assert "base" in project.bases
@@ -193,18 +228,53 @@ def test_a_cache_that_cannot_be_written_is_a_cache_that_misses(
         assert cache.hits == 0
 
 
-def test_unused_entries_are_pruned_after_a_day(make_project: ProjectFactory) -> None:
+def _make_old(root: Path) -> None:
+    old = file_time(root) - 2 * 24 * 3600
+    for bundle in bundle_files(root):
+        os.utime(bundle, (old, old))
+
+
+def _edit(root: Path, word: str) -> None:
+    path = root / "facts" / "base.yaml"
+    path.write_text(re.sub(r"\w+ supports", f"{word} supports", path.read_text(), count=1))
+
+
+def test_what_no_load_used_for_a_day_is_pruned(make_project: ProjectFactory) -> None:
+    """Each load writes what it parsed in a bundle of its own: one holding only versions of
+    a file no load reads any more is removed after a day, the others stay."""
     root = make_project()
     load(root)
-    path = root / "facts" / "base.yaml"
-    path.write_text(path.read_text().replace("Morocco", "Maroc"))
+    first = set(entries(root))  # the pack, the base
+    _edit(root, "Maroc")
     load(root)
-    assert len(entries(root)) == 3  # the old base's entry stays a day (another branch's)
-    old = file_time(root) - 2 * 24 * 3600
-    for entry in entries(root):
-        os.utime(entry, (old, old))
+    second = set(entries(root)) - first  # the base, edited
+    _edit(root, "Marruecos")
     load(root)
-    assert len(entries(root)) == 2  # the old base's entry is gone, the used ones stay
+    assert len(bundle_files(root)) == 3  # the old base's stays a day (another branch's)
+    _make_old(root)
+    load(root)
+    assert len(bundle_files(root)) == 2
+    assert not second & set(entries(root))  # gone; the pack's and the base's stay
+    assert load(root)[1].misses == 0
+
+
+def test_many_bundles_are_gathered_into_one(make_project: ProjectFactory,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_BUNDLES, a load's bundle takes every entry the load used: the bundles it
+    copied whole go at once, the others are no longer read and go after a day."""
+    monkeypatch.setattr(cache_module, "MAX_BUNDLES", 3)
+    root = make_project()
+    for word in ("Maroc", "Marocco", "Marruecos", "Marrocos", "Morokko"):
+        _edit(root, word)
+        load(root)
+    made = {bundles.read_index(path)[0]: path for path in bundle_files(root)}
+    last = bundles.read_index(made[max(made)])[1]
+    assert len([name for name in last if not name.startswith("d-")]) == 2  # all in use
+    _make_old(root)
+    project, cache = load(root)
+    assert cache.misses == 0 and "Morokko" in project.bases["base"].model.facts[0].text["en"]
+    assert len(entries(root)) == 2  # the pack and the base as they are now
+    assert len(bundle_files(root)) == 1
 
 
 def test_a_clock_set_years_apart_prunes_nothing_in_use(make_project: ProjectFactory) -> None:
@@ -231,14 +301,14 @@ def test_a_cache_kept_across_loads_prunes_once_an_hour(make_project: ProjectFact
     path = root / "facts" / "base.yaml"
     path.write_text(path.read_text().replace("Morocco", "Maroc"))
     load(root)  # another process, another entry for the base
-    old = file_time(root) - 2 * 24 * 3600
-    for entry in entries(root):
-        os.utime(entry, (old, old))
+    _make_old(root)
+    second = set(entries(root))
     path.write_text(path.read_text().replace("Maroc", "Marruecos"))
     briefgen.load_project(root, cache=kept)
     assert len(entries(root)) == 4  # the pack and three bases: nothing pruned since
-    load(root)  # a new process prunes
-    assert len(entries(root)) == 2  # the pack and the base as it is now
+    third = set(entries(root)) - second
+    load(root)  # a new process prunes the bundle of the base no load reads now
+    assert len(bundle_files(root)) == 2 and third <= set(entries(root))
 
 
 # -- Side by side -------------------------------------------------------------------------
@@ -277,14 +347,15 @@ def test_builds_side_by_side_share_the_cache(make_project: ProjectFactory) -> No
     project, cache = load(root)
     assert "(19)" in project.bases["base7"].model.facts[0].text["en"]
     assert cache.misses == 0
-    for entry in entries(root):  # every entry whole and signed
-        assert ParseCache(entry.parent, user_key())._read(entry.name) is not None
+    reader = ParseCache(root / "build" / FOLDER, user_key())
+    for name in entries(root):  # every entry whole and signed
+        assert reader._read(name) is not None
 
 
 def test_a_load_writes_its_entries_in_one_go(make_project: ProjectFactory,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Every entry a cold load makes (the files, what validation found clean) is written by
-    one call of the one door for writes, not one each."""
+    one call of the one door for writes, in one file: one bundle, not a file each."""
     root = make_project()
     for index in range(5):
         (root / "facts" / f"other{index}.yaml").write_text(
@@ -300,10 +371,11 @@ def test_a_load_writes_its_entries_in_one_go(make_project: ProjectFactory,
 
     monkeypatch.setattr(cache_module.writes, "write", counted)
     load(root)
-    assert len(calls) == 1 and calls[0] >= 8  # 7 files, and what was found clean
-    assert len(entries(root)) == 7
+    assert calls == [1] and len(entries(root)) == 7
+    (bundle,) = bundle_files(root)
+    assert len(bundles.read_index(bundle)[1]) >= 8  # 7 files, and what was found clean
     load(root)
-    assert len(calls) == 1  # nothing new
+    assert calls == [1]  # nothing new
 
 
 def test_a_build_that_makes_the_build_folder_keeps_the_cache_there(
@@ -318,3 +390,29 @@ def test_a_build_that_makes_the_build_folder_keeps_the_cache_there(
     cache = ParseCache.for_project(root)
     briefgen.load_project(root, cache=cache)
     assert cache.misses == 0 and cache.hits >= 2
+
+
+def test_a_full_disk_while_the_cache_is_written_fails_nothing(
+        make_project: ProjectFactory) -> None:
+    """ENOSPC from the file system when ``check`` puts its bundle in place (the rename,
+    the check's only one): the check reports as ever, exits as ever and leaves no half
+    bundle; the next check writes it."""
+    root = make_project()
+    (root / "build").mkdir()
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"),
+           "XDG_CACHE_HOME": os.environ.get("XDG_CACHE_HOME", ""),
+           "SOURCE_DATE_EPOCH": "1795132800"}
+    renames = "rename,renameat,renameat2"
+    injected = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={renames}",
+         "-e", f"inject={renames}:error=ENOSPC", sys.executable, "-m", "briefgen", "check"],
+        cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert injected.returncode == 0, injected.stderr
+    assert "Traceback" not in injected.stderr
+    assert bundle_files(root) == []
+    assert [path.name for path in (root / "build" / FOLDER).iterdir()
+            if path.name.endswith(".tmp")] == []  # the staged bundle removed
+    plain = subprocess.run([sys.executable, "-m", "briefgen", "check"], cwd=root, env=env,
+                           capture_output=True, text=True, check=False)
+    assert plain.returncode == 0 and plain.stdout == injected.stdout
+    assert len(bundle_files(root)) == 2 and len(entries(root)) == 2  # the load's, the check's

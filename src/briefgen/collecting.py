@@ -1,9 +1,11 @@
-"""Python's cycle collector, paused while briefgen makes many objects at once.
+"""Python's cycle collector, paused while briefgen makes many objects that live on.
 
 Loading a large project makes hundreds of thousands of objects that all live on (models,
 their line maps, findings): the collector, run every 700 allocations, goes through them
-again and again and finds nothing to free. Paused for the length of such a stretch, it
-runs as usual afterwards; reference counting frees what it always frees meanwhile.
+again and again and finds nothing to free (a fifth of a warm ``check`` of 15,000 facts).
+Paused for such a stretch, it then counts what was made there as old, as it would after
+going through it, without going through it; reference counting frees what it always
+frees meanwhile, and the collector runs as usual afterwards.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """The cycle collector off for the ``with`` block, as it was after (nested: the
-    outermost block turns it back on)."""
+    """The cycle collector off for the ``with`` block (nested: the outermost block turns
+    it back on); what the block made is then the collector's oldest generation."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_on:
+            if gc.get_freeze_count() == 0:  # a program's own frozen objects stay frozen
+                gc.freeze()  # every tracked object, moved aside at no cost ...
+                gc.unfreeze()  # ... and back, as the oldest generation
             gc.enable()

@@ -53,10 +53,11 @@ def inside(path: Path, root: Path) -> Path | None:
     return real if real == real_root or real.is_relative_to(real_root) else None
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file ``path`` (a longer result means the
-    file is over the limit). A final symbolic link is not followed; a folder, FIFO, device
-    or socket raises :class:`NotAFile` without blocking; other failures raise ``OSError``.
+def read_regular(path: Path, limit: int, offset: int = 0) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``path`` from byte ``offset`` on (a
+    longer result means the file is over the limit). A final symbolic link is not followed;
+    a folder, FIFO, device or socket raises :class:`NotAFile` without blocking; other
+    failures raise ``OSError``.
     """
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
@@ -68,6 +69,8 @@ def read_regular(path: Path, limit: int) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise NotAFile(errno.EINVAL, "not a regular file", str(path))
+        if offset:
+            os.lseek(descriptor, offset, os.SEEK_SET)
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(descriptor, min(_READ_CHUNK, limit + 1 - size))

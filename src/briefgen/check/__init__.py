@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
 
-from briefgen import clock, collecting, processes
-from briefgen.cache import derived, derived_name
+from briefgen import clock, collecting
+from briefgen.cache import Work, derived_all
 from briefgen.check.clearance import void_clearance
 from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.memo import final_findings, layout_findings
@@ -41,7 +41,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 # one base's own findings, and its translations' counts by language and status
 BaseResults = tuple[list[Finding], dict[str, dict[str, int]]]
-PARALLEL_FROM = 16  # bases to work out before the work is spread over the cores
 
 
 def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
@@ -67,14 +66,15 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
     day = clock.today(today)
-    with collecting.paused():  # findings by the thousand, all kept
-        _work_out_side_by_side(_checked_bases(project, pack_ids), project)
-        found = list(project_findings(project, pack_ids, day, final=final))
-    if layout:
+    found: list[Finding] = []
+    if layout:  # notes laid out: the collector on
         for pack_id in pack_ids or sorted(project.packs):
             found += layout_findings(project.packs[pack_id], project, day)
-    findings = tuple(_sorted(iter(found)))
-    counts = _translation_counts(_checked_bases(project, pack_ids), project)
+    with collecting.paused():  # findings by the thousand, all kept
+        results = base_results(_checked_bases(project, pack_ids), project)
+        found += project_findings(project, pack_ids, day, final=final, results=results)
+        findings = tuple(_sorted(iter(found)))
+        counts = _translation_counts(results)
     if project.cache is not None:
         project.cache.flush()
     return Report(findings, counts)
@@ -93,11 +93,15 @@ def _known_packs(project: Project, pack_ids: Sequence[str] | None) -> None:
 
 
 def project_findings(project: Project, pack_ids: Sequence[str] | None, today: dt.date, *,
-                     final: bool = False) -> Iterator[Finding]:
-    """The findings of a project that loads, for ``pack_ids`` (None: all) as of ``today``."""
+                     final: bool = False, results: dict[str, BaseResults] | None = None,
+                     ) -> Iterator[Finding]:
+    """The findings of a project that loads, for ``pack_ids`` (None: all) as of ``today``;
+    ``results``: the bases' own (:func:`base_results`), if already at hand."""
     packs = [project.packs[p] for p in (pack_ids or sorted(project.packs)) if p in project.packs]
-    for base in _checked_bases(project, pack_ids):
-        yield from base_results(base, project)[0]
+    bases = _checked_bases(project, pack_ids)
+    results = results if results is not None else base_results(bases, project)
+    for base in bases:
+        yield from results[base.model.id][0]
         if not pack_ids:
             yield from unused_facts(base, project)
     yield from stale_findings(packs, project)
@@ -135,11 +139,15 @@ def _checked_bases(project: Project, pack_ids: Sequence[str] | None) -> list[Loa
     return [project.bases[base_id] for base_id in sorted(used)]
 
 
-def base_results(base: Loaded[FactBase], project: Project) -> BaseResults:
-    """What ``check`` finds in one base alone, and its translations' counts: kept with the
-    base, worked out again when the base or a grammar file it is read with changes."""
-    return derived(project.cache, base.entry, f"check\0{base.display}",
-                   partial(_work_out, base, project), grammar_key(base, project))
+def base_results(bases: list[Loaded[FactBase]], project: Project) -> dict[str, BaseResults]:
+    """What ``check`` finds in each base alone, and its translations' counts, by base id:
+    kept with the base, worked out again when the base or a grammar file it is read with
+    changes (on every core when many are)."""
+    seen: dict[str, str] = {}
+    works = [Work(base.entry, f"check\0{base.display}", partial(_work_out, base, project),
+                  grammar_key(base, project, seen)) for base in bases]
+    results = derived_all(project.cache, works)
+    return {base.model.id: result for base, result in zip(bases, results, strict=True)}
 
 
 def _work_out(base: Loaded[FactBase], project: Project) -> BaseResults:
@@ -147,31 +155,10 @@ def _work_out(base: Loaded[FactBase], project: Project) -> BaseResults:
     return found, translation_state.counts(base.model)
 
 
-def _work_out_side_by_side(bases: list[Loaded[FactBase]], project: Project) -> None:
-    """Put in the cache the results of the bases it lacks, worked out on every core, when
-    they are many (a large project checked for the first time): they are most of what
-    such a check costs."""
-    cache = project.cache
-    jobs = processes.cores()
-    if cache is None or len(bases) < PARALLEL_FROM or jobs < 2 or not processes.may_spread():
-        return
-    names = [derived_name(base.entry, f"check\0{base.display}", grammar_key(base, project))
-             for base in bases]
-    lacking = [index for index, base in enumerate(bases)
-               if base.entry and cache.get(names[index]) is None]
-    if len(lacking) < PARALLEL_FROM:
-        return
-    results = processes.fork_map(lambda i: _work_out(bases[lacking[i]], project),
-                                 len(lacking), jobs)
-    for index, result in zip(lacking, results, strict=True):
-        cache.put(names[index], (result,))
-
-
-def _translation_counts(bases: list[Loaded[FactBase]],
-                        project: Project) -> dict[str, dict[str, int]]:
+def _translation_counts(results: dict[str, BaseResults]) -> dict[str, dict[str, int]]:
     total: dict[str, dict[str, int]] = {}
-    for base in bases:
-        for lang, count in base_results(base, project)[1].items():
+    for _, counts in results.values():
+        for lang, count in counts.items():
             for status, n in count.items():
                 total.setdefault(lang, {"missing": 0, "outdated": 0})[status] += n
     return total

@@ -16,14 +16,21 @@ from briefgen.model import FactBase
 FIELDS = ("text", "talking_point", "if_raised")
 
 
-def grammar_key(loaded: Loaded[FactBase], project: Project) -> str:
+def grammar_key(loaded: Loaded[FactBase], project: Project, seen: dict[str, str]) -> str:
     """What the advice on the base depends on besides the base: the grammar files of the
-    languages its texts are in (their times and sizes)."""
+    languages its texts are in (their times and sizes). ``seen``: each language's part,
+    kept across the bases of one check."""
     langs = sorted({lang for fact in loaded.model.facts for field in FIELDS
                     for lang in (getattr(fact, field) or {})})
-    stats = [(path, path.stat()) for path, _ in filter(None, (
-        grammar_path(project.templates, lang) for lang in langs))]
-    return "\0".join(f"{path}:{stat.st_mtime_ns}:{stat.st_size}" for path, stat in stats)
+    for lang in langs:
+        if lang not in seen:
+            found = grammar_path(project.templates, lang)
+            if found is None:
+                seen[lang] = ""
+                continue
+            stat = found[0].stat()
+            seen[lang] = f"{found[0]}:{stat.st_mtime_ns}:{stat.st_size}"
+    return "\0".join(seen[lang] for lang in langs if seen[lang])
 
 
 def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:

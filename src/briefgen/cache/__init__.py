@@ -8,14 +8,22 @@ live in ``<project>/build/.briefgen-cache/`` once the project has a build folder
 memory (``watch`` keeps one cache across saves).
 
 An entry is never trusted for being there. It is a pickle signed with HMAC-SHA256 under
-a key kept outside the project (``$XDG_CACHE_HOME/briefgen/cache-key``, made on first use,
-readable by its owner only); the signature covers the entry's name, so an entry cannot
-stand for another file either. An entry that is corrupt, foreign (another machine's or
-another user's key), renamed or truncated is ignored and rebuilt; and even a signed entry
-is read by an unpickler that can build nothing but briefgen's model classes, dates and
-plain containers. Entries are written to a temporary file and renamed into place, so
-builds running at the same time read whole entries or none, and the cache never makes a
-command fail: a cache that cannot be read or written is a cache that misses.
+a key kept outside the project (:mod:`briefgen.cache.key`); the signature covers the
+entry's name, so an entry cannot stand for another file either. An entry that is
+corrupt, foreign (another machine's or another user's key), renamed or truncated is
+ignored and rebuilt; and even a signed entry is read by an unpickler that can build
+nothing but briefgen's model classes, dates and plain containers.
+
+The entries one flush writes go into one file, a bundle (:mod:`briefgen.cache.bundles`),
+written whole under a new name and never changed: builds running at the same time read
+whole entries or none, and the cache never makes a command fail: a cache that cannot be
+read or written is a cache that misses. A bundle no command used for a day is removed;
+when there are many, a flush gathers what its command used into its own bundle and
+removes those it has copied whole.
+
+Here: :class:`ParseCache` and the entries' names and pickles. :mod:`~briefgen.cache.bundles`:
+the bundle's format. :mod:`~briefgen.cache.key`: the signing key.
+:mod:`~briefgen.cache.results`: results worked out from one file, kept with it.
 """
 
 from __future__ import annotations
@@ -28,34 +36,45 @@ import logging
 import os
 import pickle
 import re
-import secrets
 import sys
 import time
 import zlib
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
 from briefgen import collecting, model, writes
-from briefgen.fsutil import NotAFile, read_regular
+from briefgen.cache import bundles
+from briefgen.cache.key import key_file, user_key
+from briefgen.cache.results import (
+    DERIVED,
+    Work,
+    derived,
+    derived_all,
+    derived_name,
+    known_clean,
+    known_clean_all,
+)
+from briefgen.fsutil import NotAFile
 from briefgen.version import __version__
 
+__all__ = ["DERIVED", "FOLDER", "ParseCache", "Work", "derived", "derived_all", "derived_name",
+           "dumps", "entry_name", "key_file", "known_clean", "known_clean_all", "loads", "user_key"]
+
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-E = TypeVar("E")
 
 FOLDER = ".briefgen-cache"  # in the project's build folder
-KEY_BYTES = 32
 MAX_ENTRY_BYTES = 512 * 1024**2
 PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
 MAX_PENDING = 1024  # entries kept for one write: a flush comes at the latest then
-DERIVED = "d-"  # results worked out from an entry: removed after a week without use
+MAX_BUNDLES = 16  # bundles in the folder before a flush gathers what its command used
 # The names of the files the cache writes and may remove: entries, results worked out from
 # them, and the temporary files of writes that were stopped.
-_ENTRY = re.compile(rf"(d-)?[0-9a-f]{{64}}|{re.escape(writes.TEMPORARY)}[0-9a-f]{{12}}\.tmp"
+# Entries of earlier briefgens were a file each (``d-`` and the entry's name).
+_ENTRY = re.compile(rf"{bundles.NAME.pattern}|(d-)?[0-9a-f]{{64}}"
+                    rf"|{re.escape(writes.TEMPORARY)}[0-9a-f]{{12}}\.tmp"
                     rf"|{re.escape(writes.PROBE)}[0-9a-f]{{12}}")
 _README = (b"Created by briefgen: parsed fact bases and packs, rebuilt when missing.\n"
            b"Safe to delete.\n")
@@ -66,7 +85,7 @@ def code_fingerprint() -> str:
     """briefgen's version and a hash of its own code: an upgrade, or a change to the code
     in a development checkout, renders everything again and misses every cache entry."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
+    for path in sorted(Path(__file__).parents[1].rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -88,11 +107,6 @@ def entry_name(kind: str, raw: bytes, settings: str = "") -> str:
     return digest.hexdigest()
 
 
-def derived_name(entry: str, *parts: str) -> str:
-    """The name of an entry worked out from the entry ``entry`` and ``parts``."""
-    return DERIVED + hashlib.sha256("\0".join((entry, *parts)).encode()).hexdigest()
-
-
 class ParseCache:
     """Validated models by entry name: in memory, and on disk in ``folder`` when a signing
     ``key`` is at hand (:meth:`for_project` finds both)."""
@@ -105,7 +119,15 @@ class ParseCache:
         self._memory: dict[str, Any] = {}
         self._pending: dict[str, bytes] = {}  # written together by flush()
         self._used: set[str] = set()
+        # The bundles on disk (read when first needed): where each entry is, newest first;
+        # what each bundle holds; the records this cache read or wrote (a flush that
+        # gathers copies them); the bundles it read from or wrote.
+        self._where: dict[str, list[tuple[str, int, int]]] | None = None
+        self._holds: dict[str, frozenset[str]] = {}
+        self._records: dict[str, bytes] = {}
+        self._bundles_used: set[str] = set()
         self._pruned: float | None = None  # when (time.monotonic()) this cache last pruned
+        self._gathered: float | None = None  # ... and last gathered its bundles
         self._clock: tuple[float, float] | None = None  # (file time, monotonic) read together
         self.hits = 0
         self.misses = 0
@@ -175,18 +197,44 @@ class ParseCache:
         if not pending:
             return
         assert self._key is not None
+        records = {name: _sign(self._key, name, payload) + payload
+                   for name, payload in pending.items()}
+        gathering = (self._where is not None and len(self._holds) >= MAX_BUNDLES
+                     and (self._gathered is None or time.monotonic() - self._gathered > 3600))
+        if gathering:  # too many bundles: this one takes all this command used (a cache
+            self._gathered = time.monotonic()  # kept across saves: once an hour)
+            records = {**{name: self._records[name] for name in self._used
+                          if name in self._records}, **records}
         try:
             _make_folder(self.folder)
-            writes.write({self.folder / name: _sign(self._key, name, payload) + payload
-                          for name, payload in pending.items()},
-                         within=self.folder, durable=False)
+            bundle, data, index = bundles.pack(records, self._file_time())
+            writes.write({self.folder / bundle: data}, within=self.folder, durable=False)
         except (OSError, writes.WriteRefused) as error:
-            log.debug("parse cache: cannot write %d entries: %s", len(pending), error)
+            log.debug("parse cache: cannot write %d entries: %s", len(records), error)
+            return
+        self._records.update(records)
+        self._bundles_used.add(bundle)
+        if self._where is not None:
+            self._holds[bundle] = frozenset(index)
+            for name, (offset, length) in index.items():
+                self._where.setdefault(name, []).insert(0, (bundle, offset, length))
+        if gathering:
+            self._remove_copied(bundle)
+
+    def _remove_copied(self, kept: str) -> None:
+        """Remove the bundles whose every entry the bundle ``kept`` holds too."""
+        assert self.folder is not None
+        for bundle, names in list(self._holds.items()):
+            if bundle != kept and names <= self._holds[kept]:
+                with contextlib.suppress(OSError, writes.WriteRefused):
+                    writes.remove(self.folder / bundle, within=self.folder)
+                del self._holds[bundle]
 
     def prune(self) -> None:
-        """Remove the entries on disk that this cache did not use and nothing used for a day
-        (another branch's files, old versions of a file). A cache kept across loads (watch,
-        serve) looks at most once an hour."""
+        """Remove the bundles on disk that this cache did not use and nothing used for a day
+        (another branch's files, old versions of a file; a week for a bundle of results
+        worked out from files, which a command may use after its load). A cache kept across
+        loads (watch, serve) looks at most once an hour."""
         if self.folder is None:
             return
         if self._pruned is not None and time.monotonic() - self._pruned < 3600:
@@ -196,40 +244,78 @@ class ParseCache:
             entries = list(os.scandir(self.folder))
         except OSError:
             return
+        if self._where is None:
+            self._where, self._holds = self._scan()
         now = self._file_time()
         for entry in entries:
-            if entry.name in self._used or not _ENTRY.fullmatch(entry.name):
-                continue  # used now, or not a file the cache writes: never removed
+            if not _ENTRY.fullmatch(entry.name) or entry.name in self._bundles_used:
+                continue  # not a file the cache writes, or used now: never removed
+            holds = self._holds.get(entry.name, frozenset())
             age = PRUNE_AFTER
             if entry.name.endswith(".tmp"):  # a write that was stopped
                 age = 3600.0
-            elif entry.name.startswith(DERIVED):  # used after the load: unknown yet
+            elif entry.name.startswith(DERIVED) or (holds and all(
+                    name.startswith(DERIVED) for name in holds)):  # used after the load
                 age = 7 * PRUNE_AFTER
             try:
                 if now - entry.stat(follow_symlinks=False).st_mtime > age:
                     writes.remove(Path(entry.path), within=self.folder)
+                    self._holds.pop(entry.name, None)
             except (OSError, writes.WriteRefused):
                 continue
 
     def _read(self, name: str) -> Any | None:
+        """The entry ``name`` from the first bundle that holds it whole and signed."""
         assert self.folder is not None and self._key is not None
-        path = self.folder / name
+        if self._where is None:
+            self._where, self._holds = self._scan()
+        for bundle, offset, length in self._where.get(name, ()):
+            path = self.folder / bundle
+            try:
+                record = bundles.read_record(path, offset, length) \
+                    if length <= MAX_ENTRY_BYTES else None
+            except (OSError, NotAFile):
+                continue
+            if record is None or not hmac.compare_digest(
+                    record[:32], _sign(self._key, name, record[32:])):
+                log.debug("parse cache: ignoring %s in %s (not whole, or not signed with "
+                          "this user's key)", name, path)
+                continue
+            try:
+                value = loads(record[32:])
+            except Exception as error:
+                log.debug("parse cache: ignoring %s in %s: %s", name, path, error)
+                continue
+            self._records[name] = record
+            if bundle not in self._bundles_used:
+                self._bundles_used.add(bundle)
+                self._touch(path)
+            return value
+        return None
+
+    def _scan(self) -> tuple[dict[str, list[tuple[str, int, int]]], dict[str, frozenset[str]]]:
+        """Where each entry is on disk (in the bundle made last first), and what each
+        bundle holds."""
+        assert self.folder is not None
         try:
-            data = read_regular(path, MAX_ENTRY_BYTES)
-        except (OSError, NotAFile):
-            return None
-        signature, payload = data[:32], data[32:]
-        if len(data) > MAX_ENTRY_BYTES or not hmac.compare_digest(
-                signature, _sign(self._key, name, payload)):
-            log.debug("parse cache: ignoring %s (not signed with this user's key)", path)
-            return None
-        try:
-            value = loads(payload)
-        except Exception as error:
-            log.debug("parse cache: ignoring %s: %s", path, error)
-            return None
-        self._touch(path)
-        return value
+            names = [entry.name for entry in os.scandir(self.folder)
+                     if bundles.NAME.fullmatch(entry.name)]
+        except OSError:
+            return {}, {}
+        found = []
+        for bundle in names:
+            try:
+                found.append((*bundles.read_index(self.folder / bundle), bundle))
+            except (OSError, NotAFile, bundles.Damaged) as error:
+                log.debug("parse cache: ignoring %s: %s", bundle, error)
+        where: dict[str, list[tuple[str, int, int]]] = {}
+        holds: dict[str, frozenset[str]] = {}
+        for _, index, bundle in sorted(found, key=lambda item: (item[0], item[2]),
+                                       reverse=True):
+            holds[bundle] = frozenset(index)
+            for name, (offset, length) in index.items():
+                where.setdefault(name, []).append((bundle, offset, length))
+        return where, holds
 
     def _touch(self, path: Path) -> None:
         """Mark an entry as used, at most once an hour (a write per read would cost)."""
@@ -267,86 +353,6 @@ def _make_folder(folder: Path) -> None:
         with contextlib.suppress(writes.WriteRefused):  # there already
             writes.write({folder / name: content}, within=folder, exclusive=True,
                          durable=False)
-
-
-# -- Results worked out from one file ------------------------------------------------------
-
-
-def derived(cache: ParseCache | None, entry: str, what: str, compute: Callable[[], T],
-            key: str = "") -> T:
-    """``compute()``, a result worked out from the file of the entry ``entry`` alone (and
-    ``key``: anything else it depends on), kept with it: a file seen before is not gone
-    through again. ``what`` names the result (and the file as results show it). The
-    result must be plain data, briefgen's models or findings."""
-    if cache is None or not entry:
-        return compute()
-    name = derived_name(entry, what, key)
-    found = cache.get(name)
-    if isinstance(found, tuple) and len(found) == 1:
-        return found[0]  # type: ignore[no-any-return]
-    value = compute()
-    cache.put(name, (value,))
-    return value
-
-
-def known_clean(cache: ParseCache | None, entry: str, what: str,
-                compute: Callable[[], list[E]], key: str = "") -> list[E]:
-    """The problems ``compute()`` finds in the file of the entry ``entry`` alone (and
-    ``key``), not looked for again in a file found clean before."""
-    if cache is None or not entry:
-        return compute()
-    name = derived_name(entry, what, key)
-    if cache.get(name) is True:
-        return []
-    problems = compute()
-    if not problems:
-        cache.put(name, True)
-    return problems
-
-
-# -- The key -------------------------------------------------------------------------------
-
-
-def key_file() -> Path:
-    """Where the signing key is kept: the user's cache folder, never the project."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefgen" / "cache-key"
-
-
-def user_key(path: Path | None = None) -> bytes | None:
-    """The user's signing key, made on first use; None (no disk cache) if it cannot be."""
-    path = path or key_file()
-    try:
-        return _read_key(path) or _make_key(path)
-    except (OSError, RuntimeError) as error:
-        log.debug("parse cache: no key at %s (%s): caching in memory only", path, error)
-        return None
-
-
-def _read_key(path: Path) -> bytes | None:
-    try:
-        key = read_regular(path, KEY_BYTES)
-    except FileNotFoundError:
-        return None
-    except NotAFile:
-        raise RuntimeError("not a regular file") from None
-    return key if len(key) == KEY_BYTES else None
-
-
-def _make_key(path: Path) -> bytes:
-    """A new key, readable by its owner only, put in place whole (exclusively: if another
-    process was first, its key is the one)."""
-    # The user's own cache folder, made as need be wherever $XDG_CACHE_HOME says.
-    writes.make_folder(path.parent, within=Path(path.anchor), mode=0o700)
-    new = secrets.token_bytes(KEY_BYTES)
-    with contextlib.suppress(writes.WriteRefused):  # another process was first
-        writes.write({path: new}, within=path.parent, exclusive=True, mode=0o600)
-    if (key := _read_key(path)) is None:  # a broken key file: replace it
-        writes.write({path: new}, within=path.parent, mode=0o600)
-        key = _read_key(path)
-    if key is None:
-        raise RuntimeError("the key file could not be written")
-    return key
 
 
 # -- Entries -------------------------------------------------------------------------------
