@@ -271,6 +271,48 @@ def test_the_same_book_whether_its_parts_were_laid_out_before_or_not(
     assert alone.pdf.layouts[f"{PACK}/ar/briefing-note.pdf"] == 1
 
 
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_same_book_whatever_its_last_render_left(demo_project: briefgen.Project,
+                                                     lang: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The contents gives the fact sheet's page from the talking points' pages at the
+    book's last render (its hint): then the contents is laid out once, where WeasyPrint
+    works the page out otherwise (laying the contents out three times). A hint that is
+    wrong costs a layout; the book is the same bytes in every case."""
+    import weasyprint.layout.page
+
+    made: list[int] = []
+    make_page = weasyprint.layout.page.make_page
+
+    def counted(context: object, root: object, kind: object, resume: object, number: int,
+                state: object) -> object:
+        made.append(number)
+        return make_page(context, root, kind, resume, number, state)
+
+    monkeypatch.setattr(weasyprint.layout.page, "make_page", counted)
+    view = pack_view(demo_project, PACK, lang, ISSUED)
+    name = f"{PACK}/{lang}/briefing-book.pdf"
+    books, contents_made, layouts = [], [], []
+    engines = Engines(Templates(demo_project.templates))
+    first = REGISTRY["briefing-book"].render(view, engines)  # no hint: the first build
+    hint = str(first.hint)
+    points = int(hint.rpartition("|points=")[2])
+    for left in (None, hint, hint.replace(f"|points={points}", f"|points={points + 2}")):
+        engines = Engines(Templates(demo_project.templates))
+        for kind in ("briefing-note", "fact-sheet"):
+            REGISTRY[kind].render(view, engines)
+        if left is not None:
+            engines.hints[name] = left
+        made.clear()
+        books.append(REGISTRY["briefing-book"].render(view, engines))
+        contents_made.append(made.count(2))
+        layouts.append(engines.pdf.layouts[name])
+    assert books[0].data == books[1].data == books[2].data == first.data
+    assert [book.hint for book in books] == [hint] * 3
+    assert contents_made[1] == 1 and contents_made[0] > 1  # the hint spares the re-layout
+    assert layouts == [1, 1, 2]  # a wrong hint: laid out again, with the right number
+
+
 def test_a_short_pack_shares_pages_each_part_bookmarked(
         make_project: ProjectFactory, tmp_path: Path) -> None:
     """A pack with little to say: its note's parts run on one page, each with its bookmark

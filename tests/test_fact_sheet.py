@@ -319,7 +319,7 @@ def test_the_same_sheet_again_is_laid_out_once(demo_project: briefgen.Project,
     assert again.pdf.layouts == {"rabat-2026-12/fr/fact-sheet.pdf": 1}
     book = REGISTRY["briefing-book"].render(view, again)
     assert again.pdf.layouts["rabat-2026-12/fr/briefing-book.pdf"] == 1  # the book only
-    assert book.hint == sheet.hint
+    assert str(book.hint).startswith(f"{sheet.hint}|points=")  # the fit, and the book's own
 
     other = pack_view(demo_project, "rabat-2026-12", "en", ISSUED)
     again.hints["rabat-2026-12/en/fact-sheet.pdf"] = str(sheet.hint)  # not its content

@@ -9,9 +9,11 @@ when the build has just written them, else written here, the same either way), m
 the book's own pages by :mod:`~briefgen.documents.compile`. Only the cover, the contents
 and the talking points are laid out and written for the book (``briefing-book.html``),
 once: the contents prints the book page each part starts on, known from the parts' page
-counts, and the fact sheet's from the last page of the talking points (a counter style
-written for this book). Each part has its bookmark, with its own headings under it; a
-right-to-left book tells readers to lay its pages out from the right.
+counts; the fact sheet's from the talking points' page count at the book's last render
+(its hint), checked by the layout, else from the last page of the talking points (a
+counter style written for this book, the contents laid out again). Each part has its
+bookmark, with its own headings under it; a right-to-left book tells readers to lay its
+pages out from the right.
 """
 
 from __future__ import annotations
@@ -34,17 +36,22 @@ STYLESHEETS = ("css/fonts.css", "css/marking.css", "css/briefing-note.css",
 FRONT = 2  # the pages before the note, if the cover takes one (else laid out again)
 WITHIN_NOTE = ("participants", "biographies", "sources")  # the note's parts in the contents
 NUMBERS = 40  # pages the book's counter styles are written for (else laid out again)
+HINT = "|points="  # in the book's hint: the fit's, then the talking points' pages
 _ENTRY = re.compile(r'<a href="#([\w-]+)"[^>]*>(.*?)</a>', re.DOTALL)
 
 
 def render(view: PackView, engines: Engines) -> Rendered:
     name = f"{view.id}/{view.lang}/briefing-book.pdf"
+    fit, points = _read_hint(engines.hints.pop(name, None))
+    if fit is not None:
+        engines.hints[name] = fit  # the sheet's fit, for fact_sheet.written
     note = briefing_note.written(view, engines)
     _, sheet = fact_sheet.written(view, engines, name)
     note_part, sheet_part = compile.Part(note.data), compile.Part(sheet.data)
     within = {anchor: page for anchor, page in note_part.page_of().items()
               if anchor in WITHIN_NOTE}
-    html, own, front = _own_pages(view, engines, name, len(note_part), within)
+    html, own, front = _own_pages(view, engines, name, len(note_part), within, points)
+    hint = f"{engines.hints.get(name) or ''}{HINT}{len(own.pages) - front}"
     labels = {anchor: markup.unescape(re.sub(r"<[^>]+>", "", label)).strip()
               for anchor, label in _ENTRY.findall(html)}
     own, placeholders = _with_placeholders(own, html)
@@ -53,9 +60,18 @@ def render(view: PackView, engines: Engines) -> Rendered:
         compile.Insert(front, note_part, labels["note"], "note"),
         compile.Insert(len(own.pages), sheet_part, labels["fact-sheet"], "fact-sheet"),
     ], placeholders)
+    engines.hints[name] = hint
     return Rendered(data, result.pages + len(note_part) + len(sheet_part), view.fact_ids,
-                    view.source_ids, [*result.warnings, *note.warnings, *sheet.warnings],
-                    engines.hints.get(name))
+                    view.source_ids, [*result.warnings, *note.warnings, *sheet.warnings], hint)
+
+
+def _read_hint(value: object) -> tuple[int | str | None, int | None]:
+    """The book's hint from its last render (kept in the manifest): the fact sheet's fit,
+    and how many pages the talking points took then (an older manifest's: the fit only)."""
+    if not isinstance(value, str):
+        return (value if isinstance(value, int) else None), None
+    fit, _, points = value.rpartition(HINT) if HINT in value else (value, "", "")
+    return fit or None, int(points) if points.isdigit() and 0 < int(points) < 1000 else None
 
 
 def _with_placeholders(own: Any, html: str) -> tuple[Any, set[str]]:
@@ -70,10 +86,14 @@ def _with_placeholders(own: Any, html: str) -> tuple[Any, set[str]]:
 
 
 def _own_pages(view: PackView, engines: Engines, name: str, note_pages: int,
-               within: dict[str, int]) -> tuple[str, Any, int]:
+               within: dict[str, int], points: int | None) -> tuple[str, Any, int]:
     """The book's own pages laid out (cover, contents, talking points), their HTML and how
-    many come before the note. Laid out once, unless the cover runs onto a second page or
-    the talking points beyond :data:`NUMBERS` pages (then the numbers are written again)."""
+    many come before the note. Laid out once, unless the cover runs onto a second page,
+    the talking points beyond :data:`NUMBERS` pages, or other than the ``points`` pages
+    they took last time (then the numbers are written again). The contents gives the
+    fact sheet's page from ``points`` when known (what a layout finds is what it prints);
+    else WeasyPrint works it out from the talking points' last page, laying the contents
+    out again."""
     templates = engines.templates
     groups = talking_points.talking_points(
         view, templates.translations(view.labels_lang).gettext,
@@ -87,6 +107,8 @@ def _own_pages(view: PackView, engines: Engines, name: str, note_pages: int,
         pages = {"note": digits(front + 1),
                  **{anchor: digits(front + 1 + at) for anchor, at in within.items()},
                  "talking-points": digits(front + note_pages + 1)}
+        if points is not None:
+            pages["fact-sheet"] = digits(front + note_pages + points + 1)
         html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view,
                                 groups=groups, pages=pages)
         extra = (i18n.counter_style_css(view.numbering)
@@ -95,9 +117,16 @@ def _own_pages(view: PackView, engines: Engines, name: str, note_pages: int,
         own = engines.pdf.layout(html, templates.roots[0], stylesheets, name, extra)
         laid_front = next(number for number, page in enumerate(own.pages)
                           if "talking-points" in page.anchors)
-        if laid_front == front and len(own.pages) - front <= numbers:
+        laid_points = len(own.pages) - laid_front
+        if (laid_front == front and laid_points <= numbers
+                and points in (None, laid_points)):
+            if points is None:  # the HTML as if the number were known: the same PDF /ID
+                pages["fact-sheet"] = digits(front + note_pages + laid_points + 1)
+                html = templates.render(TEMPLATE, view.lang, view.labels_lang, pack=view,
+                                        groups=groups, pages=pages)
             return html, own, front
         front, numbers = laid_front, 2 * len(own.pages)
+        points = None if points is None else laid_points
 
 
 def _counting(style: str, first: int, value: int, count: int, digits: Any) -> str:

@@ -252,13 +252,19 @@ def _reparent(elements: list[Object], tree: Object, tops: set[Any], document: Ob
     headers and footers), found from the marked content of each page."""
     for element in elements:
         element.P = document
+    seen: set[Any] = set()  # elements whose ancestors were gone through: not again
     for _, entry in _numbers(tree.ParentTree):
         for element in _as_list(entry):
             while isinstance(element, Dictionary) and "/P" in element:
-                if element.P.objgen in tops or element.P.objgen == tree.objgen:
+                if (key := element.objgen) != (0, 0):
+                    if key in seen:
+                        break
+                    seen.add(key)
+                parent = element.P
+                if parent.objgen in tops or parent.objgen == tree.objgen:
                     element.P = document
                     break
-                element = element.P
+                element = parent
 
 
 def _as_list(kids: Object) -> list[Object]:
