@@ -171,7 +171,7 @@ def written(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Pdf
     key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
     result = engines.written.get(sheet, key)
     if result is None:
-        document = _laid_out(view, engines, name, key, fit)
+        document = _laid_out(view, engines, name, key, fit, html)
         result = engines.pdf.write(document, sheet, html, right_to_left=view.dir == "rtl")
         engines.written.put(sheet, key, result)
     return content, result
@@ -184,16 +184,20 @@ def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str,
     (:class:`~briefgen.documents.kinds.Layouts`)."""
     content, fit, html = fitted(view, engines, name, layout=False)
     key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
-    return content, html, _laid_out(view, engines, name, key, fit)
+    return content, html, _laid_out(view, engines, name, key, fit, html)
 
 
-def _laid_out(view: PackView, engines: Engines, name: str, key: str, fit: Fit) -> Any:
+def _laid_out(view: PackView, engines: Engines, name: str, key: str, fit: Fit,
+              html: str) -> Any:
+    """The sheet of ``html`` laid out at the fit's step: from this process's layouts, the
+    fit's own, else laid out at the step (known from the fit of this very content)."""
     sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
     document = engines.layouts.get(sheet, key)
     if document is None:
-        if fit.document is None:  # the step is known, its layout is not at hand
-            _, fit, _ = fitted(view, engines, name)
         document = fit.document
+        if document is None:
+            assert fit.step is not None  # fitted() raises for a sheet that does not fit
+            document = lay_out(view, engines, html, name, STEPS[fit.step].css())
         engines.layouts.put(sheet, key, document)
     return document
 
