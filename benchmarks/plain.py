@@ -72,7 +72,7 @@ def prepare(root: Path, issued: dt.date, target: Path) -> int:
             _, fit, sheet_html = fact_sheet.fitted(view, engines, name)
             assert fit.step is not None
             own_html, _, _ = briefing_book._own_pages(  # its HTML, as the book makes it
-                view, engines, out, len(note.pages), {})
+                view, engines, out, len(note.pages), {}, None)
             parts = [(own_html, [str(templates.find(s)) for s in briefing_book.STYLESHEETS],
                       numbering),
                      (note_html, [str(templates.find(s)) for s in briefing_note.STYLESHEETS],

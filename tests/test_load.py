@@ -406,14 +406,13 @@ def test_many_files_parse_on_every_core_to_the_same_result(make_project: Project
 
     monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
     forked: list[int] = []
+    real = processes.fork_map
 
-    real = processes.fork_pool
+    def counted(function: Any, count: int, jobs: int) -> Any:
+        forked.append(jobs)
+        return real(function, count, jobs)
 
-    def counted(count: int, **options: Any) -> Any:
-        forked.append(count)
-        return real(count, **options)
-
-    monkeypatch.setattr(processes, "fork_pool", counted)
+    monkeypatch.setattr(processes, "fork_map", counted)
     results = []
     for jobs in (2, 1):
         with pytest.raises(briefgen.ValidationFailed) as caught:

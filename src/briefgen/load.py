@@ -185,12 +185,12 @@ def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
     if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
             or not processes.may_spread()):
         return [_parse_one(item) for item in work]
-    with processes.fork_pool(min(jobs, len(work))) as pool:
-        results = list(pool.map(_parse_to_pickle, work,
-                                 chunksize=max(1, len(work) // (jobs * 4))))
-    # a worker sends the pickle alone: read once here, it is the model and the cache entry
+    # The files reach the workers by the fork. A worker sends the pickle alone: read once
+    # here, it is the model and the cache entry; read as each arrives, while the workers
+    # parse the next ones.
     return [result if isinstance(result, list) else (loads(result), result)
-            for result in results]
+            for result in processes.fork_map(lambda index: _parse_to_pickle(work[index]),
+                                             len(work), min(jobs, len(work)))]
 
 
 def _parse_one(item: tuple[bytes, str, type[BaseModel], Limits]) -> _Parsed:

@@ -66,18 +66,20 @@ def may_spread() -> bool:
 
 
 def fork_map(function: Callable[[int], T], count: int, jobs: int,
-             memory_limit: int = DEFAULT_MEMORY_LIMIT) -> list[T]:
-    """``[function(0), ..., function(count - 1)]`` on ``jobs`` forked processes, each with
-    its address space capped. ``function`` reaches them by the fork, not by pickle: it may
+             memory_limit: int = DEFAULT_MEMORY_LIMIT) -> Iterator[T]:
+    """``function(0), ..., function(count - 1)`` on ``jobs`` forked processes, each with
+    its address space capped, in order as they come (the caller works on the first while
+    the next are worked out). ``function`` reaches them by the fork, not by pickle: it may
     hold anything (a closure over a whole project); its results come back pickled. Where
     there is no safe fork (macOS, Windows), in this process, one after the other."""
     if not sys.platform.startswith("linux"):
-        return [function(index) for index in range(count)]
+        yield from (function(index) for index in range(count))
+        return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                              initializer=partial(_inherit, function, memory_limit)) as pool:
-        return list(pool.map(_call_inherited, range(count),
-                             chunksize=max(1, count // (jobs * 4))))
+        yield from pool.map(_call_inherited, range(count),
+                            chunksize=max(1, count // (jobs * 16)))
 
 
 def _inherit(function: Callable[[int], Any], memory_limit: int) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefgen import i18n, photos
 from briefgen.apparatus import check_apparatus, check_letterhead, check_markings
-from briefgen.cache import Work, known_clean, known_clean_all
+from briefgen.cache import known_clean
 from briefgen.errors import LocatedError, Location, RenderError, each_once
 from briefgen.grammar.checks import Grammars, check_forms
 from briefgen.load import Loaded, Project
@@ -51,10 +51,8 @@ def validate_by_pack(project: Project) -> Validated:
                                              or Location("templates"), error.hint))
         return found
     grammars = Grammars(project.templates)
-    works = [_base_errors(base, project, grammars) for base in project.bases.values()]
-    for base_id, errors in zip(project.bases, known_clean_all(project.cache, works),
-                               strict=True):
-        found.bases[base_id] = errors
+    for base_id, base in project.bases.items():
+        found.bases[base_id] = _base_errors(base, project, grammars)
     has_catalog = functools.cache(Templates(project.templates).has_catalog)  # once a language
     for pack_id, pack in project.packs.items():
         found.packs[pack_id] = _pack_errors(pack, project, grammars, has_catalog)
@@ -66,19 +64,19 @@ def validate_by_pack(project: Project) -> Validated:
 
 
 def _base_errors(base: Loaded[FactBase], project: Project,
-                 grammars: Grammars) -> Work[list[LocatedError]]:
-    """Looking for a base's own errors; not again in a file found clean before with the
-    same grammar forms (a base with photos is checked every time: the photos may
-    change)."""
+                 grammars: Grammars) -> list[LocatedError]:
+    """A base's own errors; not looked for again in a file found clean before with the same
+    grammar forms (a base with photos is checked every time: the photos may change)."""
     def errors() -> list[LocatedError]:
         return (validate_base(base, project.root)
                 + check_forms(base, base.model.languages, grammars))
 
     if any(person.photo for person in base.model.people):
-        return Work("", "", errors)
+        return errors()
     forms = [(found.source, found.forms) if (found := grammars.get(lang)) else None
              for lang in base.model.languages if i18n.check_locale(lang) is None]
-    return Work(base.entry, f"base-errors\0{base.display}", errors, repr(forms))
+    return known_clean(project.cache, base.entry, f"base-errors\0{base.display}", errors,
+                       repr(forms))
 
 
 def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,

@@ -55,13 +55,12 @@ from briefgen.cache.results import (
     derived_all,
     derived_name,
     known_clean,
-    known_clean_all,
 )
 from briefgen.fsutil import NotAFile
 from briefgen.version import __version__
 
 __all__ = ["DERIVED", "FOLDER", "ParseCache", "Work", "derived", "derived_all", "derived_name",
-           "dumps", "entry_name", "key_file", "known_clean", "known_clean_all", "loads", "user_key"]
+           "dumps", "entry_name", "key_file", "known_clean", "loads", "user_key"]
 
 log = logging.getLogger(__name__)
 

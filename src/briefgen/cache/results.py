@@ -5,7 +5,7 @@ those the cache lacks are worked out on every core when there are many."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -53,8 +53,9 @@ def derived_all(cache: ParseCache | None, works: Sequence[Work[T]]) -> list[T]:
     found = [cache.get(name) if cache is not None and name else None for name in names]
     lacking = [index for index, value in enumerate(found)
                if not (isinstance(value, tuple) and len(value) == 1)]
-    computed = _work_out(works, lacking)
-    for index, value in computed.items():
+    computed: dict[int, T] = {}
+    for index, value in _work_out(works, lacking):  # kept as each comes
+        computed[index] = value
         if cache is not None and names[index]:
             cache.put(names[index], (value,))
     return [computed[index] if index in computed else found[index][0]  # type: ignore[index]
@@ -65,19 +66,15 @@ def known_clean(cache: ParseCache | None, entry: str, what: str,
                 compute: Callable[[], list[E]], key: str = "") -> list[E]:
     """The problems ``compute()`` finds in the file of the entry ``entry`` alone (and
     ``key``), not looked for again in a file found clean before."""
-    return known_clean_all(cache, [Work(entry, what, compute, key)])[0]
-
-
-def known_clean_all(cache: ParseCache | None, works: Sequence[Work[list[E]]]) -> list[list[E]]:
-    """:func:`known_clean` of each of ``works``, as :func:`derived_all` works them out."""
-    names = _names(cache, works)
-    lacking = [index for index, name in enumerate(names)
-               if cache is None or not name or cache.get(name) is not True]
-    computed = _work_out(works, lacking)
-    for index, problems in computed.items():
-        if cache is not None and names[index] and not problems:
-            cache.put(names[index], True)
-    return [computed.get(index, []) for index in range(len(works))]
+    if cache is None or not entry:
+        return compute()
+    name = derived_name(entry, what, key)
+    if cache.get(name) is True:
+        return []
+    problems = compute()
+    if not problems:
+        cache.put(name, True)
+    return problems
 
 
 def _names(cache: ParseCache | None, works: Sequence[Work[T]]) -> list[str]:
@@ -85,11 +82,11 @@ def _names(cache: ParseCache | None, works: Sequence[Work[T]]) -> list[str]:
             else "" for work in works]
 
 
-def _work_out(works: Sequence[Work[T]], indices: list[int]) -> dict[int, T]:
-    """``works[i].compute()`` for each of ``indices``: on every core when they are many and
-    this process may fork, else one after the other."""
+def _work_out(works: Sequence[Work[T]], indices: list[int]) -> Iterator[tuple[int, T]]:
+    """``(i, works[i].compute())`` for each of ``indices``, in order: on every core when
+    they are many and this process may fork, else one after the other."""
     jobs = processes.cores()
     if len(indices) < SIDE_BY_SIDE_FROM or jobs < 2 or not processes.may_spread():
-        return {index: works[index].compute() for index in indices}
-    results = processes.fork_map(lambda i: works[indices[i]].compute(), len(indices), jobs)
-    return dict(zip(indices, results, strict=True))
+        return ((index, works[index].compute()) for index in indices)
+    return zip(indices, processes.fork_map(lambda i: works[indices[i]].compute(),
+                                           len(indices), jobs), strict=True)
