@@ -110,7 +110,7 @@ class Preview:
             return
         self._plan(project, day)
         viewed = set(self._viewed())
-        for key in sorted(self._pages, key=lambda key: (key not in viewed, key)):
+        for key in sorted(self._pages, key=lambda key: (key not in viewed, self._order(key))):
             if key not in viewed:
                 yield from self._shown()
             if key not in viewed and self._unchecked:
@@ -324,12 +324,20 @@ class Preview:
         with self._lock:
             self._lock.notify_all()
 
+    def _order(self, key: Key) -> tuple[str, int, str]:
+        """Where the page of ``key`` comes: by pack, then in the pack's own order of its
+        languages (its first language, the original, first)."""
+        pack_id, lang = key
+        pack = self.state.packs.get(pack_id)
+        languages = pack.languages if pack is not None else ()
+        return pack_id, languages.index(lang) if lang in languages else len(languages), lang
+
     def _next_jobs(self) -> list[Job]:
         """The documents of the next page to build again (called holding the lock): the
-        pages shown first; in the pack's order."""
+        pages shown first; by pack, each in its languages' order (:meth:`_order`)."""
         viewed = set(self._viewed())
         pack_id, lang = min({job[:2] for job in self._jobs},
-                            key=lambda key: (key not in viewed, key))
+                            key=lambda key: (key not in viewed, self._order(key)))
         kinds = self.state.packs[pack_id].documents if pack_id in self.state.packs else ()
         jobs = [job for job in self._jobs if job[:2] == (pack_id, lang)]
         jobs.sort(key=lambda job: (job[2] not in kinds, kinds.index(job[2])
