@@ -229,8 +229,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
 
 
 def _settled(server: LiveServer) -> bool:
-    page = httpx.get(server.page("meeting", "fr")).text
-    return 'id="brief"' in page and "pending" not in page
+    """Every page of the pack shows its brief and no document pending (the pack's languages
+    are built in its order: French, then English)."""
+    pages = [httpx.get(server.page("meeting", lang)).text for lang in ("fr", "en")]
+    return all('id="brief"' in page and "pending" not in page for page in pages)
 
 
 def get(server: LiveServer, path: str, host: str | None = None,
