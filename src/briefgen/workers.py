@@ -148,7 +148,7 @@ def render_documents(documents: Sequence[str], view: PackView,
                      ) -> list[tuple[Rendered, float] | BriefgenError]:
     """Several documents of one view rendered in turn in one task, each as
     :func:`render_document` renders it, each with its own outcome: so that a book finds
-    its note and fact sheet already laid out in this process (``Engines.layouts``)."""
+    its note and fact sheet already written in this process (``Engines.written``)."""
     outcomes: list[tuple[Rendered, float] | BriefgenError] = []
     for index, document in enumerate(documents):
         hint = hints[index] if index < len(hints) else None

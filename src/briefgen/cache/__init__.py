@@ -66,7 +66,7 @@ log = logging.getLogger(__name__)
 
 FOLDER = ".briefgen-cache"  # in the project's build folder
 MAX_ENTRY_BYTES = 512 * 1024**2
-PRUNE_AFTER = 24 * 3600.0  # seconds: an entry no load has used for a day is removed
+PRUNE_AFTER = 24 * 3600.0  # seconds: a bundle no load has used for a day is removed
 MAX_PENDING = 1024  # entries kept for one write: a flush comes at the latest then
 MAX_BUNDLES = 16  # bundles in the folder before a flush gathers what its command used
 # The names of the files the cache writes and may remove: entries, results worked out from
@@ -275,13 +275,14 @@ class ParseCache:
                     if length <= MAX_ENTRY_BYTES else None
             except (OSError, NotAFile):
                 continue
+            payload = record[32:] if record is not None else b""
             if record is None or not hmac.compare_digest(
-                    record[:32], _sign(self._key, name, record[32:])):
+                    record[:32], _sign(self._key, name, payload)):
                 log.debug("parse cache: ignoring %s in %s (not whole, or not signed with "
                           "this user's key)", name, path)
                 continue
             try:
-                value = loads(record[32:])
+                value = loads(payload)
             except Exception as error:
                 log.debug("parse cache: ignoring %s in %s: %s", name, path, error)
                 continue
@@ -317,7 +318,7 @@ class ParseCache:
         return where, holds
 
     def _touch(self, path: Path) -> None:
-        """Mark an entry as used, at most once an hour (a write per read would cost)."""
+        """Mark a bundle as used, at most once an hour (a write per read would cost)."""
         try:
             now = self._file_time()
             if now - path.stat().st_mtime > 3600:
@@ -337,6 +338,7 @@ class ParseCache:
             self._clock = (writes.file_system_now(self.folder), time.monotonic())
         written, at = self._clock
         return written + time.monotonic() - at
+
 
 def _sign(key: bytes, name: str, payload: bytes) -> bytes:
     return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()

@@ -24,12 +24,9 @@ def written(view: PackView, engines: Engines) -> PdfResult:
     """The note's PDF; one written in this process from the same HTML is not written again
     (the briefing book compiles the note's own PDF: ``Engines.written``)."""
     name, html, key = _source(view, engines)
-    result = engines.written.get(name, key)
-    if result is None:
-        document = _laid_out(view, engines, name, html, key)
-        result = engines.pdf.write(document, name, html, right_to_left=view.dir == "rtl")
-        engines.written.put(name, key, result)
-    return result
+    return engines.written.made(name, key, lambda: engines.pdf.write(
+        _laid_out(view, engines, name, html, key), name, html,
+        right_to_left=view.dir == "rtl"))
 
 
 def layout(view: PackView, engines: Engines) -> tuple[str, str, Any]:
@@ -50,11 +47,7 @@ def _source(view: PackView, engines: Engines) -> tuple[str, str, str]:
 
 
 def _laid_out(view: PackView, engines: Engines, name: str, html: str, key: str) -> Any:
-    document = engines.layouts.get(name, key)
-    if document is None:
-        templates = engines.templates
-        stylesheets = [templates.find(sheet) for sheet in STYLESHEETS]
-        document = engines.pdf.layout(html, templates.roots[0], stylesheets, name,
-                                      i18n.counter_style_css(view.numbering))
-        engines.layouts.put(name, key, document)
-    return document
+    templates = engines.templates
+    return engines.layouts.made(name, key, lambda: engines.pdf.layout(
+        html, templates.roots[0], [templates.find(sheet) for sheet in STYLESHEETS], name,
+        i18n.counter_style_css(view.numbering)))

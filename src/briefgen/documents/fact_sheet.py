@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 # The fit's names, for the briefing book, the benchmarks and the tests.
 __all__ = ["DESIGNED_STEP", "STEPS", "Fit", "Hint", "Step", "content_mm", "fit_one_page",
-           "fitted", "lay_out", "layout", "measure", "overflow_mm", "page_height_mm",
+           "fitted", "lay_out", "measure", "overflow_mm", "page_height_mm",
            "predict_step", "render", "written"]
 
 TEMPLATE = "fact-sheet.html"
@@ -168,38 +168,16 @@ def written(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, Pdf
     same HTML at the same step is not written again (``Engines.written``)."""
     sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
     content, fit, html = fitted(view, engines, name, layout=False)
-    key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
-    result = engines.written.get(sheet, key)
-    if result is None:
-        document = _laid_out(view, engines, name, key, fit, html)
-        result = engines.pdf.write(document, sheet, html, right_to_left=view.dir == "rtl")
-        engines.written.put(sheet, key, result)
-    return content, result
+    key = engines.written.key(html, str(fit.step), engines.templates.fingerprint())
 
+    def laid_out() -> Any:  # the fit's own layout, else one at the step it found
+        if fit.document is not None:
+            return fit.document
+        assert fit.step is not None  # fitted() raises for a sheet that does not fit
+        return lay_out(view, engines, html, name, STEPS[fit.step].css())
 
-def layout(view: PackView, engines: Engines, name: str) -> tuple[FactSheet, str, Any]:
-    """The sheet fitted and laid out, not yet written: its content, its HTML and
-    WeasyPrint's document, for ``name`` (the document asking). A sheet laid out in this
-    process from the same HTML at the same step is not laid out again
-    (:class:`~briefgen.documents.kinds.Layouts`)."""
-    content, fit, html = fitted(view, engines, name, layout=False)
-    key = engines.layouts.key(html, str(fit.step), engines.templates.fingerprint())
-    return content, html, _laid_out(view, engines, name, key, fit, html)
-
-
-def _laid_out(view: PackView, engines: Engines, name: str, key: str, fit: Fit,
-              html: str) -> Any:
-    """The sheet of ``html`` laid out at the fit's step: from this process's layouts, the
-    fit's own, else laid out at the step (known from the fit of this very content)."""
-    sheet = f"{view.id}/{view.lang}/fact-sheet.pdf"
-    document = engines.layouts.get(sheet, key)
-    if document is None:
-        document = fit.document
-        if document is None:
-            assert fit.step is not None  # fitted() raises for a sheet that does not fit
-            document = lay_out(view, engines, html, name, STEPS[fit.step].css())
-        engines.layouts.put(sheet, key, document)
-    return document
+    return content, engines.written.made(sheet, key, lambda: engines.pdf.write(
+        laid_out(), sheet, html, right_to_left=view.dir == "rtl"))
 
 
 def content_of(view: PackView, engines: Engines) -> FactSheet:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefgen.docx import DocxEngine
 from briefgen.templating import Templates
@@ -18,6 +18,8 @@ from briefgen.templating import Templates
 if TYPE_CHECKING:
     from briefgen.pdf import PdfEngine
     from briefgen.views import PackView
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -35,9 +37,10 @@ class Rendered:
 class Layouts:
     """The last few documents laid out in this process (WeasyPrint's, not yet written), or
     written (:class:`~briefgen.pdf.PdfResult`), by document name and a digest of what each
-    was made from: ``check`` measures the note laid out; the briefing book compiles the
-    PDFs of the note and the fact sheet just written for themselves. A document made from
-    anything else is not found. Bounded: a layout holds every box of its pages."""
+    was made from: ``check`` measures the note laid out, which its PDF is written from;
+    the briefing book compiles the PDFs of the note and the fact sheet just written for
+    themselves. A document made from anything else is not found. Bounded: a layout holds
+    every box of its pages."""
 
     KEEP = 4  # a pack language's note and sheet, and the next language's
 
@@ -50,22 +53,22 @@ class Layouts:
         templates' fingerprint)."""
         return hashlib.sha256("\0".join(inputs).encode()).hexdigest()
 
-    def get(self, name: str, key: str) -> Any | None:
+    def made(self, name: str, key: str, make: Callable[[], T]) -> T:
+        """The document ``name`` made from ``key``: the one kept, else ``make()``, kept."""
         kept = self._kept.get(name)
-        if kept is None or kept[0] != key:
-            return None
-        self._kept.move_to_end(name)
-        return kept[1]
-
-    def clear(self) -> None:
-        """Forget every layout (a benchmark's next render starts from nothing laid out)."""
-        self._kept.clear()
-
-    def put(self, name: str, key: str, document: Any) -> None:
+        if kept is not None and kept[0] == key:
+            self._kept.move_to_end(name)
+            return kept[1]  # type: ignore[no-any-return]
+        document = make()
         self._kept[name] = (key, document)
         self._kept.move_to_end(name)
         while len(self._kept) > self.KEEP:
             self._kept.popitem(last=False)
+        return document
+
+    def clear(self) -> None:
+        """Forget every layout (a benchmark's next render starts from nothing laid out)."""
+        self._kept.clear()
 
 
 class Engines:
