@@ -13,6 +13,7 @@ import pytest
 import briefgen
 from briefgen.check import Report, as_github, as_json, as_text, check
 from tests.support.projects import (
+    ISSUED,
     MINIMAL_BASE,
     MINIMAL_PACK,
     REPO,
@@ -345,3 +346,27 @@ def test_a_large_project_is_checked_on_every_core_to_the_same_result(
     assert spread == [20]
     assert side_by_side == one_by_one
     assert {f.code for f in one_by_one.findings} >= {"unused-fact", "timeline-caption"}
+
+
+def test_a_label_prints_its_placeholders_and_is_checked_as_a_text(
+        make_project: ProjectFactory, tmp_path: Path) -> None:
+    """A timeline caption written with the fact's placeholders prints them filled, in the
+    form asked; a bare name in it is flagged as in a text; an unknown one is refused."""
+    from tests.support.pdf import pdftotext, squash
+
+    dated = "    date: 2018-06-26\n    countries: [MR]\n"
+    base = MINIMAL_BASE.replace("    date: 2018-06-26\n", dated + (
+        "    label: {fr: \"Accord avec {countries:def}\", en: \"Agreement with {countries}\"}\n"))
+    pack = MINIMAL_PACK.replace("documents: [briefing-note]", "documents: [fact-sheet]")
+    root = make_project(facts={"base.yaml": base}, packs={"meeting.yaml": pack})
+    report = check(root, today=TODAY)
+    assert [(f.code, f.line, f.message.split(":")[0]) for f in report.findings
+            if f.code == "bare-name"] == [("bare-name", 18, "'label.en'")]
+    briefgen.build(briefgen.load_project(root), out=tmp_path / "out", issued=ISSUED)
+    sheet = squash(pdftotext(tmp_path / "out" / "meeting" / "fr" / "fact-sheet.pdf"))
+    assert "Accord avec la Mauritanie" in sheet and "{countries" not in sheet
+    unknown = base.replace("{countries:def}", "{pays}")
+    with pytest.raises(briefgen.ValidationFailed) as failed:
+        briefgen.load_project(make_project(facts={"base.yaml": unknown}))
+    assert str(failed.value.errors[0]).startswith(
+        "facts/base.yaml:18 (fact f2): 'label.fr': unknown placeholder {pays}")

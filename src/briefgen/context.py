@@ -242,7 +242,7 @@ def _base_view(base: FactBase, lang: str, names: grammar.Grammar, digits: str) -
 def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
                names: grammar.Grammar, digits: str) -> FactView:
     written = [i18n.pick(text, lang) or "" for text in (
-        fact.text, fact.talking_point, fact.if_raised) if text]
+        fact.text, fact.talking_point, fact.if_raised, fact.label) if text]
     values = _values(fact, base, lang, names, digits, written)
     return FactView(
         id=fact.id,
@@ -252,7 +252,7 @@ def _fact_view(fact: Fact, base: FactBase, lang: str, previous: dt.date | None,
         talking_point=(_text(fact.talking_point, lang, values, names, digits)
                        if fact.talking_point else None),
         if_raised=_text(fact.if_raised, lang, values, names, digits) if fact.if_raised else None,
-        label=_text(fact.label, lang, digits=digits) if fact.label else None,
+        label=_text(fact.label, lang, values, names, digits) if fact.label else None,
         section=fact.section,
         date=fact.date,
         date_label=values["date"],

@@ -84,9 +84,9 @@ class Fact(Strict):
     if_raised: FactText | None = Field(
         None, description="a defensive line, said only if the counterpart raises the subject"
     )
-    label: Localized | None = Field(
+    label: FactText | None = Field(
         None, description="a short caption (a few words) for the fact sheet's timeline and key "
-        "figures"
+        "figures; its placeholders print as in the text ({countries}, {date}, {value})"
     )
     section: Slug | None = Field(None, description="the id of one of the base's `sections:`")
     sources: tuple[Slug, ...] = ()

@@ -63,7 +63,7 @@ _PLACEHOLDER_DATA = {"date": "date", "countries": "countries", "value": "value"}
 
 def _missing_placeholder_data(loaded: Loaded[FactBase], index: int,
                               fact: Fact) -> Iterator[Finding]:
-    for field in ("text", "talking_point"):
+    for field in ("text", "talking_point", "if_raised", "label"):
         texts = getattr(fact, field) or {}
         used = set().union(*(placeholders.names(text) for text in texts.values()
                              if "{" in text))

@@ -13,7 +13,7 @@ from briefgen.grammar.lint import Sentence, advise
 from briefgen.load import Loaded, Project
 from briefgen.model import FactBase
 
-FIELDS = ("text", "talking_point", "if_raised")
+FIELDS = ("text", "talking_point", "if_raised", "label")
 
 
 def grammar_key(loaded: Loaded[FactBase], project: Project, seen: dict[str, str]) -> str:
