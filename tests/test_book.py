@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from PIL import Image
 
 import briefgen
 from briefgen.context import pack_view
@@ -37,9 +38,10 @@ def books(demo_build: Path) -> dict[str, Path]:
 
 
 def contents(book: Path) -> list[tuple[str, int]]:
-    """(entry, page) of each line of the contents page, as printed."""
-    page = pdftotext(book, page=2)
-    found = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)$", page, re.MULTILINE)
+    """(entry, page) of each line of the contents page, as printed (the dots between them
+    are drawn, not text: a reader copying the line gets the entry and its page)."""
+    page = pdftotext(book, page=2, layout=True)
+    found = re.findall(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", page, re.MULTILINE)
     return [(title.strip(), int(number)) for title, number in found]
 
 
@@ -176,6 +178,34 @@ def test_tagged_with_the_pack_language_and_read_from_the_right(books: dict[str, 
 
 
 ANCHORS = ("note", "participants", "biographies", "sources", "talking-points", "fact-sheet")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_dots_lead_from_each_entry_to_its_page(books: dict[str, Path], lang: str,
+                                               tmp_path: Path) -> None:
+    """Between each line of the contents and its page, a row of dots a few points apart,
+    from the one to the other, on the line's baseline (drawn, left to right or right to
+    left): none over the words, no gap."""
+    words = [word for word in bbox(books[lang]).words if word.page == 2]
+    numbers = [word for word in words if word.text.isdigit()]
+    assert len(numbers) == 6
+    png = tmp_path / "contents"
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-f", "2", "-l", "2", "-singlefile",
+                    "-png", str(books[lang]), str(png)], check=True)
+    image = Image.open(f"{png}.png").convert("L")
+    scale = image.width / bbox(books[lang]).width
+    for number in numbers:
+        middle = (number.y0 + number.y1) / 2
+        entry = [word for word in words if word is not number and word.y0 < middle < word.y1]
+        start, end = ((max(word.x1 for word in entry), number.x0) if lang != "ar"
+                      else (number.x1, min(word.x0 for word in entry)))
+        band = range(int(number.y0 * scale), int(number.y1 * scale) + 2)
+        dark = [any(image.getpixel((x, y)) < 180 for y in band)
+                for x in range(int(start * scale) + 1, int(end * scale))]
+        dots = sum(1 for before, here in zip([False, *dark[:-1]], dark, strict=True)
+                   if here and not before)
+        assert (end - start) / 3 - 3 <= dots <= (end - start) / 3 + 1, (number.text, dots)
+        assert not any(dark[:2]) and not any(dark[-2:])  # a space either side
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
