@@ -348,6 +348,55 @@ def test_a_large_project_is_checked_on_every_core_to_the_same_result(
     assert {f.code for f in one_by_one.findings} >= {"unused-fact", "timeline-caption"}
 
 
+def test_a_first_check_works_each_base_out_in_the_process_that_parses_it(
+        make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A project checked from its folder for the first time: the processes that parse its
+    bases work out, each base once, what validation and ``check`` find in it alone; the
+    check forks no other processes for them, and finds what a check of the loaded project
+    finds."""
+    import os
+
+    from briefgen import load, processes, validate
+    from briefgen.cache import ParseCache
+
+    check_module = sys.modules["briefgen.check"]
+    root = _many_bases_project(make_project)
+    (root / "build").mkdir()  # where the cache is kept
+    expected = check(briefgen.load_project(root, cache=ParseCache(), jobs=1), today=TODAY)
+    log = tmp_path / "pids"
+
+    def logged(name: str, real: object) -> object:
+        def call(*args: object) -> object:
+            with log.open("a") as out:  # appends of a line: whole, from any process
+                out.write(f"{name} {os.getpid()}\n")
+            return real(*args)  # type: ignore[operator]
+        return call
+
+    monkeypatch.setattr(validate, "validate_base", logged("valid", validate.validate_base))
+    monkeypatch.setattr(check_module, "_work_out", logged("check", check_module._work_out))
+    monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
+    monkeypatch.setattr(processes, "cores", lambda: 2)
+    forks: list[int] = []
+    real_fork_map = processes.fork_map
+
+    def counted(function: object, count: int, jobs: int) -> object:
+        forks.append(count)
+        return real_fork_map(function, count, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(processes, "fork_map", counted)
+    first = check(root, today=TODAY)
+    assert first == expected
+    assert forks == [21]  # the 20 bases and the pack parsed; nothing else forked
+    calls = [line.split() for line in log.read_text().splitlines()]
+    for name in ("valid", "check"):
+        pids = [int(pid) for what, pid in calls if what == name]
+        assert len(pids) == 20 and os.getpid() not in pids, name
+    log.unlink()
+    assert check(root, today=TODAY) == expected  # then read back: nothing worked out again
+    assert not log.exists() and forks == [21]
+
+
 def test_a_label_prints_its_placeholders_and_is_checked_as_a_text(
         make_project: ProjectFactory, tmp_path: Path) -> None:
     """A timeline caption written with the fact's placeholders prints them filled, in the

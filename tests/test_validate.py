@@ -1,8 +1,8 @@
 """What :mod:`briefgen.validate` checks across fields and files, each error located (file,
 line, fact id) with its message and hint: sections, people and participants, the dates of
 clearance and issue, a pack's tags, the translations a pack needs, duplicate ids and
-listings, photos; and :func:`check_issue_date`, :func:`language_name`,
-:func:`catalog_languages` and :func:`validate_base` called directly."""
+listings, photos; and :func:`check_issue_date`, :func:`briefgen.i18n.language_name`,
+``Templates.catalog_languages`` and :func:`validate_base` called directly."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from PIL import Image
 
 import briefgen
 from briefgen.apparatus import DatedAfterMeeting, check_issue_date
+from briefgen.i18n import language_name
 from briefgen.load import Loaded, load_file
 from briefgen.model import FactBase
 from briefgen.templating import Templates
-from briefgen.validate import catalog_languages, language_name, validate_base
+from briefgen.validate import validate_base
 from tests.support.projects import MINIMAL_PACK
 
 BASE = """\
@@ -367,11 +368,11 @@ def test_a_language_as_a_user_reads_it() -> None:
 
 
 def test_the_languages_that_have_labels(tmp_path: Path) -> None:
-    assert catalog_languages(Templates(None)) == ["ar", "de", "en", "es", "fr"]
+    assert Templates(None).catalog_languages() == ["ar", "de", "en", "es", "fr"]
     catalog = tmp_path / "templates" / "locale" / "it" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text('msgid ""\nmsgstr ""\n"Language: it\\n"\n', encoding="utf-8")
-    assert catalog_languages(Templates(tmp_path / "templates")) == [
+    assert Templates(tmp_path / "templates").catalog_languages() == [
         "ar", "de", "en", "es", "fr", "it"]
 
 

@@ -35,6 +35,11 @@ def locale(tag: str) -> Locale:
     return Locale.parse(tag.replace("-", "_"))
 
 
+def language_name(lang: str) -> str:
+    """``German ('de')``: a language as a user reads it."""
+    return f"{locale(lang).get_display_name('en')} ('{lang}')"
+
+
 def check_locale(tag: str) -> str | None:
     """Why ``tag`` is not a usable locale, or None."""
     try:

@@ -12,7 +12,7 @@ parsed on every core when there are many.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
@@ -66,6 +66,11 @@ class Loaded(Generic[M]):
         return self.location(("facts", index, *rest), self.model.facts[index].id)
 
 
+# What else is worked out from a file that loads, by the process that parses it: the
+# cache's entries (name, value) it keeps with the file's.
+Also = Callable[[Loaded[Any]], list[tuple[str, object]]]
+
+
 @dataclass(frozen=True)
 class Project:
     """A project folder: its fact bases and packs, validated, and its template overrides."""
@@ -90,10 +95,12 @@ class Project:
 
 
 def load_files(root: Path, cache: ParseCache, jobs: int | None,
-               errors: list[LocatedError]) -> Project:
+               errors: list[LocatedError], also: Also | None = None) -> Project:
     """The project at ``root`` with every fact base and pack that loads; each problem found
     is added to ``errors``. Files not in ``cache`` are parsed on ``jobs`` forked processes
-    (default: one per core) when there are many and this process runs no other thread."""
+    (default: one per core) when there are many and this process runs no other thread;
+    ``also``: what else the process that parses a file works out from it, for the cache
+    (what validation and ``check`` find in a base alone, found there on a first load)."""
     settings = project_settings(root, errors)
     limits = settings.limits
     if (wrong_folder := not_a_project(root)) is not None:
@@ -101,7 +108,7 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
         return Project(root, {}, {}, (), cache, settings.locales, settings.max_pages)
     files = [*_files(root, "facts", FactBase, errors), *_files(root, "packs", Pack, errors)]
     loaded = _load_files(files, root, limits, cache, processes.cores() if jobs is None else jobs,
-                         errors)
+                         errors, also)
     cache.prune()
     bases = _by_id([item for item in loaded if isinstance(item.model, FactBase)], errors)
     packs = _by_id([item for item in loaded if isinstance(item.model, Pack)], errors)
@@ -146,7 +153,7 @@ def _files(root: Path, folder: str, model: type[BaseModel],
 
 
 def _load_files(files: list[_File], root: Path, limits: Limits, cache: ParseCache, jobs: int,
-                errors: list[LocatedError]) -> list[Loaded[Any]]:
+                errors: list[LocatedError], also: Also | None) -> list[Loaded[Any]]:
     """Every file that loads, in order: from the cache, else parsed (on ``jobs`` cores)."""
     settings = repr(limits)
     found: dict[Path, Loaded[Any]] = {}
@@ -163,24 +170,29 @@ def _load_files(files: list[_File], root: Path, limits: Limits, cache: ParseCach
             found[file.path] = Loaded(cached[0], file.path, file.display, cached[1], name)
         else:
             missing.append((file, raw, name))
-    for (file, _, name), outcome in zip(missing, _parse_many(missing, limits, jobs),
+    for (file, _, name), outcome in zip(missing, _parse_many(missing, limits, jobs, also),
                                         strict=True):
         if isinstance(outcome, list):
             errors += outcome
             continue
-        value, payload = outcome
+        value, payload, entries = outcome
         cache.put(name, value, payload)
+        for entry, kept in entries:
+            cache.put(entry, kept)
         found[file.path] = Loaded(value[0], file.path, file.display, value[1], name)
     return [found[file.path] for file in files if file.path in found]
 
 
-_Parsed = tuple[tuple[BaseModel, dict[PathKey, int]], bytes] | list[LocatedError]
+_Entries = list[tuple[str, object]]
+_Parsed = tuple[tuple[BaseModel, dict[PathKey, int]], bytes, _Entries] | list[LocatedError]
+_Item = tuple[bytes, _File, str, Limits, Also | None]
 
 
-def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
-                jobs: int) -> list[_Parsed]:
-    """Parse and validate each file; on several processes when there are many."""
-    work = [(raw, file.display, file.model, limits) for file, raw, _ in missing]
+def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits, jobs: int,
+                also: Also | None) -> list[_Parsed]:
+    """Parse and validate each file, and work ``also`` out from it; on several processes
+    when there are many."""
+    work: list[_Item] = [(raw, file, name, limits, also) for file, raw, name in missing]
     size = sum(len(raw) for _, raw, _ in missing)
     if (jobs <= 1 or len(work) < PARALLEL_FROM or size < PARALLEL_BYTES
             or not processes.may_spread()):
@@ -188,28 +200,30 @@ def _parse_many(missing: list[tuple[_File, bytes, str]], limits: Limits,
     # The files reach the workers by the fork. A worker sends the pickle alone: read once
     # here, it is the model and the cache entry; read as each arrives, while the workers
     # parse the next ones.
-    return [result if isinstance(result, list) else (loads(result), result)
+    return [result if isinstance(result, list) else (loads(result[0]), *result)
             for result in processes.fork_map(lambda index: _parse_to_pickle(work[index]),
                                              len(work), min(jobs, len(work)))]
 
 
-def _parse_one(item: tuple[bytes, str, type[BaseModel], Limits]) -> _Parsed:
-    """One file's model and lines, and their pickle for the cache; or its errors."""
-    raw, display, model, limits = item
+def _parse_one(item: _Item) -> _Parsed:
+    """One file's model and lines, their pickle for the cache and what ``also`` works out
+    from them; or the file's errors."""
+    raw, file, name, limits, also = item
     try:
-        value = parse(raw, display, model, limits)
+        value = parse(raw, file.display, file.model, limits)
     except LocatedError as error:
         return [error]
     except ValidationFailed as failed:
         return list(failed.errors)
-    return value, dumps(value)
+    loaded = Loaded(value[0], file.path, file.display, value[1], name)
+    return value, dumps(value), also(loaded) if also is not None else []
 
 
-def _parse_to_pickle(item: tuple[bytes, str, type[BaseModel], Limits]
-                     ) -> bytes | list[LocatedError]:
-    """:func:`_parse_one` in a worker: the pickle of the model and lines, or the errors."""
+def _parse_to_pickle(item: _Item) -> tuple[bytes, _Entries] | list[LocatedError]:
+    """:func:`_parse_one` in a worker: the pickle of the model and lines and what ``also``
+    worked out, or the errors."""
     parsed = _parse_one(item)
-    return parsed if isinstance(parsed, list) else parsed[1]
+    return parsed if isinstance(parsed, list) else (parsed[1], parsed[2])
 
 
 def _by_id(loaded: Sequence[Loaded[M]], errors: list[LocatedError]) -> dict[str, Loaded[M]]:

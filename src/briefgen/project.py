@@ -14,7 +14,7 @@ from pathlib import Path
 from briefgen import collecting, validate
 from briefgen.cache import ParseCache
 from briefgen.errors import LocatedError, Location, UsageError, ValidationFailed, each_once
-from briefgen.load import PROJECT_FOLDERS, Project, load_files
+from briefgen.load import PROJECT_FOLDERS, Also, Project, load_files
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,17 @@ class Loading:
         return each_once(found)
 
 
-def load(root: str | Path, *, cache: ParseCache | None = None,
-         jobs: int | None = None) -> Loading:
+def load(root: str | Path, *, cache: ParseCache | None = None, jobs: int | None = None,
+         also: Also | None = None) -> Loading:
     """Load and validate every fact base and pack under ``root``, as far as they go.
 
     ``cache`` keeps validated files between loads (default: the project's own, in
     ``build/.briefgen-cache``; pass ``ParseCache()`` to keep them in memory only). Files
     not in it are parsed on ``jobs`` forked processes (default: one per core) when there
-    are many and this process runs no other thread. Raises :class:`ValidationFailed` only
-    for a folder that is not there.
+    are many and this process runs no other thread; the process that parses a fact base
+    also works out what validation finds in it alone, and ``also`` (``check``'s
+    findings), for the cache. Raises :class:`ValidationFailed` only for a folder that is
+    not there.
     """
     root = Path(root).resolve()
     if not root.is_dir():
@@ -68,7 +70,9 @@ def load(root: str | Path, *, cache: ParseCache | None = None,
     cache = cache if cache is not None else ParseCache.for_project(root)
     load_errors: list[LocatedError] = []
     with collecting.paused():  # every object made here lives on: nothing to collect
-        project = load_files(root, cache, jobs, load_errors)
+        ahead = [validate.while_parsing(root), *([also] if also else [])]
+        project = load_files(root, cache, jobs, load_errors,
+                             lambda loaded: [entry for work in ahead for entry in work(loaded)])
         validated = validate.validate_by_pack(project)
     cache.flush()  # what was parsed and found clean, written in one go
     return _attributed(project, load_errors, validated)

@@ -106,6 +106,11 @@ class Templates:
     def has_catalog(self, lang: str) -> bool:
         return i18n.has_catalog(self.locale_dirs, lang)
 
+    def catalog_languages(self) -> list[str]:
+        """The languages that have labels: briefgen's catalogs and the project's."""
+        return sorted({path.parts[-3] for folder in self.locale_dirs
+                       for path in folder.glob("*/LC_MESSAGES/messages.po")})
+
     def find_dir(self, name: str) -> Path:
         for root in self.roots:
             if (root / name).is_dir():

@@ -6,13 +6,14 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefgen import i18n, photos
 from briefgen.apparatus import check_apparatus, check_letterhead, check_markings
-from briefgen.cache import known_clean
+from briefgen.cache import clean_entries, known_clean
 from briefgen.errors import LocatedError, Location, RenderError, each_once
 from briefgen.grammar.checks import Grammars, check_forms
-from briefgen.load import Loaded, Project
+from briefgen.load import Also, Loaded, Project
 from briefgen.memo import Staff
 from briefgen.model import FactBase, Pack
 from briefgen.templating import Templates
@@ -67,16 +68,39 @@ def _base_errors(base: Loaded[FactBase], project: Project,
                  grammars: Grammars) -> list[LocatedError]:
     """A base's own errors; not looked for again in a file found clean before with the same
     grammar forms (a base with photos is checked every time: the photos may change)."""
+    errors, key = _base_work(base, project.root, grammars)
+    if key is None:
+        return errors()
+    return known_clean(project.cache, base.entry, f"base-errors\0{base.display}", errors, key)
+
+
+def while_parsing(root: Path) -> Also:
+    """What validation finds in a fact base alone, worked out by the process that parses
+    it (:func:`briefgen.load.load_files`): kept in the cache, :func:`validate_by_pack` finds
+    it there."""
+    grammars = Grammars(root / "templates")
+
+    def entries(loaded: Loaded[Any]) -> list[tuple[str, object]]:
+        if not isinstance(loaded.model, FactBase):
+            return []
+        errors, key = _base_work(loaded, root, grammars)
+        return [] if key is None else clean_entries(
+            loaded.entry, f"base-errors\0{loaded.display}", errors, key)
+    return entries
+
+
+def _base_work(base: Loaded[FactBase], root: Path, grammars: Grammars
+               ) -> tuple[Callable[[], list[LocatedError]], str | None]:
+    """What finds a base's own errors, and what else they depend on (None: something not
+    kept in the cache, its photos)."""
     def errors() -> list[LocatedError]:
-        return (validate_base(base, project.root)
-                + check_forms(base, base.model.languages, grammars))
+        return validate_base(base, root) + check_forms(base, base.model.languages, grammars)
 
     if any(person.photo for person in base.model.people):
-        return errors()
+        return errors, None
     forms = [(found.source, found.forms) if (found := grammars.get(lang)) else None
              for lang in base.model.languages if i18n.check_locale(lang) is None]
-    return known_clean(project.cache, base.entry, f"base-errors\0{base.display}", errors,
-                       repr(forms))
+    return errors, repr(forms)
 
 
 def _pack_errors(pack: Loaded[Pack], project: Project, grammars: Grammars,
@@ -283,34 +307,23 @@ def _check_labels(loaded: Loaded[Pack], templates: Templates) -> list[LocatedErr
     fallback = pack.labels_fallback
     if fallback and i18n.check_locale(fallback) is None and not templates.has_catalog(fallback):
         errors.append(LocatedError(
-            f"'labels_fallback': there are no labels in {language_name(fallback)} either",
+            f"'labels_fallback': there are no labels in {i18n.language_name(fallback)} either",
             loaded.location(("labels_fallback",)),
-            f"use a language with a catalog ({', '.join(catalog_languages(templates))})",
+            f"use a language with a catalog ({', '.join(templates.catalog_languages())})",
         ))
     if fallback:
         return errors
     for index, lang in enumerate(pack.languages):
         if i18n.check_locale(lang) is None and not templates.has_catalog(lang):
             errors.append(LocatedError(
-                f"no labels in {language_name(lang)}: no catalog translates the headings "
-                f"into it (there are catalogs for {', '.join(catalog_languages(templates))})",
+                f"no labels in {i18n.language_name(lang)}: no catalog translates the headings "
+                f"into it (there are catalogs for {', '.join(templates.catalog_languages())})",
                 loaded.location(("languages", index)),
                 f"run `briefgen messages init {lang}` and translate "
                 f"templates/locale/{lang}/LC_MESSAGES/messages.po, or add "
                 "`labels_fallback: en` to the pack to print English labels",
             ))
     return errors
-
-
-def language_name(lang: str) -> str:
-    """``German ('de')``: a language as a user reads it."""
-    return f"{i18n.locale(lang).get_display_name('en')} ('{lang}')"
-
-
-def catalog_languages(templates: Templates) -> list[str]:
-    """The languages that have labels: briefgen's catalogs and the project's."""
-    return sorted({path.parts[-3] for folder in templates.locale_dirs
-                   for path in folder.glob("*/LC_MESSAGES/messages.po")})
 
 
 def _check_languages(loaded: Loaded[FactBase] | Loaded[Pack], langs: tuple[str, ...]) -> list[

@@ -51,16 +51,19 @@ from briefgen.cache.key import key_file, user_key
 from briefgen.cache.results import (
     DERIVED,
     Work,
+    clean_entries,
     derived,
     derived_all,
+    derived_entries,
     derived_name,
     known_clean,
 )
 from briefgen.fsutil import NotAFile
 from briefgen.version import __version__
 
-__all__ = ["DERIVED", "FOLDER", "ParseCache", "Work", "derived", "derived_all", "derived_name",
-           "dumps", "entry_name", "key_file", "known_clean", "loads", "user_key"]
+__all__ = ["DERIVED", "FOLDER", "ParseCache", "Work", "clean_entries", "derived", "derived_all",
+           "derived_entries", "derived_name", "dumps", "entry_name", "key_file", "known_clean",
+           "loads", "user_key"]
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +131,9 @@ class ParseCache:
         self._pruned: float | None = None  # when (time.monotonic()) this cache last pruned
         self._gathered: float | None = None  # ... and last gathered its bundles
         self._clock: tuple[float, float] | None = None  # (file time, monotonic) read together
-        self.hits = 0
+        self.hits = 0  # entries found that this run did not make
         self.misses = 0
+        self._made: set[str] = set()
 
     @classmethod
     def for_project(cls, root: str | Path) -> ParseCache:
@@ -159,7 +163,7 @@ class ParseCache:
                 self._memory[name] = value
         if value is None:
             self.misses += 1
-        else:
+        elif name not in self._made:  # found from before (not put by this run)
             self.hits += 1
         return value
 
@@ -168,6 +172,7 @@ class ParseCache:
         written to disk with the others at the next :meth:`flush` (the loader, ``check``
         and the build flush when they are done)."""
         self._used.add(name)
+        self._made.add(name)
         self._memory[name] = value
         if self.folder is None and self._later is None:
             return

@@ -77,6 +77,20 @@ def known_clean(cache: ParseCache | None, entry: str, what: str,
     return problems
 
 
+def derived_entries(works: Sequence[Work[T]]) -> list[tuple[str, object]]:
+    """Each of ``works`` worked out here, as :func:`derived_all` keeps it: (name, entry). For
+    the process that has just parsed the file: the cache keeps them with the file's own."""
+    return [(derived_name(work.entry, work.what, work.key), (work.compute(),))
+            for work in works if work.entry]
+
+
+def clean_entries(entry: str, what: str, compute: Callable[[], list[E]],
+                  key: str = "") -> list[tuple[str, object]]:
+    """:func:`known_clean`'s entry for the file of the entry ``entry``, worked out here
+    (see :func:`derived_entries`): one if ``compute()`` finds nothing, else none."""
+    return [] if not entry or compute() else [(derived_name(entry, what, key), True)]
+
+
 def _names(cache: ParseCache | None, works: Sequence[Work[T]]) -> list[str]:
     return [derived_name(work.entry, work.what, work.key) if cache is not None and work.entry
             else "" for work in works]

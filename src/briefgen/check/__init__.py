@@ -9,12 +9,13 @@ from __future__ import annotations
 import ctypes.util
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 from briefgen import clock, collecting
-from briefgen.cache import Work, derived_all
+from briefgen.cache import Work, derived_all, derived_entries
 from briefgen.check.clearance import void_clearance
 from briefgen.check.facts import listed_findings, unused_facts
 from briefgen.check.memo import final_findings, layout_findings
@@ -28,9 +29,10 @@ from briefgen.check.packs import (
 from briefgen.check.report import Finding, Report, Severity, from_error
 from briefgen.check.sentences import grammar_key, sentence_findings
 from briefgen.errors import UsageError, ValidationFailed
-from briefgen.load import Loaded, Project
+from briefgen.grammar.checks import Grammars
+from briefgen.load import Also, Loaded, Project
 from briefgen.model import FactBase
-from briefgen.project import load_project
+from briefgen.project import load
 from briefgen.translation import state as translation_state
 
 __all__ = [
@@ -58,10 +60,11 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     """
     if not isinstance(project, Project):
         log.info("loading the project %s", project)
-        try:
-            project = load_project(project)
-        except ValidationFailed as failure:
-            return failure_report(failure)
+        root = Path(project).resolve()  # all its bases checked: worked out as they are parsed
+        loading = load(root, also=None if pack_ids else _while_parsing(root / "templates"))
+        if loading.errors:
+            return failure_report(ValidationFailed(loading.errors, loading=loading))
+        project = loading.project
     _known_packs(project, pack_ids)
     log.info("checking %d fact base(s) and %d pack(s)", len(project.bases),
              len(pack_ids or project.packs))
@@ -143,15 +146,34 @@ def base_results(bases: list[Loaded[FactBase]], project: Project) -> dict[str, B
     """What ``check`` finds in each base alone, and its translations' counts, by base id:
     kept with the base, worked out again when the base or a grammar file it is read with
     changes (on every core when many are)."""
-    seen: dict[str, str] = {}
-    works = [Work(base.entry, f"check\0{base.display}", partial(_work_out, base, project),
-                  grammar_key(base, project, seen)) for base in bases]
-    results = derived_all(project.cache, works)
+    work = _base_work(project.templates)
+    results = derived_all(project.cache, [work(base) for base in bases])
     return {base.model.id: result for base, result in zip(bases, results, strict=True)}
 
 
-def _work_out(base: Loaded[FactBase], project: Project) -> BaseResults:
-    found = [*listed_findings(base), *sentence_findings(base, project)]
+def _base_work(templates: Path) -> Callable[[Loaded[FactBase]], Work[BaseResults]]:
+    """The work of :func:`base_results` on a base, read with the grammars of ``templates``."""
+    seen: dict[str, str] = {}
+    grammars = Grammars(templates)
+
+    def work(base: Loaded[FactBase]) -> Work[BaseResults]:
+        return Work(base.entry, f"check\0{base.display}", partial(_work_out, base, grammars),
+                    grammar_key(base, templates, seen))
+    return work
+
+
+def _while_parsing(templates: Path) -> Also:
+    """:func:`base_results` of each base, worked out by the process that parses it (a
+    first ``check`` of a large project: kept in the cache, where it is found)."""
+    work = _base_work(templates)
+
+    def entries(loaded: Loaded[Any]) -> list[tuple[str, object]]:
+        return derived_entries([work(loaded)]) if isinstance(loaded.model, FactBase) else []
+    return entries
+
+
+def _work_out(base: Loaded[FactBase], grammars: Grammars) -> BaseResults:
+    found = [*listed_findings(base), *sentence_findings(base, grammars)]
     return found, translation_state.counts(base.model)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from briefgen import i18n
 from briefgen.apparatus import check_issue_date
 from briefgen.check.report import Finding, from_error
 from briefgen.errors import display_path, excerpt
@@ -24,7 +25,6 @@ from briefgen.model import (
 )
 from briefgen.scaffold import UNFILLED
 from briefgen.templating import Templates
-from briefgen.validate import language_name
 from briefgen.yamlfile import walk_strings
 
 
@@ -130,8 +130,8 @@ def labels_fallback(loaded: Loaded[Pack], project: Project) -> Iterator[Finding]
         if pack.labels_fallback and not templates.has_catalog(lang):
             yield Finding.at(
                 "warning", "labels-fallback",
-                f"the labels of {language_name(lang)} print in "
-                f"{language_name(pack.labels_fallback)} (labels_fallback)",
+                f"the labels of {i18n.language_name(lang)} print in "
+                f"{i18n.language_name(pack.labels_fallback)} (labels_fallback)",
                 loaded.location(("languages", index)),
                 f"run `briefgen messages init {lang}` and translate the catalog it writes",
             )

@@ -5,18 +5,19 @@ sentence needs a form, a form after the wrong word, "en {date}" for a day
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from briefgen.check.report import Finding
 from briefgen.grammar import grammar_path
 from briefgen.grammar.checks import Grammars
 from briefgen.grammar.lint import Sentence, advise
-from briefgen.load import Loaded, Project
+from briefgen.load import Loaded
 from briefgen.model import FactBase
 
 FIELDS = ("text", "talking_point", "if_raised", "label")
 
 
-def grammar_key(loaded: Loaded[FactBase], project: Project, seen: dict[str, str]) -> str:
+def grammar_key(loaded: Loaded[FactBase], templates: Path, seen: dict[str, str]) -> str:
     """What the advice on the base depends on besides the base: the grammar files of the
     languages its texts are in (their times and sizes). ``seen``: each language's part,
     kept across the bases of one check."""
@@ -24,7 +25,7 @@ def grammar_key(loaded: Loaded[FactBase], project: Project, seen: dict[str, str]
                     for lang in (getattr(fact, field) or {})})
     for lang in langs:
         if lang not in seen:
-            found = grammar_path(project.templates, lang)
+            found = grammar_path(templates, lang)
             if found is None:
                 seen[lang] = ""
                 continue
@@ -33,10 +34,11 @@ def grammar_key(loaded: Loaded[FactBase], project: Project, seen: dict[str, str]
     return "\0".join(seen[lang] for lang in langs if seen[lang])
 
 
-def sentence_findings(loaded: Loaded[FactBase], project: Project) -> list[Finding]:
-    """The advice on every text of the base (kept with the base by :mod:`briefgen.check`,
-    worked out again when the base or a grammar file it is read with changes)."""
-    return list(_advice(loaded, Grammars(project.templates)))
+def sentence_findings(loaded: Loaded[FactBase], grammars: Grammars) -> list[Finding]:
+    """The advice on every text of the base, by the grammars of the project's templates
+    (kept with the base by :mod:`briefgen.check`, worked out again when the base or a
+    grammar file it is read with changes)."""
+    return list(_advice(loaded, grammars))
 
 
 def _advice(loaded: Loaded[FactBase], grammars: Grammars) -> Iterator[Finding]:
