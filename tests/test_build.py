@@ -598,6 +598,30 @@ def test_the_templates_travel_with_the_tasks(make_project: ProjectFactory,
     assert [d.sha256 for d in plain.written] != [d.sha256 for d in here.written]
 
 
+def test_the_templates_stay_home_for_a_pool_of_this_machine(make_project: ProjectFactory,
+                                                             tmp_path: Path) -> None:
+    """A pool of this machine (``serve``'s worker process, a ``ThreadPoolExecutor``) sees
+    the project's templates/: no copy of them goes with its tasks (4 MB for each task of
+    the demo); the same documents."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bundles: list[object] = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+            bundles.append(args[5])  # render_documents(documents, view, templates,
+            return super().submit(fn, *args, **kwargs)  # limit, environment, bundle, ...)
+
+    root = make_project(templates={"css/x.css": "p {}"})
+    project = briefgen.load_project(root)
+    with Recording(max_workers=1) as pool:
+        local = briefgen.build(project, out=tmp_path / "local", issued=ISSUED, executor=pool)
+    assert bundles and all(bundle is None for bundle in bundles)
+    away = briefgen.build(project, out=tmp_path / "away", issued=ISSUED,
+                          executor=HidingExecutor(root / "templates"))
+    assert [d.sha256 for d in away.written] == [d.sha256 for d in local.written]
+
+
 class OtherBriefgenExecutor(Executor):
     """Runs tasks as a worker with another briefgen installed would."""
 

@@ -16,7 +16,14 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, as_completed
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +96,8 @@ def build(
 
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
-    instead when given, and the project's templates travel with each task. Unchanged
+    instead when given, and the project's templates travel with each task (but to this
+    machine's own pools, ``ProcessPoolExecutor`` and ``ThreadPoolExecutor``). Unchanged
     documents are kept unless ``force``. ``documents`` (kind names) builds those kinds
     instead of each pack's own list, keeping the pack's other files. ``eager`` (what
     ``watch`` uses) renders the briefing notes first and swaps each document in as soon as
@@ -133,7 +141,7 @@ def build(
         blocked = {**check_folders(out_dir, planned), **refused}
         keys = {(group.pack_id, group.lang): group.key for group in groups}
         packs = Packs(out_dir, before, eager, keys, strict)
-        bundle = TemplateBundle.of(project.templates) if executor is not None else None
+        bundle = TemplateBundle.of(project.templates) if _elsewhere(executor) else None
 
         def render(tasks: list[Task]) -> None:
             hints = {t.job: before[t.job.pack_id].hint(t.job) for t in tasks}
@@ -322,6 +330,14 @@ def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Exec
             batch = futures.pop(future)  # let go of the future, and of its documents
             for task, outcome in zip(batch, _outcomes(future, batch), strict=True):
                 yield task, *outcome
+
+
+def _elsewhere(executor: Executor | None) -> bool:
+    """Whether ``executor`` may run tasks where the project's templates are not (a Dask
+    cluster's worker on another machine): then they travel with each task (4 MB for the
+    demo's, pickled, sent and hashed for every task)."""
+    return executor is not None and not isinstance(executor,
+                                                   (ProcessPoolExecutor, ThreadPoolExecutor))
 
 
 def _batches(tasks: list[Task]) -> list[list[Task]]:

@@ -61,7 +61,10 @@ def check(project: Project | str | Path, pack_ids: Sequence[str] | None = None,
     if not isinstance(project, Project):
         log.info("loading the project %s", project)
         root = Path(project).resolve()  # all its bases checked: worked out as they are parsed
-        loading = load(root, also=None if pack_ids else _while_parsing(root / "templates"))
+        try:
+            loading = load(root, also=None if pack_ids else _while_parsing(root / "templates"))
+        except ValidationFailed as failure:  # no such folder
+            return failure_report(failure)
         if loading.errors:
             return failure_report(ValidationFailed(loading.errors, loading=loading))
         project = loading.project
