@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from briefgen import writes
+from briefgen import collecting, writes
 from briefgen.cache import code_fingerprint
 from briefgen.documents import REGISTRY, Engines, Rendered
 from briefgen.errors import BriefgenError, RenderError
@@ -193,7 +193,9 @@ def _render(document: str, view: PackView, project_templates: Path | None,
         if not _memory_capped():
             raise
         raise _out_of_memory(name) from None
-    return rendered, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    collecting.settle()  # after the process's first render (then nothing)
+    return rendered, seconds
 
 
 def _out_of_memory(name: str) -> RenderError:
