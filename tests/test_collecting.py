@@ -13,9 +13,10 @@ from tests.support.projects import REPO
 RENDER_TWICE = """
 import datetime as dt, gc, sys
 import briefgen
+from briefgen.cache import ParseCache
 from briefgen.context import pack_view
 from briefgen.workers import render_document
-project = briefgen.load_project(sys.argv[1])
+project = briefgen.load_project(sys.argv[1], cache=ParseCache())  # nothing written
 view = pack_view(project, "rabat-2026-12", "fr", dt.date(2026, 11, 20))
 print(gc.get_freeze_count(), len(gc.get_objects()))
 render_document("briefing-note", view, project.templates)
