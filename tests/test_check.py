@@ -303,6 +303,24 @@ def _many_bases_project(make_project: ProjectFactory) -> Path:
         "facts: [base]", "facts: [base-0000]")})
 
 
+def _forks_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Work spread over two cores as in the CLI; the list of how many items each
+    ``processes.fork_map`` call was given."""
+    from briefgen import processes
+
+    counts: list[int] = []
+    real = processes.fork_map
+
+    def counted(function: object, count: int, jobs: int) -> object:
+        counts.append(count)
+        return real(function, count, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(processes, "fork_map", counted)
+    monkeypatch.setattr(processes, "may_spread", lambda: True)
+    monkeypatch.setattr(processes, "cores", lambda: 2)
+    return counts
+
+
 def test_a_second_check_reads_every_result_back_and_writes_nothing(
         make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A check of an unchanged project works nothing out again: each base's findings come
@@ -329,16 +347,7 @@ def test_a_large_project_is_checked_on_every_core_to_the_same_result(
     from briefgen.cache import ParseCache
 
     root = _many_bases_project(make_project)
-    spread: list[int] = []
-    real = processes.fork_map
-
-    def counted(function: object, count: int, jobs: int) -> object:
-        spread.append(count)
-        return real(function, count, jobs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(processes, "fork_map", counted)
-    monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
-    monkeypatch.setattr(processes, "cores", lambda: 2)
+    spread = _forks_counted(monkeypatch)
     side_by_side = check(briefgen.load_project(root, cache=ParseCache(), jobs=1), today=TODAY)
     assert spread == [20]
     monkeypatch.setattr(processes, "cores", lambda: 1)
@@ -356,7 +365,7 @@ def test_a_first_check_works_each_base_out_in_the_process_that_parses_it(
     finds."""
     import os
 
-    from briefgen import load, processes, validate
+    from briefgen import load, validate
     from briefgen.cache import ParseCache
 
     check_module = sys.modules["briefgen.check"]
@@ -375,16 +384,7 @@ def test_a_first_check_works_each_base_out_in_the_process_that_parses_it(
     monkeypatch.setattr(validate, "validate_base", logged("valid", validate.validate_base))
     monkeypatch.setattr(check_module, "_work_out", logged("check", check_module._work_out))
     monkeypatch.setattr(load, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(processes, "may_spread", lambda: True)  # as in the CLI
-    monkeypatch.setattr(processes, "cores", lambda: 2)
-    forks: list[int] = []
-    real_fork_map = processes.fork_map
-
-    def counted(function: object, count: int, jobs: int) -> object:
-        forks.append(count)
-        return real_fork_map(function, count, jobs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(processes, "fork_map", counted)
+    forks = _forks_counted(monkeypatch)
     first = check(root, today=TODAY)
     assert first == expected
     assert forks == [21]  # the 20 bases and the pack parsed; nothing else forked
