@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -134,23 +134,45 @@ class RecordingExecutor(Executor):
         return future
 
 
+class RecordingPool(ThreadPoolExecutor):
+    """A pool of this machine's, recording the documents each task was given."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1)
+        self.tasks: list[tuple[str, tuple[str, ...]]] = []
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        self.tasks.append((args[1].lang, tuple(args[0])))
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.mark.parametrize("where", ["this machine", "elsewhere"])
 def test_a_book_goes_to_a_worker_with_the_note_and_sheet_it_is_compiled_from(
-        make_project: ProjectFactory, tmp_path: Path) -> None:
+        make_project: ProjectFactory, tmp_path: Path, where: str) -> None:
+    """On a pool of this machine, a task for each document, but the book's: with its note
+    and sheet. Elsewhere (a Dask cluster: a round trip a task), a task for each language
+    of a pack, its documents in the order planned. The book always after its parts."""
     pack = MINIMAL_PACK.replace(
         "documents: [briefing-note]",
         "documents: [briefing-book, talking-points, fact-sheet, briefing-note]")
     project = briefgen.load_project(make_project(packs={"meeting.yaml": pack}))
-    executor = RecordingExecutor()
-    spread = briefgen.build(project, out=tmp_path / "executor", issued=ISSUED,
-                            executor=executor)
-    # The book last in its task, after what it is compiled from (in the order planned).
-    assert sorted((lang, (*sorted(documents[:-1]), documents[-1]))
-                  for lang, documents in executor.tasks) == [
-        (lang, documents) for lang in ("en", "fr") for documents in (
-            ("briefing-note", "fact-sheet", "briefing-book"), ("talking-points",))]
+    executor = RecordingPool() if where == "this machine" else RecordingExecutor()
+    with executor:
+        spread = briefgen.build(project, out=tmp_path / "executor", issued=ISSUED,
+                                executor=executor)
+    by_book = ("briefing-note", "fact-sheet", "briefing-book")
+    tasks = [("talking-points",), by_book] if where == "this machine" else [
+        (*by_book, "talking-points")]
+    assert sorted((lang, sorted(documents)) for lang, documents in executor.tasks) == sorted(
+        (lang, sorted(task)) for lang in ("en", "fr") for task in tasks)
+    for _, documents in executor.tasks:
+        if "briefing-book" in documents:
+            assert documents.index("briefing-book") > max(
+                documents.index("briefing-note"), documents.index("fact-sheet"))
     serial = briefgen.build(project, out=tmp_path / "serial", issued=ISSUED, jobs=1)
     assert [(d.path.name, d.sha256) for d in spread.written] == [
         (d.path.name, d.sha256) for d in serial.written]
+
 
 def test_failed_write_keeps_the_previous_pack(make_project: ProjectFactory, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
@@ -603,8 +625,6 @@ def test_the_templates_stay_home_for_a_pool_of_this_machine(make_project: Projec
     """A pool of this machine (``serve``'s worker process, a ``ThreadPoolExecutor``) sees
     the project's templates/: no copy of them goes with its tasks (4 MB for each task of
     the demo); the same documents."""
-    from concurrent.futures import ThreadPoolExecutor
-
     bundles: list[object] = []
 
     class Recording(ThreadPoolExecutor):

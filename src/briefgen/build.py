@@ -97,7 +97,8 @@ def build(
     ``jobs`` > 1 renders on that many forked worker processes; ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask ``Client.get_executor()``) is used
     instead when given, and the project's templates travel with each task (but to this
-    machine's own pools, ``ProcessPoolExecutor`` and ``ThreadPoolExecutor``). Unchanged
+    machine's own pools, ``ProcessPoolExecutor`` and ``ThreadPoolExecutor``), a task for
+    each language of a pack (on those pools, a task for each document). Unchanged
     documents are kept unless ``force``. ``documents`` (kind names) builds those kinds
     instead of each pack's own list, keeping the pack's other files. ``eager`` (what
     ``watch`` uses) renders the briefing notes first and swaps each document in as soon as
@@ -312,7 +313,7 @@ def _rendered(tasks: list[Task], templates: Templates, jobs: int, executor: Exec
                 continue
             yield task, rendered, seconds
         return
-    batches = _batches(tasks)
+    batches = _batches(tasks) if not _elsewhere(executor) else _by_view(tasks)
     with _executor(executor, jobs, len(batches)) as pool:
         futures: dict[Future[list[tuple[Rendered, float] | BriefgenError]], list[Task]] = {}
         for batch in batches:
@@ -356,6 +357,16 @@ def _batches(tasks: list[Task]) -> list[list[Task]]:
         merged = {id(b) for b in (batch, *parts[1:])}
         batches = [b for b in batches if id(b) not in merged]
     return batches
+
+
+def _by_view(tasks: list[Task]) -> list[list[Task]]:
+    """The tasks of each view (a pack's language) in one batch, in their order: for an
+    executor elsewhere (Dask), where each task costs a round trip and its first render
+    shares the worker with the sending of the last task's documents."""
+    batches: dict[int, list[Task]] = {}
+    for batch in _batches(tasks):
+        batches.setdefault(id(batch[0].view), []).extend(batch)
+    return list(batches.values())
 
 
 def _outcomes(future: Future[list[tuple[Rendered, float] | BriefgenError]],
