@@ -66,9 +66,9 @@ class Loaded(Generic[M]):
         return self.location(("facts", index, *rest), self.model.facts[index].id)
 
 
-# What else is worked out from a file that loads, by the process that parses it: the
+# What else is worked out from a fact base that loads, by the process that parses it: the
 # cache's entries (name, value) it keeps with the file's.
-Also = Callable[[Loaded[Any]], list[tuple[str, object]]]
+Also = Callable[[Loaded[FactBase]], list[tuple[str, object]]]
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,9 @@ def load_files(root: Path, cache: ParseCache, jobs: int | None,
     """The project at ``root`` with every fact base and pack that loads; each problem found
     is added to ``errors``. Files not in ``cache`` are parsed on ``jobs`` forked processes
     (default: one per core) when there are many and this process runs no other thread;
-    ``also``: what else the process that parses a file works out from it, for the cache
-    (what validation and ``check`` find in a base alone, found there on a first load)."""
+    ``also``: what else the process that parses a fact base works out from it, for the
+    cache (what validation and ``check`` find in a base alone, found there on a first
+    load)."""
     settings = project_settings(root, errors)
     limits = settings.limits
     if (wrong_folder := not_a_project(root)) is not None:
@@ -215,8 +216,10 @@ def _parse_one(item: _Item) -> _Parsed:
         return [error]
     except ValidationFailed as failed:
         return list(failed.errors)
-    loaded = Loaded(value[0], file.path, file.display, value[1], name)
-    return value, dumps(value), also(loaded) if also is not None else []
+    model, lines = value
+    entries = (also(Loaded(model, file.path, file.display, lines, name))
+               if also is not None and isinstance(model, FactBase) else [])
+    return value, dumps(value), entries
 
 
 def _parse_to_pickle(item: _Item) -> tuple[bytes, _Entries] | list[LocatedError]:

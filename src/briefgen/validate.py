@@ -6,7 +6,6 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from briefgen import i18n, photos
 from briefgen.apparatus import check_apparatus, check_letterhead, check_markings
@@ -80,9 +79,7 @@ def while_parsing(root: Path) -> Also:
     it there."""
     grammars = Grammars(root / "templates")
 
-    def entries(loaded: Loaded[Any]) -> list[tuple[str, object]]:
-        if not isinstance(loaded.model, FactBase):
-            return []
+    def entries(loaded: Loaded[FactBase]) -> list[tuple[str, object]]:
         errors, key = _base_work(loaded, root, grammars)
         return [] if key is None else clean_entries(
             loaded.entry, f"base-errors\0{loaded.display}", errors, key)

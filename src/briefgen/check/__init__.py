@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
 
 from briefgen import clock, collecting
 from briefgen.cache import Work, derived_all, derived_entries
@@ -170,9 +169,7 @@ def _while_parsing(templates: Path) -> Also:
     first ``check`` of a large project: kept in the cache, where it is found)."""
     work = _base_work(templates)
 
-    def entries(loaded: Loaded[Any]) -> list[tuple[str, object]]:
-        return derived_entries([work(loaded)]) if isinstance(loaded.model, FactBase) else []
-    return entries
+    return lambda loaded: derived_entries([work(loaded)])
 
 
 def _work_out(base: Loaded[FactBase], grammars: Grammars) -> BaseResults:
