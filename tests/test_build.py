@@ -135,14 +135,18 @@ class RecordingExecutor(Executor):
 
 
 class RecordingPool(ThreadPoolExecutor):
-    """A pool of this machine's, recording the documents each task was given."""
+    """A pool of this machine's, recording the documents each task was given and the copy
+    of the templates that came with it (``render_documents(documents, view, templates,
+    time_limit, environment, bundle, hints)``)."""
 
     def __init__(self) -> None:
         super().__init__(max_workers=1)
         self.tasks: list[tuple[str, tuple[str, ...]]] = []
+        self.bundles: list[object] = []
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         self.tasks.append((args[1].lang, tuple(args[0])))
+        self.bundles.append(args[5])
         return super().submit(fn, *args, **kwargs)
 
 
@@ -625,18 +629,11 @@ def test_the_templates_stay_home_for_a_pool_of_this_machine(make_project: Projec
     """A pool of this machine (``serve``'s worker process, a ``ThreadPoolExecutor``) sees
     the project's templates/: no copy of them goes with its tasks (4 MB for each task of
     the demo); the same documents."""
-    bundles: list[object] = []
-
-    class Recording(ThreadPoolExecutor):
-        def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-            bundles.append(args[5])  # render_documents(documents, view, templates,
-            return super().submit(fn, *args, **kwargs)  # limit, environment, bundle, ...)
-
     root = make_project(templates={"css/x.css": "p {}"})
     project = briefgen.load_project(root)
-    with Recording(max_workers=1) as pool:
+    with RecordingPool() as pool:
         local = briefgen.build(project, out=tmp_path / "local", issued=ISSUED, executor=pool)
-    assert bundles and all(bundle is None for bundle in bundles)
+    assert pool.bundles and all(bundle is None for bundle in pool.bundles)
     away = briefgen.build(project, out=tmp_path / "away", issued=ISSUED,
                           executor=HidingExecutor(root / "templates"))
     assert [d.sha256 for d in away.written] == [d.sha256 for d in local.written]
